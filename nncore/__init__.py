@@ -1,0 +1,52 @@
+"""nncore: Torch7's nn on numpy, with layers provided by pip-installable plugins.
+
+>>> import numpy as np
+>>> from nncore import nn
+>>> net = nn.Sequential().add(nn.Linear(3, 2)).add(nn.Tanh())
+>>> net.forward(np.zeros((4, 3))).shape
+(4, 2)
+"""
+
+from __future__ import annotations
+
+from . import errors, random
+from .container import Container
+from .criterion import Criterion
+from .errors import (
+    AmbiguousNameError,
+    InputError,
+    InputTypeError,
+    NNCoreError,
+    PluginError,
+    RegistryError,
+    ShapeError,
+    UnknownNameError,
+)
+from .module import FoundModules, Module
+from .random import manual_seed
+from .registry import disable_plugin, nn, prefer, registry, reload
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "AmbiguousNameError",
+    "Container",
+    "Criterion",
+    "FoundModules",
+    "InputError",
+    "InputTypeError",
+    "Module",
+    "NNCoreError",
+    "PluginError",
+    "RegistryError",
+    "ShapeError",
+    "UnknownNameError",
+    "disable_plugin",
+    "errors",
+    "manual_seed",
+    "nn",
+    "prefer",
+    "random",
+    "registry",
+    "reload",
+]

@@ -1,0 +1,108 @@
+"""Input validation helpers for layer authors: each raises a specific error saying what was
+expected and what was got.  The enclosing ``forward``/``backward`` adds which module and where.
+
+>>> import numpy as np
+>>> expect_ndim(np.zeros((2, 3, 4)), (1, 2))
+Traceback (most recent call last):
+...
+nncore.errors.ShapeError: expected input with 1 or 2 dimensions, got shape (2, 3, 4)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from .errors import IndexOutOfRangeError, InputTypeError, ShapeError
+
+
+def describe(value: Any) -> str:
+    """A short description of a value for error messages."""
+    if isinstance(value, np.ndarray):
+        return f"an array of shape {value.shape} and dtype {value.dtype}"
+    if isinstance(value, (list, tuple)):
+        return f"a {type(value).__name__} of length {len(value)}"
+    return f"a {type(value).__name__}"
+
+
+def expect_array(value: Any, what: str = "input") -> np.ndarray:
+    """Return ``value`` if it is a numpy array, else raise InputTypeError."""
+    if not isinstance(value, np.ndarray):
+        raise InputTypeError(f"expected {what} to be a numpy.ndarray, got {describe(value)}")
+    return value
+
+
+def expect_float(value: Any, what: str = "input") -> np.ndarray:
+    """Return ``value`` if it is a real-valued array (float, int or bool), else raise."""
+    expect_array(value, what)
+    if value.dtype.kind not in "fiub":
+        raise InputTypeError(f"expected {what} to hold real numbers, got dtype {value.dtype}")
+    return value
+
+
+def _spell(counts: Sequence[int]) -> str:
+    counts = list(counts)
+    return " or ".join(str(c) for c in counts) if len(counts) <= 2 else (
+        ", ".join(str(c) for c in counts[:-1]) + f" or {counts[-1]}")
+
+
+def expect_ndim(value: Any, allowed: int | Sequence[int], what: str = "input") -> np.ndarray:
+    """Check the number of dimensions of an array."""
+    expect_array(value, what)
+    counts = (allowed,) if isinstance(allowed, int) else tuple(allowed)
+    if value.ndim not in counts:
+        plural = "" if counts == (1,) else "s"
+        raise ShapeError(
+            f"expected {what} with {_spell(counts)} dimension{plural}, got shape {value.shape}"
+        )
+    return value
+
+
+def expect_size(value: np.ndarray, dim: int, size: int, what: str = "input") -> np.ndarray:
+    """Check ``value.shape[dim] == size``."""
+    if value.shape[dim] != size:
+        raise ShapeError(
+            f"expected {what} of size {size} in dimension {dim}, got shape {value.shape}"
+        )
+    return value
+
+
+def expect_same_shape(value: Any, reference: np.ndarray, what: str, reference_what: str) -> np.ndarray:
+    """Check ``value`` is an array with ``reference``'s shape."""
+    expect_array(value, what)
+    if value.shape != reference.shape:
+        raise ShapeError(
+            f"expected {what} of the same shape as {reference_what} {reference.shape}, "
+            f"got shape {value.shape}"
+        )
+    return value
+
+
+def expect_indices(value: Any, low: int, high: int, what: str = "index") -> np.ndarray:
+    """Return ``value`` as an integer array after checking ``low <= value < high``.
+
+    Float arrays holding whole numbers are accepted (targets are often stored as floats).
+    """
+    array = np.asarray(value)
+    if array.dtype.kind == "f":
+        if not np.all(np.isfinite(array)) or np.any(array != np.round(array)):
+            raise InputTypeError(f"expected whole numbers for {what}, got {array.dtype} values")
+        array = array.astype(np.int64)
+    elif array.dtype.kind not in "iu":
+        raise InputTypeError(f"expected an integer array for {what}, got {describe(value)}")
+    if array.size:
+        bad = array[(array < low) | (array >= high)]
+        if bad.size:
+            raise IndexOutOfRangeError(
+                f"{what} {bad.flat[0]} is out of range: expected {low} <= {what} < {high}"
+            )
+    return array
+
+
+def dimension(dim: int, ndim: int, what: str = "dimension") -> int:
+    """Normalise a possibly negative dimension against ``ndim``; raise if out of range."""
+    if not -ndim <= dim < ndim:
+        raise ShapeError(f"{what} {dim} is out of range for an input with {ndim} dimensions")
+    return dim % ndim

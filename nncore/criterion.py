@@ -1,0 +1,53 @@
+"""``Criterion``: a loss function of an input and a target (torch/nn ``nn.Criterion``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .module import Module
+
+
+class Criterion(Module):
+    """Base class of losses: ``forward(input, target) -> float``, ``backward -> grad_input``.
+
+    Subclasses implement ``update_output(input, target)`` (returning a float) and
+    ``update_grad_input(input, target)``.  ``size_average`` (where a loss has it) divides by
+    the number of elements or examples, as in torch/nn.  A criterion is a Module, so clone, type,
+    config and the container protocol (for criteria made of criteria) work on it unchanged.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.output: Any = 0.0
+
+    def forward(self, input: Any, target: Any) -> float:  # type: ignore[override]
+        """Compute the loss, store it in ``output`` and return it."""
+        self.output = self.update_output(input, target)
+        return self.output
+
+    def backward(self, input: Any, target: Any) -> Any:  # type: ignore[override]
+        """Compute the gradient of the loss with respect to ``input``."""
+        self.grad_input = self.update_grad_input(input, target)
+        return self.grad_input
+
+    def __call__(self, input: Any, target: Any) -> float:  # type: ignore[override]
+        return self.forward(input, target)
+
+    def update_output(self, input: Any, target: Any) -> Any:  # type: ignore[override]
+        raise NotImplementedError(f"{type(self).__name__} does not implement update_output")
+
+    def update_grad_input(self, input: Any, target: Any) -> Any:  # type: ignore[override]
+        raise NotImplementedError(f"{type(self).__name__} does not implement update_grad_input")
+
+    def clear_state(self) -> Criterion:
+        super().clear_state()
+        for module in self.list_modules():
+            if isinstance(module, Criterion):
+                module.output = 0.0
+        return self
+
+    def _reduce(self, total: float, count: int) -> float:
+        """``total / count`` when ``size_average`` is set, else ``total`` (as a Python float)."""
+        average = getattr(self, "size_average", False)
+        return float(total / count) if average and count else float(total)
+

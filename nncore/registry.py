@@ -1,0 +1,342 @@
+"""Discovery of layer plugins through entry points, and name resolution.
+
+Each distribution with an entry point in the ``nncore`` group is loaded in isolation: a plugin
+whose import raises, whose entry point names nothing, or whose hook raises is recorded (with its
+distribution and version) and skipped; the others keep working.  ``NNCORE_STRICT=1`` turns such
+failures into errors.  ``NNCORE_DISABLE_PLUGINS=dist1,dist2`` (or :func:`disable_plugin`)
+skips plugins by distribution name.  ``NNCORE_PREFER=Linear=nn-basic,...`` pins providers.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import importlib
+import os
+import sys
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+import importlib_metadata
+import pluggy
+
+from . import hookspecs
+from .catalogue import KNOWN_PROVIDERS
+from .errors import AmbiguousNameError, PluginError, RegistryError, UnknownNameError
+from .plugin import KINDS, ClassSpec
+
+GROUP = "nncore"
+
+
+def canonical(distribution: str) -> str:
+    """PEP 503 normalised distribution name (``nn_basic`` -> ``nn-basic``)."""
+    return distribution.lower().replace("_", "-").replace(".", "-")
+
+
+@dataclass
+class PluginRecord:
+    """What nncore knows about one plugin distribution."""
+
+    distribution: str
+    version: str
+    entry_point: str
+    status: str = "loaded"  # loaded | failed | disabled
+    errors: list[str] = field(default_factory=list)
+    class_count: int = 0
+    backend: str | None = None
+    examples_ref: str | None = None
+
+
+@dataclass
+class Entry:
+    """One registered class: its names, provider and lazy reference."""
+
+    name: str
+    distribution: str
+    version: str
+    ref: str
+    kind: str
+    _cls: type | None = None
+
+    @property
+    def qualified(self) -> str:
+        """``"<distribution>:<Class>"``."""
+        return f"{self.distribution}:{self.name}"
+
+    @property
+    def module_name(self) -> str:
+        return self.ref.partition(":")[0]
+
+    def load(self) -> type:
+        """Import and return the class (cached)."""
+        if self._cls is None:
+            self._cls = import_ref(self.ref, f"{self.qualified} (registered as {self.ref!r})")
+        return self._cls
+
+    def is_imported(self) -> bool:
+        return self._cls is not None or self.module_name in sys.modules
+
+
+def import_ref(ref: str, what: str) -> Any:
+    """Import ``"pkg.module:attr.path"``; failures become a RegistryError naming ``what``."""
+    module_name, _, attribute = ref.partition(":")
+    try:
+        target: Any = importlib.import_module(module_name)
+        for part in attribute.split(".") if attribute else ():
+            target = getattr(target, part)
+    except Exception as error:
+        raise RegistryError(f"{what} could not be imported: {type(error).__name__}: {error}") from error
+    return target
+
+
+class Registry:
+    """The classes every installed, enabled plugin provides."""
+
+    def __init__(
+        self,
+        entry_points: Iterable[Any] | None = None,
+        disabled: Iterable[str] | None = None,
+        strict: bool | None = None,
+        preferred: dict[str, str] | None = None,
+    ) -> None:
+        if strict is None:
+            strict = os.environ.get("NNCORE_STRICT", "") not in ("", "0")
+        if disabled is None:
+            disabled = [d for d in os.environ.get("NNCORE_DISABLE_PLUGINS", "").split(",") if d]
+        if preferred is None:
+            pairs = [p.split("=", 1) for p in os.environ.get("NNCORE_PREFER", "").split(",") if p]
+            preferred = {name.strip(): dist.strip() for name, dist in pairs}
+        self.strict = strict
+        self.disabled = {canonical(d) for d in disabled}
+        self.preferred = {name: canonical(dist) for name, dist in preferred.items()}
+        self.plugins: dict[str, PluginRecord] = {}
+        self.entries: dict[str, Entry] = {}
+        self.by_name: dict[str, list[Entry]] = {}
+        self._names_of_class: dict[type, tuple[str, ...]] = {}
+        self._examples: dict[str, Any] = {}
+        self.manager = pluggy.PluginManager(GROUP)
+        self.manager.add_hookspecs(hookspecs)
+        if entry_points is None:
+            entry_points = importlib_metadata.entry_points(group=GROUP)
+        for entry_point in entry_points:
+            self._load_plugin(entry_point)
+
+    # ----------------------------------------------------------------- loading
+    def _load_plugin(self, entry_point: Any) -> None:
+        dist = getattr(entry_point, "dist", None)
+        distribution = canonical(dist.name if dist is not None else entry_point.name)
+        if distribution in self.plugins:  # the same distribution seen twice on sys.path
+            return
+        version = dist.version if dist is not None else "unknown"
+        record = PluginRecord(distribution, version, entry_point.value)
+        self.plugins[distribution] = record
+        if distribution in self.disabled:
+            record.status = "disabled"
+            return
+        try:
+            plugin = entry_point.load()
+            self.manager.register(plugin, name=distribution)
+            specs = self._call(plugin, "nncore_classes") or []
+            record.examples_ref = self._first(self._call(plugin, "nncore_examples"))
+            record.backend = self._first(self._call(plugin, "nncore_backend"))
+            for spec_list in specs:
+                for spec in spec_list:
+                    self._add(record, ClassSpec(*spec))
+        except Exception as error:
+            self._fail(record, f"{type(error).__name__}: {error}", error)
+
+    def _call(self, plugin: Any, hook: str) -> list[Any]:
+        others = [p for p in self.manager.get_plugins() if p is not plugin]
+        return self.manager.subset_hook_caller(hook, remove_plugins=others)()
+
+    @staticmethod
+    def _first(results: list[Any]) -> Any:
+        return results[0] if results else None
+
+    def _add(self, record: PluginRecord, spec: ClassSpec) -> None:
+        if spec.kind not in KINDS or ":" not in spec.ref:
+            raise RegistryError(f"bad class spec {spec!r}: kind must be one of {KINDS}, "
+                                "ref must look like 'package.module:Class'")
+        entry = Entry(spec.name, record.distribution, record.version, spec.ref, spec.kind)
+        if entry.qualified in self.entries:
+            raise RegistryError(f"{entry.qualified} is registered twice")
+        self.entries[entry.qualified] = entry
+        self.by_name.setdefault(spec.name, []).append(entry)
+        record.class_count += 1
+
+    def _fail(self, record: PluginRecord, message: str, error: Exception) -> None:
+        record.status = "failed"
+        record.errors.append(message)
+        for qualified in [q for q, e in self.entries.items() if e.distribution == record.distribution]:
+            entry = self.entries.pop(qualified)
+            self.by_name[entry.name].remove(entry)
+            if not self.by_name[entry.name]:
+                del self.by_name[entry.name]
+        record.class_count = 0
+        if self.strict:
+            raise PluginError(
+                f"plugin {record.distribution} {record.version} ({record.entry_point}) failed: "
+                f"{message}"
+            ) from error
+
+    # ----------------------------------------------------------------- lookup
+    def entry(self, name: str) -> Entry:
+        """The entry for a short or qualified name (see :meth:`resolve`)."""
+        if ":" in name:
+            distribution, _, short = name.partition(":")
+            qualified = f"{canonical(distribution)}:{short}"
+            if qualified in self.entries:
+                return self.entries[qualified]
+            raise UnknownNameError(self._unknown_message(short, canonical(distribution)))
+        candidates = self.by_name.get(name, [])
+        if len(candidates) == 1:
+            return candidates[0]
+        if not candidates:
+            raise UnknownNameError(self._unknown_message(name, None))
+        pinned = self.preferred.get(name)
+        for entry in candidates:
+            if entry.distribution == pinned:
+                return entry
+        listing = ", ".join(sorted(e.qualified for e in candidates))
+        raise AmbiguousNameError(
+            f"nn.{name} is ambiguous: it is provided by {listing}. Use a qualified name "
+            f"(nn[{candidates[0].qualified!r}]) or pin one with "
+            f"nncore.prefer({name!r}, {candidates[0].distribution!r})"
+        )
+
+    def resolve(self, name: str) -> type:
+        """The class for ``"Linear"`` or ``"nn-basic:Linear"``, imported on first use."""
+        return self.entry(name).load()
+
+    def _unknown_message(self, name: str, distribution: str | None) -> str:
+        provider = distribution or KNOWN_PROVIDERS.get(name)
+        record = self.plugins.get(provider) if provider else None
+        subject = f"{distribution}:{name}" if distribution else f"nn.{name}"
+        if record is not None and record.status == "disabled":
+            return f"{subject} is provided by {provider}, which is disabled"
+        if record is not None and record.status == "failed":
+            return f"{subject} is provided by {provider}, which failed to load: {record.errors[0]}"
+        if record is not None:
+            return f"{subject}: {provider} {record.version} does not register {name!r}"
+        if provider is not None:
+            return (f"{subject} is not installed: it is provided by the distribution "
+                    f"{provider!r} (pip install {provider})")
+        return f"{subject} is not registered by any installed nncore plugin"
+
+    def prefer(self, name: str, distribution: str) -> None:
+        """Make ``distribution``'s class win when the short ``name`` is ambiguous."""
+        self.preferred[name] = canonical(distribution)
+
+    def list(
+        self,
+        pattern: str = "*",
+        provider: str | None = None,
+        exclude: str | Iterable[str] | None = None,
+        kind: str | None = None,
+    ) -> list[Entry]:
+        """Entries whose short or qualified name matches ``pattern`` (wildcards), sorted."""
+        excludes = [exclude] if isinstance(exclude, str) else list(exclude or ())
+        found = []
+        for entry in self.entries.values():
+            names = (entry.name, entry.qualified)
+            if not any(fnmatch.fnmatchcase(n, pattern) for n in names):
+                continue
+            if provider is not None and not fnmatch.fnmatchcase(entry.distribution, canonical(provider)):
+                continue
+            if any(fnmatch.fnmatchcase(n, x) for x in excludes for n in names):
+                continue
+            if kind is not None and entry.kind != kind:
+                continue
+            found.append(entry)
+        return sorted(found, key=lambda e: (e.name, e.distribution))
+
+    # ----------------------------------------------------------------- classes to names
+    def names_of(self, cls: type) -> tuple[str, ...]:
+        """The names a class answers to: its registered short and qualified names, else its own."""
+        if cls not in self._names_of_class:
+            names = [cls.__name__]
+            for entry in self.entries.values():
+                if entry.is_imported():
+                    try:
+                        registered = entry.load()
+                    except RegistryError:
+                        continue
+                    if registered is cls:
+                        names += [entry.name, entry.qualified]
+            self._names_of_class[cls] = tuple(dict.fromkeys(names))
+        return self._names_of_class[cls]
+
+    def name_matcher(self, pattern: str) -> Callable[[Any], bool]:
+        """A predicate matching modules whose class names match ``pattern`` (wildcards)."""
+        def match(module: Any) -> bool:
+            return any(fnmatch.fnmatchcase(n, pattern) for n in self.names_of(type(module)))
+        return match
+
+    # ----------------------------------------------------------------- conformance examples
+    def examples(self, distribution: str) -> dict[str, list]:
+        """``{short_name: [Case, ...]}`` declared by a plugin through ``nncore_examples``."""
+        distribution = canonical(distribution)
+        if distribution not in self._examples:
+            record = self.plugins[distribution]
+            if record.examples_ref is None:
+                self._examples[distribution] = {}
+            else:
+                factory = import_ref(record.examples_ref, f"examples of {distribution}")
+                self._examples[distribution] = factory()
+        return self._examples[distribution]
+
+
+_registry: Registry | None = None
+
+
+def registry() -> Registry:
+    """The process-wide registry, built on first use."""
+    global _registry
+    if _registry is None:
+        _registry = Registry()
+    return _registry
+
+
+def reload(**options: Any) -> Registry:
+    """Rebuild the registry (after installing a plugin, or with other ``Registry`` options)."""
+    global _registry
+    _registry = Registry(**options)
+    return _registry
+
+
+def disable_plugin(*distributions: str) -> Registry:
+    """Rebuild the registry with these distributions (and those already disabled) skipped."""
+    current = registry()
+    return reload(disabled=current.disabled | {canonical(d) for d in distributions},
+                  preferred=current.preferred, strict=current.strict)
+
+
+def prefer(name: str, distribution: str) -> None:
+    """Pin the provider of an ambiguous short name: ``nncore.prefer("Linear", "nn-basic")``."""
+    registry().prefer(name, distribution)
+
+
+class Namespace:
+    """``from nncore import nn``: every registered class by short name, or ``nn["dist:Class"]``.
+
+    >>> from nncore import nn
+    >>> nn.Linear(3, 2)
+    nn.Linear(3 -> 2)
+    """
+
+    def __getattr__(self, name: str) -> type:
+        if name.startswith("__"):
+            raise AttributeError(name)
+        return registry().resolve(name)
+
+    def __getitem__(self, name: str) -> type:
+        return registry().resolve(name)
+
+    def __dir__(self) -> list[str]:
+        return sorted(registry().by_name)
+
+    def __repr__(self) -> str:
+        return f"<nncore.nn: {len(registry().entries)} classes from {len(registry().plugins)} plugins>"
+
+
+nn = Namespace()

@@ -1,0 +1,5 @@
+"""nn-basic's containers: {ClassName: module file}."""
+
+NAMES: dict[str, str] = {
+    "Sequential": "sequential",
+}

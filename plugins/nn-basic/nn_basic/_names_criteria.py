@@ -1,0 +1,5 @@
+"""nn-basic's criteria: {ClassName: module file}."""
+
+NAMES: dict[str, str] = {
+    "MSECriterion": "mse_criterion",
+}

@@ -1,0 +1,6 @@
+"""nn-basic's simple: {ClassName: module file}."""
+
+NAMES: dict[str, str] = {
+    "Identity": "identity",
+    "Linear": "linear",
+}

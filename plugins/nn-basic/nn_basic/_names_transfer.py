@@ -1,0 +1,5 @@
+"""nn-basic's transfer: {ClassName: module file}."""
+
+NAMES: dict[str, str] = {
+    "Tanh": "tanh",
+}

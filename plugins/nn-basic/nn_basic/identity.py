@@ -1,0 +1,17 @@
+"""Identity: passes its input (an array or a table) through unchanged."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from nncore import Module
+
+
+class Identity(Module):
+    """``y = x`` and ``dx = dy`` for arrays and (nested) tables alike (torch/nn ``Identity``)."""
+
+    def update_output(self, input: Any) -> Any:
+        return input
+
+    def update_grad_input(self, input: Any, grad_output: Any) -> Any:
+        return grad_output

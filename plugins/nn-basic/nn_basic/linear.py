@@ -1,0 +1,63 @@
+"""Linear: the affine map of torch/nn."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from nncore import Module
+from nncore.checks import expect_float, expect_ndim, expect_size
+from nncore.random import generator
+
+
+class Linear(Module):
+    """Affine map ``y = x @ weight.T + bias`` (torch/nn ``Linear``).
+
+    Input ``(input_size,)`` or ``(batch, input_size)``; ``weight`` is ``(output_size,
+    input_size)``.  Gradients: ``dx = dy @ weight``, ``dW += scale * dy.T @ x``,
+    ``db += scale * sum(dy)``.  ``reset(stdv)`` draws from ``U(-stdv, stdv)``, by default
+    ``stdv = 1 / sqrt(input_size)``.
+
+    >>> Linear(10, 5)
+    nn.Linear(10 -> 5)
+    >>> Linear(10, 5, bias=False)
+    nn.Linear(10 -> 5, without bias)
+    """
+
+    parameter_names = ("weight", "bias")
+
+    def __init__(self, input_size: int, output_size: int, bias: bool = True) -> None:
+        super().__init__()
+        self.weight = np.empty((output_size, input_size))
+        self.grad_weight = np.zeros_like(self.weight)
+        self.bias = np.empty(output_size) if bias else None
+        self.grad_bias = np.zeros(output_size) if bias else None
+        self.reset()
+
+    def reset(self, stdv: float | None = None) -> Linear:
+        stdv = 1.0 / math.sqrt(self.weight.shape[1]) if stdv is None else stdv
+        for _, param, _ in self.own_parameters():
+            param[...] = generator().uniform(-stdv, stdv, param.shape)
+        return self
+
+    def update_output(self, input: np.ndarray) -> np.ndarray:
+        expect_ndim(expect_float(input), (1, 2))
+        expect_size(input, -1, self.weight.shape[1])
+        output = input @ self.weight.T
+        if self.bias is not None:
+            output += self.bias
+        return output
+
+    def update_grad_input(self, input: np.ndarray, grad_output: np.ndarray) -> np.ndarray:
+        return grad_output @ self.weight
+
+    def acc_grad_parameters(self, input: np.ndarray, grad_output: np.ndarray, scale: float = 1.0) -> None:
+        inputs, grads = np.atleast_2d(input), np.atleast_2d(grad_output)
+        self.grad_weight += scale * (grads.T @ inputs)
+        if self.bias is not None:
+            self.grad_bias += scale * grads.sum(axis=0)
+
+    def extra_repr(self) -> str:
+        size = f"{self.weight.shape[1]} -> {self.weight.shape[0]}"
+        return size if self.bias is not None else size + ", without bias"

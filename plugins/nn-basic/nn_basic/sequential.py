@@ -1,0 +1,53 @@
+"""Sequential: a chain of modules, each fed the previous one's output."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from nncore import Container
+from nncore.container import format_chain
+
+
+class Sequential(Container):
+    """``y = m[n-1](...m[1](m[0](x)))``; backward runs the chain in reverse (torch/nn ``Sequential``).
+
+    >>> from nncore import nn
+    >>> print(Sequential().add(nn.Linear(3, 2)).add(nn.Tanh()))
+    nn.Sequential {
+      [input -> (0) -> (1) -> output]
+      (0): nn.Linear(3 -> 2)
+      (1): nn.Tanh
+    }
+    """
+
+    def update_output(self, input: Any) -> Any:
+        output = input
+        for module in self.modules:
+            output = module.forward(output)
+        return output
+
+    def _inputs(self, input: Any) -> list[Any]:
+        return [input] + [m.output for m in self.modules[:-1]]
+
+    def update_grad_input(self, input: Any, grad_output: Any) -> Any:
+        grad = grad_output
+        for module, module_input in reversed(list(zip(self.modules, self._inputs(input)))):
+            grad = module.update_grad_input(module_input, grad)
+            module.grad_input = grad
+        return grad
+
+    def acc_grad_parameters(self, input: Any, grad_output: Any, scale: float = 1.0) -> None:
+        grad = grad_output
+        for module, module_input in reversed(list(zip(self.modules, self._inputs(input)))):
+            module.acc_grad_parameters(module_input, grad, scale)
+            grad = module.grad_input
+
+    def backward(self, input: Any, grad_output: Any, scale: float = 1.0) -> Any:
+        grad = grad_output
+        for module, module_input in reversed(list(zip(self.modules, self._inputs(input)))):
+            grad = module.backward(module_input, grad, scale)
+        self.grad_input = grad
+        return grad
+
+    def __repr__(self) -> str:
+        return format_chain(self, self.modules)

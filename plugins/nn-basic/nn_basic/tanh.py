@@ -1,0 +1,23 @@
+"""Tanh: the hyperbolic tangent, elementwise."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from nncore import Module
+from nncore.checks import expect_float
+
+
+class Tanh(Module):
+    """``y = tanh(x)``, elementwise; ``dx = dy * (1 - y**2)`` (torch/nn ``Tanh``).
+
+    >>> import numpy as np
+    >>> Tanh().forward(np.array([0.0]))
+    array([0.])
+    """
+
+    def update_output(self, input: np.ndarray) -> np.ndarray:
+        return np.tanh(expect_float(input))
+
+    def update_grad_input(self, input: np.ndarray, grad_output: np.ndarray) -> np.ndarray:
+        return grad_output * (1 - self.output**2)
