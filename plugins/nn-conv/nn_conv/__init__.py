@@ -1,0 +1,1 @@
+"""Convolution, pooling and LookupTable layers for nncore, with compiled kernels."""

@@ -1,0 +1,9 @@
+"""Conformance-kit examples for nn-conv's classes (kernels)."""
+
+from __future__ import annotations
+
+from nncore.testing import Case
+
+
+def examples() -> dict[str, list[Case]]:
+    return {}

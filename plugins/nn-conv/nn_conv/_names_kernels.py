@@ -1,0 +1,3 @@
+"""nn-conv's classes (kernels): {ClassName: module file}."""
+
+NAMES: dict[str, str] = {}

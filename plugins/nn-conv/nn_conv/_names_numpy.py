@@ -1,0 +1,3 @@
+"""nn-conv's classes (numpy): {ClassName: module file}."""
+
+NAMES: dict[str, str] = {}
