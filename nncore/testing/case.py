@@ -94,7 +94,11 @@ class Case:
             return self.grad_output(rng, output)
         from .tables import map_leaves
 
-        return map_leaves(lambda leaf: rng.standard_normal(np.shape(leaf)), output)
+        def like(leaf: Any) -> np.ndarray:
+            dtype = leaf.dtype if isinstance(leaf, np.ndarray) and leaf.dtype.kind == "f" else None
+            return rng.standard_normal(np.shape(leaf)).astype(dtype or np.float64)
+
+        return map_leaves(like, output)
 
     def default_bad_inputs(self) -> list[Any]:
         if self.bad_inputs is not None:

@@ -1,0 +1,94 @@
+"""Running the kit: over one case, over a plugin's registered classes, or as pytest parameters."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from .case import Case
+from .checks import Check, checks_for
+
+ExpectedFailures = Mapping[str, str] | Callable[[Case], Mapping[str, str]] | None
+
+
+@dataclass
+class CheckResult:
+    """The outcome of one check on one case: ``passed``, ``failed`` or ``skipped``."""
+
+    case: Case
+    check: str
+    status: str
+    message: str = ""
+
+
+def run_checks(case: Case) -> list[CheckResult]:
+    """Run every applicable check on ``case``; never raises for a failing check."""
+    results = []
+    for check in checks_for(case):
+        name = check.__name__
+        if name in case.skip:
+            results.append(CheckResult(case, name, "skipped", case.skip[name]))
+            continue
+        try:
+            check(case)
+        except Exception as error:  # a failing check is a result, whatever it raised
+            results.append(CheckResult(case, name, "failed", f"{type(error).__name__}: {error}"))
+        else:
+            results.append(CheckResult(case, name, "passed"))
+    return results
+
+
+def check_case(case: Case) -> None:
+    """Run every applicable check on ``case``; raise one AssertionError listing all failures."""
+    failures = [r for r in run_checks(case) if r.status == "failed"]
+    if failures:
+        lines = "\n".join(f"  {r.check}: {r.message}" for r in failures)
+        raise AssertionError(f"{case.name} failed {len(failures)} check(s):\n{lines}")
+
+
+def registered_cases(distribution: str | None = None) -> list[tuple[str, Case | None]]:
+    """``(qualified_name, case)`` for every registered class (of one provider if given).
+
+    A class whose plugin gives no example appears once with ``case`` None, so a suite iterating
+    over this list can fail it.
+    """
+    from ..registry import registry
+
+    found: list[tuple[str, Case | None]] = []
+    reg = registry()
+    for entry in reg.list(provider=distribution):
+        cases = reg.examples(entry.distribution).get(entry.name) or []
+        if not cases:
+            found.append((entry.qualified, None))
+        for case in cases:
+            found.append((entry.qualified, case))
+    return found
+
+
+def parametrize_with_checks(cases: Iterable[Case], expected_failed_checks: ExpectedFailures = None) -> Any:
+    """A ``pytest.mark.parametrize("case, check", ...)`` over every check of every case.
+
+    Use it on a test taking ``(case, check)`` that calls ``check(case)``.  Checks a case lists in
+    ``Case.skip`` are skipped with their reason; ``expected_failed_checks`` (a mapping
+    ``{check_name: reason}``, or a function of the case returning one) marks checks xfail (strict).
+    """
+    import pytest
+
+    params = []
+    for case in cases:
+        expected = (expected_failed_checks(case) if callable(expected_failed_checks)
+                    else dict(expected_failed_checks or {}))
+        for check in checks_for(case):
+            name = check.__name__
+            marks = []
+            if name in case.skip:
+                marks.append(pytest.mark.skip(reason=case.skip[name]))
+            elif name in expected:
+                marks.append(pytest.mark.xfail(reason=expected[name], strict=True))
+            params.append(pytest.param(case, check, id=f"{case.name}-{name}", marks=marks))
+    return pytest.mark.parametrize("case, check", params)
+
+
+__all__ = ["Check", "CheckResult", "check_case", "parametrize_with_checks", "registered_cases",
+           "run_checks"]
