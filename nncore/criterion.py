@@ -20,17 +20,20 @@ class Criterion(Module):
         super().__init__()
         self.output: Any = 0.0
 
-    def forward(self, input: Any, target: Any) -> float:  # type: ignore[override]
-        """Compute the loss, store it in ``output`` and return it."""
+    def forward(self, input: Any, target: Any = None) -> float:  # type: ignore[override]
+        """Compute the loss, store it in ``output`` and return it.
+
+        ``target`` may be left out by criteria that have none (``L1Cost``).
+        """
         self.output = self.update_output(input, target)
         return self.output
 
-    def backward(self, input: Any, target: Any) -> Any:  # type: ignore[override]
+    def backward(self, input: Any, target: Any = None) -> Any:  # type: ignore[override]
         """Compute the gradient of the loss with respect to ``input``."""
         self.grad_input = self.update_grad_input(input, target)
         return self.grad_input
 
-    def __call__(self, input: Any, target: Any) -> float:  # type: ignore[override]
+    def __call__(self, input: Any, target: Any = None) -> float:  # type: ignore[override]
         return self.forward(input, target)
 
     def update_output(self, input: Any, target: Any) -> Any:  # type: ignore[override]
