@@ -25,13 +25,11 @@ class Criterion(Module):
 
         ``target`` may be left out by criteria that have none (``L1Cost``).
         """
-        self.output = self.update_output(input, target)
-        return self.output
+        return self.update_output(input, target)
 
     def backward(self, input: Any, target: Any = None) -> Any:  # type: ignore[override]
         """Compute the gradient of the loss with respect to ``input``."""
-        self.grad_input = self.update_grad_input(input, target)
-        return self.grad_input
+        return self.update_grad_input(input, target)
 
     def __call__(self, input: Any, target: Any = None) -> float:  # type: ignore[override]
         return self.forward(input, target)

@@ -43,22 +43,33 @@ LOCATED_METHODS = (
     "forward", "backward", "update_output", "update_grad_input",
     "acc_grad_parameters", "acc_update_grad_parameters",
 )
+STORED_RESULTS = {
+    "forward": "output", "update_output": "output",
+    "backward": "grad_input", "update_grad_input": "grad_input",
+}
 
 
 def located(method: Callable) -> Callable:
-    """Wrap a module method so an exception leaving it records the module (see ``locate``)."""
+    """Wrap a module method so an exception leaving it records the module (see ``locate``).
+
+    ``update_output`` and ``update_grad_input`` also store what they return in ``output`` and
+    ``grad_input``, as torch/nn's state variables, whoever calls them.
+    """
+    store = STORED_RESULTS.get(method.__name__)
 
     @functools.wraps(method)
     def wrapper(self: Any, *args: Any, **kwargs: Any) -> Any:
         try:
-            return method(self, *args, **kwargs)
+            result = method(self, *args, **kwargs)
         except Exception as error:
             locate(error, self)
             raise
+        if store is not None:
+            setattr(self, store, result)
+        return result
 
     wrapper._nncore_located = True  # type: ignore[attr-defined]
     return wrapper
-
 
 class Module:
     """Base class of every nncore module (torch/nn ``nn.Module``).
@@ -94,14 +105,13 @@ class Module:
     # ----------------------------------------------------------------- the contract
     def forward(self, input: Any) -> Any:
         """Compute and return ``self.output`` (calls :meth:`update_output`)."""
-        self.output = self.update_output(input)
-        return self.output
+        return self.update_output(input)
 
     def backward(self, input: Any, grad_output: Any, scale: float = 1.0) -> Any:
         """``update_grad_input`` then ``acc_grad_parameters(scale)``; return ``grad_input``."""
-        self.grad_input = self.update_grad_input(input, grad_output)
+        grad_input = self.update_grad_input(input, grad_output)
         self.acc_grad_parameters(input, grad_output, scale)
-        return self.grad_input
+        return grad_input
 
     def __call__(self, input: Any) -> Any:
         return self.forward(input)

@@ -33,7 +33,6 @@ class Sequential(Container):
         grad = grad_output
         for module, module_input in reversed(list(zip(self.modules, self._inputs(input)))):
             grad = module.update_grad_input(module_input, grad)
-            module.grad_input = grad
         return grad
 
     def acc_grad_parameters(self, input: Any, grad_output: Any, scale: float = 1.0) -> None:
@@ -46,7 +45,6 @@ class Sequential(Container):
         grad = grad_output
         for module, module_input in reversed(list(zip(self.modules, self._inputs(input)))):
             grad = module.backward(module_input, grad, scale)
-        self.grad_input = grad
         return grad
 
     def __repr__(self) -> str:

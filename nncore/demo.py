@@ -1,0 +1,180 @@
+"""``nncore demo``: train a small network on scikit-learn's bundled 8x8 digits.
+
+The training loop is the classic Torch one: flatten every parameter and gradient once with
+``get_parameters()``, then for each minibatch zero the gradients, run forward and backward through
+the network and the criterion, and step ``params -= lr * grads`` in place.  Layers come only
+through ``from nncore import nn``, so whichever installed plugin provides them is used.
+
+Needs the ``demo`` extra (scikit-learn, tqdm, matplotlib): ``pip install 'nncore[demo]'``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from .module import Module
+from .random import manual_seed
+
+N_FEATURES = 64  # 8x8 pixels
+N_CLASSES = 10
+DEFAULT_PLOT = "nncore-demo-digits.png"
+
+
+def mlp(hidden: int) -> Module:
+    """``Linear(64, hidden) - Tanh - Linear(hidden, 10) - LogSoftMax``."""
+    from .registry import nn
+
+    return (
+        nn.Sequential()
+        .add(nn.Linear(N_FEATURES, hidden))
+        .add(nn.Tanh())
+        .add(nn.Linear(hidden, N_CLASSES))
+        .add(nn.LogSoftMax())
+    )
+
+
+#: ``{name: builder(hidden) -> Module}``; every network takes ``(batch, 64)`` pixels in [0, 1]
+#: and returns ``(batch, 10)`` log-probabilities.
+MODELS: dict[str, Callable[[int], Module]] = {
+    "mlp": mlp,
+}
+
+
+@dataclass
+class DemoResult:
+    """What one training run produced."""
+
+    accuracy: float
+    plot: Path
+    model: Module
+    losses: list[float] = field(default_factory=list)
+    train_accuracies: list[float] = field(default_factory=list)
+    test_accuracies: list[float] = field(default_factory=list)
+
+
+def load_digits_split(seed: int, test_size: float = 0.25) -> tuple[np.ndarray, ...]:
+    """``(x_train, x_test, y_train, y_test)``: pixels scaled to [0, 1], 0-based class targets."""
+    from sklearn.datasets import load_digits
+    from sklearn.model_selection import train_test_split
+
+    digits = load_digits()
+    x = digits.data.astype(np.float64) / 16.0
+    y = digits.target.astype(np.int64)
+    return tuple(train_test_split(x, y, test_size=test_size, random_state=seed, stratify=y))
+
+
+def accuracy(model: Module, x: np.ndarray, y: np.ndarray) -> float:
+    """Fraction of examples whose highest-scoring class is the target (model in eval mode)."""
+    model.evaluate()
+    predicted = model.forward(x).argmax(axis=1)
+    model.training()
+    return float(np.mean(predicted == y))
+
+
+def train(
+    model: Module,
+    x: np.ndarray,
+    y: np.ndarray,
+    epochs: int,
+    lr: float,
+    batch_size: int,
+    seed: int,
+    on_epoch: Callable[[int, float], None] | None = None,
+    progress: bool = True,
+) -> list[float]:
+    """Minibatch SGD on ``ClassNLLCriterion``; returns the mean training loss of each epoch."""
+    from tqdm import tqdm
+
+    from .registry import nn
+
+    criterion = nn.ClassNLLCriterion()
+    params, grads = model.get_parameters()
+    order_rng = np.random.default_rng(seed)
+    losses = []
+    with tqdm(total=epochs * len(x), unit="ex", desc="training", disable=not progress) as bar:
+        for epoch in range(epochs):
+            order = order_rng.permutation(len(x))
+            total = 0.0
+            for start in range(0, len(x), batch_size):
+                batch = order[start:start + batch_size]
+                inputs, targets = x[batch], y[batch]
+                grads.fill(0.0)
+                output = model.forward(inputs)
+                total += criterion.forward(output, targets) * len(batch)
+                model.backward(inputs, criterion.backward(output, targets))
+                params -= lr * grads
+                bar.update(len(batch))
+            losses.append(total / len(x))
+            if on_epoch is not None:
+                on_epoch(epoch, losses[-1])
+            bar.set_postfix(loss=f"{losses[-1]:.4f}")
+    return losses
+
+
+def plot_path(out: str | Path) -> Path:
+    """``out`` itself if it names a ``.png`` file, else ``out/nncore-demo-digits.png``."""
+    out = Path(out)
+    if out.suffix.lower() == ".png":
+        out.parent.mkdir(parents=True, exist_ok=True)
+        return out
+    out.mkdir(parents=True, exist_ok=True)
+    return out / DEFAULT_PLOT
+
+
+def plot(result: DemoResult, title: str) -> None:
+    """Save the loss and accuracy curves to ``result.plot`` (Agg canvas, no display needed)."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    figure = Figure(figsize=(9, 3.6), layout="constrained")
+    FigureCanvasAgg(figure)
+    epochs = np.arange(1, len(result.losses) + 1)
+    left, right = figure.subplots(1, 2)
+    left.plot(epochs, result.losses, marker="o")
+    left.set(xlabel="epoch", ylabel="ClassNLLCriterion", title="training loss")
+    right.plot(epochs, result.train_accuracies, marker="o", label="train")
+    right.plot(epochs, result.test_accuracies, marker="o", label="test")
+    right.set(xlabel="epoch", ylabel="accuracy", ylim=(0, 1.02),
+              title=f"accuracy (test {result.accuracy:.3f})")
+    right.legend(loc="lower right")
+    for axes in (left, right):
+        axes.grid(alpha=0.3)
+    figure.suptitle(title)
+    figure.savefig(result.plot, dpi=100)
+
+
+def run(
+    model: str = "mlp",
+    epochs: int = 10,
+    seed: int = 0,
+    out: str | Path = ".",
+    hidden: int = 32,
+    lr: float = 0.1,
+    batch_size: int = 16,
+    progress: bool = True,
+) -> DemoResult:
+    """Train ``MODELS[model]`` on the digits, plot the curves, return the test accuracy.
+
+    Deterministic for a given ``seed``: it seeds nncore's generator (initial weights), the
+    train/test split and the minibatch order.
+    """
+    if model not in MODELS:
+        raise ValueError(f"unknown model {model!r}; expected one of {sorted(MODELS)}")
+    x_train, x_test, y_train, y_test = load_digits_split(seed)
+    manual_seed(seed)
+    network = MODELS[model](hidden)
+    result = DemoResult(accuracy=0.0, plot=plot_path(out), model=network)
+
+    def evaluate(epoch: int, loss: float) -> None:
+        result.train_accuracies.append(accuracy(network, x_train, y_train))
+        result.test_accuracies.append(accuracy(network, x_test, y_test))
+
+    result.losses = train(network, x_train, y_train, epochs, lr, batch_size, seed,
+                          on_epoch=evaluate, progress=progress)
+    result.accuracy = result.test_accuracies[-1]
+    plot(result, f"nncore demo: {model} on digits ({len(x_train)} train / {len(x_test)} test)")
+    return result
