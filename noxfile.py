@@ -1,0 +1,169 @@
+"""Every way to test, lint, type-check, benchmark and demo nncore: ``nox -l`` lists them.
+
+``nox -s tests`` is the one command the README and CI run: nncore, every plugin under
+``plugins/`` and the test tools in one environment, then pytest over ``tests/``, the core's
+doctests and each plugin's tests.  ``nox -s test_package`` tests each package with only what it
+declares; ``nox -s compat`` repeats ``tests`` on every supported Python.
+"""
+
+from __future__ import annotations
+
+import glob
+import os
+from pathlib import Path
+
+import nox
+
+nox.options.reuse_existing_virtualenvs = True
+nox.options.error_on_missing_interpreters = False
+
+ROOT = Path(__file__).parent
+PYPROJECT = nox.project.load_toml(ROOT / "pyproject.toml")
+PYTHONS = nox.project.python_versions(PYPROJECT)
+TEST_DEPS = nox.project.dependency_groups(PYPROJECT, "test")
+
+# Interpreters installed with pyenv are found even when pyenv's shims are not on PATH.
+_PYENV = Path(os.environ.get("PYENV_ROOT", Path.home() / ".pyenv"))
+os.environ["PATH"] = os.pathsep.join(
+    [os.environ.get("PATH", "")] + sorted(glob.glob(str(_PYENV / "versions" / "3.*" / "bin")))
+)
+
+
+def _plugins() -> dict[str, Path]:
+    """``{distribution: directory}`` for every ``plugins/*/pyproject.toml``."""
+    found = {}
+    for pyproject in sorted(ROOT.glob("plugins/*/pyproject.toml")):
+        found[nox.project.load_toml(pyproject)["project"]["name"]] = pyproject.parent
+    return found
+
+
+PLUGINS = _plugins()
+
+
+def _local_requirements(directory: Path) -> list[str]:
+    """Editable installs of ``directory`` (with its ``test`` extra) and of its local dependencies.
+
+    Local distributions are not on the package index, so each one a package declares (directly,
+    in its ``test`` extra, or through another local one) is installed from its directory.
+    """
+    local = {"nncore": ROOT, **PLUGINS}
+    target = nox.project.load_toml(directory / "pyproject.toml")["project"]
+    has_test_extra = "test" in target.get("optional-dependencies", {})
+    wanted: list[Path] = []
+    pending = [(directory, has_test_extra)]
+    while pending:
+        current, with_tests = pending.pop()
+        if current in wanted:
+            continue
+        wanted.append(current)
+        project = nox.project.load_toml(current / "pyproject.toml")["project"]
+        declared = list(project.get("dependencies", []))
+        if with_tests:
+            declared += project.get("optional-dependencies", {}).get("test", [])
+        for requirement in declared:
+            name = _requirement_name(requirement)
+            if name in local:
+                pending.append((local[name], False))
+    args = []
+    for path in wanted:
+        extra = "[test]" if path == directory and has_test_extra else ""
+        args += ["-e", f"{path}{extra}"]
+    return args
+
+
+def _requirement_name(requirement: str) -> str:
+    """``"nn-basic>=0.1; python_version<'4'"`` -> ``"nn-basic"`` (normalised)."""
+    name = requirement
+    for stop in "<>=!~;[ (":
+        name = name.split(stop, 1)[0]
+    return name.strip().lower().replace("_", "-")
+
+
+def _run_pytest(session: nox.Session, *paths: str | Path) -> None:
+    """pytest over ``paths`` (config from pyproject); extra session arguments are passed on.
+
+    pytest's exit code 5 (no test collected) fails the session like any other non-zero code.
+    """
+    session.run("pytest", *[str(p) for p in paths], *session.posargs)
+
+
+def _install_everything(session: nox.Session, *extras_and_groups: str) -> None:
+    session.install("-e", ".[demo]", *[a for d in PLUGINS.values() for a in ("-e", str(d))],
+                    *TEST_DEPS, *extras_and_groups)
+
+
+def _check_plugins_load(session: nox.Session) -> None:
+    """Every installed plugin registers without error (strict mode turns failures into errors)."""
+    session.run("nncore", "plugins", env={"NNCORE_STRICT": "1"})
+
+
+def _all_test_paths() -> list[str]:
+    paths = ["tests", "nncore"]
+    for directory in PLUGINS.values():
+        paths.append(str(directory.relative_to(ROOT)))
+    return paths
+
+
+@nox.session
+def tests(session: nox.Session) -> None:
+    """nncore, every plugin and the demo extra in one environment; the whole suite."""
+    _install_everything(session)
+    _check_plugins_load(session)
+    _run_pytest(session, *_all_test_paths())
+
+
+@nox.session(python=PYTHONS, default=False)
+def compat(session: nox.Session) -> None:
+    """The whole suite on every Python the classifiers in pyproject.toml name."""
+    _install_everything(session)
+    _run_pytest(session, *_all_test_paths())
+
+
+@nox.session
+@nox.parametrize("package", [nox.param(name, id=name) for name in ["nncore", *PLUGINS]])
+def test_package(session: nox.Session, package: str) -> None:
+    """One package with only what it declares (catches undeclared dependencies).
+
+    The core is first checked alone (it imports, its registry is empty, ``nncore plugins``
+    runs); its doctests and the cross-package tests then use nn-basic, the reference plugin.
+    """
+    if package == "nncore":
+        session.install("-e", ".", *TEST_DEPS)
+        session.run("python", "-c",
+                    "import nncore, nncore.testing; assert not nncore.registry().entries")
+        session.run("nncore", "plugins")
+        session.install(*_local_requirements(PLUGINS["nn-basic"]))
+        _run_pytest(session, "tests", "nncore")
+        return
+    directory = PLUGINS[package]
+    session.install(*_local_requirements(directory), *TEST_DEPS)
+    _run_pytest(session, directory.relative_to(ROOT))
+
+
+@nox.session
+def lint(session: nox.Session) -> None:
+    """ruff over the whole repository (rules in pyproject.toml)."""
+    session.install(*nox.project.dependency_groups(PYPROJECT, "lint"))
+    session.run("ruff", "check", ".", *session.posargs)
+
+
+@nox.session
+def types(session: nox.Session) -> None:
+    """mypy on nncore (settings in pyproject.toml)."""
+    session.install("-e", ".", *nox.project.dependency_groups(PYPROJECT, "types"))
+    session.run("mypy", *session.posargs)
+
+
+@nox.session(default=False)
+def bench(session: nox.Session) -> None:
+    """Every ``benchmarks/*.py`` against PyTorch CPU (pinned), printing ratios."""
+    _install_everything(session, "torch==2.13.0", "threadpoolctl")
+    for script in sorted(ROOT.glob("benchmarks/*.py")):
+        session.run("python", str(script.relative_to(ROOT)), *session.posargs)
+
+
+@nox.session(default=False)
+def demo(session: nox.Session) -> None:
+    """``nncore demo``: trains a small network on scikit-learn's digits and plots it."""
+    session.install("-e", ".[demo]", *[a for d in PLUGINS.values() for a in ("-e", str(d))])
+    session.run("nncore", "demo", "--out", session.create_tmp(), *session.posargs)
