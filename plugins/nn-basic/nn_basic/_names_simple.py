@@ -3,4 +3,10 @@
 NAMES: dict[str, str] = {
     "Identity": "identity",
     "Linear": "linear",
+    "CMul": "cmul",
+    "CAdd": "cadd",
+    "Mul": "mul",
+    "Add": "add",
+    "Abs": "abs",
+    "Dropout": "dropout",
 }

@@ -1,0 +1,57 @@
+"""CAdd: elementwise addition of a learnable array."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from nncore import Module
+from nncore.checks import expect_float, expect_same_shape
+from nncore.random import generator
+
+from ._elementwise import expand_to, reduce_to, size_tuple
+
+
+class CAdd(Module):
+    """``y = x + bias`` elementwise, ``bias`` broadcast as torch/nn ``CAdd`` does.
+
+    ``size`` is an int or a shape (Lua's ``nn.CAdd(1, 5)`` is ``CAdd((1, 5))``); inputs are
+    matched to ``bias`` as in :class:`CMul`.  ``dx = dy``; ``dbias += scale * sum(dy)`` over the
+    broadcast dimensions.  ``reset(stdv)`` draws from ``U(-a, a)``, ``a = stdv * sqrt(3)``, by
+    default ``a = 1 / sqrt(bias.size)``.
+
+    >>> import numpy as np
+    >>> m = CAdd((1, 2))
+    >>> m.bias[...] = [[10.0, 20.0]]
+    >>> m.forward(np.zeros((3, 2)))[2]
+    array([10., 20.])
+    """
+
+    parameter_names = ("bias",)
+
+    def __init__(self, size: int | tuple[int, ...]) -> None:
+        super().__init__()
+        self.bias = np.empty(size_tuple(size))
+        self.grad_bias = np.zeros_like(self.bias)
+        self.reset()
+
+    def reset(self, stdv: float | None = None) -> CAdd:
+        bound = stdv * math.sqrt(3) if stdv is not None else 1.0 / math.sqrt(self.bias.size)
+        self.bias[...] = generator().uniform(-bound, bound, self.bias.shape)
+        return self
+
+    def update_output(self, input: np.ndarray) -> np.ndarray:
+        return expect_float(input) + expand_to(self.bias, input)
+
+    def update_grad_input(self, input: np.ndarray, grad_output: np.ndarray) -> np.ndarray:
+        return expect_same_shape(grad_output, input, "grad_output", "input").copy()
+
+    def acc_grad_parameters(
+        self, input: np.ndarray, grad_output: np.ndarray, scale: float = 1.0
+    ) -> None:
+        expanded = expand_to(self.bias, input)
+        self.grad_bias += scale * reduce_to(grad_output, expanded, self.bias.shape)
+
+    def extra_repr(self) -> str:
+        return "x".join(str(s) for s in self.bias.shape)

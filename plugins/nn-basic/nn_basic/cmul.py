@@ -1,0 +1,61 @@
+"""CMul: elementwise multiplication by a learnable array."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from nncore import Module
+from nncore.checks import expect_float, expect_same_shape
+from nncore.random import generator
+
+from ._elementwise import expand_to, reduce_to, size_tuple
+
+
+class CMul(Module):
+    """``y = x * weight`` elementwise, ``weight`` broadcast as torch/nn ``CMul`` does.
+
+    ``size`` is an int or a shape (Lua's ``nn.CMul(1, 5)`` is ``CMul((1, 5))``).  The input has
+    ``weight``'s number of elements, or its number of dimensions with sizes that ``weight``
+    broadcasts to (dimensions of size 1), or is a batch of such examples.
+    ``dx = dy * weight``; ``dweight += scale * sum(x * dy)`` over the broadcast dimensions.
+    ``reset(stdv)`` draws from ``U(-a, a)`` with ``a = stdv * sqrt(3)``, by default
+    ``a = 1 / sqrt(weight.size)``.
+
+    >>> import numpy as np
+    >>> m = CMul(3)
+    >>> m.weight[...] = [1.0, 2.0, 3.0]
+    >>> m.forward(np.ones((2, 3)))
+    array([[1., 2., 3.],
+           [1., 2., 3.]])
+    """
+
+    parameter_names = ("weight",)
+
+    def __init__(self, size: int | tuple[int, ...]) -> None:
+        super().__init__()
+        self.weight = np.empty(size_tuple(size))
+        self.grad_weight = np.zeros_like(self.weight)
+        self.reset()
+
+    def reset(self, stdv: float | None = None) -> CMul:
+        bound = stdv * math.sqrt(3) if stdv is not None else 1.0 / math.sqrt(self.weight.size)
+        self.weight[...] = generator().uniform(-bound, bound, self.weight.shape)
+        return self
+
+    def update_output(self, input: np.ndarray) -> np.ndarray:
+        return expect_float(input) * expand_to(self.weight, input)
+
+    def update_grad_input(self, input: np.ndarray, grad_output: np.ndarray) -> np.ndarray:
+        expect_same_shape(grad_output, input, "grad_output", "input")
+        return grad_output * expand_to(self.weight, input)
+
+    def acc_grad_parameters(
+        self, input: np.ndarray, grad_output: np.ndarray, scale: float = 1.0
+    ) -> None:
+        expanded = expand_to(self.weight, input)
+        self.grad_weight += scale * reduce_to(input * grad_output, expanded, self.weight.shape)
+
+    def extra_repr(self) -> str:
+        return "x".join(str(s) for s in self.weight.shape)
