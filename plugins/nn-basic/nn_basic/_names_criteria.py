@@ -2,4 +2,5 @@
 
 NAMES: dict[str, str] = {
     "MSECriterion": "mse_criterion",
+    "ClassNLLCriterion": "class_nll_criterion",
 }

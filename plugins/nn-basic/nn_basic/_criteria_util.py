@@ -1,0 +1,188 @@
+"""What nn-basic's criteria share: input and target checks, class weights, reductions,
+negative log-likelihood terms, and the weighted sum of criteria behind Multi/ParallelCriterion.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import numpy as np
+
+from nncore import Criterion, Module
+from nncore.checks import describe, expect_float, expect_indices, expect_ndim, expect_same_shape
+from nncore.container import format_branches
+from nncore.errors import InputError, InputTypeError, ShapeError
+
+_ANY_INT = (np.iinfo(np.int64).min, np.iinfo(np.int64).max)
+
+
+# ----------------------------------------------------------------------------- inputs, targets
+def float_pair(input: Any, target: Any) -> tuple[np.ndarray, np.ndarray]:
+    """Check that ``input`` and ``target`` are real arrays of the same shape; return them."""
+    expect_float(input)
+    expect_same_shape(target, input, "target", "input")
+    return input, expect_float(target, "target")
+
+
+def float_table(input: Any, length: int) -> list[np.ndarray]:
+    """Check that ``input`` is a list of ``length`` real arrays of one shape; return it."""
+    if not isinstance(input, (list, tuple)) or len(input) != length:
+        raise InputTypeError(
+            f"expected input to be a list of {length} arrays, got {describe(input)}"
+        )
+    for k, item in enumerate(input):
+        expect_float(item, f"input[{k}]")
+        expect_same_shape(item, input[0], f"input[{k}]", "input[0]")
+    return list(input)
+
+
+def signs(target: Any, shape: tuple[int, ...], what: str = "target") -> np.ndarray:
+    """A target of 1 / -1 labels: a number or an array of ``shape``, returned with ``shape``."""
+    labels = np.asarray(target) if np.isscalar(target) else expect_float(target, what)
+    if labels.ndim and labels.shape != shape:
+        raise ShapeError(f"expected {what} of shape {shape}, got shape {labels.shape}")
+    if labels.dtype.kind not in "fiub" or not np.all(np.abs(labels) == 1):
+        raise InputError(f"expected {what} values 1 or -1, got {labels!r:.80}")
+    return np.broadcast_to(labels, shape)
+
+
+def class_targets(target: Any, input: np.ndarray, ignore_index: int | None = None) -> np.ndarray:
+    """0-based class targets of a ``(classes,)`` or ``(batch, classes)`` input, as a 1-D array.
+
+    One example takes an int (or a one-element array), a batch one index per row.  Float arrays
+    holding whole numbers are accepted.  ``ignore_index`` is allowed besides ``0 <= t < classes``.
+    """
+    classes = expect_indices(target, *_ANY_INT, what="target")
+    expected = (1,) if input.ndim == 1 else input.shape[:1]
+    if classes.size != expected[0] or classes.ndim > 1:
+        raise ShapeError(
+            f"expected target of shape {expected} (one class per example), got shape "
+            f"{classes.shape}"
+        )
+    classes = classes.reshape(-1)
+    expect_indices(classes[~ignored(classes, ignore_index)], 0, input.shape[-1], "target")
+    return classes
+
+
+def ignored(classes: np.ndarray, ignore_index: int | None) -> np.ndarray:
+    """Which targets equal ``ignore_index`` (none when it is None)."""
+    return np.zeros(classes.shape, bool) if ignore_index is None else classes == ignore_index
+
+
+# ----------------------------------------------------------------------------- weights
+def as_weights(weights: Any, what: str = "weights") -> np.ndarray | None:
+    """The criterion's own 1-D float copy of a constructor's ``weights`` (None stays None)."""
+    if weights is None:
+        return None
+    array = np.array(weights, dtype=np.float64)
+    if array.ndim != 1:
+        raise ShapeError(f"expected {what} with 1 dimension, got shape {array.shape}")
+    return array
+
+
+def expect_weights(weights: np.ndarray | None, size: int, what: str = "weights") -> None:
+    """Check one weight per class (or per element of the last dimension)."""
+    if weights is not None and weights.shape != (size,):
+        raise ShapeError(
+            f"expected {what} of shape ({size},) to match the input, got shape {weights.shape}"
+        )
+
+
+def last_dim_weights(weights: np.ndarray | None, input: np.ndarray) -> np.ndarray | float:
+    """``weights`` to broadcast along the last dimension of ``input``; 1.0 without weights."""
+    if weights is None:
+        return 1.0
+    expect_weights(weights, input.shape[-1] if input.ndim else 1)
+    return weights
+
+
+# ----------------------------------------------------------------------------- reductions
+def norm(criterion: Criterion, count: int) -> float:
+    """The factor ``size_average`` puts on a loss and its gradient: ``1 / count`` or 1."""
+    return 1.0 / count if criterion.size_average and count else 1.0
+
+
+def log_softmax(scores: np.ndarray) -> np.ndarray:
+    """``log(softmax(scores))`` along the last dimension, without overflow."""
+    shifted = scores - scores.max(axis=-1, keepdims=True)
+    return shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))
+
+
+def nll_terms(
+    criterion: Criterion, scores: np.ndarray, classes: np.ndarray
+) -> tuple[Any, np.ndarray]:
+    """``(picked, w)`` of the weighted NLL ``-sum(w * scores[picked])`` over ``scores`` rows.
+
+    ``picked`` indexes each row's target class; ``w`` holds the class weights (1 without
+    weights, 0 for ``ignore_index`` targets), divided by their sum under ``size_average``.
+    """
+    weights = criterion.weights
+    expect_weights(weights, scores.shape[-1])
+    kept = ~ignored(classes, getattr(criterion, "ignore_index", None))
+    safe = np.where(kept, classes, 0)
+    w = (np.ones(len(safe), scores.dtype) if weights is None else weights[safe]) * kept
+    total = float(w.sum())
+    if criterion.size_average and total:
+        w = w / total
+    return (np.arange(len(safe)), safe), w.astype(scores.dtype, copy=False)
+
+
+def class_rows(criterion: Criterion, input: Any, target: Any) -> tuple[np.ndarray, Any, np.ndarray]:
+    """Validate a 1-D/2-D class-score input and its targets: ``(rows, picked, w)`` for ``rows``
+    the input as ``(batch, classes)`` (see :func:`nll_terms`)."""
+    expect_ndim(expect_float(input), (1, 2))
+    classes = class_targets(target, input, getattr(criterion, "ignore_index", None))
+    rows = input.reshape(-1, input.shape[-1])
+    return (rows, *nll_terms(criterion, rows, classes))
+
+
+# ----------------------------------------------------------------------------- tables
+def zeros_like_table(value: Any) -> Any:
+    """Zeros with the nesting and shapes of ``value``."""
+    if isinstance(value, (list, tuple)):
+        return [zeros_like_table(item) for item in value]
+    return np.zeros_like(value)
+
+
+def add_scaled(total: Any, weight: float, value: Any) -> Any:
+    """``total + weight * value`` for tables of the same nesting."""
+    if isinstance(total, list):
+        return [add_scaled(t, weight, v) for t, v in zip(total, value, strict=True)]
+    return total + weight * value
+
+
+class WeightedCriteria(Criterion):
+    """Children criteria with a scalar weight each (the base of Multi/ParallelCriterion)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.criterions: list[Criterion] = []
+        self.weights: list[float] = []
+
+    def add(self, criterion: Criterion, weight: float = 1.0) -> WeightedCriteria:
+        """Append a criterion counted ``weight`` times; return self so calls chain."""
+        if not isinstance(criterion, Criterion):
+            raise InputTypeError(
+                f"{type(self).__name__}.add expects a Criterion, got {type(criterion).__name__}"
+            )
+        self.criterions.append(criterion)
+        self.weights.append(float(weight))
+        return self
+
+    def get(self, index: int) -> Criterion:
+        """The child at ``index`` (0-based)."""
+        return self.criterions[index]
+
+    def size(self) -> int:
+        """The number of children."""
+        return len(self.criterions)
+
+    def named_children(self) -> Iterator[tuple[str, Module]]:
+        return ((str(i), c) for i, c in enumerate(self.criterions))
+
+    def set_child(self, name: str, module: Module) -> None:
+        self.criterions[int(name)] = module  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return format_branches(self, self.criterions)

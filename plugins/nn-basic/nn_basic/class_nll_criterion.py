@@ -1,0 +1,44 @@
+"""ClassNLLCriterion: the negative log-likelihood of the target classes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from nncore import Criterion
+
+from ._criteria_util import as_weights, class_rows
+
+
+class ClassNLLCriterion(Criterion):
+    """``loss = -sum_i w[t_i] * x[i, t_i] / sum_i w[t_i]`` (torch/nn ``ClassNLLCriterion``).
+
+    ``input`` holds log-probabilities, ``(classes,)`` for one example or ``(batch, classes)``;
+    ``target`` holds 0-based classes (an int for one example).  ``w`` are the class
+    ``weights`` (1 without them, 0 for targets equal to ``ignore_index``); the division by their
+    sum happens only with ``size_average``.  ``dx[i, t_i] = -w[t_i] / sum_i w[t_i]``.
+
+    >>> import numpy as np
+    >>> ClassNLLCriterion().forward(np.log([[0.5, 0.5], [0.25, 0.75]]), np.array([0, 1]))
+    0.4904146265058631
+    """
+
+    buffer_names = ("weights",)
+
+    def __init__(self, weights: Any = None, size_average: bool = True,
+                 ignore_index: int = -100) -> None:
+        super().__init__()
+        self.weights = as_weights(weights)
+        self.size_average = size_average
+        self.ignore_index = ignore_index
+
+    def update_output(self, input: np.ndarray, target: Any) -> float:
+        rows, picked, w = class_rows(self, input, target)
+        return -float(np.sum(w * rows[picked]))
+
+    def update_grad_input(self, input: np.ndarray, target: Any) -> np.ndarray:
+        rows, picked, w = class_rows(self, input, target)
+        grad = np.zeros_like(rows)
+        grad[picked] = -w
+        return grad.reshape(input.shape)
