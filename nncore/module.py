@@ -339,7 +339,8 @@ class Module:
     def config(self) -> dict[str, Any]:
         """The constructor arguments this module was built with, by parameter name.
 
-        ``type(m)(**m.config())`` builds an equivalent module (with fresh parameters).
+        ``type(m).from_config(m.config())`` (``type(m)(**m.config())`` when the constructor
+        has no ``*args``) builds an equivalent module (with fresh parameters).
         """
         args, kwargs = self._init_args
         signature = inspect.signature(type(self).__init__)
@@ -351,6 +352,26 @@ class Module:
             if parameter.kind is inspect.Parameter.VAR_KEYWORD and name in arguments:
                 arguments.update(arguments.pop(name))
         return arguments
+
+    @classmethod
+    def from_config(cls, config: dict[str, Any]) -> Module:
+        """Build a module from :meth:`config`'s dictionary.
+
+        ``cls(**config)``, except that a ``*args`` parameter's tuple (``View(2, 3)`` has
+        ``{"size": (2, 3)}``) is passed positionally, with the parameters before it.
+        """
+        arguments = dict(config)
+        parameters = list(inspect.signature(cls.__init__).parameters.values())[1:]  # no self
+        star = [p.name for p in parameters if p.kind is inspect.Parameter.VAR_POSITIONAL]
+        if not star or star[0] not in arguments:
+            return cls(**arguments)
+        positional = []
+        for parameter in parameters:
+            if parameter.kind is inspect.Parameter.VAR_POSITIONAL:
+                positional.extend(arguments.pop(parameter.name))
+                break
+            positional.append(arguments.pop(parameter.name))
+        return cls(*positional, **arguments)
 
     # ----------------------------------------------------------------- printing
     def extra_repr(self) -> str:

@@ -243,11 +243,12 @@ def check_clone_share(case: Case) -> None:
 
 
 def check_config(case: Case) -> None:
-    """``type(m)(**m.config())`` rebuilds the module; with its arrays copied, outputs agree."""
+    """``type(m).from_config(m.config())`` rebuilds the module; with its arrays copied, outputs
+    agree."""
     module, input, target = _prepare(case)
     if module.children():
         return  # children are structure, not configuration: rebuilding them is serialization's job
-    rebuilt = type(module)(**module.config())
+    rebuilt = type(module).from_config(module.config())
     assert repr(rebuilt) == repr(module), f"rebuilt repr {rebuilt!r} != {module!r}"
     for name in module.array_names():
         value = getattr(module, name, None)
