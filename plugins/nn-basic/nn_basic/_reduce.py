@@ -1,0 +1,128 @@
+"""Dimension and shape logic shared by nn-basic's shape and reduction layers.
+
+torch/nn's reductions and views detect a batch by comparing the input's number of dimensions
+with an ``n_input_dims`` argument; the functions here do that translation once, in 0-based
+terms, and raise nncore's errors (``expected ..., got ...``) for inputs that do not fit.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import numpy as np
+
+from nncore import Module
+from nncore.checks import describe, dimension, expect_float
+from nncore.errors import ShapeError, StateError
+
+
+def batch_dimension(dim: int, ndim: int, n_input_dims: int | None) -> int:
+    """The 0-based axis ``dim`` names in an input with ``ndim`` dimensions.
+
+    A negative ``dim`` counts from the end.  A non-negative one is shifted by one when
+    ``n_input_dims`` is given and the input has one dimension more (a batch), as torch/nn's
+    ``nInputDims`` does.
+    """
+    if dim >= 0 and n_input_dims is not None and ndim == n_input_dims + 1:
+        dim += 1
+    return dimension(dim, ndim)
+
+
+def batch_offset(ndim: int, num_input_dims: int | None) -> int:
+    """How many leading batch dimensions an input has beyond ``num_input_dims`` (0 if unset)."""
+    if num_input_dims is None:
+        return 0
+    if ndim < num_input_dims:
+        raise ShapeError(f"expected input with at least {num_input_dims} dimensions, got {ndim}")
+    return ndim - num_input_dims
+
+
+def drop_reduced(array: np.ndarray, dim: int) -> np.ndarray:
+    """Remove the size-1 axis ``dim`` left by a reduction, unless it is the only one.
+
+    torch/nn keeps a 1-element vector for a reduced vector (``Sum(0)`` of a vector has shape
+    ``(1,)``), and drops the reduced axis otherwise.
+    """
+    return array if array.ndim == 1 else np.squeeze(array, axis=dim)
+
+
+def expect_elements(value: Any, count: int, what: str = "grad_output") -> np.ndarray:
+    """Check that ``value`` is a real array of ``count`` elements (a grad_output's size)."""
+    expect_float(value, what)
+    if value.size != count:
+        raise ShapeError(f"expected {what} with {count} elements, got shape {value.shape}")
+    return value
+
+
+def spread_reduced(grad_output: np.ndarray, input: np.ndarray, dim: int) -> np.ndarray:
+    """``grad_output`` of a reduction over ``dim`` viewed with that axis restored as size 1."""
+    kept = input.shape[:dim] + (1,) + input.shape[dim + 1:]
+    return expect_elements(grad_output, math.prod(kept)).reshape(kept)
+
+
+def reshaped(array: np.ndarray, shape: Sequence[int], what: str = "input") -> np.ndarray:
+    """``array.reshape(shape)`` raising ShapeError (expected vs got) when sizes do not match."""
+    try:
+        return array.reshape(tuple(shape))
+    except ValueError:
+        wanted = "x".join("?" if s == -1 else str(s) for s in shape)
+        raise ShapeError(
+            f"expected {what} that can be viewed as {wanted}, got shape {array.shape}"
+        ) from None
+
+
+def sizes_from_args(size: tuple[Any, ...]) -> tuple[int, ...]:
+    """Sizes given as ``View(2, 3)`` or as one sequence ``View((2, 3))``, as torch/nn allows."""
+    if len(size) == 1 and isinstance(size[0], (Sequence, np.ndarray)):
+        size = tuple(size[0])
+    return tuple(int(s) for s in size)
+
+
+def shape_of(value: Any) -> Any:
+    """Shapes of an array or of a (nested) table of arrays, for printing."""
+    if isinstance(value, (list, tuple)):
+        return [shape_of(item) for item in value]
+    return np.shape(value) if value is not None else "missing size"
+
+
+class ArgReduction(Module):
+    """Max or min over one dimension, remembering where it was for the backward pass.
+
+    ``y = x.max(dim)`` (or ``min``); ``indices`` holds the position of each picked element
+    along ``dim``, and the gradient flows to those positions only:
+    ``dx[..., indices, ...] = dy``, zero elsewhere.
+    """
+
+    #: ``np.argmax`` or ``np.argmin``
+    pick: Callable[..., np.ndarray]
+
+    def __init__(self, dimension: int = 0, n_input_dims: int | None = None) -> None:
+        super().__init__()
+        self.dimension = dimension
+        self.n_input_dims = n_input_dims
+        self.indices: np.ndarray | None = None
+
+    def update_output(self, input: np.ndarray) -> np.ndarray:
+        expect_float(input)
+        dim = batch_dimension(self.dimension, input.ndim, self.n_input_dims)
+        if input.shape[dim] == 0:
+            raise ShapeError(f"expected a non-empty dimension {dim}, got shape {input.shape}")
+        self.indices = self.pick(input, axis=dim, keepdims=True)
+        return drop_reduced(np.take_along_axis(input, self.indices, axis=dim), dim)
+
+    def update_grad_input(self, input: np.ndarray, grad_output: np.ndarray) -> np.ndarray:
+        expect_float(input)
+        dim = batch_dimension(self.dimension, input.ndim, self.n_input_dims)
+        grad = spread_reduced(grad_output, input, dim)
+        if self.indices is None or self.indices.shape != grad.shape:
+            raise StateError(
+                f"expected forward on this input before backward, got {describe(input)}"
+            )
+        grad_input = np.zeros(input.shape, dtype=grad.dtype)
+        np.put_along_axis(grad_input, self.indices, grad, axis=dim)
+        return grad_input
+
+    def extra_repr(self) -> str:
+        return f"dim {self.dimension}"
