@@ -2,8 +2,65 @@
 
 from __future__ import annotations
 
+import numpy as np
+
 from nncore.testing import Case
+
+from .spatial_adaptive_average_pooling import SpatialAdaptiveAveragePooling
+from .spatial_batch_normalization import SpatialBatchNormalization
+from .spatial_dropout import SpatialDropout
+from .spatial_reflection_padding import SpatialReflectionPadding
+from .spatial_replication_padding import SpatialReplicationPadding
+from .spatial_up_sampling_bilinear import SpatialUpSamplingBilinear
+from .spatial_up_sampling_nearest import SpatialUpSamplingNearest
+from .spatial_zero_padding import SpatialZeroPadding
+from .volumetric_dropout import VolumetricDropout
+from .volumetric_replication_padding import VolumetricReplicationPadding
+
+WRONG_NDIM = np.zeros((3, 4))
+
+
+def _batch(module, shape, **kwargs) -> list[Case]:
+    """A batched case and a single-example case of the same module."""
+    return [Case(module, input_shape=shape, batched=True, **kwargs),
+            Case(module, input_shape=shape[1:], **kwargs)]
 
 
 def examples() -> dict[str, list[Case]]:
-    return {}
+    bad = ["not an array", WRONG_NDIM]
+    return {
+        "SpatialZeroPadding": [
+            *_batch(SpatialZeroPadding(1, 2, 0, 1), (2, 2, 3, 3), bad_inputs=bad),
+            Case(SpatialZeroPadding(-1, 1, 1, -1), input_shape=(2, 3, 4), bad_inputs=bad),
+        ],
+        "SpatialReflectionPadding": _batch(SpatialReflectionPadding(2, 1, 1, 2), (2, 2, 3, 4),
+                                           bad_inputs=bad),
+        "SpatialReplicationPadding": _batch(SpatialReplicationPadding(1, 2, 2, 0), (2, 2, 3, 2),
+                                            bad_inputs=bad),
+        "VolumetricReplicationPadding": _batch(VolumetricReplicationPadding(1, 0, 0, 1, 2, 1),
+                                               (2, 2, 2, 2, 3), bad_inputs=bad),
+        "SpatialUpSamplingNearest": _batch(SpatialUpSamplingNearest(2), (2, 2, 2, 3),
+                                           bad_inputs=bad),
+        "SpatialUpSamplingBilinear": [
+            *_batch(SpatialUpSamplingBilinear(2), (2, 2, 2, 3), bad_inputs=bad),
+            Case(SpatialUpSamplingBilinear({"oheight": 4, "owidth": 2}), input_shape=(1, 3, 3)),
+        ],
+        "SpatialAdaptiveAveragePooling": [
+            *_batch(SpatialAdaptiveAveragePooling(2, 3), (2, 2, 5, 4), bad_inputs=bad),
+            Case(SpatialAdaptiveAveragePooling(3, 1), input_shape=(2, 2, 2)),
+        ],
+        "SpatialBatchNormalization": [
+            Case(SpatialBatchNormalization(3), input_shape=(3, 3, 2, 2),
+                 bad_inputs=["not an array", np.zeros((3, 2, 2)), np.zeros((3, 4, 2, 2))]),
+            Case(SpatialBatchNormalization(2, affine=False), input_shape=(2, 2, 3, 1)),
+            Case(SpatialBatchNormalization(2, 1e-3, 0.5).evaluate(), input_shape=(2, 2, 2, 2)),
+        ],
+        "SpatialDropout": [
+            Case(SpatialDropout(0.4), input_shape=(3, 4, 2, 2), bad_inputs=bad),
+            *_batch(SpatialDropout(0.3).evaluate(), (2, 3, 2, 2)),
+        ],
+        "VolumetricDropout": [
+            Case(VolumetricDropout(0.4), input_shape=(2, 4, 2, 1, 2), bad_inputs=bad),
+            *_batch(VolumetricDropout(0.3).evaluate(), (2, 2, 2, 1, 2)),
+        ],
+    }

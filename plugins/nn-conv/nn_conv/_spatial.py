@@ -1,0 +1,412 @@
+"""Shared numpy machinery of nn-conv's numpy layers.
+
+Three families of helpers:
+
+* batch promotion and input checks (``promote``, ``expect_planes``, ``expect_min_size``);
+* separable linear maps along axes (``along``): padding, nearest and bilinear upsampling and
+  adaptive average pooling are ``y = A_h x A_w^T`` (one matrix per spatial axis), so their
+  backward pass is the same product with the transposed matrices;
+* windowed views (``windows``) and their adjoint (``unwindows``), on which every convolution,
+  sub-sampling and pooling is built: the forward pass is a matmul/reduction over a
+  ``sliding_window_view``, the backward pass scatters back with one strided add per kernel
+  offset (a loop over the kernel, never over pixels).
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections.abc import Sequence
+
+import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
+
+from nncore import Module
+from nncore.checks import expect_float, expect_ndim, expect_same_shape, expect_size
+from nncore.errors import ShapeError
+
+Ints = Sequence[int]
+
+
+# ----------------------------------------------------------------------- batches and checks
+def promote(input: object, spatial: int, what: str = "input") -> tuple[np.ndarray, bool]:
+    """Check ``input`` is ``(C, *S)`` or ``(N, C, *S)`` with ``spatial`` dims; return it batched.
+
+    The flag says whether a batch dimension was added (``demote`` removes it again).
+    """
+    x = expect_ndim(expect_float(input, what), (spatial + 1, spatial + 2), what)
+    return (x[None], True) if x.ndim == spatial + 1 else (x, False)
+
+
+def demote(x: np.ndarray, single: bool) -> np.ndarray:
+    return x[0] if single else x
+
+
+def promote_pair(input: object, grad_output: object, spatial: int) -> tuple[np.ndarray, np.ndarray, bool]:
+    """``promote`` an input and the matching grad_output (which must have as many dims)."""
+    x, single = promote(input, spatial)
+    g = expect_ndim(expect_float(grad_output, "grad_output"), (x.ndim - single,), "grad_output")
+    return x, (g[None] if single else g), single
+
+
+def expect_planes(x: np.ndarray, planes: int) -> None:
+    """Check the plane (channel) dimension of a batched array."""
+    expect_size(x, 1, planes, "input (batch first)")
+
+
+def expect_min_size(x: np.ndarray, minimum: Ints) -> None:
+    """Check the trailing spatial sizes are at least ``minimum`` (the window, padding included)."""
+    sizes = x.shape[x.ndim - len(minimum):]
+    if any(s < m for s, m in zip(sizes, minimum)):
+        raise ShapeError(
+            f"expected spatial size at least {tuple(minimum)}, got input of shape {x.shape}"
+        )
+
+
+def expect_grad_shape(grad_output: object, output_shape: tuple[int, ...]) -> np.ndarray:
+    expect_float(grad_output, "grad_output")
+    return expect_same_shape(grad_output, np.empty(output_shape, dtype=np.int8), "grad_output",
+                             "the output")
+
+
+# ----------------------------------------------------------------------- separable linear maps
+def along(x: np.ndarray, matrices: Sequence[np.ndarray | None], transpose: bool = False) -> np.ndarray:
+    """Multiply the trailing axes of ``x`` by one matrix each (``None`` leaves an axis alone).
+
+    ``matrices[i]`` has shape ``(out, in)`` and acts on axis ``x.ndim - len(matrices) + i``;
+    with ``transpose`` the transposed matrices are applied (the adjoint map).
+    """
+    first = x.ndim - len(matrices)
+    for i, m in enumerate(matrices):
+        if m is None:
+            continue
+        m = m.T if transpose else m
+        x = np.moveaxis(np.tensordot(m.astype(x.dtype, copy=False), x, axes=(1, first + i)), 0, first + i)
+    return x
+
+
+def selection(index: np.ndarray, size: int) -> np.ndarray:
+    """A 0/1 matrix picking ``index[i]`` for row ``i``; a negative index gives a zero row."""
+    m = np.zeros((len(index), size))
+    rows = np.nonzero(index >= 0)[0]
+    m[rows, index[rows]] = 1.0
+    return m
+
+
+def pad_index(size: int, before: int, after: int, mode: str) -> np.ndarray:
+    """The source position of each padded position (-1 for a zero); negative pads crop."""
+    p = np.arange(-before, size + after)
+    if mode == "zero":
+        return np.where((p >= 0) & (p < size), p, -1)
+    if mode == "replicate":
+        return np.clip(p, 0, size - 1)
+    if mode == "reflect":
+        if max(before, after) >= size:
+            raise ShapeError(f"reflection padding of {max(before, after)} needs a size above it, got {size}")
+        p = np.abs(p)
+        return np.where(p >= size, 2 * (size - 1) - p, p)
+    raise ValueError(f"unknown padding mode {mode!r}")
+
+
+def bilinear_matrix(size: int, out: int) -> np.ndarray:
+    """Linear interpolation from ``size`` to ``out`` points, corners aligned."""
+    pos = np.arange(out) * ((size - 1) / (out - 1) if out > 1 else 0.0)
+    low = np.minimum(np.floor(pos).astype(np.int64), size - 1)
+    high = np.minimum(low + 1, size - 1)
+    frac = pos - low
+    m = np.zeros((out, size))
+    np.add.at(m, (np.arange(out), low), 1.0 - frac)
+    np.add.at(m, (np.arange(out), high), frac)
+    return m
+
+
+def adaptive_ranges(size: int, out: int) -> tuple[np.ndarray, np.ndarray]:
+    """Window ``i`` covers ``[floor(i*size/out), ceil((i+1)*size/out))`` (torch's adaptive pools)."""
+    i = np.arange(out)
+    return (i * size) // out, -((-(i + 1) * size) // out)
+
+
+def adaptive_mask(size: int, out: int) -> np.ndarray:
+    """Boolean ``(out, size)``: which positions each adaptive window covers."""
+    start, end = adaptive_ranges(size, out)
+    p = np.arange(size)
+    return (p >= start[:, None]) & (p < end[:, None])
+
+
+class SeparableMap(Module):
+    """A parameter-free layer ``y = x`` times one matrix per trailing spatial axis.
+
+    Subclasses give ``spatial`` (2 or 3) and ``matrices(shape)``, the ``(out, in)`` matrices for a
+    batched input shape, after validating it.
+    """
+
+    spatial = 2
+
+    def matrices(self, shape: tuple[int, ...]) -> list[np.ndarray]:
+        raise NotImplementedError
+
+    def update_output(self, input: np.ndarray) -> np.ndarray:
+        x, single = promote(input, self.spatial)
+        return demote(along(x, self.matrices(x.shape)), single)
+
+    def update_grad_input(self, input: np.ndarray, grad_output: np.ndarray) -> np.ndarray:
+        x, g, single = promote_pair(input, grad_output, self.spatial)
+        mats = self.matrices(x.shape)
+        expect_grad_shape(g, x.shape[:2] + tuple(m.shape[0] for m in mats))
+        return demote(along(g, mats, transpose=True), single)
+
+
+class Padding(SeparableMap):
+    """Zero, reflection or replication padding of the trailing axes; ``pads`` is
+    ``[(before, after), ...]`` for each spatial axis, outermost first."""
+
+    mode = "zero"
+
+    def pads(self) -> list[tuple[int, int]]:
+        raise NotImplementedError
+
+    def matrices(self, shape: tuple[int, ...]) -> list[np.ndarray]:
+        sizes = shape[-self.spatial:]
+        out = [s + a + b for s, (a, b) in zip(sizes, self.pads())]
+        if min(out) < 1:
+            raise ShapeError(f"input of shape {shape} is too small for padding {self.pads()}")
+        return [selection(pad_index(s, a, b, self.mode), s) for s, (a, b) in zip(sizes, self.pads())]
+
+    def extra_repr(self) -> str:
+        return ", ".join(f"{a},{b}" for a, b in reversed(self.pads()))
+
+
+class PlanePadding(Padding):
+    """The four-sided padding of the Spatial*Padding layers; omitted pads default to ``pad_l``."""
+
+    def __init__(self, pad_l: int, pad_r: int | None = None, pad_t: int | None = None,
+                 pad_b: int | None = None) -> None:
+        super().__init__()
+        self.pad_l = pad_l
+        self.pad_r = pad_l if pad_r is None else pad_r
+        self.pad_t = pad_l if pad_t is None else pad_t
+        self.pad_b = pad_l if pad_b is None else pad_b
+
+    def pads(self) -> list[tuple[int, int]]:
+        return [(self.pad_t, self.pad_b), (self.pad_l, self.pad_r)]
+
+
+# ----------------------------------------------------------------------- windows
+def _pairs(pad: Ints | Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
+    return [p if isinstance(p, tuple) else (p, p) for p in pad]
+
+
+def windows(x: np.ndarray, kernel: Ints, stride: Ints, dilation: Ints | None = None,
+            pad: Sequence | None = None, fill: float = 0.0) -> np.ndarray:
+    """View of ``x`` of shape ``(..., *out, *kernel)``: every window of the trailing axes.
+
+    ``pad`` holds an int or a ``(before, after)`` pair per axis, filled with ``fill``;
+    the output size along an axis is ``floor((size + before + after - span) / stride) + 1``
+    with ``span = dilation * (kernel - 1) + 1``.
+    """
+    k = len(kernel)
+    dilation = dilation or (1,) * k
+    pairs = _pairs(pad or (0,) * k)
+    if any(a or b for a, b in pairs):
+        x = np.pad(x, [(0, 0)] * (x.ndim - k) + pairs, constant_values=fill)
+    span = [d * (kk - 1) + 1 for kk, d in zip(kernel, dilation)]
+    axes = tuple(range(x.ndim - k, x.ndim))
+    view = sliding_window_view(x, span, axis=axes)
+    picks = tuple(slice(None, None, s) for s in stride) + tuple(slice(None, None, d) for d in dilation)
+    return view[(Ellipsis,) + picks]
+
+
+def out_sizes(sizes: Ints, kernel: Ints, stride: Ints, pad: Sequence | None = None,
+              dilation: Ints | None = None) -> list[int]:
+    dilation = dilation or (1,) * len(kernel)
+    pairs = _pairs(pad or (0,) * len(kernel))
+    return [(s + a + b - d * (k - 1) - 1) // st + 1
+            for s, k, st, (a, b), d in zip(sizes, kernel, stride, pairs, dilation)]
+
+
+def unwindows(cols: np.ndarray, sizes: Ints, kernel: Ints, stride: Ints,
+              dilation: Ints | None = None, pad: Sequence | None = None) -> np.ndarray:
+    """Adjoint of :func:`windows`: add every window ``(..., *out, *kernel)`` back into an array
+    of trailing shape ``sizes`` (the padding is dropped)."""
+    k = len(kernel)
+    dilation = dilation or (1,) * k
+    pairs = _pairs(pad or (0,) * k)
+    lead = cols.shape[: cols.ndim - 2 * k]
+    outs = cols.shape[cols.ndim - 2 * k: cols.ndim - k]
+    padded = np.zeros(lead + tuple(s + a + b for s, (a, b) in zip(sizes, pairs)), dtype=cols.dtype)
+    for offset in itertools.product(*(range(kk) for kk in kernel)):
+        target = tuple(slice(o * d, o * d + (n - 1) * st + 1, st)
+                       for o, d, n, st in zip(offset, dilation, outs, stride))
+        padded[(Ellipsis,) + target] += cols[(Ellipsis,) + offset]
+    crop = tuple(slice(a, a + s) for s, (a, _) in zip(sizes, pairs))
+    return padded[(Ellipsis,) + crop]
+
+
+# ----------------------------------------------------------------------- convolutions
+def conv(x: np.ndarray, weight: np.ndarray, stride: Ints, pad: Sequence | None = None,
+         dilation: Ints | None = None) -> np.ndarray:
+    """Cross-correlation of ``x (N, C, *S)`` with ``weight (O, C, *K)``: ``(N, O, *out)``."""
+    k = weight.ndim - 2
+    cols = windows(x, weight.shape[2:], stride, dilation, pad)
+    out = np.tensordot(cols, weight, axes=([1, *range(2 + k, 2 + 2 * k)], [1, *range(2, 2 + k)]))
+    return np.moveaxis(out, -1, 1)
+
+
+def conv_grad_input(g: np.ndarray, weight: np.ndarray, sizes: Ints, stride: Ints,
+                    pad: Sequence | None = None, dilation: Ints | None = None) -> np.ndarray:
+    """Gradient of :func:`conv` with respect to its input (trailing sizes ``sizes``)."""
+    cols = np.moveaxis(np.tensordot(g, weight, axes=([1], [0])), 1 + (g.ndim - 2), 1)
+    return unwindows(cols, sizes, weight.shape[2:], stride, dilation, pad)
+
+
+def conv_grad_weight(x: np.ndarray, g: np.ndarray, kernel: Ints, stride: Ints,
+                     pad: Sequence | None = None, dilation: Ints | None = None) -> np.ndarray:
+    """Gradient of :func:`conv` with respect to its weight: ``(O, C, *K)``."""
+    k = len(kernel)
+    cols = windows(x, kernel, stride, dilation, pad)
+    spatial = list(range(2, 2 + k))
+    return np.tensordot(g, cols, axes=([0, *spatial], [0, *spatial]))
+
+
+def conv_output(x: np.ndarray, weight: np.ndarray, bias: np.ndarray | None, stride: Ints,
+                pad: Sequence, dilation: Ints | None = None) -> np.ndarray:
+    """:func:`conv` plus a per-plane bias, after checking the window fits."""
+    k = weight.ndim - 2
+    expect_planes(x, weight.shape[1])
+    pairs = _pairs(pad)
+    span = [(d * (kk - 1) + 1) - a - b for kk, d, (a, b)
+            in zip(weight.shape[2:], dilation or (1,) * k, pairs)]
+    expect_min_size(x, span)
+    y = conv(x, weight, stride, pad, dilation)
+    if bias is not None:
+        y += bias.reshape((-1,) + (1,) * k)
+    return y
+
+
+def add_bias_grad(module: Module, g: np.ndarray, scale: float, axes: tuple[int, ...]) -> None:
+    if getattr(module, "bias", None) is not None:
+        module.grad_bias += scale * g.sum(axis=axes)
+
+
+def init_uniform(module: Module, stdv: float) -> None:
+    from nncore.random import generator
+
+    for _, param, _ in module.own_parameters():
+        param[...] = generator().uniform(-stdv, stdv, param.shape)
+
+
+def torch_stdv(stdv: float | None, fan_in: int) -> float:
+    """torch/nn's convention: an explicit ``stdv`` is scaled by sqrt(3), else 1/sqrt(fan_in)."""
+    return stdv * math.sqrt(3) if stdv is not None else 1.0 / math.sqrt(fan_in)
+
+
+# ----------------------------------------------------------------------- pooling
+def pool_geometry(sizes: Ints, kernel: Ints, stride: Ints, pad: Ints, dilation: Ints,
+                  ceil_mode: bool) -> tuple[list[int], list[tuple[int, int]]]:
+    """Output sizes and ``(before, after)`` paddings of a max pooling (torch's rules: in ceil
+    mode the last window may hang over the end, but must start inside the input or left pad)."""
+    outs, pairs = [], []
+    for s, k, st, p, d in zip(sizes, kernel, stride, pad, dilation):
+        span = d * (k - 1) + 1
+        room = s + 2 * p - span
+        if room < 0:
+            raise ShapeError(f"input size {tuple(sizes)} is smaller than the pooling window")
+        o = (-(-room // st) if ceil_mode else room // st) + 1
+        if ceil_mode and p and (o - 1) * st >= s + p:
+            o -= 1
+        outs.append(o)
+        pairs.append((p, max(p, (o - 1) * st + span - s - p)))
+    return outs, pairs
+
+
+def max_pool(x: np.ndarray, kernel: Ints, stride: Ints, pad: Ints, dilation: Ints,
+             ceil_mode: bool = False) -> tuple[np.ndarray, np.ndarray]:
+    """Max over windows of the trailing axes; returns the maxima and, for each, the flat
+    (row-major) index of the winner inside its input plane (0-based)."""
+    k = len(kernel)
+    sizes = x.shape[-k:]
+    outs, pairs = pool_geometry(sizes, kernel, stride, pad, dilation, ceil_mode)
+    cols = windows(x, kernel, stride, dilation, pairs, fill=-np.inf)
+    cols = cols[(Ellipsis,) + tuple(slice(0, o) for o in outs) + (slice(None),) * k]
+    flat = cols.reshape(cols.shape[: x.ndim] + (-1,))
+    arg = flat.argmax(axis=-1)
+    values = np.take_along_axis(flat, arg[..., None], axis=-1)[..., 0]
+    offsets = np.unravel_index(arg, tuple(kernel))
+    coords = []
+    for i, (o, st, p, d) in enumerate(zip(outs, stride, pad, dilation)):
+        position = (np.arange(o) * st - p).reshape((o,) + (1,) * (k - 1 - i))
+        coords.append(position + offsets[i] * d)
+    return values, np.ravel_multi_index(tuple(coords), sizes)
+
+
+def scatter_planes(values: np.ndarray, indices: np.ndarray, lead: tuple[int, ...], plane: int) -> np.ndarray:
+    """Add ``values[..., j]`` at ``indices[..., j]`` of flat planes: result ``(*lead, plane)``."""
+    rows = np.arange(math.prod(lead)).reshape(lead + (1,) * (values.ndim - len(lead)))
+    flat = (rows * plane + indices).ravel()
+    total = np.bincount(flat, weights=values.ravel(), minlength=math.prod(lead) * plane)
+    return total.astype(values.dtype, copy=False).reshape(lead + (plane,))
+
+
+def gather_planes(x: np.ndarray, indices: np.ndarray, spatial: int) -> np.ndarray:
+    """``x[..., indices]`` within each flat plane of the trailing ``spatial`` axes."""
+    flat = x.reshape(x.shape[: x.ndim - spatial] + (-1,))
+    lead = indices.shape[: flat.ndim - 1]
+    picked = np.take_along_axis(flat, indices.reshape(lead + (-1,)), axis=-1)
+    return picked.reshape(indices.shape)
+
+
+def max_pool_grad(g: np.ndarray, indices: np.ndarray, shape: tuple[int, ...], spatial: int) -> np.ndarray:
+    """Backward of a max pooling: route each gradient to its argmax."""
+    lead = shape[: len(shape) - spatial]
+    plane = math.prod(shape[len(shape) - spatial:])
+    return scatter_planes(g, indices, lead, plane).reshape(shape)
+
+
+def windowed_sum_grad(g: np.ndarray, sizes: Ints, kernel: Ints, stride: Ints) -> np.ndarray:
+    """Adjoint of summing each window of the trailing axes (no padding)."""
+    cols = np.broadcast_to(g.reshape(g.shape + (1,) * len(kernel)), g.shape + tuple(kernel))
+    return unwindows(cols, sizes, kernel, stride)
+
+
+# ----------------------------------------------------------------------- feature dropout
+class FeatureDropout(Module):
+    """Zero whole feature maps with probability ``p`` in training; scale by ``1 - p`` in
+    evaluation (torch/nn's Spatial/VolumetricDropout, which do not rescale while training)."""
+
+    spatial = 2
+
+    def __init__(self, p: float = 0.5, stochastic_inference: bool = False) -> None:
+        super().__init__()
+        if not 0 <= p < 1:
+            raise ValueError(f"expected a dropout probability 0 <= p < 1, got {p}")
+        self.p = p
+        self.stochastic_inference = stochastic_inference
+        self.noise = np.empty(0)
+
+    def update_output(self, input: np.ndarray) -> np.ndarray:
+        from nncore.random import generator
+
+        x, single = promote(input, self.spatial)
+        if self.train or self.stochastic_inference:
+            keep = generator().random(x.shape[:2]) >= self.p
+            self.noise = keep.astype(x.dtype).reshape(x.shape[:2] + (1,) * self.spatial)
+            return demote(x * self.noise, single)
+        return demote(x * (1 - self.p), single)
+
+    def update_grad_input(self, input: np.ndarray, grad_output: np.ndarray) -> np.ndarray:
+        x, g, single = promote_pair(input, grad_output, self.spatial)
+        expect_grad_shape(g, x.shape)
+        if not (self.train or self.stochastic_inference):
+            return demote(g * (1 - self.p), single)
+        if self.noise.shape != x.shape[:2] + (1,) * self.spatial:
+            from nncore.errors import StateError
+
+            raise StateError("backward needs the noise of a forward pass on an input of this shape")
+        return demote(g * self.noise, single)
+
+    def clear_state(self) -> Module:
+        self.noise = np.empty(0)
+        return super().clear_state()
+
+    def extra_repr(self) -> str:
+        return f"{self.p:g}"

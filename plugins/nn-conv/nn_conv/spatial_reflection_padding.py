@@ -1,0 +1,20 @@
+"""SpatialReflectionPadding: pad the two spatial axes with their mirror image."""
+
+from __future__ import annotations
+
+from ._spatial import PlanePadding
+
+
+class SpatialReflectionPadding(PlanePadding):
+    """Reflection padding (torch/nn ``SpatialReflectionPadding``), the edge not repeated.
+
+    ``y[..., i, j] = x[..., r(i - pad_t, H), r(j - pad_l, W)]`` with ``r(p, n) = |p|`` mirrored
+    again at ``n - 1``; each pad must be smaller than the padded size.  The backward pass adds
+    every mirrored gradient onto its source.
+
+    >>> import numpy as np
+    >>> SpatialReflectionPadding(2, 0, 0, 0).forward(np.arange(3.0).reshape(1, 1, 3))
+    array([[[2., 1., 0., 1., 2.]]])
+    """
+
+    mode = "reflect"

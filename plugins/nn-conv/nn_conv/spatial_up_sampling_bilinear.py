@@ -1,0 +1,48 @@
+"""SpatialUpSamplingBilinear: bilinear upsampling with aligned corners."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ._spatial import SeparableMap, bilinear_matrix
+
+
+class SpatialUpSamplingBilinear(SeparableMap):
+    """Bilinear upsampling of the two spatial axes (torch/nn ``SpatialUpSamplingBilinear``).
+
+    ``params`` is an integer scale factor ``s`` (output ``((H-1)*(s-1) + H, (W-1)*(s-1) + W)``)
+    or the output size, as ``{"oheight": h, "owidth": w}`` or ``(h, w)``.  Corners are aligned:
+    output row ``i`` samples input position ``i * (H - 1) / (oH - 1)``, interpolating linearly
+    between its two neighbours; the map is ``y = A_h x A_w^T`` so the backward pass is
+    ``A_h^T g A_w``.
+
+    >>> import numpy as np
+    >>> SpatialUpSamplingBilinear(2).forward(np.array([[[0.0, 2.0]]]))
+    array([[[0., 1., 2.]]])
+    """
+
+    def __init__(self, params: Any) -> None:
+        super().__init__()
+        self.scale_factor = self.oheight = self.owidth = None
+        if isinstance(params, dict):
+            self.oheight, self.owidth = int(params["oheight"]), int(params["owidth"])
+        elif isinstance(params, (tuple, list)):
+            self.oheight, self.owidth = (int(p) for p in params)
+        else:
+            if params < 1 or int(params) != params:
+                raise ValueError(f"expected a positive integer scale factor, got {params}")
+            self.scale_factor = int(params)
+
+    def matrices(self, shape: tuple[int, ...]) -> list[np.ndarray]:
+        if self.scale_factor is not None:
+            outs = [(n - 1) * (self.scale_factor - 1) + n for n in shape[-2:]]
+        else:
+            outs = [self.oheight, self.owidth]
+        return [bilinear_matrix(n, o) for n, o in zip(shape[-2:], outs)]
+
+    def extra_repr(self) -> str:
+        if self.scale_factor is not None:
+            return str(self.scale_factor)
+        return f"{self.oheight}x{self.owidth}"

@@ -1,0 +1,18 @@
+"""VolumetricDropout: drop whole 3-D feature maps."""
+
+from __future__ import annotations
+
+from ._spatial import FeatureDropout
+
+
+class VolumetricDropout(FeatureDropout):
+    """Feature-map dropout of ``(C, T, H, W)`` or ``(N, C, T, H, W)`` (torch/nn
+    ``VolumetricDropout``): as ``SpatialDropout``, each ``(n, c)`` volume is kept whole with
+    probability ``1 - p`` in training, and everything is scaled by ``1 - p`` in evaluation.
+
+    >>> import numpy as np
+    >>> VolumetricDropout(0.5).forward(np.ones((3, 1, 2, 2))).shape
+    (3, 1, 2, 2)
+    """
+
+    spatial = 3

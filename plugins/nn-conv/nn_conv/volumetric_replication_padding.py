@@ -1,0 +1,32 @@
+"""VolumetricReplicationPadding: pad the three spatial axes by repeating the border."""
+
+from __future__ import annotations
+
+from ._spatial import Padding
+
+
+class VolumetricReplicationPadding(Padding):
+    """Replication padding of ``(C, T, H, W)`` or ``(N, C, T, H, W)`` (torch/nn
+    ``VolumetricReplicationPadding``).
+
+    ``y[..., t, i, j] = x[..., clip(t - pfront), clip(i - ptop), clip(j - pleft)]``, each index
+    clipped to its axis; omitted pads default to ``pleft``.
+
+    >>> import numpy as np
+    >>> VolumetricReplicationPadding(1, 0, 0, 0, 0, 2).forward(np.ones((1, 2, 2, 2))).shape
+    (1, 4, 2, 3)
+    """
+
+    mode = "replicate"
+    spatial = 3
+
+    def __init__(self, pleft: int, pright: int | None = None, ptop: int | None = None,
+                 pbottom: int | None = None, pfront: int | None = None,
+                 pback: int | None = None) -> None:
+        super().__init__()
+        self.pleft = pleft
+        self.pright, self.ptop, self.pbottom, self.pfront, self.pback = (
+            pleft if p is None else p for p in (pright, ptop, pbottom, pfront, pback))
+
+    def pads(self) -> list[tuple[int, int]]:
+        return [(self.pfront, self.pback), (self.ptop, self.pbottom), (self.pleft, self.pright)]
