@@ -1,0 +1,204 @@
+"""Helpers shared by the table layers: validating tables and building gradients of the same nesting.
+
+Torch tables are Python lists (tuples are accepted too); arrays are their leaves.  Every
+validator raises an ``nncore.errors`` class whose message says what was expected and what was got.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import numpy as np
+
+from nncore import Module
+from nncore.checks import describe, dimension, expect_array, expect_float
+from nncore.errors import IndexOutOfRangeError, InputTypeError, ShapeError
+
+
+def is_table(value: Any) -> bool:
+    """True for a Torch table, i.e. a list or a tuple."""
+    return isinstance(value, (list, tuple))
+
+
+def _elements(count: int) -> str:
+    return f"{count} element" + ("" if count == 1 else "s")
+
+
+def expect_table(
+    value: Any, what: str = "input", length: int | None = None, min_length: int = 0
+) -> list[Any]:
+    """Return ``value`` as a list after checking it is a table of the expected length."""
+    if not is_table(value):
+        raise InputTypeError(f"expected {what} to be a table (a list), got {describe(value)}")
+    if length is not None and len(value) != length:
+        raise ShapeError(f"expected {what} to be a table of {_elements(length)}, "
+                         f"got {describe(value)}")
+    if len(value) < min_length:
+        raise ShapeError(f"expected {what} to be a table of at least {_elements(min_length)}, "
+                         f"got {describe(value)}")
+    return list(value)
+
+
+def expect_arrays(
+    value: Any, what: str = "input", length: int | None = None, min_length: int = 1,
+    same_shape: bool = True,
+) -> list[np.ndarray]:
+    """A table of real-valued arrays (all of one shape unless ``same_shape`` is False)."""
+    arrays = expect_table(value, what, length, min_length)
+    for i, array in enumerate(arrays):
+        expect_float(array, f"{what}[{i}]")
+    if same_shape:
+        for i, array in enumerate(arrays[1:], 1):
+            if array.shape != arrays[0].shape:
+                raise ShapeError(f"expected {what}[{i}] of the same shape as {what}[0] "
+                                 f"{arrays[0].shape}, got shape {array.shape}")
+    return arrays
+
+
+def expect_like(value: Any, template: Any, what: str = "grad_output") -> Any:
+    """Check that ``value`` has the nesting of ``template`` and arrays of its shapes."""
+    if is_table(template):
+        items = expect_table(value, what, len(template))
+        for i, (item, reference) in enumerate(zip(items, template)):
+            expect_like(item, reference, f"{what}[{i}]")
+        return items
+    return expect_shape(value, np.shape(template), what)
+
+
+def expect_shape(value: Any, shape: tuple[int, ...], what: str = "grad_output") -> np.ndarray:
+    """Check that ``value`` is an array of shape ``shape``."""
+    expect_array(value, what)
+    if value.shape != tuple(shape):
+        raise ShapeError(f"expected {what} of shape {tuple(shape)}, got shape {value.shape}")
+    return value
+
+
+def position(index: int, length: int, what: str = "index") -> int:
+    """Normalise a 0-based, possibly negative table index; raise when it is outside the table."""
+    if not -length <= index < length:
+        raise IndexOutOfRangeError(
+            f"{what} {index} is out of range: expected {-length} <= {what} < {length} "
+            f"for a table of {_elements(length)}"
+        )
+    return index % length
+
+
+def zeros_like(value: Any, fallback: Any = np.float64) -> Any:
+    """Zero arrays in the nesting of ``value``, each of its leaf's float dtype.
+
+    Leaves that are not float arrays (integer targets, indices) get ``fallback`` zeros: a
+    gradient is always real-valued.
+    """
+    if is_table(value):
+        return [zeros_like(item, fallback) for item in value]
+    floating = isinstance(value, np.ndarray) and value.dtype.kind == "f"
+    return np.zeros(np.shape(value), dtype=value.dtype if floating else fallback)
+
+
+def add(a: Any, b: Any) -> Any:
+    """The elementwise sum of two tables of one nesting (new arrays; neither is modified)."""
+    if is_table(a):
+        return [add(x, y) for x, y in zip(a, b)]
+    return a + b
+
+
+def total(values: Sequence[Any], template: Any) -> Any:
+    """The sum of several tables shaped like ``template`` (zeros when there are none)."""
+    result = zeros_like(template)
+    for value in values:
+        result = add(result, value)
+    return result
+
+
+def leaves(value: Any) -> list[Any]:
+    """The non-table elements of a nested table, depth first."""
+    if is_table(value):
+        return [leaf for item in value for leaf in leaves(item)]
+    return [value]
+
+
+def unflatten(flat: Sequence[Any], template: Any) -> Any:
+    """Rebuild ``template``'s nesting from its leaves in depth-first order (undoes ``leaves``)."""
+    remaining = iter(flat)
+
+    def rebuild(node: Any) -> Any:
+        return [rebuild(item) for item in node] if is_table(node) else next(remaining)
+
+    return rebuild(template)
+
+
+def transpose(tables: Sequence[Any], what: str = "input") -> list[list[Any]]:
+    """``[[a0, a1], [b0, b1]] -> [[a0, b0], [a1, b1]]`` after checking equal inner lengths."""
+    rows = expect_table(tables, what, min_length=1)
+    width = len(expect_table(rows[0], f"{what}[0]"))
+    for i, row in enumerate(rows[1:], 1):
+        expect_table(row, f"{what}[{i}]", width)
+    return [list(column) for column in zip(*rows)]
+
+
+def scatter(template: Any, picked: Sequence[int], values: Sequence[Any]) -> list[Any]:
+    """Zeros shaped like the table ``template`` with ``values`` placed at positions ``picked``."""
+    grads = zeros_like(template)
+    for i, value in zip(picked, values):
+        grads[i] = value
+    return grads
+
+
+def child_grad_input(child: Module, input: Any, grad_output: Any) -> Any:
+    """``child.update_grad_input`` storing the result in ``child.grad_input`` as backward does."""
+    child.grad_input = child.update_grad_input(input, grad_output)
+    return child.grad_input
+
+
+def pair(input: Any) -> tuple[np.ndarray, np.ndarray, bool]:
+    """The two vectors (or two batches of vectors) of a pair module, promoted to 2-D.
+
+    Returns ``(x, y, batched)``; a single pair of vectors becomes a batch of one.
+    """
+    x, y = expect_arrays(input, length=2)
+    if x.ndim not in (1, 2):
+        raise ShapeError(f"expected input[0] with 1 or 2 dimensions, got shape {x.shape}")
+    return np.atleast_2d(x), np.atleast_2d(y), x.ndim == 2
+
+
+def unbatch(values: np.ndarray, batched: bool) -> np.ndarray:
+    """Undo ``pair``'s promotion: drop the batch of one again for a single example."""
+    return values if batched else values[0]
+
+
+def winner_grads(
+    input: Any, grad_output: np.ndarray, pick: Callable[..., np.ndarray]
+) -> list[np.ndarray]:
+    """Gradients of an elementwise max or min (``pick`` is ``np.argmax`` or ``np.argmin``).
+
+    Each element's gradient goes to the first input that attains the extremum, as in torch/nn.
+    """
+    arrays = expect_arrays(input)
+    expect_like(grad_output, arrays[0])
+    winner = pick(np.stack(arrays), axis=0)
+    return [np.where(winner == i, grad_output, 0).astype(grad_output.dtype)
+            for i in range(len(arrays))]
+
+
+def batch_dimension(dim: int, n_input_dims: int | None, ndim: int) -> int:
+    """torch/nn's dimension rule for SplitTable/JoinTable, 0-based.
+
+    A negative ``dim`` counts from the end of the actual input; a non-negative one refers to a
+    single example and shifts by one when the input has ``n_input_dims + 1`` dimensions (a batch).
+    """
+    if dim >= 0 and n_input_dims is not None and ndim == n_input_dims + 1:
+        dim += 1
+    return dimension(dim, ndim)
+
+
+def scaled(value: Any, factor: Any) -> Any:
+    """Every array of the table ``value`` multiplied by ``factor``."""
+    if is_table(value):
+        return [scaled(item, factor) for item in value]
+    return value * factor
+
+
+def per_example(grad_output: Any, x: np.ndarray, batched: bool) -> np.ndarray:
+    """A pair module's ``grad_output`` (one number per example) as a ``(batch, 1)`` column."""
+    return np.reshape(expect_shape(grad_output, x.shape[:1] if batched else ()), (-1, 1))

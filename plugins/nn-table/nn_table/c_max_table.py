@@ -1,0 +1,27 @@
+"""CMaxTable: the elementwise maximum of a table of arrays."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from nncore import Module
+
+from ._tables import expect_arrays, winner_grads
+
+
+class CMaxTable(Module):
+    """``y = max(x[0], ..., x[n-1])`` elementwise; each element's ``dy`` goes to the first input
+    holding the maximum, the others get zero (torch/nn ``CMaxTable``).
+
+    >>> import numpy as np
+    >>> CMaxTable().forward([np.array([1.0, 2.0, 3.0]), np.array([3.0, 2.0, 1.0])])
+    array([3., 2., 3.])
+    """
+
+    def update_output(self, input: Any) -> np.ndarray:
+        return np.max(np.stack(expect_arrays(input)), axis=0)
+
+    def update_grad_input(self, input: Any, grad_output: np.ndarray) -> list[np.ndarray]:
+        return winner_grads(input, grad_output, np.argmax)

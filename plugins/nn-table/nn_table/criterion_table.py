@@ -1,0 +1,55 @@
+"""CriterionTable: a criterion used as a module on the table ``[input, target]``."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from nncore import Criterion, Module
+from nncore.checks import describe
+from nncore.errors import InputTypeError
+
+from ._tables import expect_table, scaled, zeros_like
+
+
+class CriterionTable(Module):
+    """``y = criterion.forward(x, t)`` for the input ``[x, t]`` (torch/nn ``CriterionTable``).
+
+    The output is the loss (a float).  The gradient is ``[dy * criterion.backward(x, t), 0]``:
+    the target is a constant, its gradient zeros of its shape.  ``dy`` defaults to 1 when
+    ``grad_output`` is None, so ``backward([x, t], None)`` returns the criterion's gradient.
+    The criterion is this module's one child, named ``"criterion"``.
+
+    >>> import numpy as np
+    >>> from nncore import nn
+    >>> loss = CriterionTable(nn.MSECriterion())
+    >>> loss.forward([np.zeros(2), np.array([1.0, 3.0])])
+    5.0
+    """
+
+    def __init__(self, criterion: Criterion) -> None:
+        super().__init__()
+        if not isinstance(criterion, Criterion):
+            raise InputTypeError(f"CriterionTable expects a Criterion, got {describe(criterion)}")
+        self.criterion = criterion
+
+    def update_output(self, input: Any) -> float:
+        prediction, target = expect_table(input, length=2)
+        return self.criterion.forward(prediction, target)
+
+    def update_grad_input(self, input: Any, grad_output: Any) -> list[Any]:
+        prediction, target = expect_table(input, length=2)
+        grad = self.criterion.backward(prediction, target)
+        factor = 1.0 if grad_output is None else grad_output
+        return [scaled(grad, factor), zeros_like(target, self.dtype)]
+
+    def named_children(self) -> Iterator[tuple[str, Module]]:
+        return iter([("criterion", self.criterion)])
+
+    def set_child(self, name: str, module: Module) -> None:
+        if name != "criterion":
+            raise KeyError(f"CriterionTable has one child, 'criterion', not {name!r}")
+        self.criterion = module  # type: ignore[assignment]
+
+    def extra_repr(self) -> str:
+        return repr(self.criterion)

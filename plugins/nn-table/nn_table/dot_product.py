@@ -1,0 +1,33 @@
+"""DotProduct: the dot product of the two vectors of a pair."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from nncore import Module
+
+from ._tables import pair, per_example, unbatch
+
+
+class DotProduct(Module):
+    """``y = sum(x0 * x1)`` per example; ``dx0 = dy * x1``, ``dx1 = dy * x0``
+    (torch/nn ``DotProduct``).
+
+    Input ``[x0, x1]``, two vectors ``(n,)`` or two batches ``(batch, n)``; the output is a 0-d
+    array for one pair (torch/nn returns a one-element vector) and ``(batch,)`` for a batch.
+
+    >>> import numpy as np
+    >>> DotProduct().forward([np.array([1.0, 2.0, 3.0]), np.array([4.0, 5.0, 6.0])])
+    array(32.)
+    """
+
+    def update_output(self, input: Any) -> np.ndarray:
+        x, y, batched = pair(input)
+        return unbatch(np.einsum("bi,bi->b", x, y), batched)
+
+    def update_grad_input(self, input: Any, grad_output: np.ndarray) -> list[np.ndarray]:
+        x, y, batched = pair(input)
+        grad = per_example(grad_output, x, batched)
+        return [unbatch(grad * y, batched), unbatch(grad * x, batched)]

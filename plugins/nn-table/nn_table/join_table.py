@@ -1,0 +1,57 @@
+"""JoinTable: a table of arrays concatenated into one array along a dimension."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from nncore import Module
+
+from ._tables import batch_dimension, expect_arrays, expect_shape
+
+
+class JoinTable(Module):
+    """``y = concatenate(x, axis=dimension)``; ``dx[i]`` is ``dy``'s slab where ``x[i]`` went
+    (torch/nn ``JoinTable``).
+
+    ``dimension`` is 0-based; a negative one counts from the end.  With ``n_input_dims``, inputs
+    with one dimension more are a batch and a non-negative ``dimension`` shifts by one.
+
+    >>> import numpy as np
+    >>> JoinTable(0).forward([np.zeros((5, 1)), np.zeros((2, 1))]).shape
+    (7, 1)
+    >>> JoinTable(1, 2).forward([np.zeros((2, 3, 1)), np.zeros((2, 3, 1))]).shape
+    (2, 3, 2)
+    """
+
+    def __init__(self, dimension: int, n_input_dims: int | None = None) -> None:
+        super().__init__()
+        self.dimension = dimension
+        self.n_input_dims = n_input_dims
+
+    def _axis(self, input: Any) -> tuple[list[np.ndarray], int]:
+        arrays = expect_arrays(input, same_shape=False)
+        axis = batch_dimension(self.dimension, self.n_input_dims, arrays[0].ndim)
+        first = arrays[0].shape
+        for i, array in enumerate(arrays[1:], 1):
+            size = array.shape[axis] if array.ndim == len(first) else first[axis]
+            expect_shape(array, _with_size(first, axis, size), f"input[{i}]")
+        return arrays, axis
+
+    def update_output(self, input: Any) -> np.ndarray:
+        arrays, axis = self._axis(input)
+        return np.concatenate(arrays, axis=axis)
+
+    def update_grad_input(self, input: Any, grad_output: np.ndarray) -> list[np.ndarray]:
+        arrays, axis = self._axis(input)
+        sizes = [a.shape[axis] for a in arrays]
+        expect_shape(grad_output, _with_size(arrays[0].shape, axis, sum(sizes)))
+        return np.split(grad_output, np.cumsum(sizes)[:-1], axis=axis)
+
+    def extra_repr(self) -> str:
+        return str(self.dimension)
+
+
+def _with_size(shape: tuple[int, ...], axis: int, size: int) -> tuple[int, ...]:
+    return shape[:axis] + (size,) + shape[axis + 1:]

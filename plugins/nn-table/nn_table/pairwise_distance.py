@@ -1,0 +1,51 @@
+"""PairwiseDistance: the p-norm distance between the two vectors of a pair."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from nncore import Module
+
+from ._tables import pair, per_example, unbatch
+
+
+class PairwiseDistance(Module):
+    """``y = ||x0 - x1||_p`` per example; ``dx0 = -dx1 = dy * sign(d) |d|^(p-1) / y^(p-1)`` with
+    ``d = x0 - x1`` (torch/nn ``PairwiseDistance``).
+
+    Input ``[x0, x1]``, two vectors ``(n,)`` or two batches ``(batch, n)``; the output is a 0-d
+    array for one pair (torch/nn returns a one-element vector) and ``(batch,)`` for a batch.
+    Where the two vectors coincide the gradient is zero (torch/nn adds ``1e-6`` to ``y``
+    instead, and picks a random sign for ``p = 1``).
+
+    >>> import numpy as np
+    >>> x, y = np.array([1.0, 2.0, 3.0]), np.array([4.0, 5.0, 6.0])
+    >>> PairwiseDistance(1).forward([x, y])
+    array(9.)
+    >>> float(PairwiseDistance(2).forward([x, y])) == float(np.sqrt(27))
+    True
+    """
+
+    def __init__(self, p: float = 2) -> None:
+        super().__init__()
+        self.norm = p
+
+    def update_output(self, input: Any) -> np.ndarray:
+        x, y, batched = pair(input)
+        distance = np.sum(np.abs(x - y) ** self.norm, axis=1) ** (1.0 / self.norm)
+        return unbatch(distance, batched)
+
+    def update_grad_input(self, input: Any, grad_output: np.ndarray) -> list[np.ndarray]:
+        x, y, batched = pair(input)
+        diff = x - y
+        distance = np.sum(np.abs(diff) ** self.norm, axis=1, keepdims=True) ** (1.0 / self.norm)
+        power = np.divide(1.0, distance ** (self.norm - 1), out=np.zeros_like(distance),
+                          where=distance > 0)
+        grad = np.sign(diff) * np.abs(diff) ** (self.norm - 1) * power
+        grad = grad * per_example(grad_output, x, batched)
+        return [unbatch(grad, batched), unbatch(-grad, batched)]
+
+    def extra_repr(self) -> str:
+        return f"p={self.norm:g}"

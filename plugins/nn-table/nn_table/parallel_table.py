@@ -1,0 +1,28 @@
+"""ParallelTable: the i-th child applied to the i-th element of the input table."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from nncore import Module
+
+from ._branches import Branches
+from ._tables import expect_table
+
+
+class ParallelTable(Branches):
+    """``y[i] = m[i](x[i])``, ``dx[i] = m[i]'(x[i])^T dy[i]`` (torch/nn ``ParallelTable``).
+
+    The input must be a table with one element per child; the output is the table of the
+    children's outputs (each an array or a table).
+
+    >>> import numpy as np
+    >>> from nncore import nn
+    >>> par = ParallelTable(nn.Linear(3, 2), nn.Identity())
+    >>> [y.shape for y in par.forward([np.ones(3), np.ones(5)])]
+    [(2,), (5,)]
+    """
+
+    def branches(self, inputs: list[Any]) -> list[Module]:
+        expect_table(inputs, length=len(self.modules))
+        return self.modules

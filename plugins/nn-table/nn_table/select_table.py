@@ -1,0 +1,52 @@
+"""SelectTable: one element (or a slice) of the input table."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from nncore import Module
+
+from ._tables import expect_like, expect_table, position, scatter
+
+
+class SelectTable(Module):
+    """``y = x[index]``; ``dx`` is zero except ``dx[index] = dy`` (torch/nn ``SelectTable``).
+
+    ``index`` is 0-based, negative counts from the end, and a ``slice`` selects a sub-table
+    (``SelectTable(slice(1, None))`` drops the first element).  The selected element may be an
+    array or a table; the gradient of every other element is zeros of its nesting and shapes.
+
+    >>> import numpy as np
+    >>> x = [np.ones(2), [np.zeros(3)]]
+    >>> SelectTable(-1).forward(x)
+    [array([0., 0., 0.])]
+    >>> SelectTable(0).backward(x, np.array([5.0, 6.0]))
+    [array([5., 6.]), [array([0., 0., 0.])]]
+    """
+
+    def __init__(self, index: int | slice) -> None:
+        super().__init__()
+        self.index = index
+
+    def _picked(self, input: Any) -> list[int]:
+        items = expect_table(input)
+        if isinstance(self.index, slice):
+            return list(range(len(items)))[self.index]
+        return [position(self.index, len(items))]
+
+    def update_output(self, input: Any) -> Any:
+        picked = self._picked(input)
+        return [input[i] for i in picked] if isinstance(self.index, slice) else input[picked[0]]
+
+    def update_grad_input(self, input: Any, grad_output: Any) -> list[Any]:
+        picked = self._picked(input)
+        selected = self.update_output(input)
+        grads = expect_like(grad_output, selected)
+        return scatter(input, picked, grads if isinstance(self.index, slice) else [grads])
+
+    def extra_repr(self) -> str:
+        if isinstance(self.index, slice):
+            parts = (self.index.start, self.index.stop) + (
+                () if self.index.step is None else (self.index.step,))
+            return ":".join("" if v is None else str(v) for v in parts)
+        return str(self.index)

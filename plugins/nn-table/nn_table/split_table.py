@@ -1,0 +1,43 @@
+"""SplitTable: an array split into the table of its slices along one dimension."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from nncore import Module
+from nncore.checks import dimension, expect_float
+
+from ._tables import batch_dimension, expect_like
+
+
+class SplitTable(Module):
+    """``y[i] = x.take(i, axis=dimension)``; ``dx = stack(dy, axis=dimension)`` (torch/nn ``SplitTable``).
+
+    ``dimension`` is 0-based; a negative one counts from the end.  With ``n_input_dims``, an input
+    with one dimension more is a batch and a non-negative ``dimension`` shifts by one.
+
+    >>> import numpy as np
+    >>> [y.shape for y in SplitTable(1).forward(np.zeros((4, 3)))]
+    [(4,), (4,), (4,)]
+    >>> len(SplitTable(0, 2).forward(np.zeros((2, 4, 3))))
+    4
+    """
+
+    def __init__(self, dimension: int, n_input_dims: int | None = None) -> None:
+        super().__init__()
+        self.dimension = dimension
+        self.n_input_dims = n_input_dims
+
+    def update_output(self, input: np.ndarray) -> list[np.ndarray]:
+        axis = batch_dimension(self.dimension, self.n_input_dims, expect_float(input).ndim)
+        return list(np.moveaxis(input, axis, 0))
+
+    def update_grad_input(self, input: np.ndarray, grad_output: Any) -> np.ndarray:
+        axis = batch_dimension(self.dimension, self.n_input_dims, input.ndim)
+        expect_like(grad_output, self.update_output(input))
+        return np.stack(grad_output, axis=axis)
+
+    def extra_repr(self) -> str:
+        return str(self.dimension)
