@@ -1,0 +1,65 @@
+"""Shared machinery of the elementwise transfer functions (Sigmoid, ReLU, ELU, ...).
+
+A subclass of :class:`Pointwise` defines ``function(x)`` and ``derivative(x, y)``; validation,
+integer-to-float promotion and Torch's in-place mode live here once.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from nncore import Module
+from nncore.checks import expect_float, expect_same_shape
+
+
+def floating(input: np.ndarray, dtype: np.dtype) -> np.ndarray:
+    """``input`` itself when it holds floats, else a copy converted to ``dtype``."""
+    return input if input.dtype.kind == "f" else input.astype(dtype)
+
+
+def sigmoid(x: np.ndarray) -> np.ndarray:
+    """``1 / (1 + exp(-x))`` without overflow for large ``|x|``."""
+    return np.exp(-np.logaddexp(0, -x))
+
+
+def inplace_repr(module: Module, text: str = "") -> str:
+    """``text`` followed by ``", in place"`` when the module works in place."""
+    if not getattr(module, "inplace", False):
+        return text
+    return f"{text}, in place" if text else "in place"
+
+
+class Pointwise(Module):
+    """``y = function(x)`` elementwise, ``dx = dy * derivative(x, y)``; any input shape.
+
+    With ``inplace`` set (Torch's memory-saving mode), forward writes ``y`` into the input
+    array and backward writes ``dx`` into ``grad_output``.  ``derivative`` then receives the
+    overwritten input, so in-place layers compute it from what survives the overwrite.
+    """
+
+    inplace: bool = False
+
+    def function(self, x: np.ndarray) -> np.ndarray:
+        raise NotImplementedError
+
+    def derivative(self, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+        raise NotImplementedError
+
+    def update_output(self, input: np.ndarray) -> np.ndarray:
+        x = floating(expect_float(input), self.dtype)
+        y = self.function(x)
+        if self.inplace:
+            x[...] = y
+            return x
+        return y.astype(x.dtype, copy=False)
+
+    def update_grad_input(self, input: np.ndarray, grad_output: np.ndarray) -> np.ndarray:
+        expect_same_shape(grad_output, expect_float(input), "grad_output", "input")
+        slope = self.derivative(input, self.output)
+        if self.inplace and grad_output.dtype.kind == "f":
+            grad_output *= slope
+            return grad_output
+        return (grad_output * slope).astype(self.output.dtype, copy=False)
+
+    def extra_repr(self) -> str:
+        return inplace_repr(self)

@@ -1,0 +1,42 @@
+"""Threshold: keeps inputs above a threshold, replaces the others by a value."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from nncore.errors import InputError
+
+from ._pointwise import Pointwise, inplace_repr
+
+
+class Threshold(Pointwise):
+    """``y = x if x > threshold else value``; ``dx = dy * (x > threshold)``
+    (torch/nn ``Threshold``).
+
+    In place, backward reads the overwritten input, which is why ``value`` may then not exceed
+    ``threshold`` (as in torch/nn).
+
+    >>> import numpy as np
+    >>> Threshold(1.0, -5.0).forward(np.array([0.5, 1.0, 2.0]))
+    array([-5., -5.,  2.])
+    """
+
+    def __init__(self, threshold: float = 1e-6, value: float = 0.0, inplace: bool = False) -> None:
+        super().__init__()
+        if inplace and value > threshold:
+            raise InputError(
+                f"expected value <= threshold for in-place Threshold, got value {value} > "
+                f"threshold {threshold}"
+            )
+        self.threshold = float(threshold)
+        self.value = float(value)
+        self.inplace = bool(inplace)
+
+    def function(self, x: np.ndarray) -> np.ndarray:
+        return np.where(x > self.threshold, x, self.value)
+
+    def derivative(self, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+        return x > self.threshold
+
+    def extra_repr(self) -> str:
+        return inplace_repr(self, f"{self.threshold:g}, {self.value:g}")
