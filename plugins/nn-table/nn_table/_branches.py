@@ -19,11 +19,11 @@ class Branches(Container):
     def _zipped(self, input: Any, grad_output: Any) -> list[tuple[Module, Any, Any]]:
         inputs = expect_table(input)
         grads = expect_table(grad_output, "grad_output", len(inputs))
-        return list(zip(self.branches(inputs), inputs, grads))
+        return list(zip(self.branches(inputs), inputs, grads, strict=True))
 
     def update_output(self, input: Any) -> list[Any]:
         inputs = expect_table(input)
-        return [child.forward(x) for child, x in zip(self.branches(inputs), inputs)]
+        return [child.forward(x) for child, x in zip(self.branches(inputs), inputs, strict=True)]
 
     def update_grad_input(self, input: Any, grad_output: Any) -> list[Any]:
         return [child_grad_input(c, x, g) for c, x, g in self._zipped(input, grad_output)]

@@ -20,7 +20,8 @@ BAD = ["not an array", [np.ones(3), "not an array"]]
 
 def _numerator_and_denominator(rng: np.random.Generator) -> list[np.ndarray]:
     # a denominator bounded away from zero keeps finite differences accurate
-    return [rng.standard_normal((3, 4)), rng.choice([-1.0, 1.0], (3, 4)) * rng.uniform(1, 2, (3, 4))]
+    sign = rng.choice([-1.0, 1.0], (3, 4))
+    return [rng.standard_normal((3, 4)), sign * rng.uniform(1, 2, (3, 4))]
 
 
 def examples() -> dict[str, list[Case]]:

@@ -60,7 +60,7 @@ def expect_like(value: Any, template: Any, what: str = "grad_output") -> Any:
     """Check that ``value`` has the nesting of ``template`` and arrays of its shapes."""
     if is_table(template):
         items = expect_table(value, what, len(template))
-        for i, (item, reference) in enumerate(zip(items, template)):
+        for i, (item, reference) in enumerate(zip(items, template, strict=True)):
             expect_like(item, reference, f"{what}[{i}]")
         return items
     return expect_shape(value, np.shape(template), what)
@@ -99,7 +99,7 @@ def zeros_like(value: Any, fallback: Any = np.float64) -> Any:
 def add(a: Any, b: Any) -> Any:
     """The elementwise sum of two tables of one nesting (new arrays; neither is modified)."""
     if is_table(a):
-        return [add(x, y) for x, y in zip(a, b)]
+        return [add(x, y) for x, y in zip(a, b, strict=True)]
     return a + b
 
 
@@ -134,13 +134,13 @@ def transpose(tables: Sequence[Any], what: str = "input") -> list[list[Any]]:
     width = len(expect_table(rows[0], f"{what}[0]"))
     for i, row in enumerate(rows[1:], 1):
         expect_table(row, f"{what}[{i}]", width)
-    return [list(column) for column in zip(*rows)]
+    return [list(column) for column in zip(*rows, strict=True)]
 
 
 def scatter(template: Any, picked: Sequence[int], values: Sequence[Any]) -> list[Any]:
     """Zeros shaped like the table ``template`` with ``values`` placed at positions ``picked``."""
     grads = zeros_like(template)
-    for i, value in zip(picked, values):
+    for i, value in zip(picked, values, strict=True):
         grads[i] = value
     return grads
 

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from nncore import Container
+from nncore import Container, Module
 
 from ._tables import child_grad_input, expect_table, total
 
 
 class ConcatTable(Container):
-    """``y = [m[0](x), ..., m[n-1](x)]``; ``dx = sum_i m[i]'(x)^T dy[i]`` (torch/nn ``ConcatTable``).
+    """``y = [m[0](x), ..., m[n-1](x)]``; ``dx = sum_i m[i]'(x)^T dy[i]``
+    (torch/nn ``ConcatTable``).
 
     The input is an array or a (nested) table; the gradient with respect to it is the sum of the
     children's gradients, in the input's nesting.
@@ -25,17 +26,19 @@ class ConcatTable(Container):
     def update_output(self, input: Any) -> list[Any]:
         return [child.forward(input) for child in self.modules]
 
-    def update_grad_input(self, input: Any, grad_output: Any) -> Any:
+    def _branches(self, grad_output: Any) -> list[tuple[Module, Any]]:
         grads = expect_table(grad_output, "grad_output", len(self.modules))
-        return total([child_grad_input(c, input, g) for c, g in zip(self.modules, grads)], input)
+        return list(zip(self.modules, grads, strict=True))
+
+    def update_grad_input(self, input: Any, grad_output: Any) -> Any:
+        return total([child_grad_input(c, input, g) for c, g in self._branches(grad_output)],
+                     input)
 
     def acc_grad_parameters(self, input: Any, grad_output: Any, scale: float = 1.0) -> None:
-        grads = expect_table(grad_output, "grad_output", len(self.modules))
-        for child, grad in zip(self.modules, grads):
+        for child, grad in self._branches(grad_output):
             child.acc_grad_parameters(input, grad, scale)
 
     def backward(self, input: Any, grad_output: Any, scale: float = 1.0) -> Any:
-        grads = expect_table(grad_output, "grad_output", len(self.modules))
-        self.grad_input = total([c.backward(input, g, scale) for c, g in zip(self.modules, grads)],
-                                input)
+        grads = [c.backward(input, g, scale) for c, g in self._branches(grad_output)]
+        self.grad_input = total(grads, input)
         return self.grad_input

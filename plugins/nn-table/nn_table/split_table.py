@@ -7,13 +7,14 @@ from typing import Any
 import numpy as np
 
 from nncore import Module
-from nncore.checks import dimension, expect_float
+from nncore.checks import expect_float
 
 from ._tables import batch_dimension, expect_like
 
 
 class SplitTable(Module):
-    """``y[i] = x.take(i, axis=dimension)``; ``dx = stack(dy, axis=dimension)`` (torch/nn ``SplitTable``).
+    """``y[i] = x.take(i, axis=dimension)``; ``dx = stack(dy, axis=dimension)``
+    (torch/nn ``SplitTable``).
 
     ``dimension`` is 0-based; a negative one counts from the end.  With ``n_input_dims``, an input
     with one dimension more is a batch and a non-negative ``dimension`` shifts by one.
