@@ -16,15 +16,18 @@ from .errors import (
     AmbiguousNameError,
     InputError,
     InputTypeError,
+    LoadError,
     NNCoreError,
     PluginError,
     RegistryError,
+    SaveError,
     ShapeError,
     UnknownNameError,
 )
 from .module import FoundModules, Module
 from .random import manual_seed
 from .registry import disable_plugin, nn, prefer, registry, reload
+from .serialization import load, save
 
 __version__ = "0.1.0"
 
@@ -35,18 +38,22 @@ __all__ = [
     "FoundModules",
     "InputError",
     "InputTypeError",
+    "LoadError",
     "Module",
     "NNCoreError",
     "PluginError",
     "RegistryError",
+    "SaveError",
     "ShapeError",
     "UnknownNameError",
     "disable_plugin",
     "errors",
+    "load",
     "manual_seed",
     "nn",
     "prefer",
     "random",
     "registry",
     "reload",
+    "save",
 ]

@@ -65,7 +65,12 @@ class Container(Module):
         return ((str(i), m) for i, m in enumerate(self.modules))
 
     def set_child(self, name: str, module: Module) -> None:
-        self.modules[int(name)] = module
+        """Replace child ``name``; the name one past the last child appends (used by loading)."""
+        index = int(name)
+        if index == len(self.modules):
+            self.add(module)
+        else:
+            self.modules[index] = module
 
     def config(self) -> dict:
         """Constructor arguments other than the children (those are structure, not config)."""

@@ -50,6 +50,14 @@ class PluginError(NNCoreError, RuntimeError):
     """A plugin failed to load (raised only in strict mode; otherwise recorded)."""
 
 
+class LoadError(NNCoreError, ValueError):
+    """A file could not be loaded (corrupt, truncated, malicious or from a missing provider)."""
+
+
+class SaveError(NNCoreError, ValueError):
+    """A module cannot be saved (an unregistered class or an unsupported config value)."""
+
+
 class ParameterLayoutError(NNCoreError, ValueError):
     """Parameters cannot be flattened, shared or carried over (dtype or shape mismatch)."""
 

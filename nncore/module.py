@@ -373,6 +373,34 @@ class Module:
             positional.append(arguments.pop(parameter.name))
         return cls(*positional, **arguments)
 
+    def state_dict(self) -> dict[str, np.ndarray]:
+        """``{"<path>.<name>": array}`` for every parameter and buffer of the network."""
+        from .serialization import state_dict
+
+        return state_dict(self)
+
+    def load_state_dict(self, state: dict[str, np.ndarray], strict: bool = True) -> Module:
+        """Copy arrays by path name into this network's arrays, in place."""
+        from .serialization import load_state_dict
+
+        load_state_dict(self, state, strict)
+        return self
+
+    @classmethod
+    def from_config(cls, config: dict[str, Any]) -> Module:
+        """Build a module from :meth:`config`'s dictionary (``*args`` passed positionally)."""
+        args: list[Any] = []
+        kwargs = dict(config)
+        parameters = list(inspect.signature(cls.__init__).parameters.values())[1:]
+        if any(p.kind is inspect.Parameter.VAR_POSITIONAL for p in parameters):
+            for parameter in parameters:
+                if parameter.kind is inspect.Parameter.VAR_POSITIONAL:
+                    args.extend(kwargs.pop(parameter.name, ()))
+                    break
+                if parameter.name in kwargs:
+                    args.append(kwargs.pop(parameter.name))
+        return cls(*args, **kwargs)
+
     # ----------------------------------------------------------------- printing
     def extra_repr(self) -> str:
         """The configuration shown inside the parentheses of the repr (``"10 -> 5"``)."""
