@@ -25,12 +25,21 @@ def float_pair(input: Any, target: Any) -> tuple[np.ndarray, np.ndarray]:
     return input, expect_float(target, "target")
 
 
+def expect_list(value: Any, length: int, what: str = "input", exact: bool = False) -> list[Any]:
+    """Check that ``value`` is a list (a Torch table) of ``length`` items, or more unless
+    ``exact``; return it."""
+    if not isinstance(value, (list, tuple)) or len(value) < length or (
+            exact and len(value) != length):
+        plenty = "" if exact else " (or more)"
+        raise InputTypeError(
+            f"expected {what} to be a list of {length}{plenty} items, got {describe(value)}"
+        )
+    return list(value)
+
+
 def float_table(input: Any, length: int) -> list[np.ndarray]:
     """Check that ``input`` is a list of ``length`` real arrays of one shape; return it."""
-    if not isinstance(input, (list, tuple)) or len(input) != length:
-        raise InputTypeError(
-            f"expected input to be a list of {length} arrays, got {describe(input)}"
-        )
+    expect_list(input, length, exact=True)
     for k, item in enumerate(input):
         expect_float(item, f"input[{k}]")
         expect_same_shape(item, input[0], f"input[{k}]", "input[0]")
@@ -153,12 +162,17 @@ def add_scaled(total: Any, weight: float, value: Any) -> Any:
 
 
 class WeightedCriteria(Criterion):
-    """Children criteria with a scalar weight each (the base of Multi/ParallelCriterion)."""
+    """Children criteria with a scalar weight each (the base of Multi/ParallelCriterion).
+
+    ``weights`` is a declared buffer so that saving, loading, ``type`` and ``clone`` carry it.
+    """
+
+    buffer_names = ("weights",)
 
     def __init__(self) -> None:
         super().__init__()
         self.criterions: list[Criterion] = []
-        self.weights: list[float] = []
+        self.weights = np.zeros(0)
 
     def add(self, criterion: Criterion, weight: float = 1.0) -> WeightedCriteria:
         """Append a criterion counted ``weight`` times; return self so calls chain."""
@@ -167,7 +181,7 @@ class WeightedCriteria(Criterion):
                 f"{type(self).__name__}.add expects a Criterion, got {type(criterion).__name__}"
             )
         self.criterions.append(criterion)
-        self.weights.append(float(weight))
+        self.weights = np.concatenate([self.weights, np.array([weight], self.weights.dtype)])
         return self
 
     def get(self, index: int) -> Criterion:
@@ -182,7 +196,12 @@ class WeightedCriteria(Criterion):
         return ((str(i), c) for i, c in enumerate(self.criterions))
 
     def set_child(self, name: str, module: Module) -> None:
-        self.criterions[int(name)] = module  # type: ignore[assignment]
+        """Replace child ``name``; the name one past the last appends with weight 1 (loading)."""
+        index = int(name)
+        if index == len(self.criterions):
+            self.add(module)  # type: ignore[arg-type]
+        else:
+            self.criterions[index] = module  # type: ignore[assignment]
 
     def __repr__(self) -> str:
         return format_branches(self, self.criterions)

@@ -1,0 +1,31 @@
+"""AbsCriterion: mean absolute error."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from nncore import Criterion
+
+from ._criteria_util import float_pair, norm
+
+
+class AbsCriterion(Criterion):
+    """``loss = sum|x - t| / n`` (``/ n`` only with ``size_average``, n = number of elements);
+    ``dx = sign(x - t) / n``, +1 where ``x == t`` (torch/nn ``AbsCriterion``).
+
+    >>> import numpy as np
+    >>> AbsCriterion().forward(np.array([1.0, -1.0]), np.array([0.0, 2.0]))
+    2.0
+    """
+
+    def __init__(self, size_average: bool = True) -> None:
+        super().__init__()
+        self.size_average = size_average
+
+    def update_output(self, input: np.ndarray, target: np.ndarray) -> float:
+        float_pair(input, target)
+        return float(np.sum(np.abs(input - target))) * norm(self, input.size)
+
+    def update_grad_input(self, input: np.ndarray, target: np.ndarray) -> np.ndarray:
+        float_pair(input, target)
+        return np.where(input >= target, 1.0, -1.0).astype(input.dtype) * norm(self, input.size)

@@ -1,0 +1,49 @@
+"""BCECriterion: binary cross-entropy of probabilities."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from nncore import Criterion
+from nncore.errors import InputError
+
+from ._criteria_util import as_weights, float_pair, last_dim_weights, norm
+
+EPS = 1e-12  # keeps log finite at probabilities 0 and 1, as torch/nn does
+
+
+class BCECriterion(Criterion):
+    """``loss = -sum w * (t log(x + eps) + (1 - t) log(1 - x + eps)) / n`` for probabilities
+    ``x`` in [0, 1] (``/ n`` only with ``size_average``, n = number of elements);
+    ``dx = -w * (t / (x + eps) - (1 - t) / (1 - x + eps)) / n`` (torch/nn ``BCECriterion``).
+
+    ``weights`` (optional) has one entry per element of the last dimension of the input.
+
+    >>> import numpy as np
+    >>> round(BCECriterion().forward(np.array([0.5, 0.5]), np.array([1.0, 0.0])), 6)
+    0.693147
+    """
+
+    buffer_names = ("weights",)
+
+    def __init__(self, weights: Any = None, size_average: bool = True) -> None:
+        super().__init__()
+        self.weights = as_weights(weights)
+        self.size_average = size_average
+
+    def update_output(self, input: np.ndarray, target: np.ndarray) -> float:
+        float_pair(input, target)
+        w = last_dim_weights(self.weights, input)
+        if np.any((input < 0) | (input > 1)):
+            raise InputError(f"expected input values between 0 and 1, got min {input.min()}, "
+                             f"max {input.max()}")
+        terms = target * np.log(input + EPS) + (1 - target) * np.log(1 - input + EPS)
+        return -float(np.sum(w * terms)) * norm(self, input.size)
+
+    def update_grad_input(self, input: np.ndarray, target: np.ndarray) -> np.ndarray:
+        float_pair(input, target)
+        w = last_dim_weights(self.weights, input)
+        grad = -(target / (input + EPS) - (1 - target) / (1 - input + EPS))
+        return w * grad * norm(self, input.size)

@@ -1,0 +1,34 @@
+"""DistKLDivCriterion: the Kullback-Leibler divergence from a target distribution."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from nncore import Criterion
+
+from ._criteria_util import float_pair, norm
+
+
+class DistKLDivCriterion(Criterion):
+    """``loss = sum_{t > 0} t * (log t - x) / n`` for log-probabilities ``x`` (``/ n`` only with
+    ``size_average``, n = number of elements); ``dx = -t / n`` where ``t > 0``, else 0
+    (torch/nn ``DistKLDivCriterion``).
+
+    >>> import numpy as np
+    >>> DistKLDivCriterion().forward(np.log([0.5, 0.5]), np.array([0.5, 0.5]))
+    0.0
+    """
+
+    def __init__(self, size_average: bool = True) -> None:
+        super().__init__()
+        self.size_average = size_average
+
+    def update_output(self, input: np.ndarray, target: np.ndarray) -> float:
+        float_pair(input, target)
+        positive = target > 0
+        t = target[positive]
+        return float(np.sum(t * (np.log(t) - input[positive]))) * norm(self, input.size)
+
+    def update_grad_input(self, input: np.ndarray, target: np.ndarray) -> np.ndarray:
+        float_pair(input, target)
+        return np.where(target > 0, -target, 0).astype(input.dtype) * norm(self, input.size)

@@ -1,0 +1,37 @@
+"""DistanceRatioCriterion: the soft-max probability of the similar pair being the closer one."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from nncore import Criterion
+
+from ._criteria_util import float_table, norm
+
+
+class DistanceRatioCriterion(Criterion):
+    """For distances ``[ds, dd]`` (similar pairs, dissimilar pairs; one per example) the loss
+    ``-log(exp(-ds) / (exp(-ds) + exp(-dd)))`` summed, ``/ batch`` with ``size_average``;
+    ``d ds = sigmoid(ds - dd) / batch = -d dd``.  There is no target (torch/nn
+    ``DistanceRatioCriterion``, from "Unsupervised Learning through Spatial Contrasting",
+    arXiv:1610.00243).
+
+    >>> import numpy as np
+    >>> round(DistanceRatioCriterion().forward([np.array([1.0]), np.array([1.0])]), 6)
+    0.693147
+    """
+
+    def __init__(self, size_average: bool = True) -> None:
+        super().__init__()
+        self.size_average = size_average
+
+    def update_output(self, input: list[np.ndarray], target: Any = None) -> float:
+        ds, dd = float_table(input, 2)
+        return float(np.sum(ds + np.logaddexp(-ds, -dd))) * norm(self, len(np.atleast_1d(ds)))
+
+    def update_grad_input(self, input: list[np.ndarray], target: Any = None) -> list[np.ndarray]:
+        ds, dd = float_table(input, 2)
+        grad = 0.5 * (1 + np.tanh(0.5 * (ds - dd))) * norm(self, len(np.atleast_1d(ds)))
+        return [grad, -grad]

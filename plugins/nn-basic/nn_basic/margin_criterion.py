@@ -1,0 +1,33 @@
+"""MarginCriterion: the two-class hinge loss."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from nncore import Criterion
+
+from ._criteria_util import float_pair, norm
+
+
+class MarginCriterion(Criterion):
+    """``loss = sum(max(0, margin - t * x)) / n`` for labels ``t`` in {1, -1} (``/ n`` only with
+    ``size_average``); ``dx = -t / n`` where ``t * x < margin`` (torch/nn ``MarginCriterion``).
+
+    >>> import numpy as np
+    >>> MarginCriterion().forward(np.array([0.5, 2.0]), np.array([1.0, -1.0]))
+    1.75
+    """
+
+    def __init__(self, margin: float = 1.0, size_average: bool = True) -> None:
+        super().__init__()
+        self.margin = margin
+        self.size_average = size_average
+
+    def update_output(self, input: np.ndarray, target: np.ndarray) -> float:
+        float_pair(input, target)
+        return float(np.sum(np.maximum(0, self.margin - input * target))) * norm(self, input.size)
+
+    def update_grad_input(self, input: np.ndarray, target: np.ndarray) -> np.ndarray:
+        float_pair(input, target)
+        active = input * target < self.margin
+        return np.where(active, -target, 0).astype(input.dtype) * norm(self, input.size)

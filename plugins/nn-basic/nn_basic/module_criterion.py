@@ -1,0 +1,64 @@
+"""ModuleCriterion: a criterion behind optional modules applied to the input and the target."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from nncore import Criterion, Module
+from nncore.module import Dtype
+
+
+class ModuleCriterion(Criterion):
+    """``loss = criterion(input_module(input), target_module(target))``, either module optional;
+    the gradient flows back through ``input_module`` (whose parameters are not trained, as in
+    torch/nn ``ModuleCriterion``).  With ``cast_target=False``, ``type()`` leaves
+    ``target_module`` alone (for targets that must keep their dtype).
+
+    >>> import numpy as np
+    >>> from nncore import nn
+    >>> crit = ModuleCriterion(nn.MSECriterion(), nn.Tanh())
+    >>> crit.forward(np.zeros(2), np.ones(2))
+    1.0
+    """
+
+    def __init__(self, criterion: Criterion, input_module: Module | None = None,
+                 target_module: Module | None = None, cast_target: bool = True) -> None:
+        super().__init__()
+        self.criterion = criterion
+        self.input_module = input_module
+        self.target_module = target_module
+        self.cast_target = cast_target
+
+    def update_output(self, input: Any, target: Any) -> float:
+        if self.input_module is not None:
+            input = self.input_module.forward(input)
+        if self.target_module is not None:
+            target = self.target_module.forward(target)
+        return self.criterion.forward(input, target)
+
+    def update_grad_input(self, input: Any, target: Any) -> Any:
+        inner = input if self.input_module is None else self.input_module.output
+        if self.target_module is not None:
+            target = self.target_module.output
+        grad = self.criterion.backward(inner, target)
+        return grad if self.input_module is None else self.input_module.backward(input, grad)
+
+    def named_children(self) -> Iterator[tuple[str, Module]]:
+        for name in ("criterion", "input_module", "target_module"):
+            child = getattr(self, name)
+            if child is not None:
+                yield name, child
+
+    def set_child(self, name: str, module: Module) -> None:
+        setattr(self, name, module)
+
+    def type(self, dtype: Dtype) -> ModuleCriterion:
+        if self.cast_target or self.target_module is None:
+            return super().type(dtype)  # type: ignore[return-value]
+        target_module, self.target_module = self.target_module, None
+        try:
+            super().type(dtype)
+        finally:
+            self.target_module = target_module
+        return self

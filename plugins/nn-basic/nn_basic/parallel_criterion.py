@@ -1,0 +1,41 @@
+"""ParallelCriterion: a weighted sum of criteria, each applied to its own input (and target)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ._criteria_util import WeightedCriteria, add_scaled, expect_list, zeros_like_table
+
+
+class ParallelCriterion(WeightedCriteria):
+    """``loss = sum_k weight_k * criterion_k(input[k], target[k])`` for list inputs and targets;
+    with ``repeat_target`` every criterion gets the whole ``target``.  Children are added with
+    ``add(criterion, weight=1)`` (torch/nn ``ParallelCriterion``).
+
+    >>> import numpy as np
+    >>> from nncore import nn
+    >>> crit = ParallelCriterion().add(nn.MSECriterion(), 0.5).add(nn.AbsCriterion())
+    >>> crit.forward([np.array([2.0]), np.array([1.0])], [np.array([0.0]), np.array([0.0])])
+    3.0
+    """
+
+    def __init__(self, repeat_target: bool = False) -> None:
+        super().__init__()
+        self.repeat_target = repeat_target
+
+    def update_output(self, input: list[Any], target: Any) -> float:
+        return float(sum(w * c.forward(x, t) for w, c, x, t in self._branches(input, target)))
+
+    def update_grad_input(self, input: list[Any], target: Any) -> list[Any]:
+        grad = zeros_like_table(input)
+        for k, (weight, criterion, x, t) in enumerate(self._branches(input, target)):
+            grad[k] = add_scaled(grad[k], weight, criterion.backward(x, t))
+        return grad
+
+    def _branches(self, input: Any, target: Any) -> list[tuple[float, Any, Any, Any]]:
+        """``(weight, criterion, input[k], target[k])`` for every child ``k``."""
+        count = len(self.criterions)
+        expect_list(input, count, "input")
+        targets = [target] * count if self.repeat_target else expect_list(target, count, "target")
+        weights = [float(w) for w in self.weights]
+        return list(zip(weights, self.criterions, input[:count], targets[:count], strict=True))

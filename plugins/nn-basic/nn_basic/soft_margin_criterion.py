@@ -1,0 +1,32 @@
+"""SoftMarginCriterion: the two-class logistic loss."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from nncore import Criterion
+
+from ._criteria_util import float_pair, norm
+
+
+class SoftMarginCriterion(Criterion):
+    """``loss = sum(log(1 + exp(-t * x))) / n`` for labels ``t`` in {1, -1} (``/ n`` only with
+    ``size_average``); ``dx = -t * sigmoid(-t * x) / n`` (torch/nn ``SoftMarginCriterion``).
+
+    >>> import numpy as np
+    >>> round(SoftMarginCriterion().forward(np.zeros(2), np.array([1.0, -1.0])), 6)
+    0.693147
+    """
+
+    def __init__(self, size_average: bool = True) -> None:
+        super().__init__()
+        self.size_average = size_average
+
+    def update_output(self, input: np.ndarray, target: np.ndarray) -> float:
+        float_pair(input, target)
+        return float(np.sum(np.logaddexp(0, -target * input))) * norm(self, input.size)
+
+    def update_grad_input(self, input: np.ndarray, target: np.ndarray) -> np.ndarray:
+        float_pair(input, target)
+        sigmoid = 0.5 * (1 - np.tanh(0.5 * target * input))  # sigmoid(-t x) without overflow
+        return -target * sigmoid * norm(self, input.size)

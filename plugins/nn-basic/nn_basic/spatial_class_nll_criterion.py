@@ -1,0 +1,54 @@
+"""SpatialClassNLLCriterion: ClassNLLCriterion at every pixel of a batch of class maps."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from nncore import Criterion
+from nncore.checks import expect_float, expect_indices, expect_ndim
+from nncore.errors import ShapeError
+
+from ._criteria_util import as_weights, nll_terms
+
+
+class SpatialClassNLLCriterion(Criterion):
+    """``loss = -sum_p w[t_p] * x[n, t_p, h, w] / sum_p w[t_p]`` over every pixel ``p = (n, h,
+    w)`` of log-probabilities ``x`` ``(batch, classes, H, W)`` and 0-based targets ``t``
+    ``(batch, H, W)``; the division only with ``size_average`` (torch/nn
+    ``SpatialClassNLLCriterion``).
+
+    >>> import numpy as np
+    >>> x = np.log(np.full((1, 2, 1, 2), 0.5))
+    >>> round(SpatialClassNLLCriterion().forward(x, np.array([[[0, 1]]])), 6)
+    0.693147
+    """
+
+    buffer_names = ("weights",)
+
+    def __init__(self, weights: Any = None, size_average: bool = True) -> None:
+        super().__init__()
+        self.weights = as_weights(weights)
+        self.size_average = size_average
+
+    def update_output(self, input: np.ndarray, target: Any) -> float:
+        rows, picked, w = self._pixels(input, target)
+        return -float(np.sum(w * rows[picked]))
+
+    def update_grad_input(self, input: np.ndarray, target: Any) -> np.ndarray:
+        rows, picked, w = self._pixels(input, target)
+        grad = np.zeros_like(rows)
+        grad[picked] = -w
+        n, c, h, wd = input.shape
+        return grad.reshape(n, h, wd, c).transpose(0, 3, 1, 2)
+
+    def _pixels(self, input: Any, target: Any) -> tuple[np.ndarray, Any, np.ndarray]:
+        """The input as one row of class scores per pixel, with :func:`nll_terms`."""
+        n, c, h, w = expect_ndim(expect_float(input), 4).shape
+        classes = expect_indices(target, 0, c, "target")
+        if classes.shape != (n, h, w):
+            raise ShapeError(f"expected target of shape {(n, h, w)} (one class per pixel), "
+                             f"got shape {classes.shape}")
+        rows = input.transpose(0, 2, 3, 1).reshape(-1, c)
+        return (rows, *nll_terms(self, rows, classes.reshape(-1)))
