@@ -1,0 +1,89 @@
+"""Bilinear: a bilinear form of two inputs per output unit."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+
+from nncore import Module
+from nncore.checks import describe, expect_float, expect_ndim, expect_size
+from nncore.errors import InputTypeError, ShapeError
+
+from ._rows import grad_rows, uniform
+
+
+class Bilinear(Module):
+    """``y_k = x1 @ weight[k] @ x2 + bias[k]`` for the table ``[x1, x2]`` (torch/nn
+    ``Bilinear``).  ``weight`` is ``(output_size, input_size1, input_size2)``; the inputs are
+    two vectors or two batches with the same number of rows.
+
+    ``dx1 = sum_k dy_k weight[k] @ x2``, ``dx2 = sum_k dy_k x1 @ weight[k]``,
+    ``dweight[k] += scale * dy_k outer(x1, x2)``, ``dbias += scale * dy``.  ``reset(stdv)``
+    draws from ``U(-a, a)``, ``a = stdv * sqrt(3)``, by default ``1 / sqrt(input_size1)``.
+
+    >>> import numpy as np
+    >>> m = Bilinear(2, 2, 1, bias=False)
+    >>> m.weight[...] = np.eye(2)
+    >>> m.forward([np.array([1.0, 2.0]), np.array([3.0, 4.0])])
+    array([11.])
+    """
+
+    parameter_names = ("weight", "bias")
+
+    def __init__(self, input_size1: int, input_size2: int, output_size: int,
+                 bias: bool = True) -> None:
+        super().__init__()
+        self.weight = np.empty((output_size, input_size1, input_size2))
+        self.grad_weight = np.zeros_like(self.weight)
+        self.bias = np.empty(output_size) if bias else None
+        self.grad_bias = np.zeros(output_size) if bias else None
+        self.reset()
+
+    def reset(self, stdv: float | None = None) -> Bilinear:
+        bound = stdv * math.sqrt(3) if stdv is not None else 1 / math.sqrt(self.weight.shape[1])
+        for _, param, _ in self.own_parameters():
+            param[...] = uniform(param.shape, bound)
+        return self
+
+    def _pair(self, input: Any) -> tuple[np.ndarray, np.ndarray]:
+        """The two inputs as ``(batch, size)`` arrays, after checking them."""
+        if not isinstance(input, (list, tuple)) or len(input) != 2:
+            raise InputTypeError(f"expected a table [x1, x2] of two arrays, got {describe(input)}")
+        rows = []
+        for k, x in enumerate(input):
+            expect_ndim(expect_float(x, f"input[{k}]"), (1, 2), f"input[{k}]")
+            expect_size(x, -1, self.weight.shape[k + 1], f"input[{k}]")
+            rows.append(np.atleast_2d(x))
+        if input[0].shape[:-1] != input[1].shape[:-1]:
+            raise ShapeError(
+                f"expected inputs with the same number of rows, got shapes "
+                f"{input[0].shape} and {input[1].shape}"
+            )
+        return rows[0], rows[1]
+
+    def update_output(self, input: Any) -> np.ndarray:
+        x1, x2 = self._pair(input)
+        output = np.einsum("bi,kij,bj->bk", x1, self.weight, x2)
+        if self.bias is not None:
+            output += self.bias
+        return output.reshape(input[0].shape[:-1] + self.weight.shape[:1])
+
+    def update_grad_input(self, input: Any, grad_output: np.ndarray) -> list[np.ndarray]:
+        x1, x2 = self._pair(input)
+        dy = grad_rows(grad_output, input[0].shape[:-1] + self.weight.shape[:1])
+        grad1 = np.einsum("bk,kij,bj->bi", dy, self.weight, x2)
+        grad2 = np.einsum("bk,kij,bi->bj", dy, self.weight, x1)
+        return [grad1.reshape(input[0].shape), grad2.reshape(input[1].shape)]
+
+    def acc_grad_parameters(self, input: Any, grad_output: np.ndarray, scale: float = 1.0) -> None:
+        x1, x2 = self._pair(input)
+        dy = grad_rows(grad_output, input[0].shape[:-1] + self.weight.shape[:1])
+        self.grad_weight += scale * np.einsum("bk,bi,bj->kij", dy, x1, x2)
+        if self.bias is not None:
+            self.grad_bias += scale * dy.sum(axis=0)
+
+    def extra_repr(self) -> str:
+        out, in1, in2 = self.weight.shape
+        return f"{in1}x{in2} -> {out}" + ("" if self.bias is not None else ", without bias")

@@ -1,0 +1,66 @@
+"""MM: matrix product of the two matrices of a table."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from nncore import Module
+from nncore.checks import describe, expect_float, expect_ndim
+from nncore.errors import InputTypeError, ShapeError
+
+
+def _t(a: np.ndarray, flag: bool) -> np.ndarray:
+    return np.swapaxes(a, -1, -2) if flag else a
+
+
+class MM(Module):
+    """``y = op(a) @ op(b)`` for the table ``[a, b]``, ``op`` transposing when ``trans_a`` /
+    ``trans_b`` is set (torch/nn ``MM``).  Two matrices, or two batches ``(batch, n, m)``.
+
+    ``dA = dy @ B.T`` and ``dB = A.T @ dy`` for ``A = op(a)``, ``B = op(b)``, transposed back
+    where ``op`` transposed.
+
+    >>> import numpy as np
+    >>> MM(trans_b=True).forward([np.eye(2), np.array([[1.0, 2.0], [3.0, 4.0]])])
+    array([[1., 3.],
+           [2., 4.]])
+    """
+
+    def __init__(self, trans_a: bool = False, trans_b: bool = False) -> None:
+        super().__init__()
+        self.trans_a = trans_a
+        self.trans_b = trans_b
+
+    def _operands(self, input: Any) -> tuple[np.ndarray, np.ndarray]:
+        if not isinstance(input, (list, tuple)) or len(input) != 2:
+            raise InputTypeError(f"expected a table [a, b] of two arrays, got {describe(input)}")
+        a, b = (expect_float(x, what) for x, what in zip(input, ("input[0]", "input[1]"),
+                                                            strict=True))
+        expect_ndim(a, (2, 3), "input[0]")
+        expect_ndim(b, a.ndim, "input[1]")
+        if a.ndim == 3 and a.shape[0] != b.shape[0]:
+            raise ShapeError(f"expected batches of equal size, got shapes {a.shape} and {b.shape}")
+        left, right = _t(a, self.trans_a), _t(b, self.trans_b)
+        if left.shape[-1] != right.shape[-2]:
+            raise ShapeError(
+                f"expected matching inner sizes, got {left.shape} @ {right.shape} "
+                f"(after transposes trans_a={self.trans_a}, trans_b={self.trans_b})"
+            )
+        return left, right
+
+    def update_output(self, input: Any) -> np.ndarray:
+        left, right = self._operands(input)
+        return left @ right
+
+    def update_grad_input(self, input: Any, grad_output: np.ndarray) -> list[np.ndarray]:
+        left, right = self._operands(input)
+        expect_ndim(grad_output, left.ndim, "grad_output")
+        grad_left = grad_output @ _t(right, True)
+        grad_right = _t(left, True) @ grad_output
+        return [_t(grad_left, self.trans_a), _t(grad_right, self.trans_b)]
+
+    def extra_repr(self) -> str:
+        flags = [name for name, on in (("trans_a", self.trans_a), ("trans_b", self.trans_b)) if on]
+        return ", ".join(flags)

@@ -1,0 +1,36 @@
+"""ZeroGrad: identity forward, zero gradient backward."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from nncore import Module
+from nncore.checks import describe
+from nncore.errors import InputTypeError
+
+
+def _zeros_like(value: Any) -> Any:
+    if isinstance(value, (list, tuple)):
+        return [_zeros_like(item) for item in value]
+    if isinstance(value, np.ndarray):
+        return np.zeros_like(value)
+    raise InputTypeError(f"expected an array or a table of arrays, got {describe(value)}")
+
+
+class ZeroGrad(Module):
+    """``y = x`` (an array or a table); ``dx = 0`` with ``x``'s structure, so nothing flows
+    back along this path (torch/nn ``ZeroGrad``).
+
+    >>> import numpy as np
+    >>> ZeroGrad().backward(np.ones(2), np.ones(2))
+    array([0., 0.])
+    """
+
+    def update_output(self, input: Any) -> Any:
+        _zeros_like(input)
+        return input
+
+    def update_grad_input(self, input: Any, grad_output: Any) -> Any:
+        return _zeros_like(input)
