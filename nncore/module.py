@@ -275,7 +275,11 @@ class Module:
         return twin
 
     def type(self, dtype: Dtype) -> Module:
-        """Convert every declared array of self and descendants to ``dtype``; keep sharing."""
+        """Convert every declared array of self and descendants to ``dtype``; keep sharing.
+
+        The descendants of a module whose ``casts_children`` attribute is False (DontCast) keep
+        their dtype.
+        """
         target = as_dtype(dtype)
         converted: dict[tuple, np.ndarray] = {}
 
@@ -285,7 +289,13 @@ class Module:
                 converted[key] = array.astype(target)
             return converted[key]
 
-        for module in self.list_modules():
+        kept: set[int] = set()  # descendants of a module with ``casts_children = False``
+        for _, module, container in self.named_modules():
+            if container is not None and (
+                id(container) in kept or not getattr(container, "casts_children", True)
+            ):
+                kept.add(id(module))
+                continue
             for name in module.array_names():
                 value = getattr(module, name, None)
                 if isinstance(value, np.ndarray) and value.dtype.kind == "f":
