@@ -67,7 +67,9 @@ def expect_like(value: Any, template: Any, what: str = "grad_output") -> Any:
 
 
 def expect_shape(value: Any, shape: tuple[int, ...], what: str = "grad_output") -> np.ndarray:
-    """Check that ``value`` is an array of shape ``shape``."""
+    """Check that ``value`` is an array of shape ``shape`` (a plain number passes for ``()``)."""
+    if tuple(shape) == () and isinstance(value, (float, int, np.generic)):
+        return np.asarray(value)
     expect_array(value, what)
     if value.shape != tuple(shape):
         raise ShapeError(f"expected {what} of shape {tuple(shape)}, got shape {value.shape}")
@@ -164,7 +166,7 @@ def pair(input: Any) -> tuple[np.ndarray, np.ndarray, bool]:
 
 def unbatch(values: np.ndarray, batched: bool) -> np.ndarray:
     """Undo ``pair``'s promotion: drop the batch of one again for a single example."""
-    return values if batched else values[0]
+    return values if batched else np.asarray(values[0])
 
 
 def winner_grads(
@@ -192,11 +194,12 @@ def batch_dimension(dim: int, n_input_dims: int | None, ndim: int) -> int:
     return dimension(dim, ndim)
 
 
-def scaled(value: Any, factor: Any) -> Any:
-    """Every array of the table ``value`` multiplied by ``factor``."""
+def scaled(value: Any, factor: Any, like: Any) -> Any:
+    """Every array of the table ``value`` times ``factor``, in the dtype of ``like``'s leaf."""
     if is_table(value):
-        return [scaled(item, factor) for item in value]
-    return value * factor
+        return [scaled(item, factor, ref) for item, ref in zip(value, like, strict=True)]
+    floating = isinstance(like, np.ndarray) and like.dtype.kind == "f"
+    return np.asarray(value * factor, dtype=like.dtype if floating else None)
 
 
 def per_example(grad_output: Any, x: np.ndarray, batched: bool) -> np.ndarray:

@@ -15,9 +15,10 @@ from ._tables import expect_table, scaled, zeros_like
 class CriterionTable(Module):
     """``y = criterion.forward(x, t)`` for the input ``[x, t]`` (torch/nn ``CriterionTable``).
 
-    The output is the loss (a float).  The gradient is ``[dy * criterion.backward(x, t), 0]``:
-    the target is a constant, its gradient zeros of its shape.  ``dy`` defaults to 1 when
-    ``grad_output`` is None, so ``backward([x, t], None)`` returns the criterion's gradient.
+    The output is the loss (a float).  The gradient is ``[dy * criterion.backward(x, t), 0]``
+    in ``x``'s dtype: the target is a constant, its gradient zeros of its shape.  ``dy``
+    defaults to 1 when ``grad_output`` is None, so ``backward([x, t], None)`` returns the
+    criterion's gradient.
     The criterion is this module's one child, named ``"criterion"``.
 
     >>> import numpy as np
@@ -41,7 +42,7 @@ class CriterionTable(Module):
         prediction, target = expect_table(input, length=2)
         grad = self.criterion.backward(prediction, target)
         factor = 1.0 if grad_output is None else grad_output
-        return [scaled(grad, factor), zeros_like(target, self.dtype)]
+        return [scaled(grad, factor, prediction), zeros_like(target, self.dtype)]
 
     def named_children(self) -> Iterator[tuple[str, Module]]:
         return iter([("criterion", self.criterion)])

@@ -72,10 +72,11 @@ class MapTable(Branches):
         return self
 
     def set_child(self, name: str, module: Module) -> None:
-        if name == "0":  # the clones copy the module: they are rebuilt from the new one
-            self.modules[:] = [module]
+        index = int(name)
+        if index == len(self.modules):  # loading restores the clones one by one
+            self.modules.append(module)
         else:
-            super().set_child(name, module)
+            self.modules[index] = module
 
     def config(self) -> dict:
         config = super().config()

@@ -12,9 +12,10 @@ from ._tables import expect_like, expect_table, position, scatter
 class SelectTable(Module):
     """``y = x[index]``; ``dx`` is zero except ``dx[index] = dy`` (torch/nn ``SelectTable``).
 
-    ``index`` is 0-based, negative counts from the end, and a ``slice`` selects a sub-table
-    (``SelectTable(slice(1, None))`` drops the first element).  The selected element may be an
-    array or a table; the gradient of every other element is zeros of its nesting and shapes.
+    ``index`` is 0-based, negative counts from the end, and a ``slice`` (or its ``(start, stop,
+    step)`` tuple) selects a sub-table: ``SelectTable(slice(1, None))`` drops the first element.
+    The selected element may be an array or a table; the gradient of every other element is
+    zeros of its nesting and shapes.
 
     >>> import numpy as np
     >>> x = [np.ones(2), [np.zeros(3)]]
@@ -24,9 +25,15 @@ class SelectTable(Module):
     [array([5., 6.]), [array([0., 0., 0.])]]
     """
 
-    def __init__(self, index: int | slice) -> None:
+    def __init__(self, index: int | slice | tuple[int | None, ...]) -> None:
         super().__init__()
-        self.index = index
+        self.index = slice(*index) if isinstance(index, tuple) else index
+
+    def config(self) -> dict[str, Any]:
+        """A slice is given as its ``(start, stop, step)`` tuple, which the constructor accepts."""
+        if isinstance(self.index, slice):
+            return {"index": (self.index.start, self.index.stop, self.index.step)}
+        return super().config()
 
     def _picked(self, input: Any) -> list[int]:
         items = expect_table(input)

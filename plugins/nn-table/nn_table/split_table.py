@@ -33,7 +33,8 @@ class SplitTable(Module):
 
     def update_output(self, input: np.ndarray) -> list[np.ndarray]:
         axis = batch_dimension(self.dimension, self.n_input_dims, expect_float(input).ndim)
-        return list(np.moveaxis(input, axis, 0))
+        # np.asarray: slices of a vector are 0-d arrays, not numpy scalars
+        return [np.asarray(item) for item in np.moveaxis(input, axis, 0)]
 
     def update_grad_input(self, input: np.ndarray, grad_output: Any) -> np.ndarray:
         axis = batch_dimension(self.dimension, self.n_input_dims, input.ndim)
