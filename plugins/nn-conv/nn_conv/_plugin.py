@@ -17,3 +17,16 @@ def nncore_classes() -> list[ClassSpec]:
 @hookimpl
 def nncore_examples() -> str:
     return "nn_conv._examples:examples"
+
+
+@hookimpl
+def nncore_backend() -> str:
+    """Which kernels nn-conv would use, decided without importing the extension."""
+    import importlib.util
+    import os
+
+    if os.environ.get("NNCORE_NO_EXTENSIONS", "") not in ("", "0"):
+        return "numpy reference (NNCORE_NO_EXTENSIONS is set)"
+    if importlib.util.find_spec("nn_conv._kernels") is None:
+        return "numpy reference (compiled kernels not built)"
+    return "compiled (Cython)"

@@ -1,0 +1,386 @@
+# cython: language_level=3, boundscheck=False, wraparound=False, cdivision=True, initializedcheck=False
+"""Compiled kernels of nn-conv: column packing for GEMM convolution, pooling, embedding.
+
+Every function has a pure-numpy twin with the same signature in ``nn_conv._reference``; the
+tests compare the two on random shapes.  The heavy arithmetic of convolution is a GEMM done
+by the caller (numpy's BLAS); these kernels only move data around it.
+
+Layouts: images are C-contiguous ``(batch, channels, height, width)``.  The column matrix of a
+convolution is ``(channels * kh * kw, batch, out_h * out_w)``: row ``(c * kh + i) * kw + j`` holds
+input pixel ``(c, y * sh - ph + i * dh, x * sw - pw + j * dw)`` for every output position, so
+that ``weight.reshape(n_out, -1) @ cols.reshape(k, -1)`` is one GEMM over the whole batch.
+
+Bounds checking is off: shapes are checked before each loop, and every index read from data
+(embedding ids, pooling argmax) is range-checked before it addresses memory.
+"""
+
+from cython.parallel import prange
+
+import numpy as np
+
+from libc.math cimport fabs, pow, sqrt
+from libc.stdint cimport int64_t
+from libc.string cimport memset
+
+from cython cimport floating
+
+from nncore.errors import IndexOutOfRangeError
+
+
+cdef inline Py_ssize_t _first_inside(Py_ssize_t offset, Py_ssize_t stride, Py_ssize_t n_out) noexcept nogil:
+    """Smallest ``o >= 0`` with ``o * stride + offset >= 0`` (clamped to ``n_out``)."""
+    cdef Py_ssize_t o
+    if offset >= 0:
+        return 0
+    o = (-offset + stride - 1) // stride
+    return o if o < n_out else n_out
+
+
+cdef inline Py_ssize_t _first_beyond(Py_ssize_t offset, Py_ssize_t stride, Py_ssize_t size,
+                                     Py_ssize_t n_out) noexcept nogil:
+    """Smallest ``o >= 0`` with ``o * stride + offset >= size`` (clamped to ``n_out``)."""
+    cdef Py_ssize_t o, rest = size - offset
+    if rest <= 0:
+        return 0
+    o = (rest + stride - 1) // stride
+    return o if o < n_out else n_out
+
+
+def _check_columns(Py_ssize_t batch, Py_ssize_t channels, Py_ssize_t rows, Py_ssize_t cols_batch,
+                   Py_ssize_t positions, int kh, int kw, int out_h, int out_w):
+    if kh < 1 or kw < 1 or out_h < 0 or out_w < 0:
+        raise ValueError("kernel sizes must be positive and output sizes non-negative")
+    if rows != channels * kh * kw or cols_batch != batch or positions != out_h * out_w:
+        raise ValueError(
+            f"column buffer of shape ({rows}, {cols_batch}, {positions}) does not match "
+            f"({channels * kh * kw}, {batch}, {out_h * out_w})")
+
+
+def im2col(const floating[:, :, :, ::1] image, floating[:, :, ::1] cols, int kh, int kw,
+           int sh, int sw, int ph, int pw, int dh, int dw, int out_h, int out_w):
+    """Write the convolution columns of ``image`` into ``cols`` (zero where padding)."""
+    cdef Py_ssize_t batch = image.shape[0], channels = image.shape[1]
+    cdef Py_ssize_t height = image.shape[2], width = image.shape[3]
+    _check_columns(batch, channels, cols.shape[0], cols.shape[1], cols.shape[2], kh, kw, out_h, out_w)
+    if sh < 1 or sw < 1 or dh < 1 or dw < 1:
+        raise ValueError("strides and dilations must be positive")
+    cdef Py_ssize_t r, b, c, i, j, oy, ox, y, x_off, lo, hi
+    cdef floating* row
+    for r in prange(cols.shape[0], nogil=True, schedule="static"):
+        c = r // (kh * kw)
+        i = (r // kw) % kh
+        j = r % kw
+        x_off = j * dw - pw
+        lo = _first_inside(x_off, sw, out_w)
+        hi = _first_beyond(x_off, sw, width, out_w)
+        if hi < lo:
+            hi = lo
+        for b in range(batch):
+            for oy in range(out_h):
+                row = &cols[r, b, oy * out_w]
+                y = oy * sh - ph + i * dh
+                if y < 0 or y >= height:
+                    memset(row, 0, out_w * sizeof(floating))
+                    continue
+                if lo > 0:
+                    memset(row, 0, lo * sizeof(floating))
+                for ox in range(lo, hi):
+                    row[ox] = image[b, c, y, ox * sw + x_off]
+                if hi < out_w:
+                    memset(row + hi, 0, (out_w - hi) * sizeof(floating))
+
+
+def col2im(const floating[:, :, ::1] cols, floating[:, :, :, ::1] image, int kh, int kw,
+           int sh, int sw, int ph, int pw, int dh, int dw, int out_h, int out_w):
+    """Add the columns ``cols`` back onto ``image`` (the adjoint of :func:`im2col`)."""
+    cdef Py_ssize_t batch = image.shape[0], channels = image.shape[1]
+    cdef Py_ssize_t height = image.shape[2], width = image.shape[3]
+    _check_columns(batch, channels, cols.shape[0], cols.shape[1], cols.shape[2], kh, kw, out_h, out_w)
+    if sh < 1 or sw < 1 or dh < 1 or dw < 1:
+        raise ValueError("strides and dilations must be positive")
+    cdef Py_ssize_t plane, r, b, c, i, j, oy, ox, y, x_off, lo, hi
+    cdef const floating* row
+    cdef floating* target
+    # one thread owns whole (example, channel) planes of the image: no two threads add to one pixel
+    for plane in prange(batch * channels, nogil=True, schedule="static"):
+        b = plane // channels
+        c = plane % channels
+        for i in range(kh):
+            for j in range(kw):
+                r = (c * kh + i) * kw + j
+                x_off = j * dw - pw
+                lo = _first_inside(x_off, sw, out_w)
+                hi = _first_beyond(x_off, sw, width, out_w)
+                for oy in range(out_h):
+                    y = oy * sh - ph + i * dh
+                    if y < 0 or y >= height:
+                        continue
+                    row = &cols[r, b, oy * out_w]
+                    target = &image[b, c, y, 0]
+                    for ox in range(lo, hi):
+                        target[ox * sw + x_off] += row[ox]
+
+
+def columns_to_batch(const floating[:, :, ::1] source, floating[:, :, ::1] target, bias):
+    """``target[b, o, p] = source[o, b, p] (+ bias[o])``: a GEMM result back to batch-first."""
+    cdef Py_ssize_t n_out = source.shape[0], batch = source.shape[1], size = source.shape[2]
+    if target.shape[0] != batch or target.shape[1] != n_out or target.shape[2] != size:
+        raise ValueError("target must have the shape of source with its first two axes swapped")
+    cdef const floating[::1] add
+    cdef bint has_bias = bias is not None
+    if has_bias:
+        add = bias
+        if add.shape[0] != n_out:
+            raise ValueError("bias must have one entry per output plane")
+    cdef Py_ssize_t pair, b, o, p
+    cdef floating shift
+    for pair in prange(batch * n_out, nogil=True, schedule="static"):
+        b = pair // n_out
+        o = pair % n_out
+        shift = add[o] if has_bias else 0
+        for p in range(size):
+            target[b, o, p] = source[o, b, p] + shift
+
+
+def batch_to_columns(const floating[:, :, ::1] source, floating[:, :, ::1] target):
+    """``target[o, b, p] = source[b, o, p]``: a batch-first gradient into GEMM layout."""
+    cdef Py_ssize_t batch = source.shape[0], n_out = source.shape[1], size = source.shape[2]
+    if target.shape[0] != n_out or target.shape[1] != batch or target.shape[2] != size:
+        raise ValueError("target must have the shape of source with its first two axes swapped")
+    cdef Py_ssize_t pair, b, o, p
+    for pair in prange(batch * n_out, nogil=True, schedule="static"):
+        o = pair // batch
+        b = pair % batch
+        for p in range(size):
+            target[o, b, p] = source[b, o, p]
+
+
+def _check_pool(Py_ssize_t planes, Py_ssize_t out_planes, int kh, int kw, int sh, int sw):
+    if planes != out_planes:
+        raise ValueError("input and output must have the same number of planes")
+    if kh < 1 or kw < 1 or sh < 1 or sw < 1:
+        raise ValueError("kernel sizes and strides must be positive")
+
+
+def max_pool2d(const floating[:, :, ::1] image, floating[:, :, ::1] out, int64_t[:, :, ::1] indices,
+               int kh, int kw, int sh, int sw, int ph, int pw):
+    """Max over each window of every plane; ``indices`` gets the argmax as ``y * width + x``.
+
+    Windows are clipped to the plane (padding never wins); the first maximum in row-major
+    order is kept, and a NaN is always taken as the maximum.
+    """
+    cdef Py_ssize_t planes = image.shape[0], height = image.shape[1], width = image.shape[2]
+    cdef Py_ssize_t out_h = out.shape[1], out_w = out.shape[2]
+    _check_pool(planes, out.shape[0], kh, kw, sh, sw)
+    if indices.shape[0] != planes or indices.shape[1] != out_h or indices.shape[2] != out_w:
+        raise ValueError("indices must have the output's shape")
+    cdef Py_ssize_t n, oy, ox, y, x, y0, y1, x0, x1, best
+    cdef floating value, top
+    for n in prange(planes, nogil=True, schedule="static"):
+        for oy in range(out_h):
+            y0 = oy * sh - ph
+            y1 = y0 + kh
+            if y0 < 0:
+                y0 = 0
+            if y1 > height:
+                y1 = height
+            for ox in range(out_w):
+                x0 = ox * sw - pw
+                x1 = x0 + kw
+                if x0 < 0:
+                    x0 = 0
+                if x1 > width:
+                    x1 = width
+                best = -1
+                top = 0
+                for y in range(y0, y1):
+                    for x in range(x0, x1):
+                        value = image[n, y, x]
+                        if best < 0 or value > top or value != value:
+                            top = value
+                            best = y * width + x
+                out[n, oy, ox] = top
+                indices[n, oy, ox] = best
+
+
+def max_pool2d_backward(const floating[:, :, ::1] grad_out, const int64_t[:, :, ::1] indices,
+                        floating[:, :, ::1] grad_in):
+    """Add each output gradient onto the input element that won its window."""
+    cdef Py_ssize_t planes = grad_in.shape[0], size = grad_in.shape[1] * grad_in.shape[2]
+    cdef Py_ssize_t out_h = grad_out.shape[1], out_w = grad_out.shape[2]
+    if grad_out.shape[0] != planes or indices.shape[0] != planes:
+        raise ValueError("gradients and indices must have the same number of planes")
+    if indices.shape[1] != out_h or indices.shape[2] != out_w:
+        raise ValueError("indices must have the output gradient's shape")
+    cdef Py_ssize_t n, oy, ox, bad = 0
+    cdef int64_t k
+    cdef floating* flat
+    for n in prange(planes, nogil=True, schedule="static"):
+        flat = &grad_in[n, 0, 0]
+        for oy in range(out_h):
+            for ox in range(out_w):
+                k = indices[n, oy, ox]
+                if k < 0 or k >= size:
+                    bad += 1
+                else:
+                    flat[k] += grad_out[n, oy, ox]
+    if bad:
+        raise IndexOutOfRangeError(f"{bad} pooling indices lie outside planes of {size} elements")
+
+
+cdef inline Py_ssize_t _divisor(Py_ssize_t y0, Py_ssize_t x0, int kh, int kw, Py_ssize_t height,
+                                Py_ssize_t width, int ph, int pw, bint count_include_pad) noexcept nogil:
+    """Torch's divisor: the window within the padded plane, or only its in-plane part."""
+    cdef Py_ssize_t y1 = y0 + kh, x1 = x0 + kw
+    if y1 > height + ph:
+        y1 = height + ph
+    if x1 > width + pw:
+        x1 = width + pw
+    if count_include_pad:
+        return (y1 - y0) * (x1 - x0)
+    if y0 < 0:
+        y0 = 0
+    if x0 < 0:
+        x0 = 0
+    if y1 > height:
+        y1 = height
+    if x1 > width:
+        x1 = width
+    return (y1 - y0) * (x1 - x0)
+
+
+def avg_pool2d(const floating[:, :, ::1] image, floating[:, :, ::1] out, int kh, int kw,
+               int sh, int sw, int ph, int pw, bint count_include_pad):
+    """Mean over each window of every plane, with torch/nn's divisor rules."""
+    cdef Py_ssize_t planes = image.shape[0], height = image.shape[1], width = image.shape[2]
+    cdef Py_ssize_t out_h = out.shape[1], out_w = out.shape[2]
+    _check_pool(planes, out.shape[0], kh, kw, sh, sw)
+    cdef Py_ssize_t n, oy, ox, y, x, y0, y1, x0, x1, div
+    cdef floating total
+    for n in prange(planes, nogil=True, schedule="static"):
+        for oy in range(out_h):
+            for ox in range(out_w):
+                div = _divisor(oy * sh - ph, ox * sw - pw, kh, kw, height, width, ph, pw,
+                               count_include_pad)
+                y0 = max(oy * sh - ph, 0)
+                y1 = min(oy * sh - ph + kh, height)
+                x0 = max(ox * sw - pw, 0)
+                x1 = min(ox * sw - pw + kw, width)
+                total = 0
+                for y in range(y0, y1):
+                    for x in range(x0, x1):
+                        total = total + image[n, y, x]
+                out[n, oy, ox] = total / div if div > 0 else 0
+
+
+def avg_pool2d_backward(const floating[:, :, ::1] grad_out, floating[:, :, ::1] grad_in, int kh,
+                        int kw, int sh, int sw, int ph, int pw, bint count_include_pad):
+    """Spread each output gradient evenly (by the forward's divisor) over its window."""
+    cdef Py_ssize_t planes = grad_in.shape[0], height = grad_in.shape[1], width = grad_in.shape[2]
+    cdef Py_ssize_t out_h = grad_out.shape[1], out_w = grad_out.shape[2]
+    _check_pool(planes, grad_out.shape[0], kh, kw, sh, sw)
+    cdef Py_ssize_t n, oy, ox, y, x, y0, y1, x0, x1, div
+    cdef floating share
+    for n in prange(planes, nogil=True, schedule="static"):
+        for oy in range(out_h):
+            for ox in range(out_w):
+                div = _divisor(oy * sh - ph, ox * sw - pw, kh, kw, height, width, ph, pw,
+                               count_include_pad)
+                if div <= 0:
+                    continue
+                share = grad_out[n, oy, ox] / div
+                y0 = max(oy * sh - ph, 0)
+                y1 = min(oy * sh - ph + kh, height)
+                x0 = max(ox * sw - pw, 0)
+                x1 = min(ox * sw - pw + kw, width)
+                for y in range(y0, y1):
+                    for x in range(x0, x1):
+                        grad_in[n, y, x] += share
+
+
+def _check_ids(const int64_t[::1] ids, Py_ssize_t n_index):
+    """Raise IndexOutOfRangeError naming the first id outside ``[0, n_index)``."""
+    cdef Py_ssize_t i
+    cdef int64_t value
+    for i in range(ids.shape[0]):
+        value = ids[i]
+        if value < 0 or value >= n_index:
+            raise IndexOutOfRangeError(
+                f"index {value} is out of range: expected 0 <= index < {n_index}")
+
+
+def embedding_forward(const int64_t[::1] ids, const floating[:, ::1] weight, floating[:, ::1] out):
+    """``out[i] = weight[ids[i]]``."""
+    cdef Py_ssize_t n = ids.shape[0], dim = weight.shape[1]
+    if out.shape[0] != n or out.shape[1] != dim:
+        raise ValueError("out must be (len(ids), weight.shape[1])")
+    _check_ids(ids, weight.shape[0])
+    cdef Py_ssize_t i, d
+    cdef int64_t row
+    for i in prange(n, nogil=True, schedule="static"):
+        row = ids[i]
+        for d in range(dim):
+            out[i, d] = weight[row, d]
+
+
+def embedding_backward(const int64_t[::1] ids, const floating[:, ::1] grad, floating[:, ::1] grad_weight,
+                       double scale, Py_ssize_t padding_index, bint scale_by_frequency):
+    """``grad_weight[ids[i]] += scale * grad[i]``, skipping ``padding_index``.
+
+    With ``scale_by_frequency`` each contribution is divided by how often its id occurs.
+    Only the touched rows of ``grad_weight`` are read or written.
+    """
+    cdef Py_ssize_t n = ids.shape[0], dim = grad.shape[1], n_index = grad_weight.shape[0]
+    if grad.shape[0] != n or grad_weight.shape[1] != dim:
+        raise ValueError("grad must be (len(ids), grad_weight.shape[1])")
+    _check_ids(ids, n_index)
+    cdef int64_t[::1] counts
+    if scale_by_frequency:
+        counts = np.zeros(n_index, dtype=np.int64)
+    cdef Py_ssize_t i, d
+    cdef int64_t row
+    cdef floating factor
+    cdef floating* target
+    cdef const floating* source
+    with nogil:
+        if scale_by_frequency:
+            for i in range(n):
+                counts[ids[i]] += 1
+        for i in range(n):
+            row = ids[i]
+            if row == padding_index:
+                continue
+            factor = <floating>(scale / counts[row]) if scale_by_frequency else <floating>scale
+            target = &grad_weight[row, 0]
+            source = &grad[i, 0]
+            for d in range(dim):
+                target[d] += factor * source[d]
+
+
+def embedding_renorm(const int64_t[::1] ids, floating[:, ::1] weight, double max_norm, double norm_type):
+    """Rescale rows ``weight[ids]`` whose ``norm_type``-norm exceeds ``max_norm`` down to it.
+
+    A row listed twice is rescaled once: after the first pass its norm is below ``max_norm``.
+    """
+    _check_ids(ids, weight.shape[0])
+    cdef Py_ssize_t i, d, dim = weight.shape[1]
+    cdef double norm
+    cdef floating* row
+    with nogil:
+        for i in range(ids.shape[0]):
+            row = &weight[ids[i], 0]
+            norm = 0
+            if norm_type == 2:
+                for d in range(dim):
+                    norm += row[d] * row[d]
+                norm = sqrt(norm)
+            elif norm_type == 1:
+                for d in range(dim):
+                    norm += fabs(row[d])
+            else:
+                for d in range(dim):
+                    norm += pow(fabs(row[d]), norm_type)
+                norm = pow(norm, 1.0 / norm_type)
+            if norm > max_norm:
+                for d in range(dim):
+                    row[d] *= <floating>(max_norm / (norm + 1e-7))

@@ -1,0 +1,271 @@
+"""Shared machinery of nn-conv's kernel-backed layers: geometry, batching, GEMM convolution.
+
+Convolution is ``im2col`` + one BLAS GEMM per batch chunk.  The column matrix is laid out
+``(c * kh * kw, batch, positions)`` so that all three products are plain 2-D GEMMs over the
+whole chunk with no transposed copy of the columns:
+
+* forward: ``W (n_out, K) @ cols (K, B*P)``, then ``(n_out, B, P)`` back to batch-first;
+* input gradient: ``W.T @ dY`` (BLAS reads ``W.T`` in place) then ``col2im``;
+* weight gradient: ``dY (n_out, B*P) @ cols.T`` (again read in place by BLAS).
+
+The transposed (full) convolution is the same three products with the roles of input and
+output swapped, so it reuses these functions.  Buffers live in a per-module ``Workspace`` and
+are reused across calls; the columns of the last forward input are kept for the weight
+gradient (as torch/nn keeps ``finput``) when they fit in one chunk.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+from typing import Any, NamedTuple
+
+import numpy as np
+
+from nncore.checks import expect_float, expect_ndim
+from nncore.errors import ShapeError, StateError
+
+from . import _backend
+
+#: the largest column buffer, in bytes; a bigger batch is processed in chunks of examples
+COLUMN_BYTES = 48 * 2**20
+
+
+class Geometry(NamedTuple):
+    """Kernel size, stride, padding and dilation of a 2-D window, height first."""
+
+    kh: int
+    kw: int
+    sh: int = 1
+    sw: int = 1
+    ph: int = 0
+    pw: int = 0
+    dh: int = 1
+    dw: int = 1
+
+    def kernel_args(self) -> tuple[int, ...]:
+        return tuple(self)
+
+    def out_size(self, height: int, width: int, ceil: bool = False) -> tuple[int, int]:
+        """Output size of a window sliding over a ``height x width`` plane (torch's rules).
+
+        In ceil mode the last window must still start inside the plane or its left padding.
+        """
+        sizes = []
+        for size, k, s, p, d in ((height, self.kh, self.sh, self.ph, self.dh),
+                                 (width, self.kw, self.sw, self.pw, self.dw)):
+            span = size + 2 * p - (d * (k - 1) + 1)
+            n = (math.ceil(span / s) if ceil else span // s) + 1
+            if ceil and n > 1 and (n - 1) * s >= size + p:
+                n -= 1
+            sizes.append(n)
+        return sizes[0], sizes[1]
+
+
+class Workspace:
+    """Reusable scratch buffers of one module, re-allocated only when they must grow."""
+
+    def __init__(self) -> None:
+        self._flat: dict[str, np.ndarray] = {}
+        self.cached: dict[str, tuple[Any, np.ndarray]] = {}
+
+    def buffer(self, name: str, shape: tuple[int, ...], dtype: np.dtype) -> np.ndarray:
+        size = math.prod(shape)
+        flat = self._flat.get(name)
+        if flat is None or flat.dtype != dtype or flat.size < size:
+            flat = self._flat[name] = np.empty(size, dtype)
+        return flat[:size].reshape(shape)
+
+    def lookup(self, name: str, key: Any) -> np.ndarray | None:
+        """The array stored under ``name`` if it was computed from the object ``key``."""
+        entry = self.cached.get(name)
+        return entry[1] if entry is not None and entry[0] is key else None
+
+    def remember(self, name: str, key: Any, value: np.ndarray) -> None:
+        self.cached[name] = (key, value)
+
+    def __deepcopy__(self, memo: dict) -> Workspace:
+        return Workspace()  # scratch space is never worth copying
+
+    def __getstate__(self) -> dict:
+        return {}
+
+    def __setstate__(self, state: dict) -> None:
+        self.__init__()
+
+
+# ----------------------------------------------------------------------- inputs
+def batched(input: Any, spatial: int, dtype: np.dtype, keep_float: bool = False,
+            what: str = "input") -> tuple[np.ndarray, bool]:
+    """Check ``input`` is ``(C, *S)`` or ``(B, C, *S)``; return it batched, contiguous, ``dtype``.
+
+    With ``keep_float`` a floating input keeps its own dtype (layers without parameters).  The
+    flag says the input was a single example (the caller drops the batch axis again).
+    """
+    x = expect_ndim(expect_float(input, what), (spatial + 1, spatial + 2), what)
+    single = x.ndim == spatial + 1
+    if keep_float and x.dtype.kind == "f":
+        dtype = x.dtype
+    return np.ascontiguousarray(x[None] if single else x, dtype=dtype), single
+
+
+def expect_grad(grad_output: Any, shape: tuple[int, ...], dtype: np.dtype) -> np.ndarray:
+    """Check ``grad_output`` has the output's shape; return it contiguous in ``dtype``."""
+    g = expect_float(grad_output, "grad_output")
+    if g.shape != shape:
+        raise ShapeError(f"expected grad_output of the output's shape {shape}, got shape {g.shape}")
+    return np.ascontiguousarray(g, dtype=dtype)
+
+
+def expect_fits(x: np.ndarray, out_h: int, out_w: int, geometry: Geometry) -> None:
+    """Raise unless the window fits at least once into the (padded) input."""
+    if out_h < 1 or out_w < 1:
+        g = geometry
+        raise ShapeError(
+            f"expected an input whose padded size fits the {(g.dh * (g.kh - 1) + 1)}x"
+            f"{(g.dw * (g.kw - 1) + 1)} window, got shape {x.shape}")
+
+
+def _chunks(batch: int, bytes_per_example: int) -> Iterator[tuple[int, int]]:
+    step = max(1, min(batch, COLUMN_BYTES // max(1, bytes_per_example)))
+    for start in range(0, batch, step):
+        yield start, min(start + step, batch)
+
+
+def _single_chunk(batch: int, bytes_per_example: int) -> bool:
+    return batch * bytes_per_example <= COLUMN_BYTES or batch == 1
+
+
+# ----------------------------------------------------------------------- GEMM convolution
+def conv2d_forward(x: np.ndarray, weight2d: np.ndarray, bias: np.ndarray | None, geometry: Geometry,
+                   out_h: int, out_w: int, workspace: Workspace, key: Any = None) -> np.ndarray:
+    """``(B, C, H, W) -> (B, n_out, out_h, out_w)`` with ``weight2d`` of shape ``(n_out, C*kh*kw)``.
+
+    ``key`` (the caller's input object) lets :func:`conv2d_backward_weight` reuse the columns.
+    """
+    batch, channels = x.shape[:2]
+    n_out, rows = weight2d.shape
+    positions = out_h * out_w
+    out = np.empty((batch, n_out, out_h, out_w), x.dtype)
+    per_example = rows * positions * x.dtype.itemsize
+    for start, stop in _chunks(batch, per_example):
+        n = stop - start
+        cols = workspace.buffer("cols", (rows, n, positions), x.dtype)
+        _backend.im2col(x[start:stop], cols, *geometry.kernel_args(), out_h, out_w)
+        product = workspace.buffer("gemm", (n_out, n * positions), x.dtype)
+        np.matmul(weight2d, cols.reshape(rows, -1), out=product)
+        _backend.columns_to_batch(product.reshape(n_out, n, positions),
+                                  out[start:stop].reshape(n, n_out, positions), bias)
+    workspace.remember("cols", key if _single_chunk(batch, per_example) else None, cols)
+    return out
+
+
+def _grad_rows(grad_out: np.ndarray, start: int, stop: int, workspace: Workspace, key: Any) -> np.ndarray:
+    """``grad_out[start:stop]`` as ``(n_out, n * P)``, kept for the other backward product."""
+    n, n_out = stop - start, grad_out.shape[1]
+    if start == 0 and stop == grad_out.shape[0]:
+        cached = workspace.lookup("grad_rows", key)
+        if cached is not None and key is not None:
+            return cached
+    rows = workspace.buffer("grad_rows", (n_out, n, grad_out[0, 0].size), grad_out.dtype)
+    _backend.batch_to_columns(grad_out[start:stop].reshape(n, n_out, -1), rows)
+    rows = rows.reshape(n_out, -1)
+    workspace.remember("grad_rows", key if (start, stop) == (0, grad_out.shape[0]) else None, rows)
+    return rows
+
+
+def conv2d_backward_input(grad_out: np.ndarray, weight2d: np.ndarray, geometry: Geometry,
+                          image_shape: tuple[int, ...], workspace: Workspace, key: Any = None) -> np.ndarray:
+    """The input gradient of :func:`conv2d_forward` (``image_shape`` is the input's shape)."""
+    batch, n_out, out_h, out_w = grad_out.shape
+    rows = weight2d.shape[1]
+    positions = out_h * out_w
+    grad_in = np.zeros(image_shape, grad_out.dtype)
+    per_example = max(rows, n_out) * positions * grad_out.dtype.itemsize
+    for start, stop in _chunks(batch, per_example):
+        n = stop - start
+        grad_rows = _grad_rows(grad_out, start, stop, workspace, key)
+        cols = workspace.buffer("gemm", (rows, n * positions), grad_out.dtype)
+        np.matmul(weight2d.T, grad_rows, out=cols)
+        _backend.col2im(cols.reshape(rows, n, positions), grad_in[start:stop],
+                        *geometry.kernel_args(), out_h, out_w)
+    return grad_in
+
+
+def conv2d_backward_weight(x: np.ndarray, grad_out: np.ndarray, geometry: Geometry, scale: float,
+                           workspace: Workspace, key: Any = None, grad_key: Any = None) -> np.ndarray:
+    """``scale`` times the weight gradient of :func:`conv2d_forward`, as ``(n_out, C*kh*kw)``.
+
+    The result lives in the workspace: add it to the module's gradient before the next call.
+    """
+    batch, n_out, out_h, out_w = grad_out.shape
+    rows = x.shape[1] * geometry.kh * geometry.kw
+    positions = out_h * out_w
+    total = workspace.buffer("grad_weight", (n_out, rows), grad_out.dtype)
+    per_example = max(rows, n_out) * positions * x.dtype.itemsize
+    cached = workspace.lookup("cols", key) if key is not None else None
+    for start, stop in _chunks(batch, per_example):
+        n = stop - start
+        cols = cached
+        if cols is None or cols.shape[1] != n:
+            cols = workspace.buffer("cols", (rows, n, positions), x.dtype)
+            _backend.im2col(x[start:stop], cols, *geometry.kernel_args(), out_h, out_w)
+            workspace.remember("cols", None, cols)  # the buffer no longer holds the cached input
+        grad_rows = _grad_rows(grad_out, start, stop, workspace, grad_key)
+        if start == 0:
+            np.matmul(grad_rows, cols.reshape(rows, -1).T, out=total)
+        else:
+            total += grad_rows @ cols.reshape(rows, -1).T
+    total *= scale
+    return total
+
+
+# ----------------------------------------------------------------------- 1-D convolution
+# A (B, T, F) sequence is a one-plane (B, 1, T, F) image and the temporal kernel a (kw, F)
+# window, so the same column kernels apply.  Here the GEMMs are arranged to give (B*T', n_out)
+# rows, which already is the batch-first output layout.
+def temporal_columns(x: np.ndarray, kw: int, dw: int, workspace: Workspace) -> np.ndarray:
+    """The ``(kw * F, B * T')`` columns of a ``(B, T, F)`` sequence."""
+    batch, frames, size = x.shape
+    out_t = (frames - kw) // dw + 1
+    cols = workspace.buffer("cols", (kw * size, batch, out_t), x.dtype)
+    _backend.im2col(x[:, None], cols, kw, size, dw, 1, 0, 0, 1, 1, out_t, 1)
+    workspace.remember("cols", None, cols)
+    return cols.reshape(kw * size, -1)
+
+
+def temporal_backward_input(grad_rows: np.ndarray, weight: np.ndarray, kw: int, dw: int,
+                            shape: tuple[int, int, int], workspace: Workspace) -> np.ndarray:
+    """Input gradient ``(B, T, F)`` from ``grad_rows`` ``(B * T', n_out)`` and ``weight`` ``(n_out, kw*F)``."""
+    batch, frames, size = shape
+    cols = workspace.buffer("gemm", (weight.shape[1], grad_rows.shape[0]), grad_rows.dtype)
+    np.matmul(weight.T, grad_rows.T, out=cols)
+    grad = np.zeros((batch, 1, frames, size), grad_rows.dtype)
+    out_t = grad_rows.shape[0] // batch
+    _backend.col2im(cols.reshape(-1, batch, out_t), grad, kw, size, dw, 1, 0, 0, 1, 1, out_t, 1)
+    return grad[:, 0]
+
+
+# ----------------------------------------------------------------------- pooling
+def max_pool(x: np.ndarray, geometry: Geometry, out_h: int, out_w: int) -> tuple[np.ndarray, np.ndarray]:
+    """Max pooling of every plane of ``(B, C, H, W)``; returns the output and the argmax indices."""
+    batch, channels, height, width = x.shape
+    out = np.empty((batch, channels, out_h, out_w), x.dtype)
+    indices = np.empty(out.shape, np.int64)
+    planes = batch * channels
+    _backend.max_pool2d(x.reshape(planes, height, width), out.reshape(planes, out_h, out_w),
+                        indices.reshape(planes, out_h, out_w), *geometry[:6])
+    return out, indices
+
+
+def max_pool_backward(grad_out: np.ndarray, indices: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
+    """Route each output gradient to its window's argmax in an input of ``shape``."""
+    if indices.shape != grad_out.shape:
+        raise StateError(f"backward needs the forward pass of the same input first: indices "
+                         f"{indices.shape} do not match grad_output {grad_out.shape}")
+    grad = np.zeros(shape, grad_out.dtype)
+    planes = shape[0] * shape[1]
+    _backend.max_pool2d_backward(grad_out.reshape(planes, *grad_out.shape[2:]),
+                                 indices.reshape(planes, *indices.shape[2:]),
+                                 grad.reshape(planes, *shape[2:]))
+    return grad

@@ -1,0 +1,62 @@
+"""SpatialAveragePooling: the mean over each 2-D window of every plane (torch/nn)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from nncore import Module
+
+from . import _backend
+from ._ops import Geometry, batched, expect_fits, expect_grad
+
+
+class SpatialAveragePooling(Module):
+    """Average pooling over ``kh x kw`` windows (torch/nn ``SpatialAveragePooling``).
+
+    Input ``(C, H, W)`` or ``(B, C, H, W)``.  ``out[b, c, y, x]`` is the sum of the window
+    starting at ``(y*dh - pad_h, x*dw - pad_w)`` over the plane, divided by the window's size
+    within the padded plane (``count_include_pad``, torch's default) or by the number of plane
+    elements it covers.  Output sizes as :class:`SpatialMaxPooling` (``ceil_mode`` likewise);
+    note torch/nn's default stride here is 1.
+
+    >>> SpatialAveragePooling(2, 2, 2, 2).forward(np.arange(16.0).reshape(1, 4, 4))
+    array([[[ 2.5,  4.5],
+            [10.5, 12.5]]])
+    """
+
+    def __init__(self, kw: int, kh: int, dw: int = 1, dh: int = 1, pad_w: int = 0, pad_h: int = 0,
+                 ceil_mode: bool = False, count_include_pad: bool = True) -> None:
+        super().__init__()
+        self.kw, self.kh, self.dw, self.dh, self.pad_w, self.pad_h = kw, kh, dw, dh, pad_w, pad_h
+        self.ceil_mode, self.count_include_pad = ceil_mode, count_include_pad
+        if 2 * pad_w > kw or 2 * pad_h > kh:
+            raise ValueError(f"padding must be at most half the kernel size, got pad {pad_w},{pad_h} "
+                             f"for a {kw}x{kh} kernel")
+
+    def update_output(self, input: np.ndarray) -> np.ndarray:
+        x, single = batched(input, 2, self.dtype, keep_float=True)
+        geometry = Geometry(self.kh, self.kw, self.dh, self.dw, self.pad_h, self.pad_w)
+        out_h, out_w = geometry.out_size(*x.shape[2:], ceil=self.ceil_mode)
+        expect_fits(x, out_h, out_w, geometry)
+        out = np.empty((*x.shape[:2], out_h, out_w), x.dtype)
+        planes = x.shape[0] * x.shape[1]
+        _backend.avg_pool2d(x.reshape(planes, *x.shape[2:]), out.reshape(planes, out_h, out_w),
+                            *geometry[:6], self.count_include_pad)
+        return out[0] if single else out
+
+    def update_grad_input(self, input: np.ndarray, grad_output: np.ndarray) -> np.ndarray:
+        x, single = batched(input, 2, self.dtype, keep_float=True)
+        geometry = Geometry(self.kh, self.kw, self.dh, self.dw, self.pad_h, self.pad_w)
+        shape = (*x.shape[:2], *geometry.out_size(*x.shape[2:], ceil=self.ceil_mode))
+        g = expect_grad(grad_output, shape[1:] if single else shape, x.dtype)
+        grad = np.zeros(x.shape, x.dtype)
+        planes = x.shape[0] * x.shape[1]
+        _backend.avg_pool2d_backward(g.reshape(planes, *shape[2:]), grad.reshape(planes, *x.shape[2:]),
+                                     *geometry[:6], self.count_include_pad)
+        return grad[0] if single else grad
+
+    def extra_repr(self) -> str:
+        text = f"{self.kw}x{self.kh}, {self.dw},{self.dh}"
+        if (self.pad_w, self.pad_h) != (0, 0):
+            text += f", {self.pad_w},{self.pad_h}"
+        return text + (", ceil" if self.ceil_mode else "")

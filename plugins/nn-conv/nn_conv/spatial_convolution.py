@@ -1,0 +1,96 @@
+"""SpatialConvolution: 2-D convolution over a stack of planes (torch/nn)."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from nncore import Module
+from nncore.checks import expect_size
+from nncore.random import generator
+
+from ._ops import Geometry, Workspace, batched, conv2d_backward_input, conv2d_backward_weight
+from ._ops import conv2d_forward, expect_fits, expect_grad
+
+
+class SpatialConvolution(Module):
+    """2-D convolution (torch/nn ``SpatialConvolution``), batch first.
+
+    Input ``(n_input_plane, H, W)`` or ``(B, n_input_plane, H, W)``; ``weight`` is
+    ``(n_output_plane, n_input_plane, kh, kw)``.  With ``x`` zero-padded by ``pad_h``/``pad_w``::
+
+        out[b, o, y, x] = bias[o] + sum_{c,i,j} weight[o, c, i, j] * x[b, c, y*dh + i, x*dw + j]
+
+    and ``out_h = (H + 2*pad_h - kh) // dh + 1`` (likewise for the width).  ``pad_h`` defaults
+    to ``pad_w``.  Computed as im2col + one BLAS GEMM per batch chunk.
+
+    >>> SpatialConvolution(3, 8, 5, 5, 1, 1, 2)
+    nn.SpatialConvolution(3 -> 8, 5x5, 1,1, 2,2)
+    >>> SpatialConvolution(1, 6, 5, 5).forward(np.zeros((64, 1, 28, 28))).shape
+    (64, 6, 24, 24)
+    """
+
+    parameter_names = ("weight", "bias")
+    dilation_w = dilation_h = 1
+
+    def __init__(self, n_input_plane: int, n_output_plane: int, kw: int, kh: int, dw: int = 1,
+                 dh: int = 1, pad_w: int = 0, pad_h: int | None = None, bias: bool = True) -> None:
+        super().__init__()
+        self.n_input_plane, self.n_output_plane = n_input_plane, n_output_plane
+        self.kw, self.kh, self.dw, self.dh = kw, kh, dw, dh
+        self.pad_w, self.pad_h = pad_w, pad_w if pad_h is None else pad_h
+        self.weight = np.empty((n_output_plane, n_input_plane, kh, kw))
+        self.grad_weight = np.zeros_like(self.weight)
+        self.bias = np.empty(n_output_plane) if bias else None
+        self.grad_bias = np.zeros(n_output_plane) if bias else None
+        self._workspace = Workspace()
+        self.reset()
+
+    def reset(self, stdv: float | None = None) -> SpatialConvolution:
+        stdv = stdv * math.sqrt(3) if stdv else 1 / math.sqrt(self.kw * self.kh * self.n_input_plane)
+        for _, param, _ in self.own_parameters():
+            param[...] = generator().uniform(-stdv, stdv, param.shape)
+        return self
+
+    def geometry(self) -> Geometry:
+        return Geometry(self.kh, self.kw, self.dh, self.dw, self.pad_h, self.pad_w,
+                        self.dilation_h, self.dilation_w)
+
+    def update_output(self, input: np.ndarray) -> np.ndarray:
+        x, single = batched(input, 2, self.weight.dtype)
+        expect_size(x, 1, self.n_input_plane, "input planes (batch first)")
+        geometry = self.geometry()
+        out_h, out_w = geometry.out_size(*x.shape[2:])
+        expect_fits(x, out_h, out_w, geometry)
+        weight = self.weight.reshape(self.n_output_plane, -1)
+        out = conv2d_forward(x, weight, self.bias, geometry, out_h, out_w, self._workspace, input)
+        return out[0] if single else out
+
+    def update_grad_input(self, input: np.ndarray, grad_output: np.ndarray) -> np.ndarray:
+        x, g, single = self._pair(input, grad_output)
+        weight = self.weight.reshape(self.n_output_plane, -1)
+        grad = conv2d_backward_input(g, weight, self.geometry(), x.shape, self._workspace, grad_output)
+        return grad[0] if single else grad
+
+    def acc_grad_parameters(self, input: np.ndarray, grad_output: np.ndarray, scale: float = 1.0) -> None:
+        x, g, _ = self._pair(input, grad_output)
+        grad = conv2d_backward_weight(x, g, self.geometry(), scale, self._workspace, input, grad_output)
+        self.grad_weight += grad.reshape(self.grad_weight.shape)
+        if self.bias is not None:
+            self.grad_bias += scale * g.sum(axis=(0, 2, 3))
+
+    def _pair(self, input: np.ndarray, grad_output: np.ndarray) -> tuple[np.ndarray, np.ndarray, bool]:
+        x, single = batched(input, 2, self.weight.dtype)
+        out_h, out_w = self.geometry().out_size(*x.shape[2:])
+        g = expect_grad(grad_output, (self.n_output_plane, out_h, out_w)
+                        if single else (x.shape[0], self.n_output_plane, out_h, out_w), x.dtype)
+        return x, (g[None] if single else g), single
+
+    def extra_repr(self) -> str:
+        text = f"{self.n_input_plane} -> {self.n_output_plane}, {self.kw}x{self.kh}"
+        if (self.dw, self.dh, self.pad_w, self.pad_h) != (1, 1, 0, 0):
+            text += f", {self.dw},{self.dh}"
+        if (self.pad_w, self.pad_h) != (0, 0):
+            text += f", {self.pad_w},{self.pad_h}"
+        return text + ("" if self.bias is not None else ", without bias")

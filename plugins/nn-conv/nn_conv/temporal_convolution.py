@@ -1,0 +1,83 @@
+"""TemporalConvolution: 1-D convolution over a sequence of frames (torch/nn)."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from nncore import Module
+from nncore.checks import expect_size
+from nncore.errors import ShapeError
+from nncore.random import generator
+
+from ._ops import Workspace, batched, expect_grad, temporal_backward_input, temporal_columns
+
+
+class TemporalConvolution(Module):
+    """1-D convolution over frames (torch/nn ``TemporalConvolution``).
+
+    Input ``(T, input_frame_size)`` or ``(B, T, input_frame_size)``; ``weight`` is
+    ``(output_frame_size, kw * input_frame_size)``, frame-major like torch/nn's, so::
+
+        out[b, t, o] = bias[o] + sum_{k,f} weight[o, k * input_frame_size + f] * x[b, t*dw + k, f]
+
+    with ``T' = (T - kw) // dw + 1`` output frames.
+
+    >>> TemporalConvolution(3, 5, 2).forward(np.zeros((7, 3))).shape
+    (6, 5)
+    """
+
+    parameter_names = ("weight", "bias")
+
+    def __init__(self, input_frame_size: int, output_frame_size: int, kw: int, dw: int = 1) -> None:
+        super().__init__()
+        self.input_frame_size, self.output_frame_size, self.kw, self.dw = (
+            input_frame_size, output_frame_size, kw, dw)
+        self.weight = np.empty((output_frame_size, input_frame_size * kw))
+        self.grad_weight = np.zeros_like(self.weight)
+        self.bias = np.empty(output_frame_size)
+        self.grad_bias = np.zeros_like(self.bias)
+        self._workspace = Workspace()
+        self.reset()
+
+    def reset(self, stdv: float | None = None) -> TemporalConvolution:
+        stdv = stdv * math.sqrt(3) if stdv else 1 / math.sqrt(self.kw * self.input_frame_size)
+        for _, param, _ in self.own_parameters():
+            param[...] = generator().uniform(-stdv, stdv, param.shape)
+        return self
+
+    def update_output(self, input: np.ndarray) -> np.ndarray:
+        x, single = self._frames(input)
+        cols = temporal_columns(x, self.kw, self.dw, self._workspace)
+        out = cols.T @ self.weight.T + self.bias
+        out = out.reshape(x.shape[0], -1, self.output_frame_size)
+        return out[0] if single else out
+
+    def update_grad_input(self, input: np.ndarray, grad_output: np.ndarray) -> np.ndarray:
+        x, g, single = self._pair(input, grad_output)
+        grad = temporal_backward_input(g, self.weight, self.kw, self.dw, x.shape, self._workspace)
+        return grad[0] if single else grad
+
+    def acc_grad_parameters(self, input: np.ndarray, grad_output: np.ndarray, scale: float = 1.0) -> None:
+        x, g, _ = self._pair(input, grad_output)
+        cols = temporal_columns(x, self.kw, self.dw, self._workspace)
+        self.grad_weight += scale * (g.T @ cols.T)
+        self.grad_bias += scale * g.sum(axis=0)
+
+    def _frames(self, input: np.ndarray) -> tuple[np.ndarray, bool]:
+        x, single = batched(input, 1, self.weight.dtype)
+        expect_size(x, 2, self.input_frame_size, "input frames (batch first)")
+        if x.shape[1] < self.kw:
+            raise ShapeError(f"expected at least kw={self.kw} frames, got input of shape {np.shape(input)}")
+        return x, single
+
+    def _pair(self, input: np.ndarray, grad_output: np.ndarray) -> tuple[np.ndarray, np.ndarray, bool]:
+        """The batched input and grad_output as ``(B * T', output_frame_size)`` rows."""
+        x, single = self._frames(input)
+        shape = (x.shape[0], (x.shape[1] - self.kw) // self.dw + 1, self.output_frame_size)
+        g = expect_grad(grad_output, shape[1:] if single else shape, x.dtype)
+        return x, g.reshape(-1, self.output_frame_size), single
+
+    def extra_repr(self) -> str:
+        return f"{self.input_frame_size} -> {self.output_frame_size}, {self.kw}, {self.dw}"
