@@ -85,15 +85,15 @@ def _objective(case: Case, module: Module, input: Any, target: Any, grad_output:
 def _numeric_gradient(fn: Callable[[], float], array: np.ndarray, eps: float) -> np.ndarray:
     """Central differences of ``fn`` with respect to every element of ``array`` (in place)."""
     gradient = np.zeros(array.shape)
-    flat = array.reshape(-1)  # a view: writes go to ``array``
-    for j in range(flat.size):
-        original = flat[j]
-        flat[j] = original + eps
+    # index ``array`` itself: ``reshape(-1)`` would copy a non-contiguous (transposed) input
+    for j in np.ndindex(array.shape):
+        original = array[j]
+        array[j] = original + eps
         plus = fn()
-        flat[j] = original - eps
+        array[j] = original - eps
         minus = fn()
-        flat[j] = original
-        gradient.reshape(-1)[j] = (plus - minus) / (2 * eps)
+        array[j] = original
+        gradient[j] = (plus - minus) / (2 * eps)
     return gradient
 
 
