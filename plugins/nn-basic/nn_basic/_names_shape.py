@@ -1,10 +1,28 @@
 """nn-basic's shape and reduction layers: {ClassName: module file}."""
 
 NAMES: dict[str, str] = {
+    "Collapse": "collapse",
+    "Constant": "constant",
+    "Contiguous": "contiguous",
+    "Convert": "convert",
+    "Copy": "copy",
+    "Index": "index",
+    "MaskedSelect": "masked_select",
     "Max": "max",
     "Mean": "mean",
     "Min": "min",
+    "Narrow": "narrow",
+    "OneHot": "one_hot",
+    "Padding": "padding",
+    "PixelShuffle": "pixel_shuffle",
+    "PrintSize": "print_size",
+    "Replicate": "replicate",
     "Reshape": "reshape",
+    "Select": "select",
+    "Squeeze": "squeeze",
     "Sum": "sum",
+    "TemporalDynamicKMaxPooling": "temporal_dynamic_k_max_pooling",
+    "Transpose": "transpose",
+    "Unsqueeze": "unsqueeze",
     "View": "view",
 }

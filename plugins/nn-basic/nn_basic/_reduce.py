@@ -15,7 +15,7 @@ import numpy as np
 
 from nncore import Module
 from nncore.checks import describe, dimension, expect_float
-from nncore.errors import ShapeError, StateError
+from nncore.errors import InputTypeError, ShapeError, StateError
 
 
 def batch_dimension(dim: int, ndim: int, n_input_dims: int | None) -> int:
@@ -56,6 +56,36 @@ def expect_elements(value: Any, count: int, what: str = "grad_output") -> np.nda
     return value
 
 
+def expect_shape(value: Any, shape: tuple[int, ...], what: str = "grad_output") -> np.ndarray:
+    """Check that ``value`` is a real array of exactly ``shape`` (a grad_output's shape)."""
+    expect_float(value, what)
+    if value.shape != tuple(shape):
+        raise ShapeError(f"expected {what} of shape {tuple(shape)}, got shape {value.shape}")
+    return value
+
+
+def expect_pair(value: Any, names: str) -> tuple[Any, Any]:
+    """The two entries of a table input such as ``[input, mask]`` (``names`` says which)."""
+    if not isinstance(value, (list, tuple)) or len(value) != 2:
+        raise InputTypeError(f"expected a table {names}, got {describe(value)}")
+    return value[0], value[1]
+
+
+def insert_position(pos: int, ndim: int, offset: int = 0) -> int:
+    """Where a new axis goes in an ``ndim``-dimensional input: ``pos`` in ``0..ndim``.
+
+    A negative ``pos`` counts from the end of the result (``-1`` appends); a non-negative one
+    is shifted by ``offset`` leading batch dimensions.
+    """
+    actual = pos + ndim + 1 if pos < 0 else pos + offset
+    if not 0 <= actual <= ndim:
+        raise ShapeError(
+            f"expected a position between 0 and {ndim} for a new axis, got {pos} "
+            f"({actual} with the batch) for an input with {ndim} dimensions"
+        )
+    return actual
+
+
 def spread_reduced(grad_output: np.ndarray, input: np.ndarray, dim: int) -> np.ndarray:
     """``grad_output`` of a reduction over ``dim`` viewed with that axis restored as size 1."""
     kept = input.shape[:dim] + (1,) + input.shape[dim + 1:]
@@ -73,11 +103,38 @@ def reshaped(array: np.ndarray, shape: Sequence[int], what: str = "input") -> np
         ) from None
 
 
+def narrow_span(size: int, offset: int, length: int) -> slice:
+    """The slice ``Narrow(dim, offset, length)`` takes from a dimension of ``size`` elements."""
+    start = offset + size if offset < 0 else offset
+    length = size - start + length + 1 if length < 0 else length
+    if not (0 <= start and 0 <= length and start + length <= size):
+        raise ShapeError(
+            f"expected offset {offset} and length {length} to fit in a dimension of size "
+            f"{size}, got the range [{start}, {start + length})"
+        )
+    return slice(start, start + length)
+
+
 def sizes_from_args(size: tuple[Any, ...]) -> tuple[int, ...]:
     """Sizes given as ``View(2, 3)`` or as one sequence ``View((2, 3))``, as torch/nn allows."""
     if len(size) == 1 and isinstance(size[0], (Sequence, np.ndarray)):
         size = tuple(size[0])
     return tuple(int(s) for s in size)
+
+
+_TORCH_TYPES = {
+    "torch.ByteTensor": np.uint8, "torch.CharTensor": np.int8, "torch.ShortTensor": np.int16,
+    "torch.IntTensor": np.int32, "torch.LongTensor": np.int64, "torch.FloatTensor": np.float32,
+    "torch.DoubleTensor": np.float64, "torch.HalfTensor": np.float16,
+}
+
+
+def numpy_dtype(value: Any) -> np.dtype:
+    """A numpy dtype from anything ``np.dtype`` accepts or a Torch tensor type name."""
+    try:
+        return np.dtype(_TORCH_TYPES.get(value, value) if isinstance(value, str) else value)
+    except TypeError:
+        raise InputTypeError(f"expected a numpy dtype or a Torch type name, got {value!r}") from None
 
 
 def shape_of(value: Any) -> Any:

@@ -1,0 +1,51 @@
+"""Select: one slice of the input along a dimension, that dimension removed."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from nncore import Module
+from nncore.checks import dimension, expect_array
+from nncore.errors import IndexOutOfRangeError
+
+from ._reduce import expect_shape
+
+
+class Select(Module):
+    """``y = x.take(index, axis=dim)`` (torch/nn ``Select``), 0-based.
+
+    Negative ``dimension`` and ``index`` count from the end.  Gradient: ``dy`` at ``index``
+    along ``dim``, zero elsewhere.
+
+    >>> import numpy as np
+    >>> x = np.arange(6.0).reshape(2, 3)
+    >>> Select(0, 1).forward(x), Select(1, -1).forward(x)
+    (array([3., 4., 5.]), array([2., 5.]))
+    """
+
+    def __init__(self, dimension: int, index: int) -> None:
+        super().__init__()
+        self.dimension = dimension
+        self.index = index
+
+    def update_output(self, input: np.ndarray) -> np.ndarray:
+        return input[self._where(expect_array(input))].copy()
+
+    def update_grad_input(self, input: np.ndarray, grad_output: np.ndarray) -> np.ndarray:
+        where = self._where(input)
+        grad = expect_shape(grad_output, input[where].shape)
+        grad_input = np.zeros(input.shape, dtype=grad.dtype)
+        grad_input[where] = grad
+        return grad_input
+
+    def _where(self, input: np.ndarray) -> tuple:
+        dim = dimension(self.dimension, input.ndim)
+        size = input.shape[dim]
+        if not -size <= self.index < size:
+            raise IndexOutOfRangeError(
+                f"expected an index in [{-size}, {size}) for dimension {dim}, got {self.index}"
+            )
+        return (slice(None),) * dim + (self.index,)
+
+    def extra_repr(self) -> str:
+        return f"dim {self.dimension}, index {self.index}"

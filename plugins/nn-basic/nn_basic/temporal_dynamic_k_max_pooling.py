@@ -1,0 +1,60 @@
+"""TemporalDynamicKMaxPooling: the k largest values of each feature over time, in order."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from nncore import Module
+from nncore.checks import describe, expect_float, expect_ndim
+from nncore.errors import ShapeError, StateError
+
+from ._reduce import expect_shape
+
+
+class TemporalDynamicKMaxPooling(Module):
+    """Dynamic k-max pooling over frames (torch/nn ``TemporalDynamicKMaxPooling``).
+
+    Input ``(n_frames, frame_size)`` or ``(batch, n_frames, frame_size)``.  For each feature,
+    keeps the ``k = max(min_k, ceil(factor * n_frames))`` largest values, in their original
+    frame order (Kalchbrenner et al., 2014); ``indices`` remembers their frames.  Gradient:
+    ``dy`` goes back to those frames, zero elsewhere.
+
+    >>> import numpy as np
+    >>> x = np.array([[1.0, 9.0], [5.0, 2.0], [3.0, 4.0], [7.0, 0.0]])
+    >>> TemporalDynamicKMaxPooling(2).forward(x)
+    array([[5., 9.],
+           [7., 4.]])
+    """
+
+    def __init__(self, min_k: int, factor: float = 0.0) -> None:
+        super().__init__()
+        self.min_k = min_k
+        self.factor = factor
+        self.indices: np.ndarray | None = None
+
+    def update_output(self, input: np.ndarray) -> np.ndarray:
+        expect_ndim(expect_float(input), (2, 3))
+        frames = input.ndim - 2
+        n_frames = input.shape[frames]
+        k = max(self.min_k, math.ceil(self.factor * n_frames))
+        if n_frames < k:
+            raise ShapeError(f"expected at least k={k} frames, got shape {input.shape}")
+        # a stable sort of the negated values keeps the earliest of equal values
+        order = np.argsort(-input.astype(np.float64), axis=frames, kind="stable")
+        self.indices = np.sort(np.take(order, np.arange(k), axis=frames), axis=frames)
+        return np.take_along_axis(input, self.indices, axis=frames)
+
+    def update_grad_input(self, input: np.ndarray, grad_output: np.ndarray) -> np.ndarray:
+        frames = input.ndim - 2
+        if self.indices is None or self.indices.shape[:frames] + self.indices.shape[frames + 1:] \
+                != input.shape[:frames] + input.shape[frames + 1:]:
+            raise StateError(f"expected forward on this input before backward, got {describe(input)}")
+        grad = expect_shape(grad_output, self.indices.shape)
+        grad_input = np.zeros(input.shape, dtype=grad.dtype)
+        np.put_along_axis(grad_input, self.indices, grad, axis=frames)
+        return grad_input
+
+    def extra_repr(self) -> str:
+        return f"min_k {self.min_k}, factor {self.factor}"
