@@ -98,12 +98,43 @@ def expect_weights(weights: np.ndarray | None, size: int, what: str = "weights")
         )
 
 
-def last_dim_weights(weights: np.ndarray | None, input: np.ndarray) -> np.ndarray | float:
-    """``weights`` to broadcast along the last dimension of ``input``; 1.0 without weights."""
-    if weights is None:
+def weighted_pair(criterion: Criterion, input: Any, target: Any) -> np.ndarray | float:
+    """Check ``input`` and ``target`` as :func:`float_pair` does; return the criterion's
+    ``weights`` to broadcast along the last dimension of ``input`` (1.0 without weights)."""
+    float_pair(input, target)
+    if criterion.weights is None:
         return 1.0
-    expect_weights(weights, input.shape[-1] if input.ndim else 1)
-    return weights
+    expect_weights(criterion.weights, input.shape[-1] if input.ndim else 1)
+    return criterion.weights
+
+
+# ----------------------------------------------------------------------------- base classes
+class AveragedCriterion(Criterion):
+    """A criterion whose one option is ``size_average`` (divide by the element/example count)."""
+
+    def __init__(self, size_average: bool = True) -> None:
+        super().__init__()
+        self.size_average = size_average
+
+
+class MarginedCriterion(Criterion):
+    """A criterion with a ``margin`` and ``size_average``."""
+
+    def __init__(self, margin: float = 1.0, size_average: bool = True) -> None:
+        super().__init__()
+        self.margin = margin
+        self.size_average = size_average
+
+
+class ClassWeightedCriterion(Criterion):
+    """A criterion with optional ``weights`` (one per class) and ``size_average``."""
+
+    buffer_names = ("weights",)
+
+    def __init__(self, weights: Any = None, size_average: bool = True) -> None:
+        super().__init__()
+        self.weights = as_weights(weights)
+        self.size_average = size_average
 
 
 # ----------------------------------------------------------------------------- reductions

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from nncore import Criterion
-
-from ._criteria_util import float_pair, norm
+from ._criteria_util import AveragedCriterion, float_pair, norm
 
 
-class AbsCriterion(Criterion):
+class AbsCriterion(AveragedCriterion):
     """``loss = sum|x - t| / n`` (``/ n`` only with ``size_average``, n = number of elements);
     ``dx = sign(x - t) / n``, +1 where ``x == t`` (torch/nn ``AbsCriterion``).
 
@@ -17,10 +15,6 @@ class AbsCriterion(Criterion):
     >>> AbsCriterion().forward(np.array([1.0, -1.0]), np.array([0.0, 2.0]))
     2.0
     """
-
-    def __init__(self, size_average: bool = True) -> None:
-        super().__init__()
-        self.size_average = size_average
 
     def update_output(self, input: np.ndarray, target: np.ndarray) -> float:
         float_pair(input, target)

@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import numpy as np
 
-from nncore import Criterion
 from nncore.errors import InputError
 
-from ._criteria_util import as_weights, float_pair, last_dim_weights, norm
+from ._criteria_util import ClassWeightedCriterion, norm, weighted_pair
 
 EPS = 1e-12  # keeps log finite at probabilities 0 and 1, as torch/nn does
 
 
-class BCECriterion(Criterion):
+class BCECriterion(ClassWeightedCriterion):
     """``loss = -sum w * (t log(x + eps) + (1 - t) log(1 - x + eps)) / n`` for probabilities
     ``x`` in [0, 1] (``/ n`` only with ``size_average``, n = number of elements);
     ``dx = -w * (t / (x + eps) - (1 - t) / (1 - x + eps)) / n`` (torch/nn ``BCECriterion``).
@@ -26,16 +23,8 @@ class BCECriterion(Criterion):
     0.693147
     """
 
-    buffer_names = ("weights",)
-
-    def __init__(self, weights: Any = None, size_average: bool = True) -> None:
-        super().__init__()
-        self.weights = as_weights(weights)
-        self.size_average = size_average
-
     def update_output(self, input: np.ndarray, target: np.ndarray) -> float:
-        float_pair(input, target)
-        w = last_dim_weights(self.weights, input)
+        w = weighted_pair(self, input, target)
         if np.any((input < 0) | (input > 1)):
             raise InputError(f"expected input values between 0 and 1, got min {input.min()}, "
                              f"max {input.max()}")
@@ -43,7 +32,6 @@ class BCECriterion(Criterion):
         return -float(np.sum(w * terms)) * norm(self, input.size)
 
     def update_grad_input(self, input: np.ndarray, target: np.ndarray) -> np.ndarray:
-        float_pair(input, target)
-        w = last_dim_weights(self.weights, input)
+        w = weighted_pair(self, input, target)
         grad = -(target / (input + EPS) - (1 - target) / (1 - input + EPS))
         return w * grad * norm(self, input.size)

@@ -6,14 +6,12 @@ from typing import Any
 
 import numpy as np
 
-from nncore import Criterion
-
-from ._criteria_util import float_table, norm, signs
+from ._criteria_util import MarginedCriterion, float_table, norm, signs
 
 EPS = 1e-12  # added to squared norms, as torch/nn does, so zero vectors do not divide by 0
 
 
-class CosineEmbeddingCriterion(Criterion):
+class CosineEmbeddingCriterion(MarginedCriterion):
     """For pairs ``[x1, x2]`` of ``(dim,)`` or ``(batch, dim)`` arrays and labels ``y`` in
     {1, -1} (one per example; a number for a single pair):
     ``loss = sum(1 - cos(x1, x2) if y == 1 else max(0, cos(x1, x2) - margin)) / batch``
@@ -26,9 +24,7 @@ class CosineEmbeddingCriterion(Criterion):
     """
 
     def __init__(self, margin: float = 0.0, size_average: bool = True) -> None:
-        super().__init__()
-        self.margin = margin
-        self.size_average = size_average
+        super().__init__(margin, size_average)
 
     def update_output(self, input: list[np.ndarray], target: Any) -> float:
         x1, x2, y = self._pairs(input, target)

@@ -6,12 +6,10 @@ from typing import Any
 
 import numpy as np
 
-from nncore import Criterion
-
-from ._criteria_util import as_weights, class_rows, log_softmax
+from ._criteria_util import ClassWeightedCriterion, class_rows, log_softmax
 
 
-class CrossEntropyCriterion(Criterion):
+class CrossEntropyCriterion(ClassWeightedCriterion):
     """``loss = sum_i w[t_i] * (log(sum_j exp(x[i, j])) - x[i, t_i]) / sum_i w[t_i]`` for raw
     class scores ``x`` (``(classes,)`` or ``(batch, classes)``) and 0-based classes ``t``; the
     division only with ``size_average``.  ``dx[i] = w[t_i] * (softmax(x[i]) - onehot(t_i)) /
@@ -21,13 +19,6 @@ class CrossEntropyCriterion(Criterion):
     >>> round(CrossEntropyCriterion().forward(np.zeros(4), 2), 6)
     1.386294
     """
-
-    buffer_names = ("weights",)
-
-    def __init__(self, weights: Any = None, size_average: bool = True) -> None:
-        super().__init__()
-        self.weights = as_weights(weights)
-        self.size_average = size_average
 
     def update_output(self, input: np.ndarray, target: Any) -> float:
         rows, picked, w = class_rows(self, input, target)

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from nncore import Criterion
-
-from ._criteria_util import float_pair, norm
+from ._criteria_util import AveragedCriterion, float_pair, norm
 
 
-class DistKLDivCriterion(Criterion):
+class DistKLDivCriterion(AveragedCriterion):
     """``loss = sum_{t > 0} t * (log t - x) / n`` for log-probabilities ``x`` (``/ n`` only with
     ``size_average``, n = number of elements); ``dx = -t / n`` where ``t > 0``, else 0
     (torch/nn ``DistKLDivCriterion``).
@@ -18,10 +16,6 @@ class DistKLDivCriterion(Criterion):
     >>> DistKLDivCriterion().forward(np.log([0.5, 0.5]), np.array([0.5, 0.5]))
     0.0
     """
-
-    def __init__(self, size_average: bool = True) -> None:
-        super().__init__()
-        self.size_average = size_average
 
     def update_output(self, input: np.ndarray, target: np.ndarray) -> float:
         float_pair(input, target)

@@ -6,12 +6,10 @@ from typing import Any
 
 import numpy as np
 
-from nncore import Criterion
-
-from ._criteria_util import float_table, norm
+from ._criteria_util import AveragedCriterion, float_table, norm
 
 
-class DistanceRatioCriterion(Criterion):
+class DistanceRatioCriterion(AveragedCriterion):
     """For distances ``[ds, dd]`` (similar pairs, dissimilar pairs; one per example) the loss
     ``-log(exp(-ds) / (exp(-ds) + exp(-dd)))`` summed, ``/ batch`` with ``size_average``;
     ``d ds = sigmoid(ds - dd) / batch = -d dd``.  There is no target (torch/nn
@@ -22,10 +20,6 @@ class DistanceRatioCriterion(Criterion):
     >>> round(DistanceRatioCriterion().forward([np.array([1.0]), np.array([1.0])]), 6)
     0.693147
     """
-
-    def __init__(self, size_average: bool = True) -> None:
-        super().__init__()
-        self.size_average = size_average
 
     def update_output(self, input: list[np.ndarray], target: Any = None) -> float:
         ds, dd = float_table(input, 2)

@@ -6,13 +6,12 @@ from typing import Any
 
 import numpy as np
 
-from nncore import Criterion
 from nncore.checks import expect_float
 
-from ._criteria_util import norm, signs
+from ._criteria_util import MarginedCriterion, norm, signs
 
 
-class HingeEmbeddingCriterion(Criterion):
+class HingeEmbeddingCriterion(MarginedCriterion):
     """``loss = sum(x if y == 1 else max(0, margin - x)) / n`` for labels ``y`` in {1, -1}
     (a number, or an array shaped like ``x``; ``/ n`` only with ``size_average``);
     ``dx = y / n``, 0 where ``y == -1`` and ``x > margin`` (torch/nn ``HingeEmbeddingCriterion``).
@@ -21,11 +20,6 @@ class HingeEmbeddingCriterion(Criterion):
     >>> HingeEmbeddingCriterion(size_average=False).forward(np.array([0.3, 0.2]), np.array([1, -1]))
     1.1
     """
-
-    def __init__(self, margin: float = 1.0, size_average: bool = True) -> None:
-        super().__init__()
-        self.margin = margin
-        self.size_average = size_average
 
     def update_output(self, input: np.ndarray, target: Any) -> float:
         y = signs(target, expect_float(input).shape)

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from nncore import Criterion
-
-from ._criteria_util import float_pair, norm
+from ._criteria_util import MarginedCriterion, float_pair, norm
 
 
-class MarginCriterion(Criterion):
+class MarginCriterion(MarginedCriterion):
     """``loss = sum(max(0, margin - t * x)) / n`` for labels ``t`` in {1, -1} (``/ n`` only with
     ``size_average``); ``dx = -t / n`` where ``t * x < margin`` (torch/nn ``MarginCriterion``).
 
@@ -17,11 +15,6 @@ class MarginCriterion(Criterion):
     >>> MarginCriterion().forward(np.array([0.5, 2.0]), np.array([1.0, -1.0]))
     1.75
     """
-
-    def __init__(self, margin: float = 1.0, size_average: bool = True) -> None:
-        super().__init__()
-        self.margin = margin
-        self.size_average = size_average
 
     def update_output(self, input: np.ndarray, target: np.ndarray) -> float:
         float_pair(input, target)

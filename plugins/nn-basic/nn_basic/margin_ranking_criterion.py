@@ -6,13 +6,12 @@ from typing import Any
 
 import numpy as np
 
-from nncore import Criterion
 from nncore.checks import expect_ndim
 
-from ._criteria_util import float_table, norm, signs
+from ._criteria_util import MarginedCriterion, float_table, norm, signs
 
 
-class MarginRankingCriterion(Criterion):
+class MarginRankingCriterion(MarginedCriterion):
     """For ``[x1, x2]`` (scores, one per example) and labels ``y`` in {1, -1} (``y == 1``: ``x1``
     should rank higher): ``loss = sum(max(0, -y (x1 - x2) + margin)) / batch`` (``/ batch`` only
     with ``size_average``); ``dx1 = -dx2 = -y / batch`` where the hinge is active
@@ -23,11 +22,6 @@ class MarginRankingCriterion(Criterion):
     >>> MarginRankingCriterion(0.5).forward([np.array([1.0]), np.array([2.0])], 1)
     1.5
     """
-
-    def __init__(self, margin: float = 1.0, size_average: bool = True) -> None:
-        super().__init__()
-        self.margin = margin
-        self.size_average = size_average
 
     def update_output(self, input: list[np.ndarray], target: Any) -> float:
         x1, x2, y = self._scores(input, target)

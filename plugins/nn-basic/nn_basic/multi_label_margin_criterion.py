@@ -6,13 +6,12 @@ from typing import Any
 
 import numpy as np
 
-from nncore import Criterion
 from nncore.checks import expect_float, expect_indices, expect_ndim, expect_same_shape
 
-from ._criteria_util import norm
+from ._criteria_util import AveragedCriterion, norm
 
 
-class MultiLabelMarginCriterion(Criterion):
+class MultiLabelMarginCriterion(AveragedCriterion):
     """``loss = sum_{j, i} max(0, 1 - (x[y_j] - x[i])) / classes`` per example, over the target
     classes ``y_j`` and the classes ``i`` that are not targets; summed over the batch and divided
     by it with ``size_average`` (torch/nn ``MultiLabelMarginCriterion``).
@@ -25,10 +24,6 @@ class MultiLabelMarginCriterion(Criterion):
     >>> round(MultiLabelMarginCriterion().forward(x, y), 6)  # targets 3, 0; others 1, 2
     0.85
     """
-
-    def __init__(self, size_average: bool = True) -> None:
-        super().__init__()
-        self.size_average = size_average
 
     def update_output(self, input: np.ndarray, target: Any) -> float:
         z, active, _, _ = self._hinges(input, target)

@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import numpy as np
 
-from nncore import Criterion
-
-from ._criteria_util import as_weights, float_pair, last_dim_weights, norm
+from ._criteria_util import ClassWeightedCriterion, norm, weighted_pair
 
 
-class MultiLabelSoftMarginCriterion(Criterion):
+class MultiLabelSoftMarginCriterion(ClassWeightedCriterion):
     """``loss = sum w * (log(1 + exp(x)) - t x) / n``, the binary cross-entropy of
     ``sigmoid(x)`` with 0/1 targets ``t`` in a stable form (``/ n`` only with ``size_average``,
     n = number of elements); ``dx = w * (sigmoid(x) - t) / n``
@@ -24,20 +20,11 @@ class MultiLabelSoftMarginCriterion(Criterion):
     0.693147
     """
 
-    buffer_names = ("weights",)
-
-    def __init__(self, weights: Any = None, size_average: bool = True) -> None:
-        super().__init__()
-        self.weights = as_weights(weights)
-        self.size_average = size_average
-
     def update_output(self, input: np.ndarray, target: np.ndarray) -> float:
-        float_pair(input, target)
-        w = last_dim_weights(self.weights, input)
+        w = weighted_pair(self, input, target)
         return float(np.sum(w * (np.logaddexp(0, input) - target * input))) * norm(self, input.size)
 
     def update_grad_input(self, input: np.ndarray, target: np.ndarray) -> np.ndarray:
-        float_pair(input, target)
-        w = last_dim_weights(self.weights, input)
+        w = weighted_pair(self, input, target)
         sigmoid = 0.5 * (1 + np.tanh(0.5 * input))
         return w * (sigmoid - target) * norm(self, input.size)

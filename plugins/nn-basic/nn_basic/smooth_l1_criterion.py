@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from nncore import Criterion
-
-from ._criteria_util import float_pair, norm
+from ._criteria_util import AveragedCriterion, float_pair, norm
 
 
-class SmoothL1Criterion(Criterion):
+class SmoothL1Criterion(AveragedCriterion):
     """``loss = sum(0.5 d**2 if |d| < 1 else |d| - 0.5) / n`` for ``d = x - t`` (``/ n`` only
     with ``size_average``); ``dx = clip(d, -1, 1) / n`` (torch/nn ``SmoothL1Criterion``).
 
@@ -17,10 +15,6 @@ class SmoothL1Criterion(Criterion):
     >>> SmoothL1Criterion(size_average=False).forward(np.array([0.5, 3.0]), np.zeros(2))
     2.625
     """
-
-    def __init__(self, size_average: bool = True) -> None:
-        super().__init__()
-        self.size_average = size_average
 
     def update_output(self, input: np.ndarray, target: np.ndarray) -> float:
         d = np.abs(input - float_pair(input, target)[1])

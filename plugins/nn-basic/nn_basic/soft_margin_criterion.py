@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from nncore import Criterion
-
-from ._criteria_util import float_pair, norm
+from ._criteria_util import AveragedCriterion, float_pair, norm
 
 
-class SoftMarginCriterion(Criterion):
+class SoftMarginCriterion(AveragedCriterion):
     """``loss = sum(log(1 + exp(-t * x))) / n`` for labels ``t`` in {1, -1} (``/ n`` only with
     ``size_average``); ``dx = -t * sigmoid(-t * x) / n`` (torch/nn ``SoftMarginCriterion``).
 
@@ -17,10 +15,6 @@ class SoftMarginCriterion(Criterion):
     >>> round(SoftMarginCriterion().forward(np.zeros(2), np.array([1.0, -1.0])), 6)
     0.693147
     """
-
-    def __init__(self, size_average: bool = True) -> None:
-        super().__init__()
-        self.size_average = size_average
 
     def update_output(self, input: np.ndarray, target: np.ndarray) -> float:
         float_pair(input, target)

@@ -6,14 +6,13 @@ from typing import Any
 
 import numpy as np
 
-from nncore import Criterion
 from nncore.checks import expect_float, expect_indices, expect_ndim
 from nncore.errors import ShapeError
 
-from ._criteria_util import as_weights, nll_terms
+from ._criteria_util import ClassWeightedCriterion, nll_terms
 
 
-class SpatialClassNLLCriterion(Criterion):
+class SpatialClassNLLCriterion(ClassWeightedCriterion):
     """``loss = -sum_p w[t_p] * x[n, t_p, h, w] / sum_p w[t_p]`` over every pixel ``p = (n, h,
     w)`` of log-probabilities ``x`` ``(batch, classes, H, W)`` and 0-based targets ``t``
     ``(batch, H, W)``; the division only with ``size_average`` (torch/nn
@@ -24,13 +23,6 @@ class SpatialClassNLLCriterion(Criterion):
     >>> round(SpatialClassNLLCriterion().forward(x, np.array([[[0, 1]]])), 6)
     0.693147
     """
-
-    buffer_names = ("weights",)
-
-    def __init__(self, weights: Any = None, size_average: bool = True) -> None:
-        super().__init__()
-        self.weights = as_weights(weights)
-        self.size_average = size_average
 
     def update_output(self, input: np.ndarray, target: Any) -> float:
         rows, picked, w = self._pixels(input, target)
