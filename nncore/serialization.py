@@ -13,7 +13,8 @@ from __future__ import annotations
 import json
 import os
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +29,9 @@ METADATA_KEY = "nncore"
 #: integers in a loaded config may not exceed this unless the file holds as many elements: a
 #: crafted config cannot make a constructor allocate memory the file does not pay for
 SMALL_INT = 1 << 20
-MAX_MODULES = 1 << 20
+MAX_MODULES = 100_000
+#: address space a load may use beyond twice the file's tensors (Linux: enforced by RLIMIT_AS)
+LOAD_MEMORY_SLACK = 1 << 30
 
 
 # ------------------------------------------------------------------------------------- saving
@@ -186,8 +189,17 @@ class _Reader:
         self.grads: dict[str, np.ndarray] = {}
 
     def build(self) -> Module:
-        for index in self._order():
-            self.built[index] = self._module(index, _expect(self.records[index], dict, "module"))
+        tensor_bytes = sum(int(t.nbytes) for t in self.tensors.values())
+        try:
+            with _address_space_limit(2 * tensor_bytes + LOAD_MEMORY_SLACK):
+                for index in self._order():
+                    record = _expect(self.records[index], dict, "module")
+                    self.built[index] = self._module(index, record)
+        except MemoryError as error:
+            raise LoadError(
+                f"{self.where}: building the modules needs more memory than the file's data "
+                "justifies (a huge declared size?)"
+            ) from error
         return self.built[self.root]
 
     def _order(self) -> list[int]:
@@ -244,6 +256,8 @@ class _Reader:
         config = _expect(self._value(record.get("config", {}), qualified), dict, "config")
         try:
             module = cls.from_config(config)
+        except MemoryError:
+            raise
         except Exception as error:
             raise LoadError(f"{self.where}: {qualified}(**{config!r:.200}) failed: {error}") from error
         current = dict(module.named_children())
@@ -320,6 +334,35 @@ class _Reader:
             if tag == "__dict__":
                 return {str(k): self._value(v, where) for k, v in _expect(inner, dict, "dict").items()}
         raise LoadError(f"{self.where}: {where} has an unreadable config value {value!r:.100}")
+
+
+@contextmanager
+def _address_space_limit(extra_bytes: int) -> Iterator[None]:
+    """Cap this process's address space at its current size plus ``extra_bytes`` (Linux).
+
+    Constructors run with sizes taken from the file; the cap turns a crafted huge size into a
+    MemoryError instead of gigabytes being allocated and filled.  Elsewhere it does nothing.
+    """
+    try:
+        import resource
+
+        with open("/proc/self/statm") as statm:
+            current = int(statm.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+        soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    except (ImportError, OSError, ValueError):
+        yield
+        return
+    limit = current + extra_bytes
+    if hard != resource.RLIM_INFINITY:
+        limit = min(limit, hard)
+    if soft != resource.RLIM_INFINITY and soft <= limit:
+        yield
+        return
+    resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+    try:
+        yield
+    finally:
+        resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
 
 
 def _expect(value: Any, kind: type, what: str) -> Any:

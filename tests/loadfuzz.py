@@ -1,0 +1,180 @@
+"""Mutations of valid nncore files, for fuzzing ``nncore.load``.
+
+``python tests/loadfuzz.py --count 100000`` (the ``fuzz`` nox session) loads that many mutated
+files and fails unless every one is either loaded or rejected with ``nncore.LoadError``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import struct
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+HUGE = [2**31, 2**40, 2**63 - 1, -1, -(2**40), 10**6, 0]
+
+
+def sample_networks():
+    """A few valid networks covering containers, sharing, buffers and criteria."""
+    from nncore import nn
+
+    shared = nn.Linear(3, 3)
+    yield nn.Sequential().add(nn.Linear(4, 3)).add(nn.Tanh()).add(shared).add(shared.clone("weight", "bias"))
+    yield nn.Sequential().add(nn.Sequential().add(nn.Identity())).add(nn.Linear(2, 2, bias=False))
+    yield nn.MSECriterion(size_average=False)
+
+
+def _json_paths(value, path=()):
+    yield path
+    if isinstance(value, dict):
+        for key, inner in value.items():
+            yield from _json_paths(inner, path + (key,))
+    elif isinstance(value, list):
+        for index, inner in enumerate(value):
+            yield from _json_paths(inner, path + (index,))
+
+
+def _replace(value, path, new):
+    if not path:
+        return new
+    head, rest = path[0], path[1:]
+    if isinstance(value, dict):
+        copy = dict(value)
+        copy[head] = _replace(value[head], rest, new)
+        return copy
+    copy = list(value)
+    copy[head] = _replace(value[head], rest, new)
+    return copy
+
+
+def _random_json(rng: np.random.Generator, description, depth: int = 0):
+    choice = rng.integers(12)
+    if choice == 0:
+        return int(rng.choice(HUGE))
+    if choice == 1:
+        return str(rng.choice(["nn-basic:Linear", "nn-basic:Sequential", "nn-nowhere:Thing",
+                               "Linear", "os:system", "", "t0", "g0", "float64", "object"]))
+    if choice == 2:
+        return None
+    if choice == 3:
+        return bool(rng.integers(2))
+    if choice == 4:
+        return float(rng.choice([0.5, -1e308, float("nan"), float("inf")]))
+    if choice == 5:
+        modules = description.get("modules") if isinstance(description, dict) else None
+        count = len(modules) if isinstance(modules, list) else 3
+        return {"__module__": int(rng.integers(-1, count + 1))}
+    if choice == 6:
+        return {"__array__": str(rng.choice(["t0", "t1", "t99", 3]))}
+    if choice == 7:
+        return {"__tuple__": [int(rng.integers(-3, 5)) for _ in range(int(rng.integers(4)))]}
+    if choice == 8:
+        return {"__dtype__": str(rng.choice(["float32", "object", "int8", "nope"]))}
+    if choice == 9 and depth < 3:
+        return [_random_json(rng, description, depth + 1) for _ in range(int(rng.integers(3)))]
+    if choice == 10 and depth < 3:
+        return {"__dict__": {"x": _random_json(rng, description, depth + 1)}}
+    return [int(rng.integers(0, 5)), int(rng.integers(-2, 9))]
+
+
+def mutate_description(description: dict, rng: np.random.Generator) -> dict:
+    """Replace one to three random places of the JSON description with hostile values."""
+    for _ in range(int(rng.integers(1, 4))):
+        paths = list(_json_paths(description))
+        path = paths[int(rng.integers(len(paths)))]
+        description = _replace(description, path, _random_json(rng, description))
+    return description
+
+
+def mutate_bytes(data: bytes, rng: np.random.Generator) -> bytes:
+    """Byte-level damage: truncation, flipped bytes, a lying header length, garbage."""
+    kind = rng.integers(5)
+    if kind == 0:
+        return data[: int(rng.integers(len(data)))]
+    if kind == 1:
+        array = bytearray(data)
+        for _ in range(int(rng.integers(1, 8))):
+            array[int(rng.integers(len(array)))] = int(rng.integers(256))
+        return bytes(array)
+    if kind == 2:
+        return struct.pack("<Q", int(rng.choice(HUGE)) % 2**64) + data[8:]
+    if kind == 3:
+        cut = int(rng.integers(len(data)))
+        return data[:cut] + rng.bytes(int(rng.integers(1, 64))) + data[cut:]
+    return rng.bytes(int(rng.integers(0, 256)))
+
+
+def mutated_file(valid: bytes, rng: np.random.Generator) -> bytes:
+    """One hostile file: a valid container with a mutated description, or damaged bytes."""
+    from safetensors.numpy import load as load_tensors
+    from safetensors.numpy import save as save_tensors
+
+    if rng.integers(2):
+        return mutate_bytes(valid, rng)
+    header_length = struct.unpack("<Q", valid[:8])[0]
+    header = json.loads(valid[8 : 8 + header_length])
+    description = json.loads(header["__metadata__"]["nncore"])
+    mutated = mutate_description(description, rng)
+    tensors = load_tensors(valid)
+    if rng.integers(4) == 0 and tensors:  # also a wrong dtype or shape for one tensor
+        name = sorted(tensors)[0]
+        tensors[name] = rng.standard_normal(int(rng.integers(1, 5))).astype(
+            rng.choice([np.float32, np.float64, np.int64]))
+    return save_tensors(tensors, metadata={"nncore": json.dumps(mutated)})
+
+
+def load_one(data: bytes, path: Path) -> str:
+    """Load ``data`` from ``path``: "loaded" or "rejected"; anything else propagates."""
+    import nncore
+
+    path.write_bytes(data)
+    try:
+        nncore.load(path)
+    except nncore.LoadError:
+        return "rejected"
+    return "loaded"
+
+
+def valid_files(folder: Path) -> list[bytes]:
+    import nncore
+
+    files = []
+    for index, network in enumerate(sample_networks()):
+        path = folder / f"valid{index}.nncore"
+        nncore.save(network, path)
+        files.append(path.read_bytes())
+    return files
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--count", type=int, default=100_000)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--folder", type=Path, default=Path("."))
+    options = parser.parse_args()
+    rng = np.random.default_rng(options.seed)
+    valid = valid_files(options.folder)
+    target = options.folder / "mutated.nncore"
+    counts = {"loaded": 0, "rejected": 0}
+    start = time.perf_counter()
+    for i in range(options.count):
+        data = mutated_file(valid[i % len(valid)], rng)
+        try:
+            counts[load_one(data, target)] += 1
+        except Exception as error:  # anything but LoadError is a bug: report the input
+            crash = options.folder / f"crash-{i}.nncore"
+            crash.write_bytes(data)
+            print(f"input {i} raised {type(error).__name__}: {error} (saved to {crash})")
+            return 1
+    elapsed = time.perf_counter() - start
+    print(f"{options.count} mutated files in {elapsed:.0f} s: {counts['rejected']} rejected with "
+          f"LoadError, {counts['loaded']} still valid, 0 crashes")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
