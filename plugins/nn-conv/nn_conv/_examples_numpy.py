@@ -7,6 +7,15 @@ import numpy as np
 from nncore.testing import Case
 
 from .spatial_adaptive_average_pooling import SpatialAdaptiveAveragePooling
+from .spatial_adaptive_max_pooling import SpatialAdaptiveMaxPooling
+from .spatial_dilated_max_pooling import SpatialDilatedMaxPooling
+from .spatial_fractional_max_pooling import SpatialFractionalMaxPooling
+from .spatial_lp_pooling import SpatialLPPooling
+from .spatial_max_unpooling import SpatialMaxUnpooling
+from .spatial_sub_sampling import SpatialSubSampling
+from .temporal_sub_sampling import TemporalSubSampling
+from .volumetric_average_pooling import VolumetricAveragePooling
+from .volumetric_max_pooling import VolumetricMaxPooling
 from .spatial_batch_normalization import SpatialBatchNormalization
 from .spatial_dropout import SpatialDropout
 from .spatial_reflection_padding import SpatialReflectionPadding
@@ -24,6 +33,16 @@ def _batch(module, shape, **kwargs) -> list[Case]:
     """A batched case and a single-example case of the same module."""
     return [Case(module, input_shape=shape, batched=True, **kwargs),
             Case(module, input_shape=shape[1:], **kwargs)]
+
+
+def _positive(shape):
+    return lambda rng: rng.uniform(0.5, 1.5, shape)
+
+
+def _unpooling() -> SpatialMaxUnpooling:
+    pool = SpatialDilatedMaxPooling(2, 2)
+    pool.forward(np.random.default_rng(0).standard_normal((2, 2, 4, 6)))
+    return SpatialMaxUnpooling(pool)
 
 
 def examples() -> dict[str, list[Case]]:
@@ -62,5 +81,50 @@ def examples() -> dict[str, list[Case]]:
         "VolumetricDropout": [
             Case(VolumetricDropout(0.4), input_shape=(2, 4, 2, 1, 2), bad_inputs=bad),
             *_batch(VolumetricDropout(0.3).evaluate(), (2, 2, 2, 1, 2)),
+        ],
+        **_pooling(bad),
+    }
+
+
+def _pooling(bad: list) -> dict[str, list[Case]]:
+    return {
+        "SpatialDilatedMaxPooling": [
+            *_batch(SpatialDilatedMaxPooling(2, 2), (2, 2, 4, 4), bad_inputs=bad),
+            *_batch(SpatialDilatedMaxPooling(2, 3, 1, 2, 1, 1, 2, 1), (2, 2, 5, 4)),
+            Case(SpatialDilatedMaxPooling(3, 3, 2, 2, 1, 1, ceil_mode=True), input_shape=(2, 4, 4)),
+        ],
+        "VolumetricMaxPooling": [
+            *_batch(VolumetricMaxPooling(2, 2, 2), (2, 2, 2, 4, 4), bad_inputs=bad),
+            Case(VolumetricMaxPooling(2, 2, 1, 1, 2, 1, 1, 1, 0, ceil_mode=True),
+                 input_shape=(1, 3, 3, 2)),
+        ],
+        "VolumetricAveragePooling": [
+            *_batch(VolumetricAveragePooling(2, 2, 2), (2, 1, 2, 4, 4), bad_inputs=bad),
+            Case(VolumetricAveragePooling(2, 1, 2, 1, 1, 1), input_shape=(2, 3, 2, 3)),
+        ],
+        "SpatialAdaptiveMaxPooling": [
+            *_batch(SpatialAdaptiveMaxPooling(2, 3), (2, 2, 5, 4), bad_inputs=bad),
+            Case(SpatialAdaptiveMaxPooling(3, 3), input_shape=(1, 2, 4)),
+        ],
+        "SpatialFractionalMaxPooling": [
+            Case(SpatialFractionalMaxPooling(2, 2, 3, 2), input_shape=(2, 2, 4, 5), bad_inputs=bad),
+            Case(SpatialFractionalMaxPooling(2, 3, 0.5, 0.6), input_shape=(2, 6, 5)),
+        ],
+        "SpatialMaxUnpooling": [Case(_unpooling(), input_shape=(2, 2, 2, 3),
+                                     bad_inputs=bad + [np.zeros((1, 2, 2, 3))],
+                                     skip={"check_save_load": "the pooling's argmax indices are the "
+                                           "state of its last forward, which a file does not hold"})],
+        "SpatialLPPooling": [
+            *_batch(SpatialLPPooling(2, 2, 2, 2), (2, 2, 4, 4), bad_inputs=bad),
+            Case(SpatialLPPooling(1, 3, 2, 3, 1, 1), input=_positive((2, 1, 4, 3)), batched=True),
+        ],
+        "SpatialSubSampling": [
+            *_batch(SpatialSubSampling(2, 2, 2, 2, 2), (2, 2, 4, 4),
+                    bad_inputs=bad + [np.zeros((3, 4, 4))]),
+            Case(SpatialSubSampling(1, 3, 2), input_shape=(1, 4, 4)),
+        ],
+        "TemporalSubSampling": [
+            *_batch(TemporalSubSampling(3, 2, 2), (2, 5, 3), bad_inputs=["not an array", np.zeros((5, 4))]),
+            Case(TemporalSubSampling(2, 3), input_shape=(4, 2)),
         ],
     }

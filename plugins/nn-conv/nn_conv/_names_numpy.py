@@ -11,4 +11,13 @@ NAMES: dict[str, str] = {
     "SpatialBatchNormalization": "spatial_batch_normalization",
     "SpatialDropout": "spatial_dropout",
     "VolumetricDropout": "volumetric_dropout",
+    "SpatialDilatedMaxPooling": "spatial_dilated_max_pooling",
+    "VolumetricMaxPooling": "volumetric_max_pooling",
+    "VolumetricAveragePooling": "volumetric_average_pooling",
+    "SpatialAdaptiveMaxPooling": "spatial_adaptive_max_pooling",
+    "SpatialFractionalMaxPooling": "spatial_fractional_max_pooling",
+    "SpatialMaxUnpooling": "spatial_max_unpooling",
+    "SpatialLPPooling": "spatial_lp_pooling",
+    "SpatialSubSampling": "spatial_sub_sampling",
+    "TemporalSubSampling": "temporal_sub_sampling",
 }

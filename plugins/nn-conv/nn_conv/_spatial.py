@@ -312,8 +312,11 @@ def pool_geometry(sizes: Ints, kernel: Ints, stride: Ints, pad: Ints, dilation: 
         if room < 0:
             raise ShapeError(f"input size {tuple(sizes)} is smaller than the pooling window")
         o = (-(-room // st) if ceil_mode else room // st) + 1
-        if ceil_mode and p and (o - 1) * st >= s + p:
+        if ceil_mode and (o - 1) * st >= s + p:
             o -= 1
+        taps = np.arange(o)[:, None] * st - p + np.arange(k) * d
+        if not np.all(((taps >= 0) & (taps < s)).any(axis=1)):
+            raise ShapeError(f"input size {tuple(sizes)} leaves a pooling window in the padding only")
         outs.append(o)
         pairs.append((p, max(p, (o - 1) * st + span - s - p)))
     return outs, pairs
@@ -410,3 +413,71 @@ class FeatureDropout(Module):
 
     def extra_repr(self) -> str:
         return f"{self.p:g}"
+
+
+class MaxPooling(Module):
+    """Max pooling over the trailing ``spatial`` axes with padding, dilation and ceil mode.
+
+    Subclasses set ``kernel``, ``stride``, ``pad``, ``dilation`` (tuples, outermost axis first)
+    and ``ceil_mode``.  ``indices`` (shape of the output) holds the flat 0-based position of each
+    maximum inside its input plane, as torch/nn's max poolings do; the input's trailing sizes are
+    recorded in ``input_size`` (what a max unpooling needs).
+    """
+
+    spatial = 2
+
+    def _pool(self, input: object) -> tuple[np.ndarray, np.ndarray, bool]:
+        x, single = promote(input, self.spatial)
+        span = [s - 2 * p for s, p in zip(self._span(), self.pad)]
+        expect_min_size(x, span)
+        values, indices = max_pool(x, self.kernel, self.stride, self.pad, self.dilation,
+                                   self.ceil_mode)
+        return values, indices, single
+
+    def _span(self) -> list[int]:
+        return [d * (k - 1) + 1 for k, d in zip(self.kernel, self.dilation)]
+
+    def update_output(self, input: np.ndarray) -> np.ndarray:
+        if any(2 * p > k for p, k in zip(self.pad, self.kernel)):
+            raise ValueError(f"padding {self.pad} should be at most half the kernel {self.kernel}")
+        values, indices, single = self._pool(input)
+        self.indices = demote(indices, single)
+        self.input_size = input.shape[-self.spatial:]
+        return demote(values, single)
+
+    def update_grad_input(self, input: np.ndarray, grad_output: np.ndarray) -> np.ndarray:
+        values, indices, single = self._pool(input)
+        g = expect_grad_shape(grad_output, demote(values, single).shape)
+        grad = max_pool_grad(g if not single else g[None], indices,
+                             (1,) * single + input.shape, self.spatial)
+        return demote(grad, single)
+
+    def extra_repr(self) -> str:
+        def dims(values: Ints) -> str:
+            return "x".join(str(v) for v in reversed(tuple(values)))
+
+        text = f"{dims(self.kernel)}, {','.join(str(s) for s in reversed(self.stride))}"
+        if any(self.pad):
+            text += f", {','.join(str(p) for p in reversed(self.pad))}"
+        if any(d != 1 for d in self.dilation):
+            text += f", dilation {dims(self.dilation)}"
+        return text + (", ceil" if self.ceil_mode else "")
+
+
+def pool_windows(x: np.ndarray, kernel: Ints, starts: Sequence[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """Max over windows of size ``kernel`` starting at per-plane positions.
+
+    ``x`` is ``(N, C, H, W)``; ``starts`` holds ``(N, C, out_h)`` row starts and ``(N, C, out_w)``
+    column starts.  Returns the maxima and their flat indices ``row * W + col``.
+    """
+    n, c = x.shape[:2]
+    cols = windows(x, kernel, (1, 1))
+    pick = (np.arange(n)[:, None, None, None], np.arange(c)[None, :, None, None],
+            starts[0][..., :, None], starts[1][..., None, :])
+    chosen = cols[pick]  # (N, C, out_h, out_w, kh, kw)
+    flat = chosen.reshape(chosen.shape[:4] + (-1,))
+    arg = flat.argmax(axis=-1)
+    values = np.take_along_axis(flat, arg[..., None], axis=-1)[..., 0]
+    da, db = np.unravel_index(arg, tuple(kernel))
+    rows = starts[0][..., :, None] + da
+    return values, rows * x.shape[-1] + starts[1][..., None, :] + db

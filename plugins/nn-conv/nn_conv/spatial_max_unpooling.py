@@ -1,0 +1,71 @@
+"""SpatialMaxUnpooling: put values back where a max pooling found its maxima."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from nncore import Module
+from nncore.checks import expect_indices, expect_same_shape
+from nncore.errors import StateError
+
+from ._spatial import demote, expect_grad_shape, gather_planes, promote, promote_pair, scatter_planes
+
+
+class SpatialMaxUnpooling(Module):
+    """The partial inverse of a max pooling (torch/nn ``SpatialMaxUnpooling``).
+
+    Built on the pooling module it inverts (a ``SpatialMaxPooling`` or any module with ``kh``,
+    ``kw``, ``dh``, ``dw`` and, after its forward, ``indices``: the flat 0-based position
+    ``row * W + col`` of each maximum).  The output has the pooling's input size, zero except
+    ``y[..., indices[..., i, j]] = x[..., i, j]``; the backward pass gathers ``grad_output`` at
+    the same positions.  The pooling's windows must not overlap (kernel equal to stride).
+    Indices outside the output plane raise ``IndexError``.
+
+    >>> import numpy as np
+    >>> from nn_conv.spatial_dilated_max_pooling import SpatialDilatedMaxPooling
+    >>> pool = SpatialDilatedMaxPooling(2, 2)
+    >>> pooled = pool.forward(np.array([[[1.0, 4.0], [3.0, 2.0]]]))
+    >>> SpatialMaxUnpooling(pool).forward(pooled)
+    array([[[0., 4.],
+            [0., 0.]]])
+    """
+
+    def __init__(self, pooling_module: Module) -> None:
+        super().__init__()
+        if (pooling_module.kh, pooling_module.kw) != (pooling_module.dh, pooling_module.dw):
+            raise ValueError("the pooling module's kernel must be equal to its stride")
+        self.pooling = pooling_module
+
+    def _output_size(self, x: np.ndarray) -> tuple[int, int]:
+        pool = self.pooling
+        size = getattr(pool, "input_size", None)
+        if size is None and getattr(pool, "iheight", None) is not None:
+            size = (pool.iheight, pool.iwidth)
+        if size is None:  # torch's size formula, exact when the pooled input was tiled evenly
+            size = tuple((n - 1) * d + k - 2 * getattr(pool, "pad_" + a, 0)
+                         for n, d, k, a in zip(x.shape[-2:], (pool.dh, pool.dw), (pool.kh, pool.kw), "hw"))
+        return tuple(int(s) for s in size[-2:])
+
+    def _indices(self, x: np.ndarray, single: bool, size: tuple[int, int]) -> np.ndarray:
+        indices = getattr(self.pooling, "indices", None)
+        if not isinstance(indices, np.ndarray) or indices.size == 0:
+            raise StateError(f"{self.pooling!r} has no indices: run its forward first")
+        expect_same_shape(indices, demote(x, single), "the pooling's indices", "the input")
+        indices = expect_indices(indices, 0, size[0] * size[1], "unpooling index")
+        return indices[None] if single else indices
+
+    def update_output(self, input: np.ndarray) -> np.ndarray:
+        x, single = promote(input, 2)
+        size = self._output_size(x)
+        indices = self._indices(x, single, size)
+        out = scatter_planes(x, indices, x.shape[:2], size[0] * size[1])
+        return demote(out.reshape(x.shape[:2] + size), single)
+
+    def update_grad_input(self, input: np.ndarray, grad_output: np.ndarray) -> np.ndarray:
+        x, g, single = promote_pair(input, grad_output, 2)
+        size = self._output_size(x)
+        expect_grad_shape(g, x.shape[:2] + size)
+        return demote(gather_planes(g, self._indices(x, single, size), 2), single)
+
+    def extra_repr(self) -> str:
+        return f"associated to {self.pooling!r}"

@@ -1,0 +1,74 @@
+"""SpatialSubSampling: a trainable per-plane scale of window sums, plus a bias."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from nncore import Module
+
+from ._spatial import (
+    demote,
+    expect_grad_shape,
+    expect_min_size,
+    expect_planes,
+    init_uniform,
+    promote,
+    promote_pair,
+    torch_stdv,
+    windowed_sum_grad,
+    windows,
+)
+
+
+class SpatialSubSampling(Module):
+    """LeNet-style sub-sampling (torch/nn ``SpatialSubSampling``).
+
+    ``y[c, i, j] = weight[c] * sum_{a<kh, b<kw} x[c, i*dh + a, j*dw + b] + bias[c]`` on
+    ``(C, H, W)`` or ``(N, C, H, W)``; ``weight`` and ``bias`` have shape ``(n_input_plane,)``.
+    ``reset(stdv)`` draws both from ``U(-s, s)``, ``s = 1/sqrt(kw*kh)`` (or ``stdv*sqrt(3)``).
+
+    >>> SpatialSubSampling(3, 2, 2, 2, 2)
+    nn.SpatialSubSampling(3, 2x2, 2,2)
+    """
+
+    parameter_names = ("weight", "bias")
+
+    def __init__(self, n_input_plane: int, kw: int, kh: int, dw: int = 1, dh: int = 1) -> None:
+        super().__init__()
+        self.n_input_plane, self.kw, self.kh, self.dw, self.dh = n_input_plane, kw, kh, dw, dh
+        self.weight = np.empty(n_input_plane)
+        self.bias = np.empty(n_input_plane)
+        self.grad_weight = np.zeros(n_input_plane)
+        self.grad_bias = np.zeros(n_input_plane)
+        self.reset()
+
+    def reset(self, stdv: float | None = None) -> SpatialSubSampling:
+        init_uniform(self, torch_stdv(stdv, self.kw * self.kh))
+        return self
+
+    def _sums(self, input: object) -> tuple[np.ndarray, bool]:
+        x, single = promote(input, 2)
+        expect_planes(x, self.n_input_plane)
+        expect_min_size(x, (self.kh, self.kw))
+        return windows(x, (self.kh, self.kw), (self.dh, self.dw)).sum(axis=(-2, -1)), single
+
+    def update_output(self, input: np.ndarray) -> np.ndarray:
+        sums, single = self._sums(input)
+        return demote(sums * self.weight[:, None, None] + self.bias[:, None, None], single)
+
+    def update_grad_input(self, input: np.ndarray, grad_output: np.ndarray) -> np.ndarray:
+        x, g, single = promote_pair(input, grad_output, 2)
+        sums, _ = self._sums(x)
+        expect_grad_shape(g, sums.shape)
+        grad = windowed_sum_grad(g * self.weight[:, None, None], x.shape[2:], (self.kh, self.kw),
+                                 (self.dh, self.dw))
+        return demote(grad, single)
+
+    def acc_grad_parameters(self, input: np.ndarray, grad_output: np.ndarray, scale: float = 1.0) -> None:
+        sums, single = self._sums(input)
+        g = grad_output[None] if single else grad_output
+        self.grad_weight += scale * (g * sums).sum(axis=(0, 2, 3))
+        self.grad_bias += scale * g.sum(axis=(0, 2, 3))
+
+    def extra_repr(self) -> str:
+        return f"{self.n_input_plane}, {self.kw}x{self.kh}, {self.dw},{self.dh}"

@@ -1,0 +1,33 @@
+"""VolumetricMaxPooling: max pooling over 3-D windows."""
+
+from __future__ import annotations
+
+from ._spatial import MaxPooling
+
+
+class VolumetricMaxPooling(MaxPooling):
+    """Max over ``kt x kh x kw`` windows of ``(C, T, H, W)`` or ``(N, C, T, H, W)`` (torch/nn
+    ``VolumetricMaxPooling``).
+
+    ``y[c, t, i, j] = max x[c, t*dt - pad_t + a, i*dh - pad_h + b, j*dw - pad_w + e]`` over the
+    window positions inside the input; strides default to the kernel.  Output sizes are
+    ``floor((size + 2*pad - k) / d) + 1`` (``ceil`` with ``ceil_mode``).  ``indices`` holds
+    each winner's flat index ``(t * H + row) * W + col`` inside its volume.
+
+    >>> import numpy as np
+    >>> VolumetricMaxPooling(2, 2, 2).forward(np.arange(8.0).reshape(1, 2, 2, 2))
+    array([[[[7.]]]])
+    """
+
+    spatial = 3
+
+    def __init__(self, kt: int, kw: int, kh: int, dt: int | None = None, dw: int | None = None,
+                 dh: int | None = None, pad_t: int = 0, pad_w: int = 0, pad_h: int = 0,
+                 ceil_mode: bool = False) -> None:
+        super().__init__()
+        self.kt, self.kw, self.kh = kt, kw, kh
+        self.dt, self.dw, self.dh = dt or kt, dw or kw, dh or kh
+        self.pad_t, self.pad_w, self.pad_h = pad_t, pad_w, pad_h
+        self.ceil_mode = ceil_mode
+        self.kernel, self.stride = (kt, kh, kw), (self.dt, self.dh, self.dw)
+        self.pad, self.dilation = (pad_t, pad_h, pad_w), (1, 1, 1)
