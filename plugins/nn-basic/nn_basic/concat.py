@@ -44,11 +44,8 @@ class Concat(Container):
 
     def update_grad_input(self, input: Any, grad_output: np.ndarray) -> Any:
         expect_same_shape(grad_output, self.output, "grad_output", "output")
-        grads = []
-        for module, window in zip(self.modules, self._windows(), strict=True):
-            module.grad_input = module.update_grad_input(input, grad_output[window])
-            grads.append(module.grad_input)
-        return total_gradient(grads)
+        pairs = zip(self.modules, self._windows(), strict=True)
+        return total_gradient([m.update_grad_input(input, grad_output[w]) for m, w in pairs])
 
     def acc_grad_parameters(self, input: Any, grad_output: np.ndarray, scale: float = 1.0) -> None:
         for module, window in zip(self.modules, self._windows(), strict=True):
@@ -57,9 +54,7 @@ class Concat(Container):
     def backward(self, input: Any, grad_output: np.ndarray, scale: float = 1.0) -> Any:
         expect_same_shape(grad_output, self.output, "grad_output", "output")
         pairs = zip(self.modules, self._windows(), strict=True)
-        grads = [m.backward(input, grad_output[w], scale) for m, w in pairs]
-        self.grad_input = total_gradient(grads)
-        return self.grad_input
+        return total_gradient([m.backward(input, grad_output[w], scale) for m, w in pairs])
 
     def extra_repr(self) -> str:
         return str(self.dimension)

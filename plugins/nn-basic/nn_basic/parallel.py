@@ -54,10 +54,8 @@ class Parallel(Container):
 
     def update_grad_input(self, input: np.ndarray, grad_output: np.ndarray) -> np.ndarray:
         expect_same_shape(grad_output, self.output, "grad_output", "output")
-        slices, grads = self._slices(input), []
-        for module, s, window in zip(self.modules, slices, self._windows(), strict=True):
-            module.grad_input = module.update_grad_input(input[s], grad_output[window])
-            grads.append(module.grad_input)
+        zipped = zip(self.modules, self._slices(input), self._windows(), strict=True)
+        grads = [m.update_grad_input(input[s], grad_output[w]) for m, s, w in zipped]
         return self._grad_input(input, grads)
 
     def acc_grad_parameters(
@@ -73,8 +71,7 @@ class Parallel(Container):
         expect_same_shape(grad_output, self.output, "grad_output", "output")
         zipped = zip(self.modules, self._slices(input), self._windows(), strict=True)
         grads = [m.backward(input[s], grad_output[w], scale) for m, s, w in zipped]
-        self.grad_input = self._grad_input(input, grads)
-        return self.grad_input
+        return self._grad_input(input, grads)
 
     def extra_repr(self) -> str:
         return f"{self.input_dimension}, {self.output_dimension}"
