@@ -1,0 +1,81 @@
+"""What the registry knows about a class, and the generated table of every class.
+
+``info(name)`` imports the class (to read its signature and docstring); listing with
+``registry().list`` never does.
+"""
+
+from __future__ import annotations
+
+import inspect
+from dataclasses import dataclass
+
+from .registry import Entry, registry
+
+
+@dataclass
+class ClassInfo:
+    """Provider, version, kind, constructor signature and documentation of a registered class."""
+
+    qualified: str
+    name: str
+    distribution: str
+    version: str
+    kind: str
+    signature: str
+    summary: str
+    doc: str
+
+    def __str__(self) -> str:
+        return (f"{self.qualified} ({self.kind}, {self.distribution} {self.version})\n"
+                f"  {self.name}{self.signature}\n\n{self.doc}")
+
+
+def signature_of(cls: type) -> str:
+    """The constructor signature without ``self``, e.g. ``(input_size, output_size, bias=True)``."""
+    try:
+        parameters = list(inspect.signature(cls.__init__).parameters.values())[1:]
+    except (TypeError, ValueError):
+        return "(...)"
+    bare = [p.replace(annotation=inspect.Parameter.empty) for p in parameters]
+    return str(inspect.Signature(bare))
+
+
+def describe(entry: Entry) -> ClassInfo:
+    cls = entry.load()
+    doc = inspect.getdoc(cls) or ""
+    summary = doc.strip().split("\n\n")[0].replace("\n", " ") if doc else ""
+    return ClassInfo(entry.qualified, entry.name, entry.distribution, entry.version, entry.kind,
+                     signature_of(cls), summary, doc)
+
+
+def info(name: str) -> ClassInfo:
+    """Describe the class ``name`` (short or qualified) — imports it."""
+    return describe(registry().entry(name))
+
+
+def modules_markdown(providers: tuple[str, ...] = ("nn-basic", "nn-table", "nn-conv", "nn-graph")) -> str:
+    """The Markdown table of docs/modules.md: every class of the given providers."""
+    lines = [
+        "# Modules",
+        "",
+        "Every class registered by nncore's own plugins, generated from the registry by",
+        "`python -m nncore.info > docs/modules.md` (a test keeps this file current).",
+        "",
+    ]
+    for provider in providers:
+        entries = registry().list(provider=provider)
+        if not entries:
+            continue
+        lines += [f"## {provider}", "", "| class | kind | constructor | summary |",
+                  "|---|---|---|---|"]
+        for entry in entries:
+            described = describe(entry)
+            summary = described.summary.replace("|", "\\|")
+            signature = described.signature.replace("|", "\\|")
+            lines.append(f"| `{entry.name}` | {entry.kind} | `{signature}` | {summary} |")
+        lines.append("")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    print(modules_markdown(), end="")
