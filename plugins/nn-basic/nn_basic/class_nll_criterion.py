@@ -6,12 +6,10 @@ from typing import Any
 
 import numpy as np
 
-from nncore import Criterion
-
-from ._criteria_util import as_weights, class_rows
+from ._criteria_util import ClassWeightedCriterion, class_rows
 
 
-class ClassNLLCriterion(Criterion):
+class ClassNLLCriterion(ClassWeightedCriterion):
     """``loss = -sum_i w[t_i] * x[i, t_i] / sum_i w[t_i]`` (torch/nn ``ClassNLLCriterion``).
 
     ``input`` holds log-probabilities, ``(classes,)`` for one example or ``(batch, classes)``;
@@ -24,13 +22,9 @@ class ClassNLLCriterion(Criterion):
     0.4904146265058631
     """
 
-    buffer_names = ("weights",)
-
     def __init__(self, weights: Any = None, size_average: bool = True,
                  ignore_index: int = -100) -> None:
-        super().__init__()
-        self.weights = as_weights(weights)
-        self.size_average = size_average
+        super().__init__(weights, size_average)
         self.ignore_index = ignore_index
 
     def update_output(self, input: np.ndarray, target: Any) -> float:
