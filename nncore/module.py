@@ -363,26 +363,6 @@ class Module:
                 arguments.update(arguments.pop(name))
         return arguments
 
-    @classmethod
-    def from_config(cls, config: dict[str, Any]) -> Module:
-        """Build a module from :meth:`config`'s dictionary.
-
-        ``cls(**config)``, except that a ``*args`` parameter's tuple (``View(2, 3)`` has
-        ``{"size": (2, 3)}``) is passed positionally, with the parameters before it.
-        """
-        arguments = dict(config)
-        parameters = list(inspect.signature(cls.__init__).parameters.values())[1:]  # no self
-        star = [p.name for p in parameters if p.kind is inspect.Parameter.VAR_POSITIONAL]
-        if not star or star[0] not in arguments:
-            return cls(**arguments)
-        positional = []
-        for parameter in parameters:
-            if parameter.kind is inspect.Parameter.VAR_POSITIONAL:
-                positional.extend(arguments.pop(parameter.name))
-                break
-            positional.append(arguments.pop(parameter.name))
-        return cls(*positional, **arguments)
-
     def state_dict(self) -> dict[str, np.ndarray]:
         """``{"<path>.<name>": array}`` for every parameter and buffer of the network."""
         from .serialization import state_dict
