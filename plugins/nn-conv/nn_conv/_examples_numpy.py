@@ -8,6 +8,10 @@ from nncore.testing import Case
 
 from .spatial_adaptive_average_pooling import SpatialAdaptiveAveragePooling
 from .spatial_adaptive_max_pooling import SpatialAdaptiveMaxPooling
+from .spatial_contrastive_normalization import SpatialContrastiveNormalization
+from .spatial_cross_map_lrn import SpatialCrossMapLRN
+from .spatial_divisive_normalization import SpatialDivisiveNormalization
+from .spatial_subtractive_normalization import SpatialSubtractiveNormalization
 from .spatial_dilated_max_pooling import SpatialDilatedMaxPooling
 from .spatial_fractional_max_pooling import SpatialFractionalMaxPooling
 from .spatial_lp_pooling import SpatialLPPooling
@@ -83,6 +87,33 @@ def examples() -> dict[str, list[Case]]:
             *_batch(VolumetricDropout(0.3).evaluate(), (2, 2, 2, 1, 2)),
         ],
         **_pooling(bad),
+        **_normalization(bad),
+    }
+
+
+def _normalization(bad: list) -> dict[str, list[Case]]:
+    kernel = np.array([[1.0, 2.0, 1.0], [2.0, 4.0, 2.0], [1.0, 2.0, 1.0]])
+    wrong_planes = np.zeros((1, 3, 4, 4))
+    return {
+        "SpatialCrossMapLRN": [
+            *_batch(SpatialCrossMapLRN(3, 0.5, 0.75, 2.0), (2, 4, 2, 2), bad_inputs=bad),
+            Case(SpatialCrossMapLRN(), input_shape=(6, 2, 1)),
+        ],
+        "SpatialSubtractiveNormalization": [
+            *_batch(SpatialSubtractiveNormalization(2, kernel), (2, 2, 4, 3),
+                    bad_inputs=bad + [wrong_planes]),
+            Case(SpatialSubtractiveNormalization(1, np.ones(3)), input_shape=(1, 3, 4)),
+        ],
+        "SpatialDivisiveNormalization": [
+            *_batch(SpatialDivisiveNormalization(2, kernel), (2, 2, 4, 3),
+                    bad_inputs=bad + [wrong_planes]),
+            Case(SpatialDivisiveNormalization(1, np.ones(3)), input_shape=(1, 3, 4)),
+        ],
+        "SpatialContrastiveNormalization": [
+            *_batch(SpatialContrastiveNormalization(2, kernel), (2, 2, 3, 4),
+                    bad_inputs=bad + [wrong_planes]),
+            Case(SpatialContrastiveNormalization(1, np.ones(3)), input_shape=(1, 4, 3)),
+        ],
     }
 
 

@@ -20,4 +20,8 @@ NAMES: dict[str, str] = {
     "SpatialLPPooling": "spatial_lp_pooling",
     "SpatialSubSampling": "spatial_sub_sampling",
     "TemporalSubSampling": "temporal_sub_sampling",
+    "SpatialCrossMapLRN": "spatial_cross_map_lrn",
+    "SpatialSubtractiveNormalization": "spatial_subtractive_normalization",
+    "SpatialDivisiveNormalization": "spatial_divisive_normalization",
+    "SpatialContrastiveNormalization": "spatial_contrastive_normalization",
 }

@@ -481,3 +481,47 @@ def pool_windows(x: np.ndarray, kernel: Ints, starts: Sequence[np.ndarray]) -> t
     da, db = np.unravel_index(arg, tuple(kernel))
     rows = starts[0][..., :, None] + da
     return values, rows * x.shape[-1] + starts[1][..., None, :] + db
+
+
+# ----------------------------------------------------------------------- local normalizations
+def channel_window_sum(x: np.ndarray, before: int, after: int) -> np.ndarray:
+    """``out[:, c] = sum x[:, c - before : c + after + 1]`` along axis 1 (zeros outside)."""
+    padded = np.pad(x, [(0, 0), (before + 1, after)] + [(0, 0)] * (x.ndim - 2))
+    total = np.cumsum(padded, axis=1)
+    return total[:, before + after + 1:] - total[:, : x.shape[1]]
+
+
+def normalization_kernel(kernel: np.ndarray | None, planes: int, root: bool) -> np.ndarray:
+    """The 2-D per-plane averaging kernel torch/nn's local normalizations convolve with.
+
+    A 2-D kernel is divided by ``sum * planes``; a 1-D kernel is applied along both axes, each
+    time divided by ``sum * planes`` (``sum * sqrt(planes)`` with ``root``, as
+    ``SpatialDivisiveNormalization`` does).  Kernel sizes must be odd.
+    """
+    k = np.ones((9, 9)) if kernel is None else np.asarray(kernel, dtype=np.float64)
+    if k.ndim not in (1, 2):
+        raise ValueError(f"expected a 1-D or 2-D averaging kernel, got shape {k.shape}")
+    if any(s % 2 == 0 for s in k.shape):
+        raise ValueError(f"expected an averaging kernel with odd sizes, got shape {k.shape}")
+    if k.ndim == 2:
+        return k / (k.sum() * planes)
+    k = k / (k.sum() * (np.sqrt(planes) if root else planes))
+    return np.outer(k, k)
+
+
+class LocalAverage:
+    """``M(x)[n, h, w] = sum_c sum_ij E[i, j] x[n, c, h + i - kh//2, w + j - kw//2]`` (zero
+    padded) and its border correction ``M(1)``, the operator the local normalizations share."""
+
+    def __init__(self, kernel: np.ndarray, planes: int) -> None:
+        self.weight = np.broadcast_to(kernel, (1, planes) + kernel.shape)
+        self.pad = tuple(s // 2 for s in kernel.shape)
+
+    def __call__(self, x: np.ndarray) -> np.ndarray:
+        return conv(x, self.weight.astype(x.dtype), (1, 1), self.pad)
+
+    def adjoint(self, g: np.ndarray, sizes: Ints) -> np.ndarray:
+        return conv_grad_input(g, self.weight.astype(g.dtype), sizes, (1, 1), self.pad)
+
+    def coef(self, x: np.ndarray) -> np.ndarray:
+        return self(np.ones((1,) + x.shape[1:], dtype=x.dtype))

@@ -405,3 +405,90 @@ def test_temporal_sub_sampling():
     check_batch(m, x)
     check_rejects(m, np.zeros((8, 4)))
     check_rejects(m, np.zeros((2, 3)))
+
+
+# ----------------------------------------------------------------------- normalization
+def test_cross_map_lrn():
+    m = nn.SpatialCrossMapLRN(3, 0.5, 0.75, 2.0)
+    x = rng0.standard_normal((2, 5, 2, 3))
+    y = m.forward(x)
+    for c in range(5):
+        window = x[:, max(c - 1, 0):c + 2]
+        scale = 2.0 + 0.5 / 3 * (window ** 2).sum(axis=1)
+        np.testing.assert_allclose(y[:, c], x[:, c] * scale ** -0.75, rtol=1e-12)
+    check_gradients(m, x[0])
+    check_gradients(nn.SpatialCrossMapLRN(4, 1.0, 0.6), x[0])
+    check_batch(m, x)
+    check_rejects(m, np.zeros((2, 3)))
+
+
+def _local_sums(x, kernel2d):
+    """By loops: sum over planes and taps of kernel * x (zero outside), and of kernel * 1."""
+    c, h, w = x.shape
+    kh, kw = kernel2d.shape
+    total, covered = np.zeros((h, w)), np.zeros((h, w))
+    for i, j in np.ndindex(h, w):
+        for a, b in np.ndindex(kh, kw):
+            r, s = i + a - kh // 2, j + b - kw // 2
+            if 0 <= r < h and 0 <= s < w:
+                total[i, j] += kernel2d[a, b] * x[:, r, s].sum()
+                covered[i, j] += kernel2d[a, b] * c
+    return total, covered
+
+
+def _local_mean_oracle(x, kernel2d):
+    total, covered = _local_sums(x, kernel2d)
+    return total / covered
+
+
+def test_subtractive_normalization():
+    kernel = rng0.uniform(0.5, 1.5, (3, 5))
+    m = nn.SpatialSubtractiveNormalization(2, kernel)
+    x = rng0.standard_normal((2, 2, 4, 5))
+    y = m.forward(x)
+    for n in range(2):
+        np.testing.assert_allclose(y[n], x[n] - _local_mean_oracle(x[n], kernel), atol=1e-12)
+    k1 = np.array([1.0, 2.0, 1.0])
+    one_d = nn.SpatialSubtractiveNormalization(2, k1)
+    np.testing.assert_allclose(one_d.forward(x[0]), x[0] - _local_mean_oracle(x[0], np.outer(k1, k1)),
+                               atol=1e-12)
+    check_gradients(m, x[0])
+    check_gradients(one_d, x[0])
+    check_batch(m, x)
+    check_rejects(m, np.zeros((3, 4, 5)))
+    with pytest.raises(ValueError):
+        nn.SpatialSubtractiveNormalization(1, np.ones((2, 3)))
+
+
+def test_divisive_normalization():
+    kernel = rng0.uniform(0.5, 1.5, (3, 3))
+    m = nn.SpatialDivisiveNormalization(3, kernel, threshold=0.5, thresval=0.7)
+    x = rng0.standard_normal((2, 3, 4, 4))
+    y = m.forward(x)
+    e = kernel / (kernel.sum() * 3)  # torch/nn's normalisation of a 2-D kernel
+    for n in range(2):
+        squares, covered = _local_sums(x[n] ** 2, e)
+        std = np.sqrt(squares) / covered
+        np.testing.assert_allclose(y[n], x[n] / np.where(std > 0.5, std, 0.7), rtol=1e-12)
+    k1 = np.array([1.0, 3.0, 1.0])
+    one_d = nn.SpatialDivisiveNormalization(2, k1)
+    e1 = np.outer(k1, k1) / (k1.sum() ** 2 * 2)  # each axis divided by sum * sqrt(planes)
+    squares, covered = _local_sums(x[0, :2] ** 2, e1)
+    np.testing.assert_allclose(one_d.forward(x[0, :2]), x[0, :2] / (np.sqrt(squares) / covered),
+                               rtol=1e-12)
+    check_gradients(m, x[0])
+    check_gradients(nn.SpatialDivisiveNormalization(2, np.ones(3)), x[0, :2])
+    check_batch(m, x)
+    check_rejects(m, np.zeros((2, 4, 4)))
+
+
+def test_contrastive_normalization():
+    kernel = np.ones((3, 3))
+    m = nn.SpatialContrastiveNormalization(2, kernel, 0.1)
+    x = rng0.standard_normal((2, 2, 4, 4))
+    sub = nn.SpatialSubtractiveNormalization(2, kernel)
+    div = nn.SpatialDivisiveNormalization(2, kernel, 0.1)
+    np.testing.assert_allclose(m.forward(x), div.forward(sub.forward(x)), atol=0)
+    check_gradients(m, x[0])
+    check_batch(m, x)
+    check_rejects(m, "not an array")
