@@ -61,4 +61,6 @@ def reduce_to(grad: np.ndarray, expanded: np.ndarray, shape: tuple[int, ...]) ->
 
 def size_tuple(size: int | tuple[int, ...] | list[int]) -> tuple[int, ...]:
     """``5`` or ``(1, 5)`` as a shape tuple."""
-    return (int(size),) if np.ndim(size) == 0 else tuple(int(s) for s in size)
+    if isinstance(size, (int, np.integer)):
+        return (int(size),)
+    return tuple(int(s) for s in size)

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
 
-from nncore.checks import expect_array, expect_float, expect_ndim, expect_size
-from nncore.errors import ShapeError
+from nncore.checks import describe, expect_array, expect_float, expect_ndim, expect_size
+from nncore.errors import InputTypeError, ShapeError
 from nncore.random import generator
 
 
@@ -32,3 +33,24 @@ def grad_rows(grad_output: Any, shape: tuple[int, ...]) -> np.ndarray:
 def uniform(shape: tuple[int, ...], bound: float) -> np.ndarray:
     """Draws from ``U(-bound, bound)`` through ``nncore.random``."""
     return generator().uniform(-bound, bound, shape)
+
+
+def two_arrays(input: Any, form: str) -> tuple[np.ndarray, np.ndarray]:
+    """The two real-valued arrays of a table ``form`` (``"[a, b]"``), after checking them."""
+    if not isinstance(input, (list, tuple)) or len(input) != 2:
+        raise InputTypeError(f"expected a table {form} of two arrays, got {describe(input)}")
+    return expect_float(input[0], "input[0]"), expect_float(input[1], "input[1]")
+
+
+def same_rows(a: np.ndarray, b: np.ndarray, batched: bool = True) -> None:
+    """Check two batched arrays have the same number of rows (examples)."""
+    if batched and a.shape[0] != b.shape[0]:
+        raise ShapeError(
+            f"expected inputs with the same number of rows, got shapes {a.shape} and {b.shape}"
+        )
+
+
+def uniform_bound(stdv: float | None, default: float) -> float:
+    """torch/nn's ``reset(stdv)`` rule: draw from ``U(-a, a)`` with ``a = stdv * sqrt(3)``
+    (a standard deviation of ``stdv``), or ``a = default`` when no ``stdv`` is given."""
+    return stdv * math.sqrt(3) if stdv is not None else default

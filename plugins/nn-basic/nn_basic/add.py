@@ -9,7 +9,8 @@ import numpy as np
 from nncore import Module
 from nncore.checks import expect_float, expect_same_shape
 from nncore.errors import ShapeError
-from nncore.random import generator
+
+from ._rows import uniform, uniform_bound
 
 
 class Add(Module):
@@ -39,8 +40,8 @@ class Add(Module):
         self.reset()
 
     def reset(self, stdv: float | None = None) -> Add:
-        bound = stdv * math.sqrt(3) if stdv is not None else 1.0 / math.sqrt(self.bias.size)
-        self.bias[...] = generator().uniform(-bound, bound, self.bias.shape)
+        bound = uniform_bound(stdv, 1.0 / math.sqrt(self.bias.size))
+        self.bias[...] = uniform(self.bias.shape, bound)
         return self
 
     def _batch_view(self, array: np.ndarray) -> np.ndarray:

@@ -8,10 +8,9 @@ from typing import Any
 import numpy as np
 
 from nncore import Module
-from nncore.checks import describe, expect_float, expect_ndim, expect_size
-from nncore.errors import InputTypeError, ShapeError
+from nncore.checks import expect_ndim
 
-from ._rows import grad_rows, uniform
+from ._rows import as_rows, grad_rows, same_rows, two_arrays, uniform, uniform_bound
 
 
 class Bilinear(Module):
@@ -42,26 +41,19 @@ class Bilinear(Module):
         self.reset()
 
     def reset(self, stdv: float | None = None) -> Bilinear:
-        bound = stdv * math.sqrt(3) if stdv is not None else 1 / math.sqrt(self.weight.shape[1])
+        bound = uniform_bound(stdv, 1 / math.sqrt(self.weight.shape[1]))
         for _, param, _ in self.own_parameters():
             param[...] = uniform(param.shape, bound)
         return self
 
     def _pair(self, input: Any) -> tuple[np.ndarray, np.ndarray]:
         """The two inputs as ``(batch, size)`` arrays, after checking them."""
-        if not isinstance(input, (list, tuple)) or len(input) != 2:
-            raise InputTypeError(f"expected a table [x1, x2] of two arrays, got {describe(input)}")
-        rows = []
-        for k, x in enumerate(input):
-            expect_ndim(expect_float(x, f"input[{k}]"), (1, 2), f"input[{k}]")
-            expect_size(x, -1, self.weight.shape[k + 1], f"input[{k}]")
-            rows.append(np.atleast_2d(x))
-        if input[0].shape[:-1] != input[1].shape[:-1]:
-            raise ShapeError(
-                f"expected inputs with the same number of rows, got shapes "
-                f"{input[0].shape} and {input[1].shape}"
-            )
-        return rows[0], rows[1]
+        x1, x2 = two_arrays(input, "[x1, x2]")
+        expect_ndim(x2, x1.ndim, "input[1]")
+        rows = (as_rows(x1, self.weight.shape[1], "input[0]"),
+                as_rows(x2, self.weight.shape[2], "input[1]"))
+        same_rows(*rows)
+        return rows
 
     def update_output(self, input: Any) -> np.ndarray:
         x1, x2 = self._pair(input)

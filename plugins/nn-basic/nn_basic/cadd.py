@@ -8,9 +8,9 @@ import numpy as np
 
 from nncore import Module
 from nncore.checks import expect_float, expect_same_shape
-from nncore.random import generator
 
 from ._elementwise import expand_to, reduce_to, size_tuple
+from ._rows import uniform, uniform_bound
 
 
 class CAdd(Module):
@@ -37,8 +37,8 @@ class CAdd(Module):
         self.reset()
 
     def reset(self, stdv: float | None = None) -> CAdd:
-        bound = stdv * math.sqrt(3) if stdv is not None else 1.0 / math.sqrt(self.bias.size)
-        self.bias[...] = generator().uniform(-bound, bound, self.bias.shape)
+        bound = uniform_bound(stdv, 1.0 / math.sqrt(self.bias.size))
+        self.bias[...] = uniform(self.bias.shape, bound)
         return self
 
     def update_output(self, input: np.ndarray) -> np.ndarray:

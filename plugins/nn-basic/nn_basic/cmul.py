@@ -8,9 +8,9 @@ import numpy as np
 
 from nncore import Module
 from nncore.checks import expect_float, expect_same_shape
-from nncore.random import generator
 
 from ._elementwise import expand_to, reduce_to, size_tuple
+from ._rows import uniform, uniform_bound
 
 
 class CMul(Module):
@@ -40,8 +40,8 @@ class CMul(Module):
         self.reset()
 
     def reset(self, stdv: float | None = None) -> CMul:
-        bound = stdv * math.sqrt(3) if stdv is not None else 1.0 / math.sqrt(self.weight.size)
-        self.weight[...] = generator().uniform(-bound, bound, self.weight.shape)
+        bound = uniform_bound(stdv, 1.0 / math.sqrt(self.weight.size))
+        self.weight[...] = uniform(self.weight.shape, bound)
         return self
 
     def update_output(self, input: np.ndarray) -> np.ndarray:

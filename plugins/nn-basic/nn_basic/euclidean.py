@@ -8,7 +8,7 @@ import numpy as np
 
 from nncore import Module
 
-from ._rows import as_rows, grad_rows, uniform
+from ._rows import as_rows, grad_rows, uniform, uniform_bound
 
 
 class Euclidean(Module):
@@ -35,7 +35,7 @@ class Euclidean(Module):
         self.reset()
 
     def reset(self, stdv: float | None = None) -> Euclidean:
-        bound = stdv * math.sqrt(3) if stdv is not None else 1 / math.sqrt(self.weight.shape[0])
+        bound = uniform_bound(stdv, 1 / math.sqrt(self.weight.shape[0]))
         self.weight[...] = uniform(self.weight.shape, bound)
         return self
 

@@ -8,7 +8,7 @@ import numpy as np
 
 from nncore import Module
 
-from ._rows import uniform
+from ._rows import uniform, uniform_bound
 from .linear import Linear
 
 
@@ -43,7 +43,7 @@ class LinearWeightNorm(Linear):
         self.reset()
 
     def reset(self, stdv: float | None = None) -> LinearWeightNorm:
-        bound = stdv * math.sqrt(3) if stdv is not None else 1 / math.sqrt(self.v.shape[1])
+        bound = uniform_bound(stdv, 1 / math.sqrt(self.v.shape[1]))
         self.v[...] = uniform(self.v.shape, bound)
         self.g[...] = self._norm()
         if self.bias is not None:

@@ -7,8 +7,10 @@ from typing import Any
 import numpy as np
 
 from nncore import Module
-from nncore.checks import describe, expect_float, expect_ndim
-from nncore.errors import InputTypeError, ShapeError
+from nncore.checks import expect_ndim
+from nncore.errors import ShapeError
+
+from ._rows import same_rows, two_arrays
 
 
 def _t(a: np.ndarray, flag: bool) -> np.ndarray:
@@ -34,14 +36,10 @@ class MM(Module):
         self.trans_b = trans_b
 
     def _operands(self, input: Any) -> tuple[np.ndarray, np.ndarray]:
-        if not isinstance(input, (list, tuple)) or len(input) != 2:
-            raise InputTypeError(f"expected a table [a, b] of two arrays, got {describe(input)}")
-        a, b = (expect_float(x, what) for x, what in zip(input, ("input[0]", "input[1]"),
-                                                            strict=True))
+        a, b = two_arrays(input, "[a, b]")
         expect_ndim(a, (2, 3), "input[0]")
         expect_ndim(b, a.ndim, "input[1]")
-        if a.ndim == 3 and a.shape[0] != b.shape[0]:
-            raise ShapeError(f"expected batches of equal size, got shapes {a.shape} and {b.shape}")
+        same_rows(a, b, batched=a.ndim == 3)
         left, right = _t(a, self.trans_a), _t(b, self.trans_b)
         if left.shape[-1] != right.shape[-2]:
             raise ShapeError(

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 
 from nncore import Module
 from nncore.checks import expect_float, expect_same_shape
-from nncore.random import generator
+
+from ._rows import uniform, uniform_bound
 
 
 class Mul(Module):
@@ -33,8 +32,8 @@ class Mul(Module):
         self.reset()
 
     def reset(self, stdv: float | None = None) -> Mul:
-        bound = stdv * math.sqrt(3) if stdv is not None else 1.0
-        self.weight[...] = generator().uniform(-bound, bound, 1)
+        bound = uniform_bound(stdv, 1.0)
+        self.weight[...] = uniform((1,), bound)
         return self
 
     def update_output(self, input: np.ndarray) -> np.ndarray:

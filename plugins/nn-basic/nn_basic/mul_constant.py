@@ -42,4 +42,4 @@ class MulConstant(Module):
         return grad_output * self.constant_scalar
 
     def extra_repr(self) -> str:
-        return f"{self.constant_scalar}" + (", inplace" if self.inplace else "")
+        return str(self.constant_scalar) + (", inplace" if self.inplace else "")

@@ -7,8 +7,10 @@ from typing import Any
 import numpy as np
 
 from nncore import Module
-from nncore.checks import describe, expect_float, expect_ndim
-from nncore.errors import InputTypeError, ShapeError
+from nncore.checks import expect_ndim
+from nncore.errors import ShapeError
+
+from ._rows import same_rows, two_arrays
 
 
 class MV(Module):
@@ -27,14 +29,10 @@ class MV(Module):
         self.trans = trans
 
     def _operands(self, input: Any) -> tuple[np.ndarray, np.ndarray]:
-        if not isinstance(input, (list, tuple)) or len(input) != 2:
-            raise InputTypeError(f"expected a table [M, v] of two arrays, got {describe(input)}")
-        matrix = expect_ndim(expect_float(input[0], "input[0]"), (2, 3), "input[0]")
-        vector = expect_ndim(expect_float(input[1], "input[1]"), matrix.ndim - 1, "input[1]")
-        if matrix.ndim == 3 and matrix.shape[0] != vector.shape[0]:
-            raise ShapeError(
-                f"expected batches of equal size, got shapes {matrix.shape} and {vector.shape}"
-            )
+        matrix, vector = two_arrays(input, "[M, v]")
+        expect_ndim(matrix, (2, 3), "input[0]")
+        expect_ndim(vector, matrix.ndim - 1, "input[1]")
+        same_rows(matrix, vector, batched=matrix.ndim == 3)
         if self.trans:
             matrix = np.swapaxes(matrix, -1, -2)
         if matrix.shape[-1] != vector.shape[-1]:

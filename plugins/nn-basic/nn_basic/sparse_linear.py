@@ -11,7 +11,7 @@ from nncore import Module
 from nncore.checks import describe, expect_float, expect_indices, expect_ndim, expect_size
 from nncore.errors import InputTypeError
 
-from ._rows import grad_rows, uniform
+from ._rows import grad_rows, uniform, uniform_bound
 
 
 class SparseLinear(Module):
@@ -45,7 +45,7 @@ class SparseLinear(Module):
         self.reset()
 
     def reset(self, stdv: float | None = None) -> SparseLinear:
-        bound = stdv * math.sqrt(3) if stdv is not None else 1 / math.sqrt(self.weight.shape[1])
+        bound = uniform_bound(stdv, 1 / math.sqrt(self.weight.shape[1]))
         self.weight[...] = uniform(self.weight.shape, bound)
         self.bias[...] = uniform(self.bias.shape, bound) * 1e-6
         return self

@@ -8,7 +8,7 @@ import numpy as np
 
 from nncore import Module
 
-from ._rows import as_rows, grad_rows, uniform
+from ._rows import as_rows, grad_rows, uniform, uniform_bound
 
 
 class WeightedEuclidean(Module):
@@ -39,7 +39,7 @@ class WeightedEuclidean(Module):
         self.reset()
 
     def reset(self, stdv: float | None = None) -> WeightedEuclidean:
-        bound = stdv * math.sqrt(3) if stdv is not None else 1 / math.sqrt(self.weight.shape[0])
+        bound = uniform_bound(stdv, 1 / math.sqrt(self.weight.shape[0]))
         self.weight[...] = uniform(self.weight.shape, bound)
         self.diag_cov[...] = 1
         return self
