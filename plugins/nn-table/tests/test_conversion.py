@@ -76,7 +76,8 @@ def test_join_table_n_input_dims_and_gradient():
 
 def test_join_table_bad_inputs():
     join = nn.JoinTable(0)
-    with pytest.raises(ShapeError, match=r"expected input\[1\] of shape \(2, 3\), got shape \(2, 2\)"):
+    message = r"expected input\[1\] of shape \(2, 3\), got shape \(2, 2\)"
+    with pytest.raises(ShapeError, match=message):
         join.forward([np.ones((2, 3)), np.ones((2, 2))])
     with pytest.raises(ShapeError, match="at least 1 element"):
         join.forward([])

@@ -55,7 +55,9 @@ def test_dot_product_documented_value_and_gradient():
 def test_cosine_distance_documented_values():
     module = nn.CosineDistance()
     assert module.forward([X, Y]) == pytest.approx(32 / np.sqrt(14 * 77), rel=1e-10)
-    batch = module.forward([np.array([[1.0, 2, 3], [1, 2, -3]]), np.array([[4.0, 5, 6], [-4, 5, 6]])])
+    x = np.array([[1.0, 2, 3], [1, 2, -3]])
+    y = np.array([[4.0, 5, 6], [-4, 5, 6]])
+    batch = module.forward([x, y])
     np.testing.assert_allclose(batch, [0.9746, -0.3655], atol=1e-4)
 
 
