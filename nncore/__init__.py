@@ -28,6 +28,7 @@ from .module import FoundModules, Module
 from .random import manual_seed
 from .registry import disable_plugin, nn, prefer, registry, reload
 from .serialization import load, save
+from .swap import SwapError, swap
 
 __version__ = "0.1.0"
 
@@ -45,6 +46,7 @@ __all__ = [
     "RegistryError",
     "SaveError",
     "ShapeError",
+    "SwapError",
     "UnknownNameError",
     "disable_plugin",
     "errors",
@@ -56,4 +58,5 @@ __all__ = [
     "registry",
     "reload",
     "save",
+    "swap",
 ]
