@@ -77,7 +77,9 @@ class BatchNormalization(Module):
         if self.train:
             mean, var = x.mean(axis=0), x.var(axis=0)
             self.save_mean = mean
-            self.save_std = 1 / np.sqrt(var + self.eps)
+            spread = np.sqrt(var + self.eps)
+            # a constant feature with eps = 0 is left at zero, as torch/nn does, not divided by 0
+            self.save_std = np.divide(1, spread, out=np.zeros_like(spread), where=spread > 0)
             if len(x) > 1:  # one row has no variance estimate: leave the statistics alone
                 unbiased = var * len(x) / (len(x) - 1)
                 self.running_mean += self.momentum * (mean - self.running_mean)

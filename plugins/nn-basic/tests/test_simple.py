@@ -548,6 +548,8 @@ def test_batch_normalization_training_statistics():
     single = BatchNormalization(2)
     single.forward(np.ones((1, 2)))
     np.testing.assert_array_equal(single.running_mean, [0, 0])
+    flat = BatchNormalization(1, eps=0.0, affine=False)
+    np.testing.assert_array_equal(flat.forward(np.full((3, 1), 2.0)), np.zeros((3, 1)))
     with pytest.raises(ShapeError, match="BatchNormalization"):
         m.forward(np.ones(2))
 
