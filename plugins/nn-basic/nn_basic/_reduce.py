@@ -30,6 +30,11 @@ def batch_dimension(dim: int, ndim: int, n_input_dims: int | None) -> int:
     return dimension(dim, ndim)
 
 
+def reduced_dimension(input: Any, dim: int, n_input_dims: int | None) -> int:
+    """Check that ``input`` is a real array and return the axis a reduction runs over."""
+    return batch_dimension(dim, expect_float(input).ndim, n_input_dims)
+
+
 def batch_offset(ndim: int, num_input_dims: int | None) -> int:
     """How many leading batch dimensions an input has beyond ``num_input_dims`` (0 if unset)."""
     if num_input_dims is None:
@@ -62,6 +67,27 @@ def expect_shape(value: Any, shape: tuple[int, ...], what: str = "grad_output") 
     if value.shape != tuple(shape):
         raise ShapeError(f"expected {what} of shape {tuple(shape)}, got shape {value.shape}")
     return value
+
+
+def placed(grad_output: Any, input: np.ndarray, where: tuple) -> np.ndarray:
+    """Zeros of ``input``'s shape with ``grad_output`` at ``input[where]`` (a slice's gradient)."""
+    grad = expect_shape(grad_output, input[where].shape)
+    grad_input = np.zeros(input.shape, dtype=grad.dtype)
+    grad_input[where] = grad
+    return grad_input
+
+
+def put_along(grad_output: Any, input: np.ndarray, indices: np.ndarray | None,
+              axis: int) -> np.ndarray:
+    """Zeros of ``input``'s shape with ``grad_output`` at the ``indices`` forward picked along
+    ``axis``; raise StateError when they do not belong to this input."""
+    others = input.shape[:axis] + input.shape[axis + 1:]
+    if indices is None or indices.shape[:axis] + indices.shape[axis + 1:] != others:
+        raise StateError(f"expected forward on this input before backward, got {describe(input)}")
+    grad = expect_shape(grad_output, indices.shape)
+    grad_input = np.zeros(input.shape, dtype=grad.dtype)
+    np.put_along_axis(grad_input, indices, grad, axis=axis)
+    return grad_input
 
 
 def expect_pair(value: Any, names: str) -> tuple[Any, Any]:
@@ -134,7 +160,9 @@ def numpy_dtype(value: Any) -> np.dtype:
     try:
         return np.dtype(_TORCH_TYPES.get(value, value) if isinstance(value, str) else value)
     except TypeError:
-        raise InputTypeError(f"expected a numpy dtype or a Torch type name, got {value!r}") from None
+        raise InputTypeError(
+            f"expected a numpy dtype or a Torch type name, got {value!r}"
+        ) from None
 
 
 def shape_of(value: Any) -> Any:
@@ -153,7 +181,7 @@ class ArgReduction(Module):
     """
 
     #: ``np.argmax`` or ``np.argmin``
-    pick: Callable[..., np.ndarray]
+    pick: Callable[..., Any]
 
     def __init__(self, dimension: int = 0, n_input_dims: int | None = None) -> None:
         super().__init__()
@@ -162,24 +190,15 @@ class ArgReduction(Module):
         self.indices: np.ndarray | None = None
 
     def update_output(self, input: np.ndarray) -> np.ndarray:
-        expect_float(input)
-        dim = batch_dimension(self.dimension, input.ndim, self.n_input_dims)
+        dim = reduced_dimension(input, self.dimension, self.n_input_dims)
         if input.shape[dim] == 0:
             raise ShapeError(f"expected a non-empty dimension {dim}, got shape {input.shape}")
         self.indices = self.pick(input, axis=dim, keepdims=True)
         return drop_reduced(np.take_along_axis(input, self.indices, axis=dim), dim)
 
     def update_grad_input(self, input: np.ndarray, grad_output: np.ndarray) -> np.ndarray:
-        expect_float(input)
-        dim = batch_dimension(self.dimension, input.ndim, self.n_input_dims)
-        grad = spread_reduced(grad_output, input, dim)
-        if self.indices is None or self.indices.shape != grad.shape:
-            raise StateError(
-                f"expected forward on this input before backward, got {describe(input)}"
-            )
-        grad_input = np.zeros(input.shape, dtype=grad.dtype)
-        np.put_along_axis(grad_input, self.indices, grad, axis=dim)
-        return grad_input
+        dim = reduced_dimension(input, self.dimension, self.n_input_dims)
+        return put_along(spread_reduced(grad_output, input, dim), input, self.indices, dim)
 
     def extra_repr(self) -> str:
         return f"dim {self.dimension}"

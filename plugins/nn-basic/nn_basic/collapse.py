@@ -16,7 +16,8 @@ class Collapse(Module):
     ``num_input_dims``).  Gradient: ``dx = dy.reshape(x.shape)``.
 
     >>> import numpy as np
-    >>> Collapse(3).forward(np.zeros((2, 3, 4))).shape, Collapse(3).forward(np.zeros((5, 2, 3, 4))).shape
+    >>> m = Collapse(3)
+    >>> m.forward(np.zeros((2, 3, 4))).shape, m.forward(np.zeros((5, 2, 3, 4))).shape
     ((24,), (5, 24))
     """
 

@@ -1,4 +1,4 @@
-"""Convert: between data layouts named by axis letters ('bchw' -> 'bf'), and to the module's dtype."""
+"""Convert: between data layouts named by axis letters ('bchw' -> 'bf'), to the module's dtype."""
 
 from __future__ import annotations
 
@@ -37,7 +37,8 @@ class Convert(Module):
         self.output_shape = target if "b" in target else "b" + target
         if "b*" in (self.input_shape, self.output_shape) and self.input_shape != self.output_shape:
             raise InputTypeError(
-                f"expected both shapes or neither to be 'b*', got {input_shape!r}, {output_shape!r}"
+                f"expected both shapes or neither to be 'b*', "
+                f"got {input_shape!r}, {output_shape!r}"
             )
         self.transposition = sorted(self.input_shape) == sorted(self.output_shape)
         supported = {"bf": self.input_shape not in ("bt", "tb"),
@@ -45,7 +46,8 @@ class Convert(Module):
                      "bt": self.input_shape == "b"}
         if not self.transposition and not supported.get(self.output_shape, False):
             raise InputTypeError(
-                f"expected a supported conversion, got {self.input_shape!r} to {self.output_shape!r}"
+                f"expected a supported conversion, "
+                f"got {self.input_shape!r} to {self.output_shape!r}"
             )
 
     def update_output(self, input: np.ndarray) -> np.ndarray:
@@ -78,7 +80,9 @@ class Convert(Module):
         elif target == "b":
             axis = 1 - source.index("b")
             if source in ("bf", "fb") and x.shape[axis] != 1:
-                raise ShapeError(f"expected one feature to convert '{source}' to 'b', got shape {x.shape}")
+                raise ShapeError(
+                    f"expected one feature to convert '{source}' to 'b', got shape {x.shape}"
+                )
             y = np.take(x, 0, axis=axis)
         elif len(source) == 1:  # 'b' to 'bf' or 'bt'
             y = x.reshape(-1, 1)

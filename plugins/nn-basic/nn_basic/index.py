@@ -33,7 +33,8 @@ class Index(Module):
         x, indices, dim = self._unpack(input)
         return np.take(x, indices, axis=dim)
 
-    def update_grad_input(self, input: list[np.ndarray], grad_output: np.ndarray) -> list[np.ndarray]:
+    def update_grad_input(self, input: list[np.ndarray],
+                          grad_output: np.ndarray) -> list[np.ndarray]:
         x, indices, dim = self._unpack(input)
         shape = x.shape[:dim] + indices.shape + x.shape[dim + 1:]
         grad = expect_shape(grad_output, shape)

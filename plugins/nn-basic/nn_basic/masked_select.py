@@ -32,7 +32,8 @@ class MaskedSelect(Module):
         x, mask = self._unpack(input)
         return x[mask]
 
-    def update_grad_input(self, input: list[np.ndarray], grad_output: np.ndarray) -> list[np.ndarray]:
+    def update_grad_input(self, input: list[np.ndarray],
+                          grad_output: np.ndarray) -> list[np.ndarray]:
         x, mask = self._unpack(input)
         grad = expect_shape(grad_output, (int(mask.sum()),))
         grad_x = np.zeros(x.shape, dtype=grad.dtype)
@@ -43,6 +44,7 @@ class MaskedSelect(Module):
         x, mask = expect_pair(input, "[input, mask]")
         expect_float(x)
         expect_same_shape(expect_array(mask, "mask"), x, "mask", "input")
-        if mask.dtype != bool and not (mask.dtype.kind in "iu" and np.all((mask == 0) | (mask == 1))):
+        binary = mask.dtype.kind in "iu" and np.all((mask == 0) | (mask == 1))
+        if mask.dtype != bool and not binary:
             raise InputTypeError(f"expected a boolean or 0/1 mask, got dtype {mask.dtype}")
         return x, mask.astype(bool)

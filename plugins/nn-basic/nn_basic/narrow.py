@@ -7,7 +7,7 @@ import numpy as np
 from nncore import Module
 from nncore.checks import dimension, expect_array
 
-from ._reduce import expect_shape, narrow_span
+from ._reduce import narrow_span, placed
 
 
 class Narrow(Module):
@@ -38,10 +38,7 @@ class Narrow(Module):
     def update_grad_input(self, input: np.ndarray, grad_output: np.ndarray) -> np.ndarray:
         dim = dimension(self.dimension, input.ndim)
         span = narrow_span(input.shape[dim], self.offset, self.length)
-        where = (slice(None),) * dim + (span,)
-        grad_input = np.zeros(input.shape, dtype=expect_shape(grad_output, input[where].shape).dtype)
-        grad_input[where] = grad_output
-        return grad_input
+        return placed(grad_output, input, (slice(None),) * dim + (span,))
 
     def extra_repr(self) -> str:
         return f"dim {self.dimension}, offset {self.offset}, length {self.length}"

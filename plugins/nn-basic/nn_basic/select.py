@@ -8,7 +8,7 @@ from nncore import Module
 from nncore.checks import dimension, expect_array
 from nncore.errors import IndexOutOfRangeError
 
-from ._reduce import expect_shape
+from ._reduce import placed
 
 
 class Select(Module):
@@ -32,11 +32,7 @@ class Select(Module):
         return input[self._where(expect_array(input))].copy()
 
     def update_grad_input(self, input: np.ndarray, grad_output: np.ndarray) -> np.ndarray:
-        where = self._where(input)
-        grad = expect_shape(grad_output, input[where].shape)
-        grad_input = np.zeros(input.shape, dtype=grad.dtype)
-        grad_input[where] = grad
-        return grad_input
+        return placed(grad_output, input, self._where(input))
 
     def _where(self, input: np.ndarray) -> tuple:
         dim = dimension(self.dimension, input.ndim)

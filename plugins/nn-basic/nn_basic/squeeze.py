@@ -20,8 +20,9 @@ class Squeeze(Module):
     ``dx = dy.reshape(x.shape)``.
 
     >>> import numpy as np
-    >>> Squeeze().forward(np.zeros((2, 1, 3, 1))).shape, Squeeze(1).forward(np.zeros((2, 1, 1))).shape
-    ((2, 3), (2, 1))
+    >>> x = np.zeros((2, 1, 3, 1))
+    >>> Squeeze().forward(x).shape, Squeeze(1).forward(x).shape, Squeeze(0).forward(x).shape
+    ((2, 3), (2, 3, 1), (2, 1, 3, 1))
     >>> Squeeze(num_input_dims=2).forward(np.zeros((1, 1, 4))).shape
     (1, 4)
     """

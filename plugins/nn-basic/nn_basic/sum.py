@@ -5,9 +5,8 @@ from __future__ import annotations
 import numpy as np
 
 from nncore import Module
-from nncore.checks import expect_float
 
-from ._reduce import batch_dimension, drop_reduced, spread_reduced
+from ._reduce import drop_reduced, reduced_dimension, spread_reduced
 
 
 class Sum(Module):
@@ -36,16 +35,14 @@ class Sum(Module):
         self.squeeze = squeeze
 
     def update_output(self, input: np.ndarray) -> np.ndarray:
-        expect_float(input)
-        dim = batch_dimension(self.dimension, input.ndim, self.n_input_dims)
+        dim = reduced_dimension(input, self.dimension, self.n_input_dims)
         output = input.sum(axis=dim, keepdims=True)
         if self.size_average:
             output = output / input.shape[dim]
         return drop_reduced(output, dim) if self.squeeze else output
 
     def update_grad_input(self, input: np.ndarray, grad_output: np.ndarray) -> np.ndarray:
-        expect_float(input)
-        dim = batch_dimension(self.dimension, input.ndim, self.n_input_dims)
+        dim = reduced_dimension(input, self.dimension, self.n_input_dims)
         grad = spread_reduced(grad_output, input, dim)
         if self.size_average:
             grad = grad / input.shape[dim]

@@ -7,10 +7,10 @@ import math
 import numpy as np
 
 from nncore import Module
-from nncore.checks import describe, expect_float, expect_ndim
-from nncore.errors import ShapeError, StateError
+from nncore.checks import expect_float, expect_ndim
+from nncore.errors import ShapeError
 
-from ._reduce import expect_shape
+from ._reduce import put_along
 
 
 class TemporalDynamicKMaxPooling(Module):
@@ -47,14 +47,7 @@ class TemporalDynamicKMaxPooling(Module):
         return np.take_along_axis(input, self.indices, axis=frames)
 
     def update_grad_input(self, input: np.ndarray, grad_output: np.ndarray) -> np.ndarray:
-        frames = input.ndim - 2
-        if self.indices is None or self.indices.shape[:frames] + self.indices.shape[frames + 1:] \
-                != input.shape[:frames] + input.shape[frames + 1:]:
-            raise StateError(f"expected forward on this input before backward, got {describe(input)}")
-        grad = expect_shape(grad_output, self.indices.shape)
-        grad_input = np.zeros(input.shape, dtype=grad.dtype)
-        np.put_along_axis(grad_input, self.indices, grad, axis=frames)
-        return grad_input
+        return put_along(grad_output, input, self.indices, input.ndim - 2)
 
     def extra_repr(self) -> str:
         return f"min_k {self.min_k}, factor {self.factor}"
