@@ -63,3 +63,17 @@ class Pointwise(Module):
 
     def extra_repr(self) -> str:
         return inplace_repr(self)
+
+
+class Shrink(Pointwise):
+    """Base of HardShrink and SoftShrink: zero where ``|x| <= lam``, slope 1 elsewhere."""
+
+    def __init__(self, lam: float = 0.5) -> None:
+        super().__init__()
+        self.lam = float(lam)
+
+    def derivative(self, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+        return np.abs(x) > self.lam
+
+    def extra_repr(self) -> str:
+        return f"{self.lam:g}"
