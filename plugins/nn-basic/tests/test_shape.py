@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-
-from nncore.errors import IndexOutOfRangeError, InputTypeError, ShapeError
 from nn_basic.collapse import Collapse
 from nn_basic.constant import Constant
 from nn_basic.contiguous import Contiguous
@@ -31,6 +29,8 @@ from nn_basic.temporal_dynamic_k_max_pooling import TemporalDynamicKMaxPooling
 from nn_basic.transpose import Transpose
 from nn_basic.unsqueeze import Unsqueeze
 from nn_basic.view import View
+
+from nncore.errors import IndexOutOfRangeError, InputTypeError, ShapeError
 
 TOL = dict(rtol=1e-12, atol=1e-12)
 
