@@ -10,6 +10,7 @@ import numpy as np
 
 from nncore import Module
 from nncore.checks import expect_float, expect_same_shape
+from nncore.errors import StateError
 
 
 def floating(input: np.ndarray, dtype: np.dtype) -> np.ndarray:
@@ -20,6 +21,17 @@ def floating(input: np.ndarray, dtype: np.dtype) -> np.ndarray:
 def sigmoid(x: np.ndarray) -> np.ndarray:
     """``1 / (1 + exp(-x))`` without overflow for large ``|x|``."""
     return np.exp(-np.logaddexp(0, -x))
+
+
+def forward_output(module: Module, input: np.ndarray) -> np.ndarray:
+    """The module's output, after checking it was computed for an input of this shape."""
+    output = module.output
+    if not isinstance(output, np.ndarray) or output.shape != np.shape(input):
+        raise StateError(
+            f"expected forward on an input of shape {np.shape(input)} before backward, "
+            f"got a stored output of shape {np.shape(output)}"
+        )
+    return output
 
 
 def inplace_repr(module: Module, text: str = "") -> str:
@@ -55,7 +67,7 @@ class Pointwise(Module):
 
     def update_grad_input(self, input: np.ndarray, grad_output: np.ndarray) -> np.ndarray:
         expect_same_shape(grad_output, expect_float(input), "grad_output", "input")
-        slope = self.derivative(input, self.output)
+        slope = self.derivative(input, forward_output(self, input))
         if self.inplace and grad_output.dtype.kind == "f":
             grad_output *= slope
             return grad_output

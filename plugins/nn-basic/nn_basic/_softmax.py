@@ -11,7 +11,7 @@ import numpy as np
 from nncore import Module
 from nncore.checks import expect_float, expect_ndim, expect_same_shape
 
-from ._pointwise import floating
+from ._pointwise import floating, forward_output
 
 
 def feature_axis(ndim: int) -> int:
@@ -42,7 +42,7 @@ class Normalizer(Module):
 
     def update_grad_input(self, input: np.ndarray, grad_output: np.ndarray) -> np.ndarray:
         expect_same_shape(grad_output, expect_float(input), "grad_output", "input")
-        axis, y = feature_axis(input.ndim), self.output
+        axis, y = feature_axis(input.ndim), forward_output(self, input)
         if self.log:
             grad = grad_output - np.exp(y) * grad_output.sum(axis=axis, keepdims=True)
         else:

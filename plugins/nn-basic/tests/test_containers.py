@@ -21,6 +21,7 @@ from nn_basic.sum import Sum
 from nn_basic.tanh import Tanh
 from nn_basic.weight_norm import WeightNorm
 
+from nncore import Module
 from nncore.errors import NNCoreError, ShapeError, StateError
 
 TOL = {"rtol": 1e-12, "atol": 1e-12}
@@ -276,3 +277,33 @@ def test_weight_norm_over_another_output_dimension_and_conversion():
     assert wn.forward(np.zeros(2, np.float32)).dtype == np.float32
     flat, _ = Sequential(wn).get_parameters()
     assert flat.size == 2 * 3 + 2 + 3  # v, g, bias; the derived weight is not a parameter
+
+
+class _AddPair(Module):
+    """``a + b`` of a table ``[a, b]``; the gradient is ``[dy, dy]``."""
+
+    def update_output(self, input):
+        return input[0] + input[1]
+
+    def update_grad_input(self, input, grad_output):
+        return [grad_output, grad_output]
+
+
+class _First(Module):
+    """``a`` of a table ``[a, b]``; the gradient is ``[dy, 0]``."""
+
+    def update_output(self, input):
+        return input[0]
+
+    def update_grad_input(self, input, grad_output):
+        return [grad_output, np.zeros_like(input[1])]
+
+
+def test_concat_of_table_modules_sums_table_gradients():
+    cat = Concat(0).add(_AddPair()).add(_First())
+    table = [np.array([1.0, 2.0]), np.array([10.0, 20.0])]
+    np.testing.assert_allclose(cat.forward(table), [11.0, 22.0, 1.0, 2.0])
+    grad = cat.backward(table, np.array([1.0, 2.0, 3.0, 4.0]))
+    assert isinstance(grad, list) and len(grad) == 2
+    np.testing.assert_allclose(grad[0], [4.0, 6.0])
+    np.testing.assert_allclose(grad[1], [1.0, 2.0])

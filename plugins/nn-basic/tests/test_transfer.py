@@ -32,7 +32,7 @@ from nn_basic.tanh_shrink import TanhShrink
 from nn_basic.threshold import Threshold
 
 import nncore
-from nncore.errors import InputError, InputTypeError, ShapeError
+from nncore.errors import InputError, InputTypeError, ShapeError, StateError
 
 TOL = {"rtol": 1e-12, "atol": 1e-12}
 
@@ -296,3 +296,12 @@ def test_reprs():
     assert repr(LeakyReLU(0.2)) == "nn.LeakyReLU(0.2)"
     assert repr(PReLU(4)) == "nn.PReLU(4)" and repr(PReLU()) == "nn.PReLU"
     assert repr(SoftMax()) == "nn.SoftMax"
+
+
+@pytest.mark.parametrize("module", [Sigmoid(), ELU(), SoftMax(), LogSoftMax()], ids=repr)
+def test_backward_needs_a_forward_on_that_input(module):
+    with pytest.raises(StateError, match="expected forward on an input of shape"):
+        module.backward(np.ones(3), np.ones(3))
+    module.forward(np.ones((2, 3)))
+    with pytest.raises(StateError, match=r"stored output of shape \(2, 3\)"):
+        module.backward(np.ones(3), np.ones(3))
