@@ -9,6 +9,8 @@ from nncore.testing import Case
 from .spatial_adaptive_average_pooling import SpatialAdaptiveAveragePooling
 from .spatial_adaptive_max_pooling import SpatialAdaptiveMaxPooling
 from .spatial_contrastive_normalization import SpatialContrastiveNormalization
+from .spatial_convolution_local import SpatialConvolutionLocal
+from .spatial_convolution_map import SpatialConvolutionMap
 from .spatial_cross_map_lrn import SpatialCrossMapLRN
 from .spatial_divisive_normalization import SpatialDivisiveNormalization
 from .spatial_subtractive_normalization import SpatialSubtractiveNormalization
@@ -17,8 +19,11 @@ from .spatial_fractional_max_pooling import SpatialFractionalMaxPooling
 from .spatial_lp_pooling import SpatialLPPooling
 from .spatial_max_unpooling import SpatialMaxUnpooling
 from .spatial_sub_sampling import SpatialSubSampling
+from .temporal_row_convolution import TemporalRowConvolution
 from .temporal_sub_sampling import TemporalSubSampling
 from .volumetric_average_pooling import VolumetricAveragePooling
+from .volumetric_convolution import VolumetricConvolution
+from .volumetric_dilated_convolution import VolumetricDilatedConvolution
 from .volumetric_max_pooling import VolumetricMaxPooling
 from .spatial_batch_normalization import SpatialBatchNormalization
 from .spatial_dropout import SpatialDropout
@@ -28,6 +33,7 @@ from .spatial_up_sampling_bilinear import SpatialUpSamplingBilinear
 from .spatial_up_sampling_nearest import SpatialUpSamplingNearest
 from .spatial_zero_padding import SpatialZeroPadding
 from .volumetric_dropout import VolumetricDropout
+from .volumetric_full_convolution import VolumetricFullConvolution
 from .volumetric_replication_padding import VolumetricReplicationPadding
 
 WRONG_NDIM = np.zeros((3, 4))
@@ -88,6 +94,43 @@ def examples() -> dict[str, list[Case]]:
         ],
         **_pooling(bad),
         **_normalization(bad),
+        **_convolution(bad),
+    }
+
+
+def _convolution(bad: list) -> dict[str, list[Case]]:
+    table = np.array([[0, 0], [2, 0], [1, 1], [2, 1]])
+    return {
+        "VolumetricConvolution": [
+            *_batch(VolumetricConvolution(2, 2, 2, 2, 2), (2, 2, 2, 3, 3),
+                    bad_inputs=bad + [np.zeros((3, 2, 3, 3))]),
+            Case(VolumetricConvolution(1, 2, 2, 1, 2, 2, 1, 1, 1, 0, 1, bias=False),
+                 input_shape=(1, 3, 2, 3)),
+        ],
+        "VolumetricDilatedConvolution": [
+            *_batch(VolumetricDilatedConvolution(1, 2, 2, 2, 1, 1, 1, 1, 0, 1, 0, 2, 2, 1),
+                    (2, 1, 3, 2, 3), bad_inputs=bad),
+        ],
+        "VolumetricFullConvolution": [
+            *_batch(VolumetricFullConvolution(2, 1, 2, 2, 2, 2, 1, 2, 1, 0, 0, 1, 0, 1),
+                    (2, 2, 2, 2, 2), bad_inputs=bad + [np.zeros((1, 2, 2, 2))]),
+            Case(VolumetricFullConvolution(1, 2, 2, 2, 1, bias=False), input_shape=(1, 2, 2, 2)),
+        ],
+        "SpatialConvolutionLocal": [
+            *_batch(SpatialConvolutionLocal(2, 2, 4, 3, 2, 2), (2, 2, 3, 4),
+                    bad_inputs=bad + [np.zeros((2, 3, 5))]),
+            Case(SpatialConvolutionLocal(1, 2, 3, 3, 2, 2, 2, 2, 1), input_shape=(1, 3, 3)),
+        ],
+        "SpatialConvolutionMap": [
+            *_batch(SpatialConvolutionMap(table, 2, 2), (2, 3, 3, 3),
+                    bad_inputs=bad + [np.zeros((2, 3, 3))]),
+            Case(SpatialConvolutionMap(SpatialConvolutionMap.full(2, 2), 2, 3, 2, 1),
+                 input_shape=(2, 4, 4)),
+        ],
+        "TemporalRowConvolution": [
+            *_batch(TemporalRowConvolution(3, 2), (2, 4, 3), bad_inputs=bad[:1] + [np.zeros((4, 2))]),
+            Case(TemporalRowConvolution(2, 3, 2, feat_first=True), input_shape=(2, 2, 7)),
+        ],
     }
 
 

@@ -24,4 +24,10 @@ NAMES: dict[str, str] = {
     "SpatialSubtractiveNormalization": "spatial_subtractive_normalization",
     "SpatialDivisiveNormalization": "spatial_divisive_normalization",
     "SpatialContrastiveNormalization": "spatial_contrastive_normalization",
+    "SpatialConvolutionLocal": "spatial_convolution_local",
+    "SpatialConvolutionMap": "spatial_convolution_map",
+    "TemporalRowConvolution": "temporal_row_convolution",
+    "VolumetricConvolution": "volumetric_convolution",
+    "VolumetricDilatedConvolution": "volumetric_dilated_convolution",
+    "VolumetricFullConvolution": "volumetric_full_convolution",
 }

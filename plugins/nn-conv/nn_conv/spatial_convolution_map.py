@@ -1,0 +1,135 @@
+"""SpatialConvolutionMap: 2-D convolution along an explicit table of plane connections."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from nncore import Module
+from nncore.random import generator
+
+from ._spatial import (
+    demote,
+    expect_grad_shape,
+    expect_min_size,
+    expect_planes,
+    promote,
+    promote_pair,
+    unwindows,
+    windows,
+)
+
+
+class SpatialConvolutionMap(Module):
+    """Sparse 2-D convolution (torch/nn ``SpatialConvolutionMap``).
+
+    ``conn_table`` is a ``(K, 2)`` integer array of 0-based ``[input_plane, output_plane]``
+    pairs; connection ``k`` has its own ``kh x kw`` filter ``weight[k]``::
+
+        y[o, i, j] = bias[o] + sum_{k: out_k = o} sum_{a,b} weight[k, a, b] * x[in_k, i*dh + a, j*dw + b]
+
+    The plane counts are the largest indices plus one.  Tables: ``full(nin, nout)``,
+    ``one_to_one(n)``, ``random(nin, nout, nto)`` (static methods, like ``nn.tables``).
+    ``reset()`` draws each filter from ``U(-s, s)``, ``s = 1/sqrt(kw*kh*fan_in)`` with the
+    fan-in of its output plane (``reset(stdv)``: ``s = stdv*sqrt(3)`` everywhere).
+
+    >>> SpatialConvolutionMap.one_to_one(2)
+    array([[0, 0],
+           [1, 1]])
+    """
+
+    parameter_names = ("weight", "bias")
+
+    def __init__(self, conn_table: np.ndarray, kw: int, kh: int, dw: int = 1, dh: int = 1) -> None:
+        super().__init__()
+        table = np.asarray(conn_table)
+        if table.ndim != 2 or table.shape[1] != 2 or table.size == 0 or table.min() < 0:
+            raise ValueError(f"expected a (K, 2) table of non-negative plane indices, got {table!r}")
+        self.conn_table = table.astype(np.int64)
+        self.kw, self.kh, self.dw, self.dh = kw, kh, dw, dh
+        self.n_input_plane = int(self.conn_table[:, 0].max()) + 1
+        self.n_output_plane = int(self.conn_table[:, 1].max()) + 1
+        self.weight = np.empty((len(self.conn_table), kh, kw))
+        self.grad_weight = np.zeros_like(self.weight)
+        self.bias = np.empty(self.n_output_plane)
+        self.grad_bias = np.zeros_like(self.bias)
+        self.reset()
+
+    @staticmethod
+    def full(nin: int, nout: int) -> np.ndarray:
+        """Every input plane to every output plane."""
+        return np.stack(np.meshgrid(np.arange(nin), np.arange(nout)), axis=-1).reshape(-1, 2)
+
+    @staticmethod
+    def one_to_one(nfeat: int) -> np.ndarray:
+        """Plane ``i`` to plane ``i``."""
+        return np.repeat(np.arange(nfeat)[:, None], 2, axis=1)
+
+    @staticmethod
+    def random(nin: int, nout: int, nto: int) -> np.ndarray:
+        """``nto`` distinct random inputs per output plane, drawn in turn from chunks of random
+        permutations so inputs are used evenly (from ``nncore.random``)."""
+        chunks = nin // nto
+        sources, perm = [], generator().permutation(nin)
+        for out in range(nout):
+            chunk = out % chunks
+            if out and chunk == 0:
+                perm = generator().permutation(nin)
+            sources.append(perm[chunk * nto:(chunk + 1) * nto])
+        return np.stack([np.concatenate(sources), np.repeat(np.arange(nout), nto)], axis=1)
+
+    def reset(self, stdv: float | None = None) -> SpatialConvolutionMap:
+        if stdv is not None:
+            s = stdv * math.sqrt(3)
+            self.weight[...] = generator().uniform(-s, s, self.weight.shape)
+            self.bias[...] = generator().uniform(-s, s, self.bias.shape)
+            return self
+        fan_in = np.bincount(self.conn_table[:, 1], minlength=self.n_output_plane)
+        bound = 1.0 / np.sqrt(self.kw * self.kh * np.maximum(fan_in, 1))
+        per_filter = bound[self.conn_table[:, 1]][:, None, None]
+        self.weight[...] = generator().uniform(-1.0, 1.0, self.weight.shape) * per_filter
+        self.bias[...] = generator().uniform(-1.0, 1.0, self.bias.shape) * bound
+        return self
+
+    def _routing(self, dtype: np.dtype) -> np.ndarray:
+        """``(K, n_output_plane)`` 0/1 matrix sending each connection to its output plane."""
+        route = np.zeros((len(self.conn_table), self.n_output_plane), dtype=dtype)
+        route[np.arange(len(self.conn_table)), self.conn_table[:, 1]] = 1
+        return route
+
+    def _columns(self, input: object) -> tuple[np.ndarray, bool]:
+        """Windows of each connection's input plane: ``(N, K, oh, ow, kh, kw)``."""
+        x, single = promote(input, 2)
+        expect_planes(x, self.n_input_plane)
+        expect_min_size(x, (self.kh, self.kw))
+        cols = windows(x, (self.kh, self.kw), (self.dh, self.dw))
+        return cols[:, self.conn_table[:, 0]], single
+
+    def update_output(self, input: np.ndarray) -> np.ndarray:
+        cols, single = self._columns(input)
+        per_connection = np.einsum("nkyxab,kab->nkyx", cols, self.weight)
+        y = np.einsum("nkyx,ko->noyx", per_connection, self._routing(cols.dtype))
+        return demote(y + self.bias[:, None, None], single)
+
+    def update_grad_input(self, input: np.ndarray, grad_output: np.ndarray) -> np.ndarray:
+        x, g, single = promote_pair(input, grad_output, 2)
+        cols, _ = self._columns(x)
+        expect_grad_shape(g, (x.shape[0], self.n_output_plane) + cols.shape[2:4])
+        per_connection = np.einsum("noyx,ko->nkyx", g, self._routing(g.dtype))
+        gathered = np.zeros((len(self.conn_table), self.n_input_plane), dtype=g.dtype)
+        gathered[np.arange(len(self.conn_table)), self.conn_table[:, 0]] = 1
+        grad_cols = np.einsum("nkyx,kab,kc->ncyxab", per_connection, self.weight, gathered)
+        grad = unwindows(grad_cols, x.shape[2:], (self.kh, self.kw), (self.dh, self.dw))
+        return demote(grad, single)
+
+    def acc_grad_parameters(self, input: np.ndarray, grad_output: np.ndarray, scale: float = 1.0) -> None:
+        cols, single = self._columns(input)
+        g = grad_output[None] if single else grad_output
+        per_connection = np.einsum("noyx,ko->nkyx", g, self._routing(g.dtype))
+        self.grad_weight += scale * np.einsum("nkyx,nkyxab->kab", per_connection, cols)
+        self.grad_bias += scale * g.sum(axis=(0, 2, 3))
+
+    def extra_repr(self) -> str:
+        return (f"{self.n_input_plane} -> {self.n_output_plane}, {len(self.conn_table)} connections, "
+                f"{self.kw}x{self.kh}, {self.dw},{self.dh}")
