@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 
 from nncore.testing import Case
@@ -57,7 +59,7 @@ def _bits(rng: np.random.Generator, x: np.ndarray) -> np.ndarray:
     return rng.integers(0, 2, size=x.shape).astype(float)
 
 
-def _pair(*shape: int) -> callable:
+def _pair(*shape: int) -> Callable[[np.random.Generator], list[np.ndarray]]:
     return lambda rng: [rng.standard_normal(shape), rng.standard_normal(shape)]
 
 
