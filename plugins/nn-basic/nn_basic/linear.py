@@ -44,7 +44,8 @@ class Linear(Module):
     def update_output(self, input: np.ndarray) -> np.ndarray:
         expect_ndim(expect_float(input), (1, 2))
         expect_size(input, -1, self.weight.shape[1])
-        output = input @ self.weight.T
+        # one example: a matrix-vector product, cheaper per call than matmul with a transpose
+        output = np.dot(self.weight, input) if input.ndim == 1 else input @ self.weight.T
         if self.bias is not None:
             output += self.bias
         return output
@@ -53,10 +54,16 @@ class Linear(Module):
         return grad_output @ self.weight
 
     def acc_grad_parameters(self, input: np.ndarray, grad_output: np.ndarray, scale: float = 1.0) -> None:
-        inputs, grads = np.atleast_2d(input), np.atleast_2d(grad_output)
-        self.grad_weight += scale * (grads.T @ inputs)
+        if input.ndim == 1:
+            update, bias_update = np.multiply.outer(grad_output, input), grad_output
+        else:
+            update, bias_update = grad_output.T @ input, grad_output.sum(axis=0)
+        if scale != 1:
+            update *= scale  # in place: the product is a fresh temporary
+            bias_update = scale * bias_update
+        self.grad_weight += update
         if self.bias is not None:
-            self.grad_bias += scale * grads.sum(axis=0)
+            self.grad_bias += bias_update
 
     def extra_repr(self) -> str:
         size = f"{self.weight.shape[1]} -> {self.weight.shape[0]}"
