@@ -1,3 +1,4 @@
+# mypy: disable-error-code="empty-body"
 """The plugin API: hooks a layer package implements to contribute to nncore.
 
 A plugin is a distribution with an entry point in the ``nncore`` group pointing at a light

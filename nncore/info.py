@@ -33,7 +33,7 @@ class ClassInfo:
 def signature_of(cls: type) -> str:
     """The constructor signature without ``self``, e.g. ``(input_size, output_size, bias=True)``."""
     try:
-        parameters = list(inspect.signature(cls.__init__).parameters.values())[1:]
+        parameters = list(inspect.signature(cls.__init__).parameters.values())[1:]  # type: ignore[misc]
     except (TypeError, ValueError):
         return "(...)"
     bare = [p.replace(annotation=inspect.Parameter.empty) for p in parameters]

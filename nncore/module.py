@@ -9,6 +9,7 @@ container written in any plugin works with every feature below.
 
 from __future__ import annotations
 
+import builtins
 import copy
 import functools
 import inspect
@@ -83,6 +84,8 @@ class Module:
     parameter_names: ClassVar[tuple[str, ...]] = ()
     #: names of persistent non-trainable arrays (running statistics, ...)
     buffer_names: ClassVar[tuple[str, ...]] = ()
+    _init_args: tuple[tuple[Any, ...], dict[str, Any]]
+    _flat_parameters: tuple[np.ndarray, np.ndarray] | None = None
 
     def __new__(cls, *args: Any, **kwargs: Any) -> Module:
         instance = super().__new__(cls)
@@ -342,7 +345,7 @@ class Module:
             module.grad_input = np.empty(0, dtype=module._dtype)
         return self
 
-    def reset(self, stdv: float | None = None) -> Module:
+    def reset(self, stdv: builtins.float | None = None) -> Module:
         """Re-initialise parameters from ``nncore.random`` (modules with parameters override)."""
         return self
 

@@ -9,6 +9,7 @@ skips plugins by distribution name.  ``NNCORE_PREFER=Linear=nn-basic,...`` pins 
 
 from __future__ import annotations
 
+import builtins
 import fnmatch
 import importlib
 import os
@@ -273,7 +274,7 @@ class Registry:
         return match
 
     # ----------------------------------------------------------------- conformance examples
-    def examples(self, distribution: str) -> dict[str, list]:
+    def examples(self, distribution: str) -> dict[str, builtins.list]:
         """``{short_name: [Case, ...]}`` declared by a plugin through ``nncore_examples``."""
         distribution = canonical(distribution)
         if distribution not in self._examples:
@@ -332,7 +333,7 @@ class Namespace:
     def __getitem__(self, name: str) -> type:
         return registry().resolve(name)
 
-    def __dir__(self) -> list[str]:
+    def __dir__(self) -> builtins.list[str]:
         return sorted(registry().by_name)
 
     def __repr__(self) -> str:

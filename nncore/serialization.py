@@ -252,7 +252,7 @@ class _Reader:
         qualified = _expect(record.get("class"), str, "class")
         if ":" not in qualified:
             raise LoadError(f"{self.where}: class {qualified!r} is not a qualified name")
-        cls = registry().entry(qualified).load()
+        cls: type[Module] = registry().entry(qualified).load()
         config = _expect(self._value(record.get("config", {}), qualified), dict, "config")
         try:
             module = cls.from_config(config)

@@ -70,7 +70,7 @@ def _adopt_children(old: Module, new: Module) -> None:
             new.set_child(name, child)
 
 
-def _target(target: Any) -> tuple[type, str]:
+def _target(target: Any) -> tuple[type[Module], str]:
     if isinstance(target, type) and issubclass(target, Module):
         from .registry import registry
 
@@ -82,7 +82,7 @@ def _target(target: Any) -> tuple[type, str]:
     return entry.load(), entry.qualified
 
 
-def _rebuild(change: Change, cls: type, carry: str | None) -> Module:
+def _rebuild(change: Change, cls: type[Module], carry: str | None) -> Module:
     old = change.old
     try:
         new = cls.from_config(old.config())

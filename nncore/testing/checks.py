@@ -113,7 +113,7 @@ def check_forward(case: Case) -> None:
     module, input, target = _prepare(case)
     original = _copy(input)
     nnrandom.manual_seed(SEED)
-    first = _copy(module.forward(input) if target is None else module.forward(input, target))
+    first = _copy(module.forward(input) if target is None else module.forward(input, target))  # type: ignore[call-arg]
     second = _run(module, original, target)
     for leaf in leaves(first):
         assert np.all(np.isfinite(leaf)), f"non-finite output {leaf}"
