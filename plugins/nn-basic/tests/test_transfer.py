@@ -305,3 +305,55 @@ def test_backward_needs_a_forward_on_that_input(module):
     module.forward(np.ones((2, 3)))
     with pytest.raises(StateError, match=r"stored output of shape \(2, 3\)"):
         module.backward(np.ones(3), np.ones(3))
+
+
+# ------------------------------------------------------------------------ PyTorch cross-check
+def _torch_cases() -> list[tuple]:
+    """(module, input shape, the same function in PyTorch)."""
+    import torch
+    import torch.nn.functional as F  # noqa: N812
+
+    slopes = np.array([0.1, 0.2, 0.3])
+    prelu = PReLU(3)
+    prelu.weight[...] = slopes
+    return [
+        (Sigmoid(), (4, 3), torch.sigmoid),
+        (ReLU(), (4, 3), F.relu),
+        (ReLU6(), (4, 3), F.relu6),
+        (HardTanh(-0.5, 2.0), (4, 3), lambda v: F.hardtanh(v, -0.5, 2.0)),
+        (Threshold(0.5, -2.0), (4, 3), lambda v: F.threshold(v, 0.5, -2.0)),
+        (HardShrink(0.6), (4, 3), lambda v: F.hardshrink(v, 0.6)),
+        (SoftShrink(0.6), (4, 3), lambda v: F.softshrink(v, 0.6)),
+        (SoftPlus(2.0), (4, 3), lambda v: F.softplus(v, beta=2.0, threshold=20.0)),
+        (SoftSign(), (4, 3), F.softsign),
+        (LogSigmoid(), (4, 3), F.logsigmoid),
+        (TanhShrink(), (4, 3), F.tanhshrink),
+        (ELU(0.7), (4, 3), lambda v: F.elu(v, 0.7)),
+        (SELU(), (4, 3), F.selu),
+        (LeakyReLU(0.2), (4, 3), lambda v: F.leaky_relu(v, 0.2)),
+        (RReLU(0.1, 0.3).evaluate(), (4, 3), lambda v: F.rrelu(v, 0.1, 0.3, training=False)),
+        (prelu, (4, 3, 2), lambda v: F.prelu(v, torch.tensor(slopes))),
+        (SoftMax(), (4, 3), lambda v: F.softmax(v, dim=1)),
+        (SoftMax(), (5,), lambda v: F.softmax(v, dim=0)),
+        (LogSoftMax(), (4, 3), lambda v: F.log_softmax(v, dim=1)),
+        (SoftMin(), (4, 3), lambda v: F.softmin(v, dim=1)),
+        (SpatialSoftMax(), (2, 3, 2, 2), lambda v: F.softmax(v, dim=1)),
+        (SpatialLogSoftMax(), (3, 2, 2), lambda v: F.log_softmax(v, dim=0)),
+        (GatedLinearUnit(), (4, 6), lambda v: F.glu(v, dim=-1)),
+        (GatedLinearUnit(0), (4, 3), lambda v: F.glu(v, dim=0)),
+        (CReLU(1), (4, 3), lambda v: torch.cat([F.relu(v), F.relu(-v)], dim=1)),
+    ]
+
+
+@pytest.mark.parametrize("k", range(25))
+def test_agrees_with_pytorch(k):
+    torch = pytest.importorskip("torch")
+    module, shape, reference = _torch_cases()[k]
+    x, g = 2 * rng(k).standard_normal(shape), rng(100 + k).standard_normal(shape)
+    leaf = torch.tensor(x, requires_grad=True)
+    expected = reference(leaf)
+    g = g if expected.shape == shape else rng(100 + k).standard_normal(tuple(expected.shape))
+    expected.backward(torch.tensor(g))
+    np.testing.assert_allclose(module.forward(x), expected.detach().numpy(), rtol=1e-12,
+                               atol=1e-14)
+    np.testing.assert_allclose(module.backward(x, g), leaf.grad.numpy(), rtol=1e-12, atol=1e-14)
