@@ -42,7 +42,9 @@ def demote(x: np.ndarray, single: bool) -> np.ndarray:
     return x[0] if single else x
 
 
-def promote_pair(input: object, grad_output: object, spatial: int) -> tuple[np.ndarray, np.ndarray, bool]:
+def promote_pair(
+    input: object, grad_output: object, spatial: int
+) -> tuple[np.ndarray, np.ndarray, bool]:
     """``promote`` an input and the matching grad_output (which must have as many dims)."""
     x, single = promote(input, spatial)
     g = expect_ndim(expect_float(grad_output, "grad_output"), (x.ndim - single,), "grad_output")
@@ -56,8 +58,8 @@ def expect_planes(x: np.ndarray, planes: int) -> None:
 
 def expect_min_size(x: np.ndarray, minimum: Ints) -> None:
     """Check the trailing spatial sizes are at least ``minimum`` (the window, padding included)."""
-    sizes = x.shape[x.ndim - len(minimum):]
-    if any(s < m for s, m in zip(sizes, minimum)):
+    sizes = x.shape[x.ndim - len(minimum) :]
+    if any(s < m for s, m in zip(sizes, minimum, strict=True)):
         raise ShapeError(
             f"expected spatial size at least {tuple(minimum)}, got input of shape {x.shape}"
         )
@@ -65,12 +67,15 @@ def expect_min_size(x: np.ndarray, minimum: Ints) -> None:
 
 def expect_grad_shape(grad_output: object, output_shape: tuple[int, ...]) -> np.ndarray:
     expect_float(grad_output, "grad_output")
-    return expect_same_shape(grad_output, np.empty(output_shape, dtype=np.int8), "grad_output",
-                             "the output")
+    return expect_same_shape(
+        grad_output, np.empty(output_shape, dtype=np.int8), "grad_output", "the output"
+    )
 
 
 # ----------------------------------------------------------------------- separable linear maps
-def along(x: np.ndarray, matrices: Sequence[np.ndarray | None], transpose: bool = False) -> np.ndarray:
+def along(
+    x: np.ndarray, matrices: Sequence[np.ndarray | None], transpose: bool = False
+) -> np.ndarray:
     """Multiply the trailing axes of ``x`` by one matrix each (``None`` leaves an axis alone).
 
     ``matrices[i]`` has shape ``(out, in)`` and acts on axis ``x.ndim - len(matrices) + i``;
@@ -81,7 +86,9 @@ def along(x: np.ndarray, matrices: Sequence[np.ndarray | None], transpose: bool 
         if m is None:
             continue
         m = m.T if transpose else m
-        x = np.moveaxis(np.tensordot(m.astype(x.dtype, copy=False), x, axes=(1, first + i)), 0, first + i)
+        x = np.moveaxis(
+            np.tensordot(m.astype(x.dtype, copy=False), x, axes=(1, first + i)), 0, first + i
+        )
     return x
 
 
@@ -102,7 +109,9 @@ def pad_index(size: int, before: int, after: int, mode: str) -> np.ndarray:
         return np.clip(p, 0, size - 1)
     if mode == "reflect":
         if max(before, after) >= size:
-            raise ShapeError(f"reflection padding of {max(before, after)} needs a size above it, got {size}")
+            raise ShapeError(
+                f"reflection padding of {max(before, after)} needs a size above it, got {size}"
+            )
         p = np.abs(p)
         return np.where(p >= size, 2 * (size - 1) - p, p)
     raise ValueError(f"unknown padding mode {mode!r}")
@@ -121,7 +130,7 @@ def bilinear_matrix(size: int, out: int) -> np.ndarray:
 
 
 def adaptive_ranges(size: int, out: int) -> tuple[np.ndarray, np.ndarray]:
-    """Window ``i`` covers ``[floor(i*size/out), ceil((i+1)*size/out))`` (torch's adaptive pools)."""
+    """Window ``i`` covers ``[floor(i*size/out), ceil((i+1)*size/out))`` (adaptive pools)."""
     i = np.arange(out)
     return (i * size) // out, -((-(i + 1) * size) // out)
 
@@ -166,11 +175,14 @@ class Padding(SeparableMap):
         raise NotImplementedError
 
     def matrices(self, shape: tuple[int, ...]) -> list[np.ndarray]:
-        sizes = shape[-self.spatial:]
-        out = [s + a + b for s, (a, b) in zip(sizes, self.pads())]
+        sizes = shape[-self.spatial :]
+        out = [s + a + b for s, (a, b) in zip(sizes, self.pads(), strict=True)]
         if min(out) < 1:
             raise ShapeError(f"input of shape {shape} is too small for padding {self.pads()}")
-        return [selection(pad_index(s, a, b, self.mode), s) for s, (a, b) in zip(sizes, self.pads())]
+        return [
+            selection(pad_index(s, a, b, self.mode), s)
+            for s, (a, b) in zip(sizes, self.pads(), strict=True)
+        ]
 
     def extra_repr(self) -> str:
         return ", ".join(f"{a},{b}" for a, b in reversed(self.pads()))
@@ -179,8 +191,13 @@ class Padding(SeparableMap):
 class PlanePadding(Padding):
     """The four-sided padding of the Spatial*Padding layers; omitted pads default to ``pad_l``."""
 
-    def __init__(self, pad_l: int, pad_r: int | None = None, pad_t: int | None = None,
-                 pad_b: int | None = None) -> None:
+    def __init__(
+        self,
+        pad_l: int,
+        pad_r: int | None = None,
+        pad_t: int | None = None,
+        pad_b: int | None = None,
+    ) -> None:
         super().__init__()
         self.pad_l = pad_l
         self.pad_r = pad_l if pad_r is None else pad_r
@@ -196,8 +213,14 @@ def _pairs(pad: Ints | Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
     return [p if isinstance(p, tuple) else (p, p) for p in pad]
 
 
-def windows(x: np.ndarray, kernel: Ints, stride: Ints, dilation: Ints | None = None,
-            pad: Sequence | None = None, fill: float = 0.0) -> np.ndarray:
+def windows(
+    x: np.ndarray,
+    kernel: Ints,
+    stride: Ints,
+    dilation: Ints | None = None,
+    pad: Sequence | None = None,
+    fill: float = 0.0,
+) -> np.ndarray:
     """View of ``x`` of shape ``(..., *out, *kernel)``: every window of the trailing axes.
 
     ``pad`` holds an int or a ``(before, after)`` pair per axis, filled with ``fill``;
@@ -209,42 +232,66 @@ def windows(x: np.ndarray, kernel: Ints, stride: Ints, dilation: Ints | None = N
     pairs = _pairs(pad or (0,) * k)
     if any(a or b for a, b in pairs):
         x = np.pad(x, [(0, 0)] * (x.ndim - k) + pairs, constant_values=fill)
-    span = [d * (kk - 1) + 1 for kk, d in zip(kernel, dilation)]
+    span = [d * (kk - 1) + 1 for kk, d in zip(kernel, dilation, strict=True)]
     axes = tuple(range(x.ndim - k, x.ndim))
     view = sliding_window_view(x, span, axis=axes)
-    picks = tuple(slice(None, None, s) for s in stride) + tuple(slice(None, None, d) for d in dilation)
+    picks = tuple(slice(None, None, s) for s in stride) + tuple(
+        slice(None, None, d) for d in dilation
+    )
     return view[(Ellipsis,) + picks]
 
 
-def out_sizes(sizes: Ints, kernel: Ints, stride: Ints, pad: Sequence | None = None,
-              dilation: Ints | None = None) -> list[int]:
+def out_sizes(
+    sizes: Ints,
+    kernel: Ints,
+    stride: Ints,
+    pad: Sequence | None = None,
+    dilation: Ints | None = None,
+) -> list[int]:
     dilation = dilation or (1,) * len(kernel)
     pairs = _pairs(pad or (0,) * len(kernel))
-    return [(s + a + b - d * (k - 1) - 1) // st + 1
-            for s, k, st, (a, b), d in zip(sizes, kernel, stride, pairs, dilation)]
+    return [
+        (s + a + b - d * (k - 1) - 1) // st + 1
+        for s, k, st, (a, b), d in zip(sizes, kernel, stride, pairs, dilation, strict=True)
+    ]
 
 
-def unwindows(cols: np.ndarray, sizes: Ints, kernel: Ints, stride: Ints,
-              dilation: Ints | None = None, pad: Sequence | None = None) -> np.ndarray:
+def unwindows(
+    cols: np.ndarray,
+    sizes: Ints,
+    kernel: Ints,
+    stride: Ints,
+    dilation: Ints | None = None,
+    pad: Sequence | None = None,
+) -> np.ndarray:
     """Adjoint of :func:`windows`: add every window ``(..., *out, *kernel)`` back into an array
     of trailing shape ``sizes`` (the padding is dropped)."""
     k = len(kernel)
     dilation = dilation or (1,) * k
     pairs = _pairs(pad or (0,) * k)
     lead = cols.shape[: cols.ndim - 2 * k]
-    outs = cols.shape[cols.ndim - 2 * k: cols.ndim - k]
-    padded = np.zeros(lead + tuple(s + a + b for s, (a, b) in zip(sizes, pairs)), dtype=cols.dtype)
+    outs = cols.shape[cols.ndim - 2 * k : cols.ndim - k]
+    padded = np.zeros(
+        lead + tuple(s + a + b for s, (a, b) in zip(sizes, pairs, strict=True)), dtype=cols.dtype
+    )
     for offset in itertools.product(*(range(kk) for kk in kernel)):
-        target = tuple(slice(o * d, o * d + (n - 1) * st + 1, st)
-                       for o, d, n, st in zip(offset, dilation, outs, stride))
+        target = tuple(
+            slice(o * d, o * d + (n - 1) * st + 1, st)
+            for o, d, n, st in zip(offset, dilation, outs, stride, strict=True)
+        )
         padded[(Ellipsis,) + target] += cols[(Ellipsis,) + offset]
-    crop = tuple(slice(a, a + s) for s, (a, _) in zip(sizes, pairs))
+    crop = tuple(slice(a, a + s) for s, (a, _) in zip(sizes, pairs, strict=True))
     return padded[(Ellipsis,) + crop]
 
 
 # ----------------------------------------------------------------------- convolutions
-def conv(x: np.ndarray, weight: np.ndarray, stride: Ints, pad: Sequence | None = None,
-         dilation: Ints | None = None) -> np.ndarray:
+def conv(
+    x: np.ndarray,
+    weight: np.ndarray,
+    stride: Ints,
+    pad: Sequence | None = None,
+    dilation: Ints | None = None,
+) -> np.ndarray:
     """Cross-correlation of ``x (N, C, *S)`` with ``weight (O, C, *K)``: ``(N, O, *out)``."""
     k = weight.ndim - 2
     cols = windows(x, weight.shape[2:], stride, dilation, pad)
@@ -252,15 +299,27 @@ def conv(x: np.ndarray, weight: np.ndarray, stride: Ints, pad: Sequence | None =
     return np.moveaxis(out, -1, 1)
 
 
-def conv_grad_input(g: np.ndarray, weight: np.ndarray, sizes: Ints, stride: Ints,
-                    pad: Sequence | None = None, dilation: Ints | None = None) -> np.ndarray:
+def conv_grad_input(
+    g: np.ndarray,
+    weight: np.ndarray,
+    sizes: Ints,
+    stride: Ints,
+    pad: Sequence | None = None,
+    dilation: Ints | None = None,
+) -> np.ndarray:
     """Gradient of :func:`conv` with respect to its input (trailing sizes ``sizes``)."""
     cols = np.moveaxis(np.tensordot(g, weight, axes=([1], [0])), 1 + (g.ndim - 2), 1)
     return unwindows(cols, sizes, weight.shape[2:], stride, dilation, pad)
 
 
-def conv_grad_weight(x: np.ndarray, g: np.ndarray, kernel: Ints, stride: Ints,
-                     pad: Sequence | None = None, dilation: Ints | None = None) -> np.ndarray:
+def conv_grad_weight(
+    x: np.ndarray,
+    g: np.ndarray,
+    kernel: Ints,
+    stride: Ints,
+    pad: Sequence | None = None,
+    dilation: Ints | None = None,
+) -> np.ndarray:
     """Gradient of :func:`conv` with respect to its weight: ``(O, C, *K)``."""
     k = len(kernel)
     cols = windows(x, kernel, stride, dilation, pad)
@@ -268,14 +327,22 @@ def conv_grad_weight(x: np.ndarray, g: np.ndarray, kernel: Ints, stride: Ints,
     return np.tensordot(g, cols, axes=([0, *spatial], [0, *spatial]))
 
 
-def conv_output(x: np.ndarray, weight: np.ndarray, bias: np.ndarray | None, stride: Ints,
-                pad: Sequence, dilation: Ints | None = None) -> np.ndarray:
+def conv_output(
+    x: np.ndarray,
+    weight: np.ndarray,
+    bias: np.ndarray | None,
+    stride: Ints,
+    pad: Sequence,
+    dilation: Ints | None = None,
+) -> np.ndarray:
     """:func:`conv` plus a per-plane bias, after checking the window fits."""
     k = weight.ndim - 2
     expect_planes(x, weight.shape[1])
     pairs = _pairs(pad)
-    span = [(d * (kk - 1) + 1) - a - b for kk, d, (a, b)
-            in zip(weight.shape[2:], dilation or (1,) * k, pairs)]
+    span = [
+        (d * (kk - 1) + 1) - a - b
+        for kk, d, (a, b) in zip(weight.shape[2:], dilation or (1,) * k, pairs, strict=True)
+    ]
     expect_min_size(x, span)
     y = conv(x, weight, stride, pad, dilation)
     if bias is not None:
@@ -286,6 +353,17 @@ def conv_output(x: np.ndarray, weight: np.ndarray, bias: np.ndarray | None, stri
 def add_bias_grad(module: Module, g: np.ndarray, scale: float, axes: tuple[int, ...]) -> None:
     if getattr(module, "bias", None) is not None:
         module.grad_bias += scale * g.sum(axis=axes)
+
+
+def declare_weight_and_bias(
+    module: Module, weight_shape: tuple[int, ...] | int, bias_shape: tuple[int, ...] | int | None
+) -> None:
+    """Allocate ``weight``/``bias`` (uninitialised, ``reset`` fills them) and zeroed gradients;
+    ``bias_shape=None`` means no bias."""
+    module.weight = np.empty(weight_shape)
+    module.grad_weight = np.zeros(weight_shape)
+    module.bias = None if bias_shape is None else np.empty(bias_shape)
+    module.grad_bias = None if bias_shape is None else np.zeros(bias_shape)
 
 
 def init_uniform(module: Module, stdv: float) -> None:
@@ -301,12 +379,13 @@ def torch_stdv(stdv: float | None, fan_in: int) -> float:
 
 
 # ----------------------------------------------------------------------- pooling
-def pool_geometry(sizes: Ints, kernel: Ints, stride: Ints, pad: Ints, dilation: Ints,
-                  ceil_mode: bool) -> tuple[list[int], list[tuple[int, int]]]:
+def pool_geometry(
+    sizes: Ints, kernel: Ints, stride: Ints, pad: Ints, dilation: Ints, ceil_mode: bool
+) -> tuple[list[int], list[tuple[int, int]]]:
     """Output sizes and ``(before, after)`` paddings of a max pooling (torch's rules: in ceil
     mode the last window may hang over the end, but must start inside the input or left pad)."""
     outs, pairs = [], []
-    for s, k, st, p, d in zip(sizes, kernel, stride, pad, dilation):
+    for s, k, st, p, d in zip(sizes, kernel, stride, pad, dilation, strict=True):
         span = d * (k - 1) + 1
         room = s + 2 * p - span
         if room < 0:
@@ -316,14 +395,17 @@ def pool_geometry(sizes: Ints, kernel: Ints, stride: Ints, pad: Ints, dilation: 
             o -= 1
         taps = np.arange(o)[:, None] * st - p + np.arange(k) * d
         if not np.all(((taps >= 0) & (taps < s)).any(axis=1)):
-            raise ShapeError(f"input size {tuple(sizes)} leaves a pooling window in the padding only")
+            raise ShapeError(
+                f"input size {tuple(sizes)} leaves a pooling window in the padding only"
+            )
         outs.append(o)
         pairs.append((p, max(p, (o - 1) * st + span - s - p)))
     return outs, pairs
 
 
-def max_pool(x: np.ndarray, kernel: Ints, stride: Ints, pad: Ints, dilation: Ints,
-             ceil_mode: bool = False) -> tuple[np.ndarray, np.ndarray]:
+def max_pool(
+    x: np.ndarray, kernel: Ints, stride: Ints, pad: Ints, dilation: Ints, ceil_mode: bool = False
+) -> tuple[np.ndarray, np.ndarray]:
     """Max over windows of the trailing axes; returns the maxima and, for each, the flat
     (row-major) index of the winner inside its input plane (0-based)."""
     k = len(kernel)
@@ -336,13 +418,15 @@ def max_pool(x: np.ndarray, kernel: Ints, stride: Ints, pad: Ints, dilation: Int
     values = np.take_along_axis(flat, arg[..., None], axis=-1)[..., 0]
     offsets = np.unravel_index(arg, tuple(kernel))
     coords = []
-    for i, (o, st, p, d) in enumerate(zip(outs, stride, pad, dilation)):
+    for i, (o, st, p, d) in enumerate(zip(outs, stride, pad, dilation, strict=True)):
         position = (np.arange(o) * st - p).reshape((o,) + (1,) * (k - 1 - i))
         coords.append(position + offsets[i] * d)
     return values, np.ravel_multi_index(tuple(coords), sizes)
 
 
-def scatter_planes(values: np.ndarray, indices: np.ndarray, lead: tuple[int, ...], plane: int) -> np.ndarray:
+def scatter_planes(
+    values: np.ndarray, indices: np.ndarray, lead: tuple[int, ...], plane: int
+) -> np.ndarray:
     """Add ``values[..., j]`` at ``indices[..., j]`` of flat planes: result ``(*lead, plane)``."""
     rows = np.arange(math.prod(lead)).reshape(lead + (1,) * (values.ndim - len(lead)))
     flat = (rows * plane + indices).ravel()
@@ -358,10 +442,12 @@ def gather_planes(x: np.ndarray, indices: np.ndarray, spatial: int) -> np.ndarra
     return picked.reshape(indices.shape)
 
 
-def max_pool_grad(g: np.ndarray, indices: np.ndarray, shape: tuple[int, ...], spatial: int) -> np.ndarray:
+def max_pool_grad(
+    g: np.ndarray, indices: np.ndarray, shape: tuple[int, ...], spatial: int
+) -> np.ndarray:
     """Backward of a max pooling: route each gradient to its argmax."""
     lead = shape[: len(shape) - spatial]
-    plane = math.prod(shape[len(shape) - spatial:])
+    plane = math.prod(shape[len(shape) - spatial :])
     return scatter_planes(g, indices, lead, plane).reshape(shape)
 
 
@@ -428,28 +514,30 @@ class MaxPooling(Module):
 
     def _pool(self, input: object) -> tuple[np.ndarray, np.ndarray, bool]:
         x, single = promote(input, self.spatial)
-        span = [s - 2 * p for s, p in zip(self._span(), self.pad)]
+        span = [s - 2 * p for s, p in zip(self._span(), self.pad, strict=True)]
         expect_min_size(x, span)
-        values, indices = max_pool(x, self.kernel, self.stride, self.pad, self.dilation,
-                                   self.ceil_mode)
+        values, indices = max_pool(
+            x, self.kernel, self.stride, self.pad, self.dilation, self.ceil_mode
+        )
         return values, indices, single
 
     def _span(self) -> list[int]:
-        return [d * (k - 1) + 1 for k, d in zip(self.kernel, self.dilation)]
+        return [d * (k - 1) + 1 for k, d in zip(self.kernel, self.dilation, strict=True)]
 
     def update_output(self, input: np.ndarray) -> np.ndarray:
-        if any(2 * p > k for p, k in zip(self.pad, self.kernel)):
+        if any(2 * p > k for p, k in zip(self.pad, self.kernel, strict=True)):
             raise ValueError(f"padding {self.pad} should be at most half the kernel {self.kernel}")
         values, indices, single = self._pool(input)
         self.indices = demote(indices, single)
-        self.input_size = input.shape[-self.spatial:]
+        self.input_size = input.shape[-self.spatial :]
         return demote(values, single)
 
     def update_grad_input(self, input: np.ndarray, grad_output: np.ndarray) -> np.ndarray:
         values, indices, single = self._pool(input)
         g = expect_grad_shape(grad_output, demote(values, single).shape)
-        grad = max_pool_grad(g if not single else g[None], indices,
-                             (1,) * single + input.shape, self.spatial)
+        grad = max_pool_grad(
+            g if not single else g[None], indices, (1,) * single + input.shape, self.spatial
+        )
         return demote(grad, single)
 
     def extra_repr(self) -> str:
@@ -464,7 +552,9 @@ class MaxPooling(Module):
         return text + (", ceil" if self.ceil_mode else "")
 
 
-def pool_windows(x: np.ndarray, kernel: Ints, starts: Sequence[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+def pool_windows(
+    x: np.ndarray, kernel: Ints, starts: Sequence[np.ndarray]
+) -> tuple[np.ndarray, np.ndarray]:
     """Max over windows of size ``kernel`` starting at per-plane positions.
 
     ``x`` is ``(N, C, H, W)``; ``starts`` holds ``(N, C, out_h)`` row starts and ``(N, C, out_w)``
@@ -472,8 +562,12 @@ def pool_windows(x: np.ndarray, kernel: Ints, starts: Sequence[np.ndarray]) -> t
     """
     n, c = x.shape[:2]
     cols = windows(x, kernel, (1, 1))
-    pick = (np.arange(n)[:, None, None, None], np.arange(c)[None, :, None, None],
-            starts[0][..., :, None], starts[1][..., None, :])
+    pick = (
+        np.arange(n)[:, None, None, None],
+        np.arange(c)[None, :, None, None],
+        starts[0][..., :, None],
+        starts[1][..., None, :],
+    )
     chosen = cols[pick]  # (N, C, out_h, out_w, kh, kw)
     flat = chosen.reshape(chosen.shape[:4] + (-1,))
     arg = flat.argmax(axis=-1)
@@ -488,7 +582,7 @@ def channel_window_sum(x: np.ndarray, before: int, after: int) -> np.ndarray:
     """``out[:, c] = sum x[:, c - before : c + after + 1]`` along axis 1 (zeros outside)."""
     padded = np.pad(x, [(0, 0), (before + 1, after)] + [(0, 0)] * (x.ndim - 2))
     total = np.cumsum(padded, axis=1)
-    return total[:, before + after + 1:] - total[:, : x.shape[1]]
+    return total[:, before + after + 1 :] - total[:, : x.shape[1]]
 
 
 def normalization_kernel(kernel: np.ndarray | None, planes: int, root: bool) -> np.ndarray:

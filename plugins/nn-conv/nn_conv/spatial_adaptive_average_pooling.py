@@ -26,7 +26,10 @@ class SpatialAdaptiveAveragePooling(SeparableMap):
         self.w, self.h = w, h
 
     def matrices(self, shape: tuple[int, ...]) -> list[np.ndarray]:
-        masks = [adaptive_mask(n, o).astype(float) for n, o in zip(shape[-2:], (self.h, self.w))]
+        masks = [
+            adaptive_mask(n, o).astype(float)
+            for n, o in zip(shape[-2:], (self.h, self.w), strict=True)
+        ]
         return [m / m.sum(axis=1, keepdims=True) for m in masks]
 
     def extra_repr(self) -> str:

@@ -40,8 +40,9 @@ class SpatialAdaptiveMaxPooling(Module):
         by_col = np.where(adaptive_mask(width, self.w), x[..., None, :], -np.inf)
         cols = by_col.argmax(axis=-1)  # (N, C, H, w): best column of each row and column window
         best = np.take_along_axis(by_col, cols[..., None], axis=-1)[..., 0]
-        by_row = np.where(adaptive_mask(height, self.h), np.swapaxes(best, -1, -2)[..., None, :],
-                          -np.inf)
+        by_row = np.where(
+            adaptive_mask(height, self.h), np.swapaxes(best, -1, -2)[..., None, :], -np.inf
+        )
         rows = by_row.argmax(axis=-1)  # (N, C, w, h)
         cols = np.take_along_axis(np.swapaxes(cols, -1, -2), rows, axis=-1)
         return np.swapaxes(rows * width + cols, -1, -2)

@@ -30,8 +30,9 @@ class SpatialBatchNormalization(Module):
     parameter_names = ("weight", "bias")
     buffer_names = ("running_mean", "running_var")
 
-    def __init__(self, n_output: int, eps: float = 1e-5, momentum: float = 0.1,
-                 affine: bool = True) -> None:
+    def __init__(
+        self, n_output: int, eps: float = 1e-5, momentum: float = 0.1, affine: bool = True
+    ) -> None:
         super().__init__()
         self.eps, self.momentum, self.affine = eps, momentum, affine
         self.running_mean = np.zeros(n_output)
@@ -89,10 +90,15 @@ class SpatialBatchNormalization(Module):
             return g * inv_std
         xhat = (x - mean) * inv_std
         # the batch statistics depend on x: remove the mean of g and its projection on xhat
-        return inv_std * (g - g.mean(axis=_AXES, keepdims=True)
-                          - xhat * (g * xhat).mean(axis=_AXES, keepdims=True))
+        return inv_std * (
+            g
+            - g.mean(axis=_AXES, keepdims=True)
+            - xhat * (g * xhat).mean(axis=_AXES, keepdims=True)
+        )
 
-    def acc_grad_parameters(self, input: np.ndarray, grad_output: np.ndarray, scale: float = 1.0) -> None:
+    def acc_grad_parameters(
+        self, input: np.ndarray, grad_output: np.ndarray, scale: float = 1.0
+    ) -> None:
         if self.weight is None:
             return
         mean, inv_std = self._statistics(input)

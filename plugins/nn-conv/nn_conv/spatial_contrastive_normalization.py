@@ -20,8 +20,13 @@ class SpatialContrastiveNormalization(Module):
     (3, 7, 7)
     """
 
-    def __init__(self, n_input_plane: int = 1, kernel: np.ndarray | None = None,
-                 threshold: float = 1e-4, thresval: float | None = None) -> None:
+    def __init__(
+        self,
+        n_input_plane: int = 1,
+        kernel: np.ndarray | None = None,
+        threshold: float = 1e-4,
+        thresval: float | None = None,
+    ) -> None:
         super().__init__()
         self.n_input_plane, self.kernel = n_input_plane, kernel
         self.threshold, self.thresval = threshold, thresval
@@ -34,7 +39,8 @@ class SpatialContrastiveNormalization(Module):
     def update_grad_input(self, input: np.ndarray, grad_output: np.ndarray) -> np.ndarray:
         centred = self.subtractive.update_output(input)
         return self.subtractive.update_grad_input(
-            input, self.divisive.update_grad_input(centred, grad_output))
+            input, self.divisive.update_grad_input(centred, grad_output)
+        )
 
     def extra_repr(self) -> str:
         return self.subtractive.extra_repr()

@@ -9,6 +9,7 @@ from nncore.checks import expect_size
 from nncore.errors import ShapeError
 
 from ._spatial import (
+    declare_weight_and_bias,
     demote,
     expect_grad_shape,
     expect_planes,
@@ -40,8 +41,19 @@ class SpatialConvolutionLocal(Module):
 
     parameter_names = ("weight", "bias")
 
-    def __init__(self, n_input_plane: int, n_output_plane: int, iw: int, ih: int, kw: int, kh: int,
-                 dw: int = 1, dh: int = 1, pad_w: int = 0, pad_h: int | None = None) -> None:
+    def __init__(
+        self,
+        n_input_plane: int,
+        n_output_plane: int,
+        iw: int,
+        ih: int,
+        kw: int,
+        kh: int,
+        dw: int = 1,
+        dh: int = 1,
+        pad_w: int = 0,
+        pad_h: int | None = None,
+    ) -> None:
         super().__init__()
         self.n_input_plane, self.n_output_plane = n_input_plane, n_output_plane
         self.iw, self.ih, self.kw, self.kh, self.dw, self.dh = iw, ih, kw, kh, dw, dh
@@ -50,10 +62,11 @@ class SpatialConvolutionLocal(Module):
         self.oh = (2 * self.pad_h + ih - kh) // dh + 1
         if self.ow < 1 or self.oh < 1:
             raise ShapeError(f"expected a kernel that fits the {ih}x{iw} input, got {kh}x{kw}")
-        self.weight = np.empty((self.oh, self.ow, n_output_plane, n_input_plane, kh, kw))
-        self.grad_weight = np.zeros_like(self.weight)
-        self.bias = np.empty((n_output_plane, self.oh, self.ow))
-        self.grad_bias = np.zeros_like(self.bias)
+        declare_weight_and_bias(
+            self,
+            (self.oh, self.ow, n_output_plane, n_input_plane, kh, kw),
+            (n_output_plane, self.oh, self.ow),
+        )
         self.reset()
 
     def reset(self, stdv: float | None = None) -> SpatialConvolutionLocal:
@@ -77,16 +90,25 @@ class SpatialConvolutionLocal(Module):
         self._columns(x)
         expect_grad_shape(g, (x.shape[0], self.n_output_plane, self.oh, self.ow))
         grad_cols = np.einsum("noyx,yxocab->ncyxab", g, self.weight)
-        grad = unwindows(grad_cols, x.shape[2:], (self.kh, self.kw), (self.dh, self.dw),
-                         pad=(self.pad_h, self.pad_w))
+        grad = unwindows(
+            grad_cols,
+            x.shape[2:],
+            (self.kh, self.kw),
+            (self.dh, self.dw),
+            pad=(self.pad_h, self.pad_w),
+        )
         return demote(grad, single)
 
-    def acc_grad_parameters(self, input: np.ndarray, grad_output: np.ndarray, scale: float = 1.0) -> None:
+    def acc_grad_parameters(
+        self, input: np.ndarray, grad_output: np.ndarray, scale: float = 1.0
+    ) -> None:
         cols, single = self._columns(input)
         g = grad_output[None] if single else grad_output
         self.grad_weight += scale * np.einsum("noyx,ncyxab->yxocab", g, cols)
         self.grad_bias += scale * g.sum(axis=0)
 
     def extra_repr(self) -> str:
-        return (f"{self.n_input_plane} -> {self.n_output_plane}, {self.iw}x{self.ih}, "
-                f"{self.kw}x{self.kh}, {self.dw},{self.dh}, {self.pad_w},{self.pad_h}")
+        return (
+            f"{self.n_input_plane} -> {self.n_output_plane}, {self.iw}x{self.ih}, "
+            f"{self.kw}x{self.kh}, {self.dw},{self.dh}, {self.pad_w},{self.pad_h}"
+        )

@@ -10,6 +10,7 @@ from nncore import Module
 from nncore.random import generator
 
 from ._spatial import (
+    declare_weight_and_bias,
     demote,
     expect_grad_shape,
     expect_min_size,
@@ -27,7 +28,8 @@ class SpatialConvolutionMap(Module):
     ``conn_table`` is a ``(K, 2)`` integer array of 0-based ``[input_plane, output_plane]``
     pairs; connection ``k`` has its own ``kh x kw`` filter ``weight[k]``::
 
-        y[o, i, j] = bias[o] + sum_{k: out_k = o} sum_{a,b} weight[k, a, b] * x[in_k, i*dh + a, j*dw + b]
+        y[o, i, j] = bias[o] + sum_{k: out_k = o} sum_{a,b} weight[k, a, b]
+                                                           * x[in_k, i*dh + a, j*dw + b]
 
     The plane counts are the largest indices plus one.  Tables: ``full(nin, nout)``,
     ``one_to_one(n)``, ``random(nin, nout, nto)`` (static methods, like ``nn.tables``).
@@ -45,15 +47,14 @@ class SpatialConvolutionMap(Module):
         super().__init__()
         table = np.asarray(conn_table)
         if table.ndim != 2 or table.shape[1] != 2 or table.size == 0 or table.min() < 0:
-            raise ValueError(f"expected a (K, 2) table of non-negative plane indices, got {table!r}")
+            raise ValueError(
+                f"expected a (K, 2) table of non-negative plane indices, got {table!r}"
+            )
         self.conn_table = table.astype(np.int64)
         self.kw, self.kh, self.dw, self.dh = kw, kh, dw, dh
         self.n_input_plane = int(self.conn_table[:, 0].max()) + 1
         self.n_output_plane = int(self.conn_table[:, 1].max()) + 1
-        self.weight = np.empty((len(self.conn_table), kh, kw))
-        self.grad_weight = np.zeros_like(self.weight)
-        self.bias = np.empty(self.n_output_plane)
-        self.grad_bias = np.zeros_like(self.bias)
+        declare_weight_and_bias(self, (len(self.conn_table), kh, kw), self.n_output_plane)
         self.reset()
 
     @staticmethod
@@ -76,7 +77,7 @@ class SpatialConvolutionMap(Module):
             chunk = out % chunks
             if out and chunk == 0:
                 perm = generator().permutation(nin)
-            sources.append(perm[chunk * nto:(chunk + 1) * nto])
+            sources.append(perm[chunk * nto : (chunk + 1) * nto])
         return np.stack([np.concatenate(sources), np.repeat(np.arange(nout), nto)], axis=1)
 
     def reset(self, stdv: float | None = None) -> SpatialConvolutionMap:
@@ -123,7 +124,9 @@ class SpatialConvolutionMap(Module):
         grad = unwindows(grad_cols, x.shape[2:], (self.kh, self.kw), (self.dh, self.dw))
         return demote(grad, single)
 
-    def acc_grad_parameters(self, input: np.ndarray, grad_output: np.ndarray, scale: float = 1.0) -> None:
+    def acc_grad_parameters(
+        self, input: np.ndarray, grad_output: np.ndarray, scale: float = 1.0
+    ) -> None:
         cols, single = self._columns(input)
         g = grad_output[None] if single else grad_output
         per_connection = np.einsum("noyx,ko->nkyx", g, self._routing(g.dtype))
@@ -131,5 +134,7 @@ class SpatialConvolutionMap(Module):
         self.grad_bias += scale * g.sum(axis=(0, 2, 3))
 
     def extra_repr(self) -> str:
-        return (f"{self.n_input_plane} -> {self.n_output_plane}, {len(self.conn_table)} connections, "
-                f"{self.kw}x{self.kh}, {self.dw},{self.dh}")
+        return (
+            f"{self.n_input_plane} -> {self.n_output_plane}, {len(self.conn_table)} connections, "
+            f"{self.kw}x{self.kh}, {self.dw},{self.dh}"
+        )

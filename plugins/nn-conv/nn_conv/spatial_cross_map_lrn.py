@@ -21,14 +21,17 @@ class SpatialCrossMapLRN(Module):
     array([[[0.4]]])
     """
 
-    def __init__(self, size: int = 5, alpha: float = 1e-4, beta: float = 0.75, k: float = 1.0) -> None:
+    def __init__(
+        self, size: int = 5, alpha: float = 1e-4, beta: float = 0.75, k: float = 1.0
+    ) -> None:
         super().__init__()
         self.size, self.alpha, self.beta, self.k = size, alpha, beta, k
 
     def _scale(self, x: np.ndarray) -> np.ndarray:
         before = (self.size - 1) // 2
-        return self.k + self.alpha / self.size * channel_window_sum(x * x, before,
-                                                                    self.size - 1 - before)
+        return self.k + self.alpha / self.size * channel_window_sum(
+            x * x, before, self.size - 1 - before
+        )
 
     def update_output(self, input: np.ndarray) -> np.ndarray:
         x, single = promote(input, 2)
@@ -42,7 +45,7 @@ class SpatialCrossMapLRN(Module):
         ratio = g * x * scale ** (-self.beta - 1)
         # the adjoint of a channel window sum is the mirrored window
         spread = channel_window_sum(ratio, self.size - 1 - before, before)
-        grad = g * scale ** -self.beta - 2 * self.alpha * self.beta / self.size * x * spread
+        grad = g * scale**-self.beta - 2 * self.alpha * self.beta / self.size * x * spread
         return demote(grad, single)
 
     def extra_repr(self) -> str:

@@ -20,9 +20,18 @@ class SpatialDilatedMaxPooling(MaxPooling):
     array([[[8.]]])
     """
 
-    def __init__(self, kw: int, kh: int, dw: int | None = None, dh: int | None = None,
-                 pad_w: int = 0, pad_h: int = 0, dilation_w: int = 1, dilation_h: int = 1,
-                 ceil_mode: bool = False) -> None:
+    def __init__(
+        self,
+        kw: int,
+        kh: int,
+        dw: int | None = None,
+        dh: int | None = None,
+        pad_w: int = 0,
+        pad_h: int = 0,
+        dilation_w: int = 1,
+        dilation_h: int = 1,
+        ceil_mode: bool = False,
+    ) -> None:
         super().__init__()
         self.kw, self.kh = kw, kh
         self.dw, self.dh = dw or kw, dh or kh

@@ -32,13 +32,20 @@ class SpatialDivisiveNormalization(Module):
     1.0
     """
 
-    def __init__(self, n_input_plane: int = 1, kernel: np.ndarray | None = None,
-                 threshold: float = 1e-4, thresval: float | None = None) -> None:
+    def __init__(
+        self,
+        n_input_plane: int = 1,
+        kernel: np.ndarray | None = None,
+        threshold: float = 1e-4,
+        thresval: float | None = None,
+    ) -> None:
         super().__init__()
         self.n_input_plane, self.kernel = n_input_plane, kernel
         self.threshold = threshold
         self.thresval = threshold if thresval is None else thresval
-        self.average = LocalAverage(normalization_kernel(kernel, n_input_plane, True), n_input_plane)
+        self.average = LocalAverage(
+            normalization_kernel(kernel, n_input_plane, True), n_input_plane
+        )
 
     def _stds(self, x: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """``sqrt(M(x**2))``, ``M(1)`` and the thresholded standard deviations ``t``."""

@@ -23,7 +23,7 @@ def _starts(samples: np.ndarray, size: int, out: int, pool: int) -> np.ndarray:
     the last window ending at the border (Graham's fractional max pooling, as torch/nn)."""
     alpha = (size - pool) / (out - 1) if out > 1 else 0.0
     i = np.arange(out - 1)
-    starts = (np.floor((i + samples[..., None]) * alpha) - np.floor(samples[..., None] * alpha))
+    starts = np.floor((i + samples[..., None]) * alpha) - np.floor(samples[..., None] * alpha)
     last = np.full(samples.shape + (1,), size - pool)
     return np.concatenate([starts.astype(np.int64), last], axis=-1)
 
@@ -67,16 +67,24 @@ class SpatialFractionalMaxPooling(Module):
             out = int(np.floor(height * self.out_h)), int(np.floor(width * self.out_w))
         else:
             out = int(self.out_h), int(self.out_w)
-        if min(out) < 1 or out[0] + self.pool_size_h - 1 > height or out[1] + self.pool_size_w - 1 > width:
-            raise ShapeError(f"expected input planes of at least {out[0] + self.pool_size_h - 1}x"
-                             f"{out[1] + self.pool_size_w - 1} for output {out[0]}x{out[1]}, got shape "
-                             f"{x.shape}")
+        if (
+            min(out) < 1
+            or out[0] + self.pool_size_h - 1 > height
+            or out[1] + self.pool_size_w - 1 > width
+        ):
+            raise ShapeError(
+                f"expected input planes of at least {out[0] + self.pool_size_h - 1}x"
+                f"{out[1] + self.pool_size_w - 1} for output {out[0]}x{out[1]}, got shape "
+                f"{x.shape}"
+            )
         return out
 
     def _pool(self, x: np.ndarray, samples: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         out_h, out_w = self._output_size(x)
-        starts = (_starts(samples[..., 1], x.shape[-2], out_h, self.pool_size_h),
-                  _starts(samples[..., 0], x.shape[-1], out_w, self.pool_size_w))
+        starts = (
+            _starts(samples[..., 1], x.shape[-2], out_h, self.pool_size_h),
+            _starts(samples[..., 0], x.shape[-1], out_w, self.pool_size_w),
+        )
         return pool_windows(x, (self.pool_size_h, self.pool_size_w), starts)
 
     def update_output(self, input: np.ndarray) -> np.ndarray:

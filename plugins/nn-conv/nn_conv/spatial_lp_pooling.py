@@ -31,8 +31,15 @@ class SpatialLPPooling(Module):
     array([[[5.]]])
     """
 
-    def __init__(self, n_input_plane: int, pnorm: float, kw: int, kh: int, dw: int | None = None,
-                 dh: int | None = None) -> None:
+    def __init__(
+        self,
+        n_input_plane: int,
+        pnorm: float,
+        kw: int,
+        kh: int,
+        dw: int | None = None,
+        dh: int | None = None,
+    ) -> None:
         super().__init__()
         self.n_input_plane, self.pnorm = n_input_plane, pnorm
         self.kw, self.kh, self.dw, self.dh = kw, kh, dw or kw, dh or kh
@@ -40,7 +47,7 @@ class SpatialLPPooling(Module):
     def _norms(self, x: np.ndarray) -> np.ndarray:
         expect_planes(x, self.n_input_plane)
         expect_min_size(x, (self.kh, self.kw))
-        sums = windows(x ** self.pnorm, (self.kh, self.kw), (self.dh, self.dw)).sum(axis=(-2, -1))
+        sums = windows(x**self.pnorm, (self.kh, self.kw), (self.dh, self.dw)).sum(axis=(-2, -1))
         return sums ** (1.0 / self.pnorm)
 
     def update_output(self, input: np.ndarray) -> np.ndarray:
@@ -51,8 +58,9 @@ class SpatialLPPooling(Module):
         x, g, single = promote_pair(input, grad_output, 2)
         y = self._norms(x)
         expect_grad_shape(g, y.shape)
-        spread = windowed_sum_grad(g * y ** (1.0 - self.pnorm), x.shape[2:], (self.kh, self.kw),
-                                   (self.dh, self.dw))
+        spread = windowed_sum_grad(
+            g * y ** (1.0 - self.pnorm), x.shape[2:], (self.kh, self.kw), (self.dh, self.dw)
+        )
         return demote(spread * x ** (self.pnorm - 1), single)
 
     def extra_repr(self) -> str:

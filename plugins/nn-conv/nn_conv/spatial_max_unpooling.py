@@ -8,7 +8,14 @@ from nncore import Module
 from nncore.checks import expect_indices, expect_same_shape
 from nncore.errors import StateError
 
-from ._spatial import demote, expect_grad_shape, gather_planes, promote, promote_pair, scatter_planes
+from ._spatial import (
+    demote,
+    expect_grad_shape,
+    gather_planes,
+    promote,
+    promote_pair,
+    scatter_planes,
+)
 
 
 class SpatialMaxUnpooling(Module):
@@ -42,8 +49,12 @@ class SpatialMaxUnpooling(Module):
         if size is None and getattr(pool, "iheight", None) is not None:
             size = (pool.iheight, pool.iwidth)
         if size is None:  # torch's size formula, exact when the pooled input was tiled evenly
-            size = tuple((n - 1) * d + k - 2 * getattr(pool, "pad_" + a, 0)
-                         for n, d, k, a in zip(x.shape[-2:], (pool.dh, pool.dw), (pool.kh, pool.kw), "hw"))
+            size = tuple(
+                (n - 1) * d + k - 2 * getattr(pool, "pad_" + a, 0)
+                for n, d, k, a in zip(
+                    x.shape[-2:], (pool.dh, pool.dw), (pool.kh, pool.kw), "hw", strict=True
+                )
+            )
         return tuple(int(s) for s in size[-2:])
 
     def _indices(self, x: np.ndarray, single: bool, size: tuple[int, int]) -> np.ndarray:

@@ -7,6 +7,7 @@ import numpy as np
 from nncore import Module
 
 from ._spatial import (
+    declare_weight_and_bias,
     demote,
     expect_grad_shape,
     expect_min_size,
@@ -36,10 +37,7 @@ class SpatialSubSampling(Module):
     def __init__(self, n_input_plane: int, kw: int, kh: int, dw: int = 1, dh: int = 1) -> None:
         super().__init__()
         self.n_input_plane, self.kw, self.kh, self.dw, self.dh = n_input_plane, kw, kh, dw, dh
-        self.weight = np.empty(n_input_plane)
-        self.bias = np.empty(n_input_plane)
-        self.grad_weight = np.zeros(n_input_plane)
-        self.grad_bias = np.zeros(n_input_plane)
+        declare_weight_and_bias(self, n_input_plane, n_input_plane)
         self.reset()
 
     def reset(self, stdv: float | None = None) -> SpatialSubSampling:
@@ -60,11 +58,14 @@ class SpatialSubSampling(Module):
         x, g, single = promote_pair(input, grad_output, 2)
         sums, _ = self._sums(x)
         expect_grad_shape(g, sums.shape)
-        grad = windowed_sum_grad(g * self.weight[:, None, None], x.shape[2:], (self.kh, self.kw),
-                                 (self.dh, self.dw))
+        grad = windowed_sum_grad(
+            g * self.weight[:, None, None], x.shape[2:], (self.kh, self.kw), (self.dh, self.dw)
+        )
         return demote(grad, single)
 
-    def acc_grad_parameters(self, input: np.ndarray, grad_output: np.ndarray, scale: float = 1.0) -> None:
+    def acc_grad_parameters(
+        self, input: np.ndarray, grad_output: np.ndarray, scale: float = 1.0
+    ) -> None:
         sums, single = self._sums(input)
         g = grad_output[None] if single else grad_output
         self.grad_weight += scale * (g * sums).sum(axis=(0, 2, 3))

@@ -35,7 +35,9 @@ class SpatialSubtractiveNormalization(Module):
         super().__init__()
         self.n_input_plane = n_input_plane
         self.kernel = kernel
-        self.average = LocalAverage(normalization_kernel(kernel, n_input_plane, False), n_input_plane)
+        self.average = LocalAverage(
+            normalization_kernel(kernel, n_input_plane, False), n_input_plane
+        )
 
     def update_output(self, input: np.ndarray) -> np.ndarray:
         x, single = promote(input, 2)

@@ -40,7 +40,7 @@ class SpatialUpSamplingBilinear(SeparableMap):
             outs = [(n - 1) * (self.scale_factor - 1) + n for n in shape[-2:]]
         else:
             outs = [self.oheight, self.owidth]
-        return [bilinear_matrix(n, o) for n, o in zip(shape[-2:], outs)]
+        return [bilinear_matrix(n, o) for n, o in zip(shape[-2:], outs, strict=True)]
 
     def extra_repr(self) -> str:
         if self.scale_factor is not None:

@@ -1,4 +1,4 @@
-"""SpatialUpSamplingNearest: enlarge the two spatial axes by an integer factor, nearest neighbour."""
+"""SpatialUpSamplingNearest: enlarge both spatial axes by an integer factor, nearest neighbour."""
 
 from __future__ import annotations
 
@@ -26,8 +26,9 @@ class SpatialUpSamplingNearest(SeparableMap):
         self.scale_factor = int(scale)
 
     def matrices(self, shape: tuple[int, ...]) -> list[np.ndarray]:
-        return [selection(np.arange(n * self.scale_factor) // self.scale_factor, n)
-                for n in shape[-2:]]
+        return [
+            selection(np.arange(n * self.scale_factor) // self.scale_factor, n) for n in shape[-2:]
+        ]
 
     def extra_repr(self) -> str:
         return str(self.scale_factor)

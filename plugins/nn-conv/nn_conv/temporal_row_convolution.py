@@ -7,7 +7,15 @@ import numpy as np
 from nncore import Module
 from nncore.checks import expect_float, expect_ndim, expect_size
 
-from ._spatial import expect_grad_shape, expect_min_size, init_uniform, torch_stdv, unwindows, windows
+from ._spatial import (
+    declare_weight_and_bias,
+    expect_grad_shape,
+    expect_min_size,
+    init_uniform,
+    torch_stdv,
+    unwindows,
+    windows,
+)
 
 
 class TemporalRowConvolution(Module):
@@ -27,13 +35,17 @@ class TemporalRowConvolution(Module):
 
     parameter_names = ("weight", "bias")
 
-    def __init__(self, input_frame_size: int, kw: int, dw: int = 1, feat_first: bool = False) -> None:
+    def __init__(
+        self, input_frame_size: int, kw: int, dw: int = 1, feat_first: bool = False
+    ) -> None:
         super().__init__()
-        self.input_frame_size, self.kw, self.dw, self.feat_first = input_frame_size, kw, dw, feat_first
-        self.weight = np.empty((input_frame_size, 1, kw))
-        self.grad_weight = np.zeros_like(self.weight)
-        self.bias = np.empty(input_frame_size)
-        self.grad_bias = np.zeros_like(self.bias)
+        self.input_frame_size, self.kw, self.dw, self.feat_first = (
+            input_frame_size,
+            kw,
+            dw,
+            feat_first,
+        )
+        declare_weight_and_bias(self, (input_frame_size, 1, kw), input_frame_size)
         self.reset()
 
     def reset(self, stdv: float | None = None) -> TemporalRowConvolution:
@@ -57,12 +69,16 @@ class TemporalRowConvolution(Module):
 
     def update_grad_input(self, input: np.ndarray, grad_output: np.ndarray) -> np.ndarray:
         cols = self._columns(input)
-        g = self._features_first(expect_grad_shape(grad_output, self._features_first(cols[..., 0]).shape))
+        g = self._features_first(
+            expect_grad_shape(grad_output, self._features_first(cols[..., 0]).shape)
+        )
         grad_cols = g[..., None] * self.weight[:, 0, None, :]
         sizes = self._features_first(input).shape[-1:]
         return self._features_first(unwindows(grad_cols, sizes, (self.kw,), (self.dw,)))
 
-    def acc_grad_parameters(self, input: np.ndarray, grad_output: np.ndarray, scale: float = 1.0) -> None:
+    def acc_grad_parameters(
+        self, input: np.ndarray, grad_output: np.ndarray, scale: float = 1.0
+    ) -> None:
         cols = self._columns(input)
         cols = cols.reshape(-1, *cols.shape[-3:])
         g = self._features_first(grad_output).reshape(-1, *cols.shape[-3:-1])

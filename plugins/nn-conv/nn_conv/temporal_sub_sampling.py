@@ -8,6 +8,7 @@ from nncore import Module
 from nncore.checks import expect_float, expect_ndim, expect_size
 
 from ._spatial import (
+    declare_weight_and_bias,
     expect_grad_shape,
     expect_min_size,
     init_uniform,
@@ -35,10 +36,7 @@ class TemporalSubSampling(Module):
     def __init__(self, input_frame_size: int, kw: int, dw: int = 1) -> None:
         super().__init__()
         self.input_frame_size, self.kw, self.dw = input_frame_size, kw, dw
-        self.weight = np.empty(input_frame_size)
-        self.bias = np.empty(input_frame_size)
-        self.grad_weight = np.zeros(input_frame_size)
-        self.grad_bias = np.zeros(input_frame_size)
+        declare_weight_and_bias(self, input_frame_size, input_frame_size)
         self.reset()
 
     def reset(self, stdv: float | None = None) -> TemporalSubSampling:
@@ -58,11 +56,14 @@ class TemporalSubSampling(Module):
 
     def update_grad_input(self, input: np.ndarray, grad_output: np.ndarray) -> np.ndarray:
         g = expect_grad_shape(grad_output, self._sums(input).shape)
-        grad = windowed_sum_grad(np.swapaxes(g * self.weight, -1, -2), input.shape[-2:-1], (self.kw,),
-                                 (self.dw,))
+        grad = windowed_sum_grad(
+            np.swapaxes(g * self.weight, -1, -2), input.shape[-2:-1], (self.kw,), (self.dw,)
+        )
         return np.swapaxes(grad, -1, -2)
 
-    def acc_grad_parameters(self, input: np.ndarray, grad_output: np.ndarray, scale: float = 1.0) -> None:
+    def acc_grad_parameters(
+        self, input: np.ndarray, grad_output: np.ndarray, scale: float = 1.0
+    ) -> None:
         sums = self._sums(input).reshape(-1, self.input_frame_size)
         g = grad_output.reshape(-1, self.input_frame_size)
         self.grad_weight += scale * (g * sums).sum(axis=0)

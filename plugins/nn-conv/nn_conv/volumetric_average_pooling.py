@@ -31,8 +31,15 @@ class VolumetricAveragePooling(Module):
     array([[[[3.5]]]])
     """
 
-    def __init__(self, kt: int, kw: int, kh: int, dt: int | None = None, dw: int | None = None,
-                 dh: int | None = None) -> None:
+    def __init__(
+        self,
+        kt: int,
+        kw: int,
+        kh: int,
+        dt: int | None = None,
+        dw: int | None = None,
+        dh: int | None = None,
+    ) -> None:
         super().__init__()
         self.kt, self.kw, self.kh = kt, kw, kh
         self.dt, self.dw, self.dh = dt or kt, dw or kw, dh or kh

@@ -11,6 +11,7 @@ from ._spatial import (
     conv_grad_input,
     conv_grad_weight,
     conv_output,
+    declare_weight_and_bias,
     demote,
     expect_grad_shape,
     init_uniform,
@@ -41,19 +42,30 @@ class VolumetricConvolution(Module):
 
     parameter_names = ("weight", "bias")
 
-    def __init__(self, n_input_plane: int, n_output_plane: int, kt: int, kw: int, kh: int,
-                 dt: int = 1, dw: int = 1, dh: int = 1, pad_t: int = 0, pad_w: int | None = None,
-                 pad_h: int | None = None, bias: bool = True) -> None:
+    def __init__(
+        self,
+        n_input_plane: int,
+        n_output_plane: int,
+        kt: int,
+        kw: int,
+        kh: int,
+        dt: int = 1,
+        dw: int = 1,
+        dh: int = 1,
+        pad_t: int = 0,
+        pad_w: int | None = None,
+        pad_h: int | None = None,
+        bias: bool = True,
+    ) -> None:
         super().__init__()
         self.n_input_plane, self.n_output_plane = n_input_plane, n_output_plane
         self.kt, self.kw, self.kh, self.dt, self.dw, self.dh = kt, kw, kh, dt, dw, dh
         self.pad_t = pad_t
         self.pad_w = pad_t if pad_w is None else pad_w
         self.pad_h = self.pad_w if pad_h is None else pad_h
-        self.weight = np.empty((n_output_plane, n_input_plane, kt, kh, kw))
-        self.grad_weight = np.zeros_like(self.weight)
-        self.bias = np.empty(n_output_plane) if bias else None
-        self.grad_bias = np.zeros(n_output_plane) if bias else None
+        declare_weight_and_bias(
+            self, (n_output_plane, n_input_plane, kt, kh, kw), n_output_plane if bias else None
+        )
         self.reset()
 
     def reset(self, stdv: float | None = None) -> VolumetricConvolution:
@@ -76,10 +88,14 @@ class VolumetricConvolution(Module):
         stride, pad, dilation = self.geometry()
         return demote(conv_grad_input(g, self.weight, x.shape[2:], stride, pad, dilation), single)
 
-    def acc_grad_parameters(self, input: np.ndarray, grad_output: np.ndarray, scale: float = 1.0) -> None:
+    def acc_grad_parameters(
+        self, input: np.ndarray, grad_output: np.ndarray, scale: float = 1.0
+    ) -> None:
         x, g, _ = promote_pair(input, grad_output, 3)
         stride, pad, dilation = self.geometry()
-        self.grad_weight += scale * conv_grad_weight(x, g, self.weight.shape[2:], stride, pad, dilation)
+        self.grad_weight += scale * conv_grad_weight(
+            x, g, self.weight.shape[2:], stride, pad, dilation
+        )
         add_bias_grad(self, g, scale, (0, 2, 3, 4))
 
     def extra_repr(self) -> str:

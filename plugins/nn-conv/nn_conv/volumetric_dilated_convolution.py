@@ -17,10 +17,25 @@ class VolumetricDilatedConvolution(VolumetricConvolution):
     (1, 3, 5, 4)
     """
 
-    def __init__(self, n_input_plane: int, n_output_plane: int, kt: int, kw: int, kh: int,
-                 dt: int = 1, dw: int = 1, dh: int = 1, pad_t: int = 0, pad_w: int | None = None,
-                 pad_h: int | None = None, dilation_t: int = 1, dilation_w: int = 1,
-                 dilation_h: int = 1, bias: bool = True) -> None:
+    def __init__(
+        self,
+        n_input_plane: int,
+        n_output_plane: int,
+        kt: int,
+        kw: int,
+        kh: int,
+        dt: int = 1,
+        dw: int = 1,
+        dh: int = 1,
+        pad_t: int = 0,
+        pad_w: int | None = None,
+        pad_h: int | None = None,
+        dilation_t: int = 1,
+        dilation_w: int = 1,
+        dilation_h: int = 1,
+        bias: bool = True,
+    ) -> None:
         self.dilation_t, self.dilation_w, self.dilation_h = dilation_t, dilation_w, dilation_h
-        super().__init__(n_input_plane, n_output_plane, kt, kw, kh, dt, dw, dh, pad_t, pad_w,
-                         pad_h, bias)
+        super().__init__(
+            n_input_plane, n_output_plane, kt, kw, kh, dt, dw, dh, pad_t, pad_w, pad_h, bias
+        )

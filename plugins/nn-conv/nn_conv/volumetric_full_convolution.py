@@ -12,6 +12,7 @@ from ._spatial import (
     conv,
     conv_grad_input,
     conv_grad_weight,
+    declare_weight_and_bias,
     demote,
     expect_grad_shape,
     expect_planes,
@@ -40,10 +41,24 @@ class VolumetricFullConvolution(Module):
 
     parameter_names = ("weight", "bias")
 
-    def __init__(self, n_input_plane: int, n_output_plane: int, kt: int, kw: int, kh: int,
-                 dt: int = 1, dw: int = 1, dh: int = 1, pad_t: int = 0, pad_w: int = 0,
-                 pad_h: int = 0, adj_t: int = 0, adj_w: int = 0, adj_h: int = 0,
-                 bias: bool = True) -> None:
+    def __init__(
+        self,
+        n_input_plane: int,
+        n_output_plane: int,
+        kt: int,
+        kw: int,
+        kh: int,
+        dt: int = 1,
+        dw: int = 1,
+        dh: int = 1,
+        pad_t: int = 0,
+        pad_w: int = 0,
+        pad_h: int = 0,
+        adj_t: int = 0,
+        adj_w: int = 0,
+        adj_h: int = 0,
+        bias: bool = True,
+    ) -> None:
         super().__init__()
         if adj_t >= dt or adj_w >= dw or adj_h >= dh:
             raise ValueError("adj_t, adj_w, adj_h must be smaller than dt, dw, dh")
@@ -51,10 +66,9 @@ class VolumetricFullConvolution(Module):
         self.kt, self.kw, self.kh, self.dt, self.dw, self.dh = kt, kw, kh, dt, dw, dh
         self.pad_t, self.pad_w, self.pad_h = pad_t, pad_w, pad_h
         self.adj_t, self.adj_w, self.adj_h = adj_t, adj_w, adj_h
-        self.weight = np.empty((n_input_plane, n_output_plane, kt, kh, kw))
-        self.grad_weight = np.zeros_like(self.weight)
-        self.bias = np.empty(n_output_plane) if bias else None
-        self.grad_bias = np.zeros(n_output_plane) if bias else None
+        declare_weight_and_bias(
+            self, (n_input_plane, n_output_plane, kt, kh, kw), n_output_plane if bias else None
+        )
         self.reset()
 
     def reset(self, stdv: float | None = None) -> VolumetricFullConvolution:
@@ -65,9 +79,14 @@ class VolumetricFullConvolution(Module):
         expect_planes(x, self.n_input_plane)
         stride, pad = (self.dt, self.dh, self.dw), (self.pad_t, self.pad_h, self.pad_w)
         kernel, adj = (self.kt, self.kh, self.kw), (self.adj_t, self.adj_h, self.adj_w)
-        sizes = [(n - 1) * d - 2 * p + k + a for n, d, p, k, a in zip(x.shape[2:], stride, pad, kernel, adj)]
+        sizes = [
+            (n - 1) * d - 2 * p + k + a
+            for n, d, p, k, a in zip(x.shape[2:], stride, pad, kernel, adj, strict=True)
+        ]
         if min(sizes) < 1:
-            raise ShapeError(f"expected an input giving a positive output size, got shape {x.shape}")
+            raise ShapeError(
+                f"expected an input giving a positive output size, got shape {x.shape}"
+            )
         return sizes, stride, pad
 
     def update_output(self, input: np.ndarray) -> np.ndarray:
@@ -84,7 +103,9 @@ class VolumetricFullConvolution(Module):
         expect_grad_shape(g, x.shape[:1] + (self.n_output_plane, *sizes))
         return demote(conv(g, self.weight, stride, pad), single)
 
-    def acc_grad_parameters(self, input: np.ndarray, grad_output: np.ndarray, scale: float = 1.0) -> None:
+    def acc_grad_parameters(
+        self, input: np.ndarray, grad_output: np.ndarray, scale: float = 1.0
+    ) -> None:
         x, g, _ = promote_pair(input, grad_output, 3)
         _, stride, pad = self._geometry(x)
         # the roles of conv's input and output swap: grad_output is windowed, input weighs it
@@ -92,8 +113,10 @@ class VolumetricFullConvolution(Module):
         add_bias_grad(self, g, scale, (0, 2, 3, 4))
 
     def extra_repr(self) -> str:
-        text = (f"{self.n_input_plane} -> {self.n_output_plane}, {self.kt}x{self.kw}x{self.kh}, "
-                f"{self.dt},{self.dw},{self.dh}, {self.pad_t},{self.pad_w},{self.pad_h}")
+        text = (
+            f"{self.n_input_plane} -> {self.n_output_plane}, {self.kt}x{self.kw}x{self.kh}, "
+            f"{self.dt},{self.dw},{self.dh}, {self.pad_t},{self.pad_w},{self.pad_h}"
+        )
         if self.adj_t or self.adj_w or self.adj_h:
             text += f", {self.adj_t},{self.adj_w},{self.adj_h}"
         return text if self.bias is not None else text + ", without bias"

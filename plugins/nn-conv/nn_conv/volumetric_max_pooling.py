@@ -21,9 +21,19 @@ class VolumetricMaxPooling(MaxPooling):
 
     spatial = 3
 
-    def __init__(self, kt: int, kw: int, kh: int, dt: int | None = None, dw: int | None = None,
-                 dh: int | None = None, pad_t: int = 0, pad_w: int = 0, pad_h: int = 0,
-                 ceil_mode: bool = False) -> None:
+    def __init__(
+        self,
+        kt: int,
+        kw: int,
+        kh: int,
+        dt: int | None = None,
+        dw: int | None = None,
+        dh: int | None = None,
+        pad_t: int = 0,
+        pad_w: int = 0,
+        pad_h: int = 0,
+        ceil_mode: bool = False,
+    ) -> None:
         super().__init__()
         self.kt, self.kw, self.kh = kt, kw, kh
         self.dt, self.dw, self.dh = dt or kt, dw or kw, dh or kh

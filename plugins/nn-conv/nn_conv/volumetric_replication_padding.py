@@ -20,13 +20,20 @@ class VolumetricReplicationPadding(Padding):
     mode = "replicate"
     spatial = 3
 
-    def __init__(self, pleft: int, pright: int | None = None, ptop: int | None = None,
-                 pbottom: int | None = None, pfront: int | None = None,
-                 pback: int | None = None) -> None:
+    def __init__(
+        self,
+        pleft: int,
+        pright: int | None = None,
+        ptop: int | None = None,
+        pbottom: int | None = None,
+        pfront: int | None = None,
+        pback: int | None = None,
+    ) -> None:
         super().__init__()
         self.pleft = pleft
         self.pright, self.ptop, self.pbottom, self.pfront, self.pback = (
-            pleft if p is None else p for p in (pright, ptop, pbottom, pfront, pback))
+            pleft if p is None else p for p in (pright, ptop, pbottom, pfront, pback)
+        )
 
     def pads(self) -> list[tuple[int, int]]:
         return [(self.pfront, self.pback), (self.ptop, self.pbottom), (self.pleft, self.pright)]

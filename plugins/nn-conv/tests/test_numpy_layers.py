@@ -36,7 +36,7 @@ def numeric_gradients(module, x, rng):
 
 def check_gradients(module, x, seed=0, atol=1e-6):
     grads, numeric = numeric_gradients(module, x, np.random.default_rng(seed))
-    for g, n in zip(grads, numeric):
+    for g, n in zip(grads, numeric, strict=True):
         np.testing.assert_allclose(g, n, atol=atol, rtol=1e-5)
 
 
@@ -58,11 +58,11 @@ rng0 = np.random.default_rng(0)
 # ----------------------------------------------------------------------- padding
 def _pad_oracle(x, pads, source):
     """Loop over output positions; ``source(p, n)`` maps a padded position to an input one."""
-    sizes = x.shape[-len(pads):]
-    out_sizes = [n + a + b for n, (a, b) in zip(sizes, pads)]
+    sizes = x.shape[-len(pads) :]
+    out_sizes = [n + a + b for n, (a, b) in zip(sizes, pads, strict=True)]
     out = np.zeros(x.shape[: x.ndim - len(pads)] + tuple(out_sizes))
     for pos in itertools.product(*(range(o) for o in out_sizes)):
-        src = [source(p - a, n) for p, (a, _), n in zip(pos, pads, sizes)]
+        src = [source(p - a, n) for p, (a, _), n in zip(pos, pads, sizes, strict=True)]
         if None not in src:
             out[(Ellipsis, *pos)] = x[(Ellipsis, *src)]
     return out
@@ -82,12 +82,15 @@ def _replicate(p, n):
     return min(max(p, 0), n - 1)
 
 
-@pytest.mark.parametrize("name, source, pads", [
-    ("SpatialZeroPadding", _zero, (1, 2, 0, 3)),
-    ("SpatialZeroPadding", _zero, (-1, 1, 2, -2)),
-    ("SpatialReflectionPadding", _reflect, (2, 1, 3, 0)),
-    ("SpatialReplicationPadding", _replicate, (3, 1, 0, 2)),
-])
+@pytest.mark.parametrize(
+    "name, source, pads",
+    [
+        ("SpatialZeroPadding", _zero, (1, 2, 0, 3)),
+        ("SpatialZeroPadding", _zero, (-1, 1, 2, -2)),
+        ("SpatialReflectionPadding", _reflect, (2, 1, 3, 0)),
+        ("SpatialReplicationPadding", _replicate, (3, 1, 0, 2)),
+    ],
+)
 def test_spatial_padding(name, source, pads):
     m = getattr(nn, name)(*pads)
     x = rng0.standard_normal((2, 3, 4, 5))
@@ -144,13 +147,19 @@ def _bilinear_oracle(x, oh, ow):
         y0, x0 = int(py), int(px)
         y1, x1 = min(y0 + 1, h - 1), min(x0 + 1, w - 1)
         fy, fx = py - y0, px - x0
-        out[..., i, j] = ((1 - fy) * (1 - fx) * x[..., y0, x0] + (1 - fy) * fx * x[..., y0, x1]
-                          + fy * (1 - fx) * x[..., y1, x0] + fy * fx * x[..., y1, x1])
+        out[..., i, j] = (
+            (1 - fy) * (1 - fx) * x[..., y0, x0]
+            + (1 - fy) * fx * x[..., y0, x1]
+            + fy * (1 - fx) * x[..., y1, x0]
+            + fy * fx * x[..., y1, x1]
+        )
     return out
 
 
-@pytest.mark.parametrize("params, size", [
-    (2, (5, 7)), (3, (7, 10)), ({"oheight": 4, "owidth": 2}, (4, 2)), ((1, 6), (1, 6))])
+@pytest.mark.parametrize(
+    "params, size",
+    [(2, (5, 7)), (3, (7, 10)), ({"oheight": 4, "owidth": 2}, (4, 2)), ((1, 6), (1, 6))],
+)
 def test_up_sampling_bilinear(params, size):
     m = nn.SpatialUpSamplingBilinear(params)
     x = rng0.standard_normal((2, 3, 3, 4))
@@ -192,8 +201,9 @@ def test_batch_normalization_train_and_eval():
     check_gradients(m, x[:2, :, :1])
     m.evaluate()
     y = m.forward(x)
-    expected = ((x - m.running_mean[:, None, None]) / np.sqrt(m.running_var[:, None, None] + 1e-3)
-                * m.weight[:, None, None] + m.bias[:, None, None])
+    expected = (x - m.running_mean[:, None, None]) / np.sqrt(
+        m.running_var[:, None, None] + 1e-3
+    ) * m.weight[:, None, None] + m.bias[:, None, None]
     np.testing.assert_allclose(y, expected, atol=1e-12)
     check_gradients(m, x[:2, :, :1])
     assert set(m.buffer_names) == {"running_mean", "running_var"}
@@ -212,8 +222,9 @@ def test_batch_normalization_without_affine():
 
 
 # ----------------------------------------------------------------------- dropout
-@pytest.mark.parametrize("module, shape", [("SpatialDropout", (6, 50, 2, 2)),
-                                           ("VolumetricDropout", (6, 50, 2, 1, 2))])
+@pytest.mark.parametrize(
+    "module, shape", [("SpatialDropout", (6, 50, 2, 2)), ("VolumetricDropout", (6, 50, 2, 1, 2))]
+)
 def test_feature_dropout(module, shape):
     m = getattr(nn, module)(0.3)
     x = rng0.standard_normal(shape) + 5
@@ -239,9 +250,9 @@ def test_feature_dropout(module, shape):
 # ----------------------------------------------------------------------- pooling
 def _max_pool_oracle(x, kernel, stride, pad, dilation, ceil_mode=False):
     """Loops over output positions and window offsets; returns maxima and flat indices."""
-    sizes = x.shape[-len(kernel):]
+    sizes = x.shape[-len(kernel) :]
     outs = []
-    for s, k, st, p, d in zip(sizes, kernel, stride, pad, dilation):
+    for s, k, st, p, d in zip(sizes, kernel, stride, pad, dilation, strict=True):
         span = d * (k - 1) + 1
         o = (int(np.ceil((s + 2 * p - span) / st)) if ceil_mode else (s + 2 * p - span) // st) + 1
         if ceil_mode and (o - 1) * st >= s + p:
@@ -253,16 +264,29 @@ def _max_pool_oracle(x, kernel, stride, pad, dilation, ceil_mode=False):
         for pos in np.ndindex(*outs):
             best, where = -np.inf, -1
             for off in np.ndindex(*kernel):
-                src = [o * st - p + k * d for o, st, p, k, d in zip(pos, stride, pad, off, dilation)]
-                if all(0 <= c < s for c, s in zip(src, sizes)) and x[lead_pos + tuple(src)] > best:
+                src = [
+                    o * st - p + k * d
+                    for o, st, p, k, d in zip(pos, stride, pad, off, dilation, strict=True)
+                ]
+                if (
+                    all(0 <= c < s for c, s in zip(src, sizes, strict=True))
+                    and x[lead_pos + tuple(src)] > best
+                ):
                     best, where = x[lead_pos + tuple(src)], np.ravel_multi_index(src, sizes)
             values[lead_pos + pos], indices[lead_pos + pos] = best, where
     return values, indices
 
 
-@pytest.mark.parametrize("args, ceil_mode", [
-    ((2, 2), False), ((3, 2, 2, 1, 1, 0, 1, 1), False), ((2, 3, 1, 2, 1, 1, 2, 1), False),
-    ((3, 3, 2, 2, 1, 1, 1, 1), True), ((2, 2, 2, 2), True)])
+@pytest.mark.parametrize(
+    "args, ceil_mode",
+    [
+        ((2, 2), False),
+        ((3, 2, 2, 1, 1, 0, 1, 1), False),
+        ((2, 3, 1, 2, 1, 1, 2, 1), False),
+        ((3, 3, 2, 2, 1, 1, 1, 1), True),
+        ((2, 2, 2, 2), True),
+    ],
+)
 def test_dilated_max_pooling(args, ceil_mode):
     m = nn.SpatialDilatedMaxPooling(*args, ceil_mode=ceil_mode)
     x = rng0.standard_normal((2, 2, 5, 6))
@@ -289,8 +313,11 @@ def test_volumetric_max_and_average_pooling():
     assert y.shape == (2, 2, 3, 3, 2)
     for pos in np.ndindex(*y.shape[2:]):
         t, i, j = pos
-        np.testing.assert_allclose(y[(..., *pos)], x[..., t:t + 2, i:i + 3, j:j + 2].mean(axis=(-3, -2, -1)),
-                                   atol=1e-12)
+        np.testing.assert_allclose(
+            y[(..., *pos)],
+            x[..., t : t + 2, i : i + 3, j : j + 2].mean(axis=(-3, -2, -1)),
+            atol=1e-12,
+        )
     check_gradients(avg, x[0, :1])
     check_batch(avg, x)
     check_rejects(avg, np.zeros((2, 1, 1, 1)))
@@ -305,7 +332,9 @@ def test_adaptive_max_pooling():
         cols = slice(int(np.floor(j * 7 / 3)), int(np.ceil((j + 1) * 7 / 3)))
         np.testing.assert_allclose(y[..., i, j], x[..., rows, cols].max(axis=(-2, -1)), atol=0)
     flat = x.reshape(2, 2, -1)
-    np.testing.assert_array_equal(np.take_along_axis(flat, m.indices.reshape(2, 2, -1), -1).reshape(y.shape), y)
+    np.testing.assert_array_equal(
+        np.take_along_axis(flat, m.indices.reshape(2, 2, -1), -1).reshape(y.shape), y
+    )
     check_gradients(m, x[0])
     check_batch(m, x)
     check_rejects(m, np.zeros(4))
@@ -329,7 +358,7 @@ def test_fractional_max_pooling():
         rows = starts(samples[n, c, 1], 7, 3, 3)
         cols = starts(samples[n, c, 0], 9, 4, 2)
         for i, j in np.ndindex(3, 4):
-            window = x[n, c, rows[i]:rows[i] + 3, cols[j]:cols[j] + 2]
+            window = x[n, c, rows[i] : rows[i] + 3, cols[j] : cols[j] + 2]
             assert y[n, c, i, j] == window.max()
     m.fix_pooling_regions()
     np.testing.assert_array_equal(m.forward(x), y)
@@ -352,7 +381,7 @@ def test_max_unpooling():
     g = rng0.standard_normal(y.shape)
     grad = unpool.backward(pooled, g)
     for n, c, i, j in np.ndindex(pooled.shape):
-        block = x[n, c, 2 * i:2 * i + 2, 2 * j:2 * j + 2]
+        block = x[n, c, 2 * i : 2 * i + 2, 2 * j : 2 * j + 2]
         a, b = np.unravel_index(block.argmax(), (2, 2))
         assert grad[n, c, i, j] == g[n, c, 2 * i + a, 2 * j + b]
     pool.indices[0, 0, 0, 0] = 24
@@ -373,8 +402,10 @@ def test_lp_pooling():
     y = m.forward(x)
     assert y.shape == (2, 2, 2, 3)
     for i, j in np.ndindex(2, 3):
-        window = x[..., 2 * i:2 * i + 3, j:j + 2]
-        np.testing.assert_allclose(y[..., i, j], np.cbrt((window ** 3).sum(axis=(-2, -1))), rtol=1e-12)
+        window = x[..., 2 * i : 2 * i + 3, j : j + 2]
+        np.testing.assert_allclose(
+            y[..., i, j], np.cbrt((window**3).sum(axis=(-2, -1))), rtol=1e-12
+        )
     check_gradients(m, x[0])
     check_batch(m, x)
     check_rejects(m, np.zeros((3, 5, 4)))
@@ -386,9 +417,10 @@ def test_sub_sampling():
     y = m.forward(x)
     assert y.shape == (2, 2, 3, 2)
     for c, i, j in np.ndindex(2, 3, 2):
-        window = x[:, c, i:i + 3, 2 * j:2 * j + 2]
-        np.testing.assert_allclose(y[:, c, i, j], m.weight[c] * window.sum(axis=(-2, -1)) + m.bias[c],
-                                   atol=1e-12)
+        window = x[:, c, i : i + 3, 2 * j : 2 * j + 2]
+        np.testing.assert_allclose(
+            y[:, c, i, j], m.weight[c] * window.sum(axis=(-2, -1)) + m.bias[c], atol=1e-12
+        )
     check_gradients(m, x[0])
     check_batch(m, x)
     check_rejects(m, np.zeros((3, 5, 5)))
@@ -400,7 +432,9 @@ def test_temporal_sub_sampling():
     y = m.forward(x)
     assert y.shape == (2, 3, 3)
     for t in range(3):
-        np.testing.assert_allclose(y[:, t], m.weight * x[:, 2 * t:2 * t + 3].sum(axis=1) + m.bias, atol=1e-12)
+        np.testing.assert_allclose(
+            y[:, t], m.weight * x[:, 2 * t : 2 * t + 3].sum(axis=1) + m.bias, atol=1e-12
+        )
     check_gradients(m, x[0])
     check_batch(m, x)
     check_rejects(m, np.zeros((8, 4)))
@@ -413,9 +447,9 @@ def test_cross_map_lrn():
     x = rng0.standard_normal((2, 5, 2, 3))
     y = m.forward(x)
     for c in range(5):
-        window = x[:, max(c - 1, 0):c + 2]
-        scale = 2.0 + 0.5 / 3 * (window ** 2).sum(axis=1)
-        np.testing.assert_allclose(y[:, c], x[:, c] * scale ** -0.75, rtol=1e-12)
+        window = x[:, max(c - 1, 0) : c + 2]
+        scale = 2.0 + 0.5 / 3 * (window**2).sum(axis=1)
+        np.testing.assert_allclose(y[:, c], x[:, c] * scale**-0.75, rtol=1e-12)
     check_gradients(m, x[0])
     check_gradients(nn.SpatialCrossMapLRN(4, 1.0, 0.6), x[0])
     check_batch(m, x)
@@ -450,8 +484,9 @@ def test_subtractive_normalization():
         np.testing.assert_allclose(y[n], x[n] - _local_mean_oracle(x[n], kernel), atol=1e-12)
     k1 = np.array([1.0, 2.0, 1.0])
     one_d = nn.SpatialSubtractiveNormalization(2, k1)
-    np.testing.assert_allclose(one_d.forward(x[0]), x[0] - _local_mean_oracle(x[0], np.outer(k1, k1)),
-                               atol=1e-12)
+    np.testing.assert_allclose(
+        one_d.forward(x[0]), x[0] - _local_mean_oracle(x[0], np.outer(k1, k1)), atol=1e-12
+    )
     check_gradients(m, x[0])
     check_gradients(one_d, x[0])
     check_batch(m, x)
@@ -474,8 +509,9 @@ def test_divisive_normalization():
     one_d = nn.SpatialDivisiveNormalization(2, k1)
     e1 = np.outer(k1, k1) / (k1.sum() ** 2 * 2)  # each axis divided by sum * sqrt(planes)
     squares, covered = _local_sums(x[0, :2] ** 2, e1)
-    np.testing.assert_allclose(one_d.forward(x[0, :2]), x[0, :2] / (np.sqrt(squares) / covered),
-                               rtol=1e-12)
+    np.testing.assert_allclose(
+        one_d.forward(x[0, :2]), x[0, :2] / (np.sqrt(squares) / covered), rtol=1e-12
+    )
     check_gradients(m, x[0])
     check_gradients(nn.SpatialDivisiveNormalization(2, np.ones(3)), x[0, :2])
     check_batch(m, x)
@@ -499,15 +535,20 @@ def _conv_oracle(x, weight, bias, stride, pad, dilation):
     """Direct loops over output positions; ``weight`` is ``(O, C, *K)``."""
     k = weight.ndim - 2
     xp = np.pad(x, [(0, 0)] * (x.ndim - k) + [(p, p) for p in pad])
-    outs = [(s - d * (kk - 1) - 1) // st + 1
-            for s, kk, st, d in zip(xp.shape[-k:], weight.shape[2:], stride, dilation)]
+    outs = [
+        (s - d * (kk - 1) - 1) // st + 1
+        for s, kk, st, d in zip(xp.shape[-k:], weight.shape[2:], stride, dilation, strict=True)
+    ]
     y = np.zeros(x.shape[:1] + weight.shape[:1] + tuple(outs))
     for pos in np.ndindex(*outs):
-        taps = tuple(slice(p * st, p * st + d * (kk - 1) + 1, d)
-                     for p, st, d, kk in zip(pos, stride, dilation, weight.shape[2:]))
+        taps = tuple(
+            slice(p * st, p * st + d * (kk - 1) + 1, d)
+            for p, st, d, kk in zip(pos, stride, dilation, weight.shape[2:], strict=True)
+        )
         patch = xp[(slice(None), slice(None)) + taps]  # (N, C, *K)
-        y[(Ellipsis, *pos)] = np.tensordot(patch, weight, axes=(list(range(1, 2 + k)),
-                                                                list(range(1, 2 + k)))) + bias
+        y[(Ellipsis, *pos)] = (
+            np.tensordot(patch, weight, axes=(list(range(1, 2 + k)), list(range(1, 2 + k)))) + bias
+        )
     return y
 
 
@@ -541,7 +582,9 @@ def test_volumetric_full_convolution():
     # scatter each input voxel times its filter into the padded output, by loops
     expected = np.zeros((2, 3, 6, 7, 3))
     for n, c, t, i, j in np.ndindex(x.shape):
-        expected[n, :, 2 * t:2 * t + 3, 2 * i:2 * i + 2, j:j + 2] += x[n, c, t, i, j] * m.weight[c]
+        expected[n, :, 2 * t : 2 * t + 3, 2 * i : 2 * i + 2, j : j + 2] += (
+            x[n, c, t, i, j] * m.weight[c]
+        )
     expected = expected[:, :, 1:-1, 1:-1, :] + m.bias[:, None, None, None]
     np.testing.assert_allclose(y, expected, atol=1e-12)
     check_gradients(m, x[:1])
@@ -558,9 +601,12 @@ def test_convolution_local():
     assert y.shape == (2, 3, 3, 3)
     xp = np.pad(x, [(0, 0), (0, 0), (0, 0), (1, 1)])
     for i, j in np.ndindex(3, 3):
-        patch = xp[:, :, i:i + 2, 2 * j:2 * j + 3]
-        np.testing.assert_allclose(y[:, :, i, j], np.einsum("ncab,ocab->no", patch, m.weight[i, j])
-                                   + m.bias[:, i, j], atol=1e-12)
+        patch = xp[:, :, i : i + 2, 2 * j : 2 * j + 3]
+        np.testing.assert_allclose(
+            y[:, :, i, j],
+            np.einsum("ncab,ocab->no", patch, m.weight[i, j]) + m.bias[:, i, j],
+            atol=1e-12,
+        )
     check_gradients(m, x[:1])
     check_batch(m, x)
     check_rejects(m, np.zeros((2, 4, 6)))
@@ -577,7 +623,7 @@ def test_convolution_map():
     expected = np.zeros(y.shape) + m.bias[:, None, None]
     for k, (src, dst) in enumerate(table):
         for i, j in np.ndindex(3, 3):
-            patch = x[:, src, 2 * i:2 * i + 3, j:j + 2]
+            patch = x[:, src, 2 * i : 2 * i + 3, j : j + 2]
             expected[:, dst, i, j] += (patch * m.weight[k]).sum(axis=(-2, -1))
     np.testing.assert_allclose(y, expected, atol=1e-12)
     check_gradients(m, x[:1])
@@ -605,8 +651,9 @@ def test_temporal_row_convolution(feat_first):
     y = np.swapaxes(y, 1, 2) if feat_first else y
     assert y.shape == (2, 4, 3)
     for t, f in np.ndindex(4, 3):
-        np.testing.assert_allclose(y[:, t, f], x[:, 2 * t:2 * t + 3, f] @ m.weight[f, 0] + m.bias[f],
-                                   atol=1e-12)
+        np.testing.assert_allclose(
+            y[:, t, f], x[:, 2 * t : 2 * t + 3, f] @ m.weight[f, 0] + m.bias[f], atol=1e-12
+        )
     check_gradients(m, frames[:1])
     check_batch(m, frames)
     check_rejects(m, np.zeros((2, 2)))
