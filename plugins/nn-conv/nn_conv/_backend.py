@@ -34,22 +34,30 @@ def _load() -> tuple[ModuleType, str, str | None]:
     return _kernels, COMPILED, None
 
 
-#: the module whose functions are used, its description, and why the reference was chosen
-kernels, ACTIVE, REASON = _load()
+NAMES = (
+    "im2col", "col2im", "columns_to_batch", "batch_to_columns", "max_pool2d",
+    "max_pool2d_backward", "avg_pool2d", "avg_pool2d_backward", "embedding_forward",
+    "embedding_backward", "embedding_renorm",
+)
 
-im2col = kernels.im2col
-col2im = kernels.col2im
-columns_to_batch = kernels.columns_to_batch
-batch_to_columns = kernels.batch_to_columns
-max_pool2d = kernels.max_pool2d
-max_pool2d_backward = kernels.max_pool2d_backward
-avg_pool2d = kernels.avg_pool2d
-avg_pool2d_backward = kernels.avg_pool2d_backward
-embedding_forward = kernels.embedding_forward
-embedding_backward = kernels.embedding_backward
-embedding_renorm = kernels.embedding_renorm
+
+def activate(module: ModuleType, description: str) -> None:
+    """Route every kernel name of this module to ``module``'s functions (tests, benchmarks).
+
+    Layers look the kernels up here at call time, so this switches them all at once.
+    """
+    global kernels, ACTIVE
+    kernels, ACTIVE = module, description
+    globals().update({name: getattr(module, name) for name in NAMES})
 
 
 def is_compiled() -> bool:
     """True when the compiled extension is in use."""
     return ACTIVE == COMPILED
+
+
+#: the module whose functions are used, its description, and why the reference was chosen
+kernels, ACTIVE, REASON = _load()
+im2col = col2im = columns_to_batch = batch_to_columns = max_pool2d = max_pool2d_backward = None
+avg_pool2d = avg_pool2d_backward = embedding_forward = embedding_backward = embedding_renorm = None
+activate(kernels, ACTIVE)

@@ -1,0 +1,245 @@
+"""nn-conv against PyTorch on CPU: convolution, max pooling and LookupTable, float32.
+
+Three implementations run in the same process on the same values: nn-conv with its compiled
+kernels, nn-conv on its pure-numpy reference kernels, and PyTorch.  Each case is timed as
+``--repeats`` loops of enough calls to last ~20 ms; the median time per call is reported with
+the ratios ours / PyTorch (lower is better for us).  The thread pools in use are printed.
+
+    python benchmarks/conv.py            # print the table
+    python benchmarks/conv.py --record   # also rewrite the "## nn-conv" section of RESULTS.md
+
+Needs ``pip install torch==2.13.0`` (the CPU wheel) next to nncore and nn-conv.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import os
+import platform
+import re
+import statistics
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+import torch
+from threadpoolctl import threadpool_info
+
+from nn_conv import _backend, _reference
+from nn_conv.lookup_table import LookupTable
+from nn_conv.spatial_convolution import SpatialConvolution
+from nn_conv.spatial_max_pooling import SpatialMaxPooling
+
+SECTION = "## nn-conv"
+RESULTS = Path(__file__).with_name("RESULTS.md")
+#: target ratio ours / PyTorch per case group
+TARGETS = {"conv": 1.5, "pool": 1.5, "lookup fwd": None, "lookup bwd": 1.0}
+Step = Callable[[], object]
+
+
+def per_call(fn: Step, repeats: int, budget: float = 0.02) -> float:
+    """Median seconds per call over ``repeats`` loops of ~``budget`` seconds each."""
+    fn()
+    calls, elapsed = 1, 0.0
+    while elapsed < budget:
+        start = time.perf_counter()
+        for _ in range(calls):
+            fn()
+        elapsed = time.perf_counter() - start
+        calls = calls if elapsed >= budget else calls * 2
+    samples = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        for _ in range(calls):
+            fn()
+        samples.append((time.perf_counter() - start) / calls)
+    return statistics.median(samples)
+
+
+def _close(ours: np.ndarray, theirs: torch.Tensor, what: str) -> None:
+    np.testing.assert_allclose(ours, theirs.detach().numpy(), rtol=2e-3, atol=2e-3, err_msg=what)
+
+
+def conv_case(batch: int, n_in: int, size: int, n_out: int, k: int, pad: int) -> tuple[Step, Step]:
+    """SpatialConvolution forward+backward (input gradient included), ours and PyTorch's."""
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal((batch, n_in, size, size)).astype(np.float32)
+    ours = SpatialConvolution(n_in, n_out, k, k, 1, 1, pad).float()
+    out_size = size + 2 * pad - k + 1
+    grad = rng.standard_normal((batch, n_out, out_size, out_size)).astype(np.float32)
+    theirs = torch.nn.Conv2d(n_in, n_out, k, padding=pad)
+    with torch.no_grad():
+        theirs.weight.copy_(torch.from_numpy(ours.weight))
+        theirs.bias.copy_(torch.from_numpy(ours.bias))
+    tx, tgrad = torch.from_numpy(x).requires_grad_(True), torch.from_numpy(grad)
+
+    def ours_step() -> None:
+        ours.forward(x)
+        ours.backward(x, grad)
+
+    def torch_step() -> None:
+        tx.grad = None
+        theirs(tx).backward(tgrad)
+
+    ours.zero_grad_parameters()
+    theirs.zero_grad()
+    ours_step()
+    torch_step()
+    _close(ours.output, theirs(tx), "conv output")
+    _close(ours.grad_input, tx.grad, "conv grad_input")
+    _close(ours.grad_weight, theirs.weight.grad, "conv grad_weight")
+    return ours_step, torch_step
+
+
+def pool_case() -> tuple[Step, Step]:
+    """2x2 max pooling forward+backward on 64x16x24x24."""
+    rng = np.random.default_rng(1)
+    x = rng.standard_normal((64, 16, 24, 24)).astype(np.float32)
+    grad = rng.standard_normal((64, 16, 12, 12)).astype(np.float32)
+    ours = SpatialMaxPooling(2, 2)
+    theirs = torch.nn.MaxPool2d(2)
+    tx, tgrad = torch.from_numpy(x).requires_grad_(True), torch.from_numpy(grad)
+
+    def ours_step() -> None:
+        ours.forward(x)
+        ours.backward(x, grad)
+
+    def torch_step() -> None:
+        tx.grad = None
+        theirs(tx).backward(tgrad)
+
+    ours_step()
+    torch_step()
+    _close(ours.output, theirs(tx), "pool output")
+    _close(ours.grad_input, tx.grad, "pool grad_input")
+    return ours_step, torch_step
+
+
+def lookup_cases() -> dict[str, tuple[str, Step, Step]]:
+    """LookupTable(50000, 128) on 64x64 ids: forward, and backward (gradient of the weight)."""
+    rng = np.random.default_rng(2)
+    ids = rng.integers(0, 50000, (64, 64))
+    grad = rng.standard_normal((64, 64, 128)).astype(np.float32)
+    ours = LookupTable(50000, 128).float()
+    theirs = torch.nn.Embedding(50000, 128)
+    with torch.no_grad():
+        theirs.weight.copy_(torch.from_numpy(ours.weight))
+    tids, tgrad = torch.from_numpy(ids), torch.from_numpy(grad)
+    tout = theirs(tids)
+
+    def torch_backward() -> None:
+        theirs.weight.grad = None  # a fresh dense gradient, as a training step makes
+        tout.backward(tgrad, retain_graph=True)
+
+    def ours_backward() -> None:
+        ours.backward(ids, grad)
+
+    ours.forward(ids)
+    ours.zero_grad_parameters()
+    ours_backward()
+    torch_backward()
+    _close(ours.output, tout, "lookup output")
+    _close(ours.grad_weight, theirs.weight.grad, "lookup grad_weight")
+    def torch_forward() -> None:
+        with torch.no_grad():
+            theirs(tids)
+
+    forward = ("lookup fwd", lambda: ours.forward(ids), torch_forward)
+    return {
+        "LookupTable 50000x128, 64x64 ids, forward": forward,
+        "LookupTable 50000x128, 64x64 ids, backward": ("lookup bwd", ours_backward, torch_backward),
+    }
+
+
+def cases() -> dict[str, tuple[str, Step, Step]]:
+    return {
+        "LeNet conv1 (64x1x28x28 -> 6, 5x5) fwd+bwd": ("conv", *conv_case(64, 1, 28, 6, 5, 0)),
+        "LeNet conv2 (64x6x12x12 -> 16, 5x5) fwd+bwd": ("conv", *conv_case(64, 6, 12, 16, 5, 0)),
+        "32x64x32x32 -> 64, 3x3 pad 1, fwd+bwd": ("conv", *conv_case(32, 64, 32, 64, 3, 1)),
+        "max pool 2x2, 64x16x24x24, fwd+bwd": ("pool", *pool_case()),
+        **lookup_cases(),
+    }
+
+
+def measure(repeats: int) -> list[tuple[str, str, float, float, float]]:
+    """``[(group, case, compiled_s, reference_s, torch_s)]``, all measured in this process."""
+    compiled = _backend.kernels
+    if not _backend.is_compiled():
+        raise SystemExit(f"the compiled kernels are not active: {_backend.REASON}")
+    rows = []
+    for name, (group, ours, theirs) in cases().items():
+        fast = per_call(ours, repeats)
+        _backend.activate(_reference, _backend.REFERENCE)
+        try:
+            slow = per_call(ours, max(3, repeats // 3))
+        finally:
+            _backend.activate(compiled, _backend.COMPILED)
+        rows.append((group, name, fast, slow, per_call(theirs, repeats)))
+    return rows
+
+
+def environment() -> list[str]:
+    pools = "; ".join(
+        f"{p['internal_api']} {p.get('version') or ''} ({p['user_api']}, {p['num_threads']} threads, "
+        f"{p.get('architecture') or '?'})" for p in threadpool_info())
+    cpu = platform.machine()
+    for line in Path("/proc/cpuinfo").read_text().splitlines() if Path("/proc/cpuinfo").exists() else []:
+        if line.startswith("model name"):
+            cpu = line.split(":", 1)[1].strip()
+            break
+    return [
+        f"date: {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC",
+        f"machine: {cpu}, {len(os.sched_getaffinity(0))} cores, {platform.system()} {platform.release()}",
+        f"python {platform.python_version()}, numpy {np.__version__}, torch {torch.__version__} "
+        f"({torch.get_num_threads()} threads), nn-conv kernels: {_backend.ACTIVE}",
+        f"thread pools: {pools}",
+    ]
+
+
+def _ms(seconds: float) -> str:
+    return f"{seconds * 1e3:.2f} ms"
+
+
+def table(rows: list[tuple[str, str, float, float, float]]) -> list[str]:
+    lines = ["| case (float32, median per call) | nn-conv | numpy reference | PyTorch | "
+             "nn-conv / PyTorch | reference / PyTorch | target |",
+             "|---|---:|---:|---:|---:|---:|---:|"]
+    for group, name, fast, slow, theirs in rows:
+        target = TARGETS[group]
+        verdict = "-" if target is None else (
+            f"<= {target} ({'met' if fast / theirs <= target else 'missed'})")
+        lines.append(f"| {name} | {_ms(fast)} | {_ms(slow)} | {_ms(theirs)} | {fast / theirs:.2f} | "
+                     f"{slow / theirs:.2f} | {verdict} |")
+    return lines
+
+
+def record(lines: list[str]) -> None:
+    """Replace (or append) the nn-conv section of RESULTS.md, leaving other sections alone."""
+    text = RESULTS.read_text() if RESULTS.exists() else "# Benchmark results\n"
+    section = "\n".join([SECTION, "", *lines]).rstrip() + "\n"
+    pattern = re.compile(rf"^{re.escape(SECTION)}\n.*?(?=^## |\Z)", re.M | re.S)
+    if pattern.search(text):
+        text = pattern.sub(lambda _: section + "\n", text).rstrip() + "\n"
+    else:
+        text = text.rstrip() + "\n\n" + section
+    RESULTS.write_text(text)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeats", type=int, default=9)
+    parser.add_argument("--record", action="store_true", help="write the results into RESULTS.md")
+    args = parser.parse_args()
+    env = environment()
+    print("\n".join(env), end="\n\n")
+    lines = table(measure(args.repeats))
+    print("\n".join(lines))
+    if args.record:
+        record(["Measured by `python benchmarks/conv.py --record`:", "", *env, "", *lines])
+        print(f"\nrecorded in {RESULTS}")
+
+
+if __name__ == "__main__":
+    main()

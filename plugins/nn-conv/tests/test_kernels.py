@@ -1,0 +1,174 @@
+"""The compiled kernels agree with their pure-numpy twins on random shapes, float32 and float64."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from nn_conv import _reference
+
+compiled = pytest.importorskip("nn_conv._kernels", reason="the extension is not built")
+
+DTYPES = st.sampled_from([np.float32, np.float64])
+SETTINGS = settings(max_examples=40, deadline=None)
+
+
+def _tol(dtype) -> dict:
+    return dict(rtol=1e-5, atol=1e-5) if dtype == np.float32 else dict(rtol=1e-12, atol=1e-12)
+
+
+@st.composite
+def conv_geometry(draw):
+    """(image shape, kh, kw, sh, sw, ph, pw, dh, dw, out_h, out_w) with at least one output."""
+    kh, kw = draw(st.integers(1, 4)), draw(st.integers(1, 4))
+    dh, dw = draw(st.integers(1, 3)), draw(st.integers(1, 3))
+    sh, sw = draw(st.integers(1, 3)), draw(st.integers(1, 3))
+    ph, pw = draw(st.integers(0, 3)), draw(st.integers(0, 3))
+    span_h, span_w = dh * (kh - 1) + 1, dw * (kw - 1) + 1
+    height = draw(st.integers(max(1, span_h - 2 * ph), 9))
+    width = draw(st.integers(max(1, span_w - 2 * pw), 9))
+    batch, channels = draw(st.integers(1, 3)), draw(st.integers(1, 3))
+    out_h = (height + 2 * ph - span_h) // sh + 1
+    out_w = (width + 2 * pw - span_w) // sw + 1
+    return (batch, channels, height, width), (kh, kw, sh, sw, ph, pw, dh, dw, out_h, out_w)
+
+
+@SETTINGS
+@given(conv_geometry(), DTYPES, st.integers(0, 2**32 - 1))
+def test_im2col_and_col2im_match_the_reference(geometry, dtype, seed):
+    shape, args = geometry
+    kh, kw, *_, out_h, out_w = args
+    rng = np.random.default_rng(seed)
+    image = rng.standard_normal(shape).astype(dtype)
+    rows = (shape[1] * kh * kw, shape[0], out_h * out_w)
+    fast, slow = np.full(rows, np.nan, dtype), np.full(rows, np.nan, dtype)
+    compiled.im2col(image, fast, *args)
+    _reference.im2col(image, slow, *args)
+    np.testing.assert_array_equal(fast, slow)
+
+    cols = rng.standard_normal(rows).astype(dtype)
+    start = rng.standard_normal(shape).astype(dtype)  # col2im accumulates
+    fast_image, slow_image = start.copy(), start.copy()
+    compiled.col2im(cols, fast_image, *args)
+    _reference.col2im(cols, slow_image, *args)
+    np.testing.assert_allclose(fast_image, slow_image, **_tol(dtype))
+
+
+@SETTINGS
+@given(st.integers(1, 4), st.integers(1, 4), st.integers(1, 9), DTYPES, st.booleans())
+def test_layout_swaps_match_the_reference(n_out, batch, size, dtype, with_bias):
+    rng = np.random.default_rng(n_out * 100 + batch * 10 + size)
+    source = rng.standard_normal((n_out, batch, size)).astype(dtype)
+    bias = rng.standard_normal(n_out).astype(dtype) if with_bias else None
+    fast, slow = np.empty((batch, n_out, size), dtype), np.empty((batch, n_out, size), dtype)
+    compiled.columns_to_batch(source, fast, bias)
+    _reference.columns_to_batch(source, slow, bias)
+    np.testing.assert_allclose(fast, slow, **_tol(dtype))
+    back_fast, back_slow = np.empty_like(source), np.empty_like(source)
+    compiled.batch_to_columns(fast, back_fast)
+    _reference.batch_to_columns(fast, back_slow)
+    np.testing.assert_array_equal(back_fast, back_slow)
+
+
+@st.composite
+def pool_geometry(draw):
+    """(planes shape, kh, kw, sh, sw, ph, pw, out_h, out_w), floor or ceil mode."""
+    kh, kw = draw(st.integers(1, 4)), draw(st.integers(1, 4))
+    sh, sw = draw(st.integers(1, 3)), draw(st.integers(1, 3))
+    ph, pw = draw(st.integers(0, kh // 2)), draw(st.integers(0, kw // 2))
+    height = draw(st.integers(max(1, kh - 2 * ph), 9))
+    width = draw(st.integers(max(1, kw - 2 * pw), 9))
+    ceil = draw(st.booleans())
+    sizes = []
+    for size, k, s, p in ((height, kh, sh, ph), (width, kw, sw, pw)):
+        n = (-(-(size + 2 * p - k) // s) if ceil else (size + 2 * p - k) // s) + 1
+        if ceil and (n - 1) * s >= size + p:
+            n -= 1
+        sizes.append(n)
+    return (draw(st.integers(1, 4)), height, width), (kh, kw, sh, sw, ph, pw), tuple(sizes)
+
+
+@SETTINGS
+@given(pool_geometry(), DTYPES, st.booleans(), st.integers(0, 2**32 - 1))
+def test_pooling_matches_the_reference(geometry, dtype, ties, seed):
+    shape, args, (out_h, out_w) = geometry
+    rng = np.random.default_rng(seed)
+    image = (rng.integers(-2, 3, shape) if ties else rng.standard_normal(shape)).astype(dtype)
+    out_shape = (shape[0], out_h, out_w)
+    outs = [np.empty(out_shape, dtype) for _ in range(2)]
+    where = [np.empty(out_shape, np.int64) for _ in range(2)]
+    compiled.max_pool2d(image, outs[0], where[0], *args)
+    _reference.max_pool2d(image, outs[1], where[1], *args)
+    np.testing.assert_array_equal(outs[0], outs[1])
+    np.testing.assert_array_equal(where[0], where[1])
+
+    grad = rng.standard_normal(out_shape).astype(dtype)
+    grads = [np.zeros(shape, dtype) for _ in range(2)]
+    compiled.max_pool2d_backward(grad, where[0], grads[0])
+    _reference.max_pool2d_backward(grad, where[0], grads[1])
+    np.testing.assert_allclose(grads[0], grads[1], **_tol(dtype))
+
+    for include in (True, False):
+        compiled.avg_pool2d(image, outs[0], *args, include)
+        _reference.avg_pool2d(image, outs[1], *args, include)
+        np.testing.assert_allclose(outs[0], outs[1], **_tol(dtype))
+        grads = [np.zeros(shape, dtype) for _ in range(2)]
+        compiled.avg_pool2d_backward(grad, grads[0], *args, include)
+        _reference.avg_pool2d_backward(grad, grads[1], *args, include)
+        np.testing.assert_allclose(grads[0], grads[1], **_tol(dtype))
+
+
+@SETTINGS
+@given(st.integers(1, 12), st.integers(1, 5), st.integers(0, 30), DTYPES, st.booleans(),
+       st.integers(-1, 11), st.integers(0, 2**32 - 1))
+def test_embedding_kernels_match_the_reference(n_index, dim, n, dtype, by_frequency, padding, seed):
+    rng = np.random.default_rng(seed)
+    ids = rng.integers(0, n_index, n)
+    weight = rng.standard_normal((n_index, dim)).astype(dtype)
+    outs = [np.empty((n, dim), dtype) for _ in range(2)]
+    compiled.embedding_forward(ids, weight, outs[0])
+    _reference.embedding_forward(ids, weight, outs[1])
+    np.testing.assert_array_equal(outs[0], outs[1])
+
+    grad = rng.standard_normal((n, dim)).astype(dtype)
+    start = rng.standard_normal((n_index, dim)).astype(dtype)
+    grads = [start.copy(), start.copy()]
+    compiled.embedding_backward(ids, grad, grads[0], 0.5, padding, by_frequency)
+    _reference.embedding_backward(ids, grad, grads[1], 0.5, padding, by_frequency)
+    np.testing.assert_allclose(grads[0], grads[1], **_tol(dtype))
+
+    for norm_type in (1.0, 2.0, 3.0):
+        renormed = [weight.copy(), weight.copy()]
+        compiled.embedding_renorm(ids, renormed[0], 0.7, norm_type)
+        _reference.embedding_renorm(ids, renormed[1], 0.7, norm_type)
+        np.testing.assert_allclose(renormed[0], renormed[1], rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.parametrize("kernels", [compiled, _reference], ids=["compiled", "reference"])
+def test_out_of_range_ids_raise_before_touching_memory(kernels):
+    weight = np.ones((4, 2))
+    grad_weight = np.zeros((4, 2))
+    for bad in (4, -1, 2**40):
+        ids = np.array([0, bad, 1])
+        with pytest.raises(IndexError, match=str(bad)):
+            kernels.embedding_backward(ids, np.ones((3, 2)), grad_weight, 1.0, -1, False)
+        with pytest.raises(IndexError, match=str(bad)):
+            kernels.embedding_forward(ids, weight, np.empty((3, 2)))
+        with pytest.raises(IndexError, match=str(bad)):
+            kernels.embedding_renorm(ids, weight, 0.5, 2.0)
+    np.testing.assert_array_equal(grad_weight, 0)
+    np.testing.assert_array_equal(weight, 1)
+
+
+@pytest.mark.parametrize("kernels", [compiled, _reference], ids=["compiled", "reference"])
+def test_pooling_indices_outside_the_plane_raise(kernels):
+    grad_in = np.zeros((1, 2, 2))
+    with pytest.raises(IndexError):
+        kernels.max_pool2d_backward(np.ones((1, 1, 1)), np.array([[[4]]]), grad_in)
+
+
+def test_mismatched_column_buffer_is_refused():
+    with pytest.raises(ValueError):
+        compiled.im2col(np.zeros((1, 2, 4, 4)), np.zeros((9, 1, 4)), 3, 3, 1, 1, 0, 0, 1, 1, 2, 2)
