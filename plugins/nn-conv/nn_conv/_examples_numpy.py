@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from nncore import Module
 from nncore.testing import Case
 
 from .spatial_adaptive_average_pooling import SpatialAdaptiveAveragePooling
@@ -18,6 +19,7 @@ from .spatial_divisive_normalization import SpatialDivisiveNormalization
 from .spatial_dropout import SpatialDropout
 from .spatial_fractional_max_pooling import SpatialFractionalMaxPooling
 from .spatial_lp_pooling import SpatialLPPooling
+from .spatial_max_pooling import SpatialMaxPooling
 from .spatial_max_unpooling import SpatialMaxUnpooling
 from .spatial_reflection_padding import SpatialReflectionPadding
 from .spatial_replication_padding import SpatialReplicationPadding
@@ -51,9 +53,8 @@ def _positive(shape):
     return lambda rng: rng.uniform(0.5, 1.5, shape)
 
 
-def _unpooling() -> SpatialMaxUnpooling:
-    pool = SpatialDilatedMaxPooling(2, 2)
-    pool.forward(np.random.default_rng(0).standard_normal((2, 2, 4, 6)))
+def _unpooling(pool: Module, shape: tuple[int, ...]) -> SpatialMaxUnpooling:
+    pool.forward(np.random.default_rng(0).standard_normal(shape))
     return SpatialMaxUnpooling(pool)
 
 
@@ -200,6 +201,7 @@ def _normalization(bad: list) -> dict[str, list[Case]]:
 
 
 def _pooling(bad: list) -> dict[str, list[Case]]:
+    unsaved = "the pooling's argmax indices are the state of its last forward, not saved"
     return {
         "SpatialDilatedMaxPooling": [
             *_batch(SpatialDilatedMaxPooling(2, 2), (2, 2, 4, 4), bad_inputs=bad),
@@ -227,14 +229,16 @@ def _pooling(bad: list) -> dict[str, list[Case]]:
         ],
         "SpatialMaxUnpooling": [
             Case(
-                _unpooling(),
+                _unpooling(SpatialDilatedMaxPooling(2, 2), (2, 2, 4, 6)),
                 input_shape=(2, 2, 2, 3),
                 bad_inputs=bad + [np.zeros((1, 2, 2, 3))],
-                skip={
-                    "check_save_load": "the pooling's argmax indices are the "
-                    "state of its last forward, which a file does not hold"
-                },
-            )
+                skip={"check_save_load": unsaved},
+            ),
+            Case(
+                _unpooling(SpatialMaxPooling(2, 1), (2, 3, 4)),
+                input_shape=(2, 3, 2),
+                skip={"check_save_load": unsaved},
+            ),
         ],
         "SpatialLPPooling": [
             *_batch(SpatialLPPooling(2, 2, 2, 2), (2, 2, 4, 4), bad_inputs=bad),

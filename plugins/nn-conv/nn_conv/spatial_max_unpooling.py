@@ -57,18 +57,20 @@ class SpatialMaxUnpooling(Module):
             )
         return tuple(int(s) for s in size[-2:])
 
-    def _indices(self, x: np.ndarray, single: bool, size: tuple[int, int]) -> np.ndarray:
+    def _indices(self, x: np.ndarray, size: tuple[int, int]) -> np.ndarray:
+        """The pooling's indices, batched like ``x`` (a pooling may keep them batched always)."""
         indices = getattr(self.pooling, "indices", None)
         if not isinstance(indices, np.ndarray) or indices.size == 0:
             raise StateError(f"{self.pooling!r} has no indices: run its forward first")
-        expect_same_shape(indices, demote(x, single), "the pooling's indices", "the input")
-        indices = expect_indices(indices, 0, size[0] * size[1], "unpooling index")
-        return indices[None] if single else indices
+        if indices.ndim == x.ndim - 1:
+            indices = indices[None]
+        expect_same_shape(indices, x, "the pooling's indices", "the (batched) input")
+        return expect_indices(indices, 0, size[0] * size[1], "unpooling index")
 
     def update_output(self, input: np.ndarray) -> np.ndarray:
         x, single = promote(input, 2)
         size = self._output_size(x)
-        indices = self._indices(x, single, size)
+        indices = self._indices(x, size)
         out = scatter_planes(x, indices, x.shape[:2], size[0] * size[1])
         return demote(out.reshape(x.shape[:2] + size), single)
 
@@ -76,7 +78,7 @@ class SpatialMaxUnpooling(Module):
         x, g, single = promote_pair(input, grad_output, 2)
         size = self._output_size(x)
         expect_grad_shape(g, x.shape[:2] + size)
-        return demote(gather_planes(g, self._indices(x, single, size), 2), single)
+        return demote(gather_planes(g, self._indices(x, size), 2), single)
 
     def extra_repr(self) -> str:
         return f"associated to {self.pooling!r}"

@@ -657,3 +657,23 @@ def test_temporal_row_convolution(feat_first):
     check_gradients(m, frames[:1])
     check_batch(m, frames)
     check_rejects(m, np.zeros((2, 2)))
+
+
+def test_max_unpooling_of_spatial_max_pooling():
+    pool = nn.SpatialMaxPooling(2, 3)
+    x = rng0.standard_normal((2, 6, 4))
+    pooled = pool.forward(x)
+    unpool = nn.SpatialMaxUnpooling(pool)
+    y = unpool.forward(pooled)
+    assert y.shape == x.shape
+    for c, i, j in np.ndindex(pooled.shape):
+        block = x[c, 3 * i : 3 * i + 3, 2 * j : 2 * j + 2]
+        np.testing.assert_array_equal(
+            y[c, 3 * i : 3 * i + 3, 2 * j : 2 * j + 2], np.where(block == block.max(), block, 0)
+        )
+    g = rng0.standard_normal(y.shape)
+    grad = unpool.backward(pooled, g)
+    for c, i, j in np.ndindex(pooled.shape):
+        block = x[c, 3 * i : 3 * i + 3, 2 * j : 2 * j + 2]
+        a, b = np.unravel_index(block.argmax(), block.shape)
+        assert grad[c, i, j] == g[c, 3 * i + a, 2 * j + b]
