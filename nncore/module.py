@@ -203,11 +203,16 @@ class Module:
         container is ``None``.
         """
         stack: list[tuple[str, Module, Module | None]] = [(prefix, self, None)]
+        leaf = Module.named_children
         while stack:  # iterative: deep networks must not hit the recursion limit
             path, module, container = stack.pop()
             yield path, module, container
-            for name, child in reversed(list(module.named_children())):
-                stack.append((f"{path}.{name}" if path else name, child, module))
+            if type(module).named_children is leaf:  # most modules: skip building an empty list
+                continue
+            children = list(module.named_children())
+            if children:
+                dot = path + "." if path else ""
+                stack.extend([(dot + name, child, module) for name, child in reversed(children)])
 
     def list_modules(self) -> list[Module]:
         """Self followed by every descendant, depth first (torch/nn ``listModules``)."""

@@ -269,8 +269,15 @@ class Registry:
 
     def name_matcher(self, pattern: str) -> Callable[[Any], bool]:
         """A predicate matching modules whose class names match ``pattern`` (wildcards)."""
+        verdicts: dict[type, bool] = {}  # the names of a class are fixed: match each class once
+
         def match(module: Any) -> bool:
-            return any(fnmatch.fnmatchcase(n, pattern) for n in self.names_of(type(module)))
+            cls = type(module)
+            verdict = verdicts.get(cls)
+            if verdict is None:
+                verdict = verdicts[cls] = any(fnmatch.fnmatchcase(n, pattern)
+                                              for n in self.names_of(cls))
+            return verdict
         return match
 
     # ----------------------------------------------------------------- conformance examples
