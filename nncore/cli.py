@@ -64,13 +64,13 @@ def build_parser() -> argparse.ArgumentParser:
                     "get_parameters(), print the test accuracy and save a loss/accuracy plot.")
     demo.add_argument("--model", choices=sorted(MODELS), default="mlp",
                       help="network to train (default: %(default)s)")
-    demo.add_argument("--epochs", type=_positive_int, default=10,
+    demo.add_argument("--epochs", type=_positive_int, default=20,
                       help="passes over the training set (default: %(default)s)")
     demo.add_argument("--seed", type=int, default=0,
                       help="seeds initialisation, split and shuffling (default: %(default)s)")
     demo.add_argument("--out", default=".",
                       help="directory for the plot, or a .png file name (default: %(default)s)")
-    demo.add_argument("--hidden", type=_positive_int, default=32,
+    demo.add_argument("--hidden", type=_positive_int, default=64,
                       help="hidden units of the mlp (default: %(default)s)")
     demo.add_argument("--lr", type=_positive_float, default=0.1,
                       help="SGD learning rate (default: %(default)s)")

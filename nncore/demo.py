@@ -129,6 +129,7 @@ def plot(result: DemoResult, title: str) -> None:
     """Save the loss and accuracy curves to ``result.plot`` (Agg canvas, no display needed)."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
+    from matplotlib.ticker import MaxNLocator
 
     figure = Figure(figsize=(9, 3.6), layout="constrained")
     FigureCanvasAgg(figure)
@@ -143,16 +144,17 @@ def plot(result: DemoResult, title: str) -> None:
     right.legend(loc="lower right")
     for axes in (left, right):
         axes.grid(alpha=0.3)
+        axes.xaxis.set_major_locator(MaxNLocator(integer=True))
     figure.suptitle(title)
     figure.savefig(result.plot, dpi=100)
 
 
 def run(
     model: str = "mlp",
-    epochs: int = 10,
+    epochs: int = 20,
     seed: int = 0,
     out: str | Path = ".",
-    hidden: int = 32,
+    hidden: int = 64,
     lr: float = 0.1,
     batch_size: int = 16,
     progress: bool = True,
