@@ -85,10 +85,14 @@ def along(
     for i, m in enumerate(matrices):
         if m is None:
             continue
-        m = m.T if transpose else m
-        x = np.moveaxis(
-            np.tensordot(m.astype(x.dtype, copy=False), x, axes=(1, first + i)), 0, first + i
-        )
+        m = (m.T if transpose else m).astype(x.dtype, copy=False)
+        axis = first + i
+        if axis == x.ndim - 1:
+            x = x @ m.T
+        else:  # (lead, n, rest) -> (lead, out, rest): one batched matmul over the leading dims
+            lead, rest = x.shape[:axis], x.shape[axis + 1 :]
+            flat = np.ascontiguousarray(x).reshape(lead + (x.shape[axis], -1))
+            x = (m @ flat).reshape(lead + (m.shape[0],) + rest)
     return x
 
 
@@ -608,14 +612,18 @@ class LocalAverage:
     padded) and its border correction ``M(1)``, the operator the local normalizations share."""
 
     def __init__(self, kernel: np.ndarray, planes: int) -> None:
-        self.weight = np.broadcast_to(kernel, (1, planes) + kernel.shape)
+        self.weight = kernel[None, None]  # every plane has the same kernel: sum planes first
+        self.planes = planes
         self.pad = tuple(s // 2 for s in kernel.shape)
 
     def __call__(self, x: np.ndarray) -> np.ndarray:
-        return conv(x, self.weight.astype(x.dtype), (1, 1), self.pad)
+        """``(N, 1, H, W)``."""
+        return conv(x.sum(axis=1, keepdims=True), self.weight.astype(x.dtype), (1, 1), self.pad)
 
     def adjoint(self, g: np.ndarray, sizes: Ints) -> np.ndarray:
+        """``(N, 1, H, W)``, the same for every plane (it broadcasts over them)."""
         return conv_grad_input(g, self.weight.astype(g.dtype), sizes, (1, 1), self.pad)
 
     def coef(self, x: np.ndarray) -> np.ndarray:
-        return self(np.ones((1,) + x.shape[1:], dtype=x.dtype))
+        ones = np.full((1, 1) + x.shape[2:], self.planes, dtype=x.dtype)
+        return conv(ones, self.weight.astype(x.dtype), (1, 1), self.pad)

@@ -83,13 +83,15 @@ class SpatialConvolutionLocal(Module):
 
     def update_output(self, input: np.ndarray) -> np.ndarray:
         cols, single = self._columns(input)
-        return demote(np.einsum("ncyxab,yxocab->noyx", cols, self.weight) + self.bias, single)
+        return demote(
+            np.einsum("ncyxab,yxocab->noyx", cols, self.weight, optimize=True) + self.bias, single
+        )
 
     def update_grad_input(self, input: np.ndarray, grad_output: np.ndarray) -> np.ndarray:
         x, g, single = promote_pair(input, grad_output, 2)
         self._columns(x)
         expect_grad_shape(g, (x.shape[0], self.n_output_plane, self.oh, self.ow))
-        grad_cols = np.einsum("noyx,yxocab->ncyxab", g, self.weight)
+        grad_cols = np.einsum("noyx,yxocab->ncyxab", g, self.weight, optimize=True)
         grad = unwindows(
             grad_cols,
             x.shape[2:],
@@ -104,7 +106,7 @@ class SpatialConvolutionLocal(Module):
     ) -> None:
         cols, single = self._columns(input)
         g = grad_output[None] if single else grad_output
-        self.grad_weight += scale * np.einsum("noyx,ncyxab->yxocab", g, cols)
+        self.grad_weight += scale * np.einsum("noyx,ncyxab->yxocab", g, cols, optimize=True)
         self.grad_bias += scale * g.sum(axis=0)
 
     def extra_repr(self) -> str:

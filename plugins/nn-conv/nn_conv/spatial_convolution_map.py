@@ -10,15 +10,17 @@ from nncore import Module
 from nncore.random import generator
 
 from ._spatial import (
+    conv,
+    conv_grad_input,
+    conv_grad_weight,
     declare_weight_and_bias,
     demote,
     expect_grad_shape,
     expect_min_size,
     expect_planes,
+    out_sizes,
     promote,
     promote_pair,
-    unwindows,
-    windows,
 )
 
 
@@ -93,44 +95,38 @@ class SpatialConvolutionMap(Module):
         self.bias[...] = generator().uniform(-1.0, 1.0, self.bias.shape) * bound
         return self
 
-    def _routing(self, dtype: np.dtype) -> np.ndarray:
-        """``(K, n_output_plane)`` 0/1 matrix sending each connection to its output plane."""
-        route = np.zeros((len(self.conn_table), self.n_output_plane), dtype=dtype)
-        route[np.arange(len(self.conn_table)), self.conn_table[:, 1]] = 1
-        return route
+    def _dense(self, dtype: np.dtype) -> np.ndarray:
+        """The equivalent dense ``(n_output_plane, n_input_plane, kh, kw)`` weight, zero where
+        no connection exists (repeated connections add up)."""
+        dense = np.zeros((self.n_output_plane, self.n_input_plane, self.kh, self.kw), dtype=dtype)
+        np.add.at(dense, (self.conn_table[:, 1], self.conn_table[:, 0]), self.weight)
+        return dense
 
-    def _columns(self, input: object) -> tuple[np.ndarray, bool]:
-        """Windows of each connection's input plane: ``(N, K, oh, ow, kh, kw)``."""
+    def _check(self, input: object) -> tuple[np.ndarray, bool]:
         x, single = promote(input, 2)
         expect_planes(x, self.n_input_plane)
         expect_min_size(x, (self.kh, self.kw))
-        cols = windows(x, (self.kh, self.kw), (self.dh, self.dw))
-        return cols[:, self.conn_table[:, 0]], single
+        return x, single
 
     def update_output(self, input: np.ndarray) -> np.ndarray:
-        cols, single = self._columns(input)
-        per_connection = np.einsum("nkyxab,kab->nkyx", cols, self.weight)
-        y = np.einsum("nkyx,ko->noyx", per_connection, self._routing(cols.dtype))
-        return demote(y + self.bias[:, None, None], single)
+        x, single = self._check(input)
+        y = conv(x, self._dense(x.dtype), (self.dh, self.dw)) + self.bias[:, None, None]
+        return demote(y, single)
 
     def update_grad_input(self, input: np.ndarray, grad_output: np.ndarray) -> np.ndarray:
         x, g, single = promote_pair(input, grad_output, 2)
-        cols, _ = self._columns(x)
-        expect_grad_shape(g, (x.shape[0], self.n_output_plane) + cols.shape[2:4])
-        per_connection = np.einsum("noyx,ko->nkyx", g, self._routing(g.dtype))
-        gathered = np.zeros((len(self.conn_table), self.n_input_plane), dtype=g.dtype)
-        gathered[np.arange(len(self.conn_table)), self.conn_table[:, 0]] = 1
-        grad_cols = np.einsum("nkyx,kab,kc->ncyxab", per_connection, self.weight, gathered)
-        grad = unwindows(grad_cols, x.shape[2:], (self.kh, self.kw), (self.dh, self.dw))
+        self._check(x)
+        outs = out_sizes(x.shape[2:], (self.kh, self.kw), (self.dh, self.dw))
+        expect_grad_shape(g, (x.shape[0], self.n_output_plane, *outs))
+        grad = conv_grad_input(g, self._dense(g.dtype), x.shape[2:], (self.dh, self.dw))
         return demote(grad, single)
 
     def acc_grad_parameters(
         self, input: np.ndarray, grad_output: np.ndarray, scale: float = 1.0
     ) -> None:
-        cols, single = self._columns(input)
-        g = grad_output[None] if single else grad_output
-        per_connection = np.einsum("noyx,ko->nkyx", g, self._routing(g.dtype))
-        self.grad_weight += scale * np.einsum("nkyx,nkyxab->kab", per_connection, cols)
+        x, g, _ = promote_pair(input, grad_output, 2)
+        dense = conv_grad_weight(x, g, (self.kh, self.kw), (self.dh, self.dw))
+        self.grad_weight += scale * dense[self.conn_table[:, 1], self.conn_table[:, 0]]
         self.grad_bias += scale * g.sum(axis=(0, 2, 3))
 
     def extra_repr(self) -> str:

@@ -64,7 +64,10 @@ class TemporalRowConvolution(Module):
 
     def update_output(self, input: np.ndarray) -> np.ndarray:
         cols = self._columns(input)
-        y = np.einsum("...ftk,fk->...ft", cols, self.weight[:, 0]) + self.bias[:, None]
+        y = (
+            np.einsum("...ftk,fk->...ft", cols, self.weight[:, 0], optimize=True)
+            + self.bias[:, None]
+        )
         return self._features_first(y)
 
     def update_grad_input(self, input: np.ndarray, grad_output: np.ndarray) -> np.ndarray:
@@ -82,7 +85,7 @@ class TemporalRowConvolution(Module):
         cols = self._columns(input)
         cols = cols.reshape(-1, *cols.shape[-3:])
         g = self._features_first(grad_output).reshape(-1, *cols.shape[-3:-1])
-        self.grad_weight[:, 0] += scale * np.einsum("nft,nftk->fk", g, cols)
+        self.grad_weight[:, 0] += scale * np.einsum("nft,nftk->fk", g, cols, optimize=True)
         self.grad_bias += scale * g.sum(axis=(0, 2))
 
     def extra_repr(self) -> str:

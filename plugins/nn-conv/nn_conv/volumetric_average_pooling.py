@@ -12,6 +12,7 @@ from ._spatial import (
     demote,
     expect_grad_shape,
     expect_min_size,
+    out_sizes,
     promote,
     promote_pair,
     windowed_sum_grad,
@@ -52,7 +53,7 @@ class VolumetricAveragePooling(Module):
 
     def update_grad_input(self, input: np.ndarray, grad_output: np.ndarray) -> np.ndarray:
         x, g, single = promote_pair(input, grad_output, 3)
-        expect_grad_shape(g, self.update_output(x).shape)
+        expect_grad_shape(g, x.shape[:2] + tuple(out_sizes(x.shape[2:], self.kernel, self.stride)))
         grad = windowed_sum_grad(g / math.prod(self.kernel), x.shape[2:], self.kernel, self.stride)
         return demote(grad, single)
 

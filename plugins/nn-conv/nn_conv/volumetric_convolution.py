@@ -15,6 +15,7 @@ from ._spatial import (
     demote,
     expect_grad_shape,
     init_uniform,
+    out_sizes,
     promote,
     promote_pair,
     torch_stdv,
@@ -84,8 +85,9 @@ class VolumetricConvolution(Module):
 
     def update_grad_input(self, input: np.ndarray, grad_output: np.ndarray) -> np.ndarray:
         x, g, single = promote_pair(input, grad_output, 3)
-        expect_grad_shape(g, self.update_output(x).shape)
         stride, pad, dilation = self.geometry()
+        outs = out_sizes(x.shape[2:], self.weight.shape[2:], stride, pad, dilation)
+        expect_grad_shape(g, (x.shape[0], self.n_output_plane, *outs))
         return demote(conv_grad_input(g, self.weight, x.shape[2:], stride, pad, dilation), single)
 
     def acc_grad_parameters(
