@@ -25,12 +25,11 @@ from pathlib import Path
 
 import numpy as np
 import torch
-from threadpoolctl import threadpool_info
-
 from nn_conv import _backend, _reference
 from nn_conv.lookup_table import LookupTable
 from nn_conv.spatial_convolution import SpatialConvolution
 from nn_conv.spatial_max_pooling import SpatialMaxPooling
+from threadpoolctl import threadpool_info
 
 SECTION = "## nn-conv"
 RESULTS = Path(__file__).with_name("RESULTS.md")
@@ -142,6 +141,7 @@ def lookup_cases() -> dict[str, tuple[str, Step, Step]]:
     torch_backward()
     _close(ours.output, tout, "lookup output")
     _close(ours.grad_weight, theirs.weight.grad, "lookup grad_weight")
+
     def torch_forward() -> None:
         with torch.no_grad():
             theirs(tids)
@@ -182,16 +182,22 @@ def measure(repeats: int) -> list[tuple[str, str, float, float, float]]:
 
 def environment() -> list[str]:
     pools = "; ".join(
-        f"{p['internal_api']} {p.get('version') or ''} ({p['user_api']}, {p['num_threads']} threads, "
-        f"{p.get('architecture') or '?'})" for p in threadpool_info())
+        f"{p['internal_api']} {p.get('version') or ''} ({p['user_api']}, "
+        f"{p['num_threads']} threads, "
+        f"{p.get('architecture') or '?'})"
+        for p in threadpool_info()
+    )
     cpu = platform.machine()
-    for line in Path("/proc/cpuinfo").read_text().splitlines() if Path("/proc/cpuinfo").exists() else []:
+    for line in (
+        Path("/proc/cpuinfo").read_text().splitlines() if Path("/proc/cpuinfo").exists() else []
+    ):
         if line.startswith("model name"):
             cpu = line.split(":", 1)[1].strip()
             break
     return [
         f"date: {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC",
-        f"machine: {cpu}, {len(os.sched_getaffinity(0))} cores, {platform.system()} {platform.release()}",
+        f"machine: {cpu}, {len(os.sched_getaffinity(0))} cores, "
+        f"{platform.system()} {platform.release()}",
         f"python {platform.python_version()}, numpy {np.__version__}, torch {torch.__version__} "
         f"({torch.get_num_threads()} threads), nn-conv kernels: {_backend.ACTIVE}",
         f"thread pools: {pools}",
@@ -203,15 +209,22 @@ def _ms(seconds: float) -> str:
 
 
 def table(rows: list[tuple[str, str, float, float, float]]) -> list[str]:
-    lines = ["| case (float32, median per call) | nn-conv | numpy reference | PyTorch | "
-             "nn-conv / PyTorch | reference / PyTorch | target |",
-             "|---|---:|---:|---:|---:|---:|---:|"]
+    lines = [
+        "| case (float32, median per call) | nn-conv | numpy reference | PyTorch | "
+        "nn-conv / PyTorch | reference / PyTorch | target |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+    ]
     for group, name, fast, slow, theirs in rows:
         target = TARGETS[group]
-        verdict = "-" if target is None else (
-            f"<= {target} ({'met' if fast / theirs <= target else 'missed'})")
-        lines.append(f"| {name} | {_ms(fast)} | {_ms(slow)} | {_ms(theirs)} | {fast / theirs:.2f} | "
-                     f"{slow / theirs:.2f} | {verdict} |")
+        verdict = (
+            "-"
+            if target is None
+            else (f"<= {target} ({'met' if fast / theirs <= target else 'missed'})")
+        )
+        lines.append(
+            f"| {name} | {_ms(fast)} | {_ms(slow)} | {_ms(theirs)} | {fast / theirs:.2f} | "
+            f"{slow / theirs:.2f} | {verdict} |"
+        )
     return lines
 
 

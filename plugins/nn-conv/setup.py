@@ -16,7 +16,7 @@ from setuptools import Extension, setup
 
 
 def openmp_flags() -> list[str]:
-    """``["-fopenmp"]`` if the C compiler accepts it, else ``[]`` (NNCONV_NO_OPENMP=1 forces off)."""
+    """``["-fopenmp"]`` if the C compiler accepts it, else ``[]`` (``NNCONV_NO_OPENMP=1``: off)."""
     if os.environ.get("NNCONV_NO_OPENMP") or sys.platform == "win32":
         return []
     compiler = os.environ.get("CC", "cc")

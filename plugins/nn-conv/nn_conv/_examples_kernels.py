@@ -19,8 +19,10 @@ from .temporal_max_pooling import TemporalMaxPooling
 
 def _distinct(shape: tuple[int, ...]):
     """Inputs without ties, so that max pooling is differentiable at them."""
+
     def make(rng: np.random.Generator) -> np.ndarray:
         return rng.permutation(np.prod(shape)).reshape(shape) / 7.0 - 1.0
+
     return make
 
 
@@ -38,18 +40,26 @@ def examples() -> dict[str, list[Case]]:
         "SpatialConvolution": [
             Case(SpatialConvolution(2, 3, 3, 2), input_shape=(2, 2, 5, 4), batched=True),
             Case(SpatialConvolution(3, 2, 3, 3, 2, 1, 1, 2), input_shape=(3, 6, 5)),
-            Case(SpatialConvolution(2, 2, 2, 2, bias=False), input_shape=(2, 2, 3, 3), batched=True),
+            Case(
+                SpatialConvolution(2, 2, 2, 2, bias=False), input_shape=(2, 2, 3, 3), batched=True
+            ),
         ],
         "SpatialConvolutionMM": [
             Case(SpatialConvolutionMM(2, 3, 3, 3, 1, 1, 1), input_shape=(2, 2, 4, 4), batched=True),
         ],
         "SpatialDilatedConvolution": [
-            Case(SpatialDilatedConvolution(2, 2, 3, 2, 1, 2, 2, 1, 2, 1), input_shape=(2, 2, 5, 6),
-                 batched=True),
+            Case(
+                SpatialDilatedConvolution(2, 2, 3, 2, 1, 2, 2, 1, 2, 1),
+                input_shape=(2, 2, 5, 6),
+                batched=True,
+            ),
         ],
         "SpatialFullConvolution": [
-            Case(SpatialFullConvolution(2, 3, 3, 3, 2, 2, 1, 1, 1, 0), input_shape=(2, 2, 3, 3),
-                 batched=True),
+            Case(
+                SpatialFullConvolution(2, 3, 3, 3, 2, 2, 1, 1, 1, 0),
+                input_shape=(2, 2, 3, 3),
+                batched=True,
+            ),
             Case(SpatialFullConvolution(3, 2, 2, 3), input_shape=(3, 2, 3)),
         ],
         "SpatialMaxPooling": [
@@ -58,8 +68,10 @@ def examples() -> dict[str, list[Case]]:
         ],
         "SpatialAveragePooling": [
             Case(SpatialAveragePooling(2, 2, 2, 2), input_shape=(2, 3, 4, 4), batched=True),
-            Case(SpatialAveragePooling(3, 3, 2, 2, 1, 1, ceil_mode=True, count_include_pad=False),
-                 input_shape=(2, 6, 5)),
+            Case(
+                SpatialAveragePooling(3, 3, 2, 2, 1, 1, ceil_mode=True, count_include_pad=False),
+                input_shape=(2, 6, 5),
+            ),
         ],
         "TemporalConvolution": [
             Case(TemporalConvolution(3, 2, 3, 2), input_shape=(2, 7, 3), batched=True),
@@ -71,7 +83,10 @@ def examples() -> dict[str, list[Case]]:
         ],
         "LookupTable": [
             Case(LookupTable(6, 3), input=_ids(6, (2, 4)), batched=True),
-            Case(LookupTable(5, 2, padding_value=1, scale_grad_by_freq=True), input=_ids(5, (7,)),
-                 skip=_NOT_A_GRADIENT),
+            Case(
+                LookupTable(5, 2, padding_value=1, scale_grad_by_freq=True),
+                input=_ids(5, (7,)),
+                skip=_NOT_A_GRADIENT,
+            ),
         ],
     }

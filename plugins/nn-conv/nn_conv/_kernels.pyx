@@ -16,6 +16,8 @@ Bounds checking is off: shapes are checked before each loop, and every index rea
 
 from cython.parallel import prange
 
+import os
+
 import numpy as np
 
 from libc.math cimport fabs, pow, sqrt
@@ -25,6 +27,33 @@ from libc.string cimport memset
 from cython cimport floating
 
 from nncore.errors import IndexOutOfRangeError
+
+
+def _default_threads() -> int:
+    try:
+        return max(1, int(os.environ.get("NNCONV_NUM_THREADS") or len(os.sched_getaffinity(0))))
+    except (AttributeError, ValueError):
+        return max(1, os.cpu_count() or 1)
+
+
+cdef int _max_threads = _default_threads()
+#: below this many elements moved, a loop runs on one thread (waking a pool costs more)
+cdef Py_ssize_t _PARALLEL_WORK = 1 << 17
+
+
+def set_num_threads(int n) -> None:
+    """Use up to ``n`` threads in the threaded loops (default: the usable cores, or
+    ``NNCONV_NUM_THREADS``).  Without OpenMP at build time every loop is serial anyway."""
+    global _max_threads
+    _max_threads = max(1, n)
+
+
+def get_num_threads() -> int:
+    return _max_threads
+
+
+cdef inline int _threads(Py_ssize_t work) noexcept nogil:
+    return 1 if work < _PARALLEL_WORK else _max_threads
 
 
 cdef inline Py_ssize_t _first_inside(Py_ssize_t offset, Py_ssize_t stride, Py_ssize_t n_out) noexcept nogil:
@@ -66,7 +95,8 @@ def im2col(const floating[:, :, :, ::1] image, floating[:, :, ::1] cols, int kh,
         raise ValueError("strides and dilations must be positive")
     cdef Py_ssize_t r, b, c, i, j, oy, ox, y, x_off, lo, hi
     cdef floating* row
-    for r in prange(cols.shape[0], nogil=True, schedule="static"):
+    for r in prange(cols.shape[0], nogil=True, schedule="static",
+                   num_threads=_threads(cols.shape[0] * cols.shape[1] * cols.shape[2])):
         c = r // (kh * kw)
         i = (r // kw) % kh
         j = r % kw
@@ -102,7 +132,8 @@ def col2im(const floating[:, :, ::1] cols, floating[:, :, :, ::1] image, int kh,
     cdef const floating* row
     cdef floating* target
     # one thread owns whole (example, channel) planes of the image: no two threads add to one pixel
-    for plane in prange(batch * channels, nogil=True, schedule="static"):
+    for plane in prange(batch * channels, nogil=True, schedule="static",
+                       num_threads=_threads(cols.shape[0] * cols.shape[1] * cols.shape[2])):
         b = plane // channels
         c = plane % channels
         for i in range(kh):
@@ -134,7 +165,8 @@ def columns_to_batch(const floating[:, :, ::1] source, floating[:, :, ::1] targe
             raise ValueError("bias must have one entry per output plane")
     cdef Py_ssize_t pair, b, o, p
     cdef floating shift
-    for pair in prange(batch * n_out, nogil=True, schedule="static"):
+    for pair in prange(batch * n_out, nogil=True, schedule="static",
+                      num_threads=_threads(batch * n_out * size)):
         b = pair // n_out
         o = pair % n_out
         shift = add[o] if has_bias else 0
@@ -148,7 +180,8 @@ def batch_to_columns(const floating[:, :, ::1] source, floating[:, :, ::1] targe
     if target.shape[0] != n_out or target.shape[1] != batch or target.shape[2] != size:
         raise ValueError("target must have the shape of source with its first two axes swapped")
     cdef Py_ssize_t pair, b, o, p
-    for pair in prange(batch * n_out, nogil=True, schedule="static"):
+    for pair in prange(batch * n_out, nogil=True, schedule="static",
+                      num_threads=_threads(batch * n_out * size)):
         o = pair // batch
         b = pair % batch
         for p in range(size):
@@ -176,7 +209,8 @@ def max_pool2d(const floating[:, :, ::1] image, floating[:, :, ::1] out, int64_t
         raise ValueError("indices must have the output's shape")
     cdef Py_ssize_t n, oy, ox, y, x, y0, y1, x0, x1, best
     cdef floating value, top
-    for n in prange(planes, nogil=True, schedule="static"):
+    for n in prange(planes, nogil=True, schedule="static",
+                   num_threads=_threads(planes * height * width)):
         for oy in range(out_h):
             y0 = oy * sh - ph
             y1 = y0 + kh
@@ -215,7 +249,7 @@ def max_pool2d_backward(const floating[:, :, ::1] grad_out, const int64_t[:, :, 
     cdef Py_ssize_t n, oy, ox, bad = 0
     cdef int64_t k
     cdef floating* flat
-    for n in prange(planes, nogil=True, schedule="static"):
+    for n in prange(planes, nogil=True, schedule="static", num_threads=_threads(planes * size)):
         flat = &grad_in[n, 0, 0]
         for oy in range(out_h):
             for ox in range(out_w):
@@ -257,7 +291,8 @@ def avg_pool2d(const floating[:, :, ::1] image, floating[:, :, ::1] out, int kh,
     _check_pool(planes, out.shape[0], kh, kw, sh, sw)
     cdef Py_ssize_t n, oy, ox, y, x, y0, y1, x0, x1, div
     cdef floating total
-    for n in prange(planes, nogil=True, schedule="static"):
+    for n in prange(planes, nogil=True, schedule="static",
+                   num_threads=_threads(planes * height * width)):
         for oy in range(out_h):
             for ox in range(out_w):
                 div = _divisor(oy * sh - ph, ox * sw - pw, kh, kw, height, width, ph, pw,
@@ -281,7 +316,8 @@ def avg_pool2d_backward(const floating[:, :, ::1] grad_out, floating[:, :, ::1] 
     _check_pool(planes, grad_out.shape[0], kh, kw, sh, sw)
     cdef Py_ssize_t n, oy, ox, y, x, y0, y1, x0, x1, div
     cdef floating share
-    for n in prange(planes, nogil=True, schedule="static"):
+    for n in prange(planes, nogil=True, schedule="static",
+                   num_threads=_threads(planes * height * width)):
         for oy in range(out_h):
             for ox in range(out_w):
                 div = _divisor(oy * sh - ph, ox * sw - pw, kh, kw, height, width, ph, pw,
@@ -317,7 +353,7 @@ def embedding_forward(const int64_t[::1] ids, const floating[:, ::1] weight, flo
     _check_ids(ids, weight.shape[0])
     cdef Py_ssize_t i, d
     cdef int64_t row
-    for i in prange(n, nogil=True, schedule="static"):
+    for i in prange(n, nogil=True, schedule="static", num_threads=_threads(n * dim)):
         row = ids[i]
         for d in range(dim):
             out[i, d] = weight[row, d]

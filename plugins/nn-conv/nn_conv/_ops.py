@@ -52,8 +52,10 @@ class Geometry(NamedTuple):
         In ceil mode the last window must still start inside the plane or its left padding.
         """
         sizes = []
-        for size, k, s, p, d in ((height, self.kh, self.sh, self.ph, self.dh),
-                                 (width, self.kw, self.sw, self.pw, self.dw)):
+        for size, k, s, p, d in (
+            (height, self.kh, self.sh, self.ph, self.dh),
+            (width, self.kw, self.sw, self.pw, self.dw),
+        ):
             span = size + 2 * p - (d * (k - 1) + 1)
             n = (math.ceil(span / s) if ceil else span // s) + 1
             if ceil and n > 1 and (n - 1) * s >= size + p:
@@ -95,8 +97,9 @@ class Workspace:
 
 
 # ----------------------------------------------------------------------- inputs
-def batched(input: Any, spatial: int, dtype: np.dtype, keep_float: bool = False,
-            what: str = "input") -> tuple[np.ndarray, bool]:
+def batched(
+    input: Any, spatial: int, dtype: np.dtype, keep_float: bool = False, what: str = "input"
+) -> tuple[np.ndarray, bool]:
     """Check ``input`` is ``(C, *S)`` or ``(B, C, *S)``; return it batched, contiguous, ``dtype``.
 
     With ``keep_float`` a floating input keeps its own dtype (layers without parameters).  The
@@ -123,7 +126,8 @@ def expect_fits(x: np.ndarray, out_h: int, out_w: int, geometry: Geometry) -> No
         g = geometry
         raise ShapeError(
             f"expected an input whose padded size fits the {(g.dh * (g.kh - 1) + 1)}x"
-            f"{(g.dw * (g.kw - 1) + 1)} window, got shape {x.shape}")
+            f"{(g.dw * (g.kw - 1) + 1)} window, got shape {x.shape}"
+        )
 
 
 def _chunks(batch: int, bytes_per_example: int) -> Iterator[tuple[int, int]]:
@@ -137,8 +141,16 @@ def _single_chunk(batch: int, bytes_per_example: int) -> bool:
 
 
 # ----------------------------------------------------------------------- GEMM convolution
-def conv2d_forward(x: np.ndarray, weight2d: np.ndarray, bias: np.ndarray | None, geometry: Geometry,
-                   out_h: int, out_w: int, workspace: Workspace, key: Any = None) -> np.ndarray:
+def conv2d_forward(
+    x: np.ndarray,
+    weight2d: np.ndarray,
+    bias: np.ndarray | None,
+    geometry: Geometry,
+    out_h: int,
+    out_w: int,
+    workspace: Workspace,
+    key: Any = None,
+) -> np.ndarray:
     """``(B, C, H, W) -> (B, n_out, out_h, out_w)`` with ``weight2d`` of shape ``(n_out, C*kh*kw)``.
 
     ``key`` (the caller's input object) lets :func:`conv2d_backward_weight` reuse the columns.
@@ -154,13 +166,16 @@ def conv2d_forward(x: np.ndarray, weight2d: np.ndarray, bias: np.ndarray | None,
         _backend.im2col(x[start:stop], cols, *geometry.kernel_args(), out_h, out_w)
         product = workspace.buffer("gemm", (n_out, n * positions), x.dtype)
         np.matmul(weight2d, cols.reshape(rows, -1), out=product)
-        _backend.columns_to_batch(product.reshape(n_out, n, positions),
-                                  out[start:stop].reshape(n, n_out, positions), bias)
+        _backend.columns_to_batch(
+            product.reshape(n_out, n, positions), out[start:stop].reshape(n, n_out, positions), bias
+        )
     workspace.remember("cols", key if _single_chunk(batch, per_example) else None, cols)
     return out
 
 
-def _grad_rows(grad_out: np.ndarray, start: int, stop: int, workspace: Workspace, key: Any) -> np.ndarray:
+def _grad_rows(
+    grad_out: np.ndarray, start: int, stop: int, workspace: Workspace, key: Any
+) -> np.ndarray:
     """``grad_out[start:stop]`` as ``(n_out, n * P)``, kept for the other backward product."""
     n, n_out = stop - start, grad_out.shape[1]
     if start == 0 and stop == grad_out.shape[0]:
@@ -174,8 +189,14 @@ def _grad_rows(grad_out: np.ndarray, start: int, stop: int, workspace: Workspace
     return rows
 
 
-def conv2d_backward_input(grad_out: np.ndarray, weight2d: np.ndarray, geometry: Geometry,
-                          image_shape: tuple[int, ...], workspace: Workspace, key: Any = None) -> np.ndarray:
+def conv2d_backward_input(
+    grad_out: np.ndarray,
+    weight2d: np.ndarray,
+    geometry: Geometry,
+    image_shape: tuple[int, ...],
+    workspace: Workspace,
+    key: Any = None,
+) -> np.ndarray:
     """The input gradient of :func:`conv2d_forward` (``image_shape`` is the input's shape)."""
     batch, n_out, out_h, out_w = grad_out.shape
     rows = weight2d.shape[1]
@@ -187,13 +208,25 @@ def conv2d_backward_input(grad_out: np.ndarray, weight2d: np.ndarray, geometry: 
         grad_rows = _grad_rows(grad_out, start, stop, workspace, key)
         cols = workspace.buffer("gemm", (rows, n * positions), grad_out.dtype)
         np.matmul(weight2d.T, grad_rows, out=cols)
-        _backend.col2im(cols.reshape(rows, n, positions), grad_in[start:stop],
-                        *geometry.kernel_args(), out_h, out_w)
+        _backend.col2im(
+            cols.reshape(rows, n, positions),
+            grad_in[start:stop],
+            *geometry.kernel_args(),
+            out_h,
+            out_w,
+        )
     return grad_in
 
 
-def conv2d_backward_weight(x: np.ndarray, grad_out: np.ndarray, geometry: Geometry, scale: float,
-                           workspace: Workspace, key: Any = None, grad_key: Any = None) -> np.ndarray:
+def conv2d_backward_weight(
+    x: np.ndarray,
+    grad_out: np.ndarray,
+    geometry: Geometry,
+    scale: float,
+    workspace: Workspace,
+    key: Any = None,
+    grad_key: Any = None,
+) -> np.ndarray:
     """``scale`` times the weight gradient of :func:`conv2d_forward`, as ``(n_out, C*kh*kw)``.
 
     The result lives in the workspace: add it to the module's gradient before the next call.
@@ -234,9 +267,18 @@ def temporal_columns(x: np.ndarray, kw: int, dw: int, workspace: Workspace) -> n
     return cols.reshape(kw * size, -1)
 
 
-def temporal_backward_input(grad_rows: np.ndarray, weight: np.ndarray, kw: int, dw: int,
-                            shape: tuple[int, int, int], workspace: Workspace) -> np.ndarray:
-    """Input gradient ``(B, T, F)`` from ``grad_rows`` ``(B * T', n_out)`` and ``weight`` ``(n_out, kw*F)``."""
+def temporal_backward_input(
+    grad_rows: np.ndarray,
+    weight: np.ndarray,
+    kw: int,
+    dw: int,
+    shape: tuple[int, int, int],
+    workspace: Workspace,
+) -> np.ndarray:
+    """The ``(B, T, F)`` input gradient from ``grad_rows`` ``(B * T', n_out)``.
+
+    ``weight`` is ``(n_out, kw * F)``.
+    """
     batch, frames, size = shape
     cols = workspace.buffer("gemm", (weight.shape[1], grad_rows.shape[0]), grad_rows.dtype)
     np.matmul(weight.T, grad_rows.T, out=cols)
@@ -247,25 +289,37 @@ def temporal_backward_input(grad_rows: np.ndarray, weight: np.ndarray, kw: int, 
 
 
 # ----------------------------------------------------------------------- pooling
-def max_pool(x: np.ndarray, geometry: Geometry, out_h: int, out_w: int) -> tuple[np.ndarray, np.ndarray]:
+def max_pool(
+    x: np.ndarray, geometry: Geometry, out_h: int, out_w: int
+) -> tuple[np.ndarray, np.ndarray]:
     """Max pooling of every plane of ``(B, C, H, W)``; returns the output and the argmax indices."""
     batch, channels, height, width = x.shape
     out = np.empty((batch, channels, out_h, out_w), x.dtype)
     indices = np.empty(out.shape, np.int64)
     planes = batch * channels
-    _backend.max_pool2d(x.reshape(planes, height, width), out.reshape(planes, out_h, out_w),
-                        indices.reshape(planes, out_h, out_w), *geometry[:6])
+    _backend.max_pool2d(
+        x.reshape(planes, height, width),
+        out.reshape(planes, out_h, out_w),
+        indices.reshape(planes, out_h, out_w),
+        *geometry[:6],
+    )
     return out, indices
 
 
-def max_pool_backward(grad_out: np.ndarray, indices: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
+def max_pool_backward(
+    grad_out: np.ndarray, indices: np.ndarray, shape: tuple[int, ...]
+) -> np.ndarray:
     """Route each output gradient to its window's argmax in an input of ``shape``."""
     if indices.shape != grad_out.shape:
-        raise StateError(f"backward needs the forward pass of the same input first: indices "
-                         f"{indices.shape} do not match grad_output {grad_out.shape}")
+        raise StateError(
+            f"backward needs the forward pass of the same input first: indices "
+            f"{indices.shape} do not match grad_output {grad_out.shape}"
+        )
     grad = np.zeros(shape, grad_out.dtype)
     planes = shape[0] * shape[1]
-    _backend.max_pool2d_backward(grad_out.reshape(planes, *grad_out.shape[2:]),
-                                 indices.reshape(planes, *indices.shape[2:]),
-                                 grad.reshape(planes, *shape[2:]))
+    _backend.max_pool2d_backward(
+        grad_out.reshape(planes, *grad_out.shape[2:]),
+        indices.reshape(planes, *indices.shape[2:]),
+        grad.reshape(planes, *shape[2:]),
+    )
     return grad

@@ -11,7 +11,9 @@ import numpy as np
 from nncore.errors import IndexOutOfRangeError
 
 
-def _check_columns(image: np.ndarray, cols: np.ndarray, kh: int, kw: int, out_h: int, out_w: int) -> None:
+def _check_columns(
+    image: np.ndarray, cols: np.ndarray, kh: int, kw: int, out_h: int, out_w: int
+) -> None:
     batch, channels = image.shape[:2]
     if cols.shape != (channels * kh * kw, batch, out_h * out_w):
         raise ValueError(
@@ -20,8 +22,19 @@ def _check_columns(image: np.ndarray, cols: np.ndarray, kh: int, kw: int, out_h:
         )
 
 
-def _padded_windows(image: np.ndarray, kh: int, kw: int, sh: int, sw: int, ph: int, pw: int,
-                    dh: int, dw: int, out_h: int, out_w: int):
+def _padded_windows(
+    image: np.ndarray,
+    kh: int,
+    kw: int,
+    sh: int,
+    sw: int,
+    ph: int,
+    pw: int,
+    dh: int,
+    dw: int,
+    out_h: int,
+    out_w: int,
+):
     """Yield ``(i, j, view)``: the strided slice of the zero-padded image seen by kernel tap (i, j).
 
     The padded array is large enough for every tap, also when the output reaches past the
@@ -31,11 +44,15 @@ def _padded_windows(image: np.ndarray, kh: int, kw: int, sh: int, sw: int, ph: i
     full_h = max(height + 2 * ph, (out_h - 1) * sh + (kh - 1) * dh + 1)
     full_w = max(width + 2 * pw, (out_w - 1) * sw + (kw - 1) * dw + 1)
     padded = np.zeros((batch, channels, full_h, full_w), image.dtype)
-    padded[:, :, ph:ph + height, pw:pw + width] = image
+    padded[:, :, ph : ph + height, pw : pw + width] = image
     for i in range(kh):
         for j in range(kw):
             y, x = i * dh, j * dw
-            yield i, j, padded[:, :, y:y + (out_h - 1) * sh + 1:sh, x:x + (out_w - 1) * sw + 1:sw]
+            yield (
+                i,
+                j,
+                padded[:, :, y : y + (out_h - 1) * sh + 1 : sh, x : x + (out_w - 1) * sw + 1 : sw],
+            )
 
 
 def im2col(image, cols, kh, kw, sh, sw, ph, pw, dh, dw, out_h, out_w) -> None:
@@ -58,9 +75,11 @@ def col2im(cols, image, kh, kw, sh, sw, ph, pw, dh, dw, out_h, out_w) -> None:
     for i in range(kh):
         for j in range(kw):
             y, x = i * dh, j * dw
-            target = padded[:, :, y:y + (out_h - 1) * sh + 1:sh, x:x + (out_w - 1) * sw + 1:sw]
+            target = padded[
+                :, :, y : y + (out_h - 1) * sh + 1 : sh, x : x + (out_w - 1) * sw + 1 : sw
+            ]
             target += view[:, i, j].transpose(1, 0, 2, 3)
-    image += padded[:, :, ph:ph + height, pw:pw + width]
+    image += padded[:, :, ph : ph + height, pw : pw + width]
 
 
 def columns_to_batch(source, target, bias) -> None:
@@ -87,8 +106,10 @@ def max_pool2d(image, out, indices, kh, kw, sh, sw, ph, pw) -> None:
     position = np.arange(1, height * width + 1, dtype=np.int64).reshape(1, 1, height, width)
     best = np.zeros((1, planes, out_h, out_w), image.dtype)
     where = np.full((1, planes, out_h, out_w), -1, np.int64)
-    taps = zip(_padded_windows(image[None], kh, kw, sh, sw, ph, pw, 1, 1, out_h, out_w),
-               _padded_windows(position, kh, kw, sh, sw, ph, pw, 1, 1, out_h, out_w))
+    taps = zip(  # noqa: B905 - both generators yield one view per kernel tap
+        _padded_windows(image[None], kh, kw, sh, sw, ph, pw, 1, 1, out_h, out_w),
+        _padded_windows(position, kh, kw, sh, sw, ph, pw, 1, 1, out_h, out_w),
+    )
     for (_, _, values), (_, _, positions) in taps:
         better = (positions > 0) & ((where < 0) | (values > best) | np.isnan(values))
         np.copyto(best, values, where=better)
@@ -102,7 +123,8 @@ def max_pool2d_backward(grad_out, indices, grad_in) -> None:
     planes, height, width = grad_in.shape
     if indices.size and (indices.min() < 0 or indices.max() >= height * width):
         raise IndexOutOfRangeError(
-            f"pooling indices lie outside planes of {height * width} elements")
+            f"pooling indices lie outside planes of {height * width} elements"
+        )
     flat = grad_in.reshape(planes, -1)
     rows = np.broadcast_to(np.arange(planes)[:, None], (planes, indices[0].size))
     np.add.at(flat, (rows, indices.reshape(planes, -1)), grad_out.reshape(planes, -1))
@@ -137,15 +159,28 @@ def avg_pool2d_backward(grad_out, grad_in, kh, kw, sh, sw, ph, pw, count_include
     div = _divisors(height, width, out_h, out_w, kh, kw, sh, sw, ph, pw, count_include_pad)
     share = np.where(div > 0, grad_out / np.maximum(div, 1), 0).astype(grad_in.dtype)
     cols = np.broadcast_to(share[:, None, None], (planes, kh, kw, out_h, out_w))
-    col2im(cols.reshape(planes * kh * kw, 1, out_h * out_w), grad_in[None], kh, kw, sh, sw,
-           ph, pw, 1, 1, out_h, out_w)
+    col2im(
+        cols.reshape(planes * kh * kw, 1, out_h * out_w),
+        grad_in[None],
+        kh,
+        kw,
+        sh,
+        sw,
+        ph,
+        pw,
+        1,
+        1,
+        out_h,
+        out_w,
+    )
 
 
 def _check_ids(ids: np.ndarray, n_index: int) -> None:
     bad = ids[(ids < 0) | (ids >= n_index)]
     if bad.size:
         raise IndexOutOfRangeError(
-            f"index {bad[0]} is out of range: expected 0 <= index < {n_index}")
+            f"index {bad[0]} is out of range: expected 0 <= index < {n_index}"
+        )
 
 
 def embedding_forward(ids, weight, out) -> None:

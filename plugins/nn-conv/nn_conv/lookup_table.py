@@ -29,9 +29,15 @@ class LookupTable(Module):
 
     parameter_names = ("weight",)
 
-    def __init__(self, n_index: int, n_output: int, padding_value: int | None = None,
-                 max_norm: float | None = None, norm_type: float = 2.0,
-                 scale_grad_by_freq: bool = False) -> None:
+    def __init__(
+        self,
+        n_index: int,
+        n_output: int,
+        padding_value: int | None = None,
+        max_norm: float | None = None,
+        norm_type: float = 2.0,
+        scale_grad_by_freq: bool = False,
+    ) -> None:
         super().__init__()
         self.n_index, self.n_output = n_index, n_output
         self.padding_value, self.max_norm, self.norm_type = padding_value, max_norm, norm_type
@@ -56,12 +62,20 @@ class LookupTable(Module):
         self._ids(input)
         return np.zeros(np.shape(input), self.weight.dtype)  # ids are not differentiable
 
-    def acc_grad_parameters(self, input: np.ndarray, grad_output: np.ndarray, scale: float = 1.0) -> None:
+    def acc_grad_parameters(
+        self, input: np.ndarray, grad_output: np.ndarray, scale: float = 1.0
+    ) -> None:
         ids = self._ids(input)
         grad = expect_grad(grad_output, (*np.shape(input), self.n_output), self.weight.dtype)
         padding = -1 if self.padding_value is None else self.padding_value
-        _backend.embedding_backward(ids, grad.reshape(-1, self.n_output), self.grad_weight, scale,
-                                    padding, self.scale_grad_by_freq)
+        _backend.embedding_backward(
+            ids,
+            grad.reshape(-1, self.n_output),
+            self.grad_weight,
+            scale,
+            padding,
+            self.scale_grad_by_freq,
+        )
 
     def _ids(self, input: np.ndarray) -> np.ndarray:
         """Validated ids, flat, contiguous int64 (every id checked before any kernel runs)."""

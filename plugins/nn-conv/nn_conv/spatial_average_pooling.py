@@ -24,14 +24,25 @@ class SpatialAveragePooling(Module):
             [10.5, 12.5]]])
     """
 
-    def __init__(self, kw: int, kh: int, dw: int = 1, dh: int = 1, pad_w: int = 0, pad_h: int = 0,
-                 ceil_mode: bool = False, count_include_pad: bool = True) -> None:
+    def __init__(
+        self,
+        kw: int,
+        kh: int,
+        dw: int = 1,
+        dh: int = 1,
+        pad_w: int = 0,
+        pad_h: int = 0,
+        ceil_mode: bool = False,
+        count_include_pad: bool = True,
+    ) -> None:
         super().__init__()
         self.kw, self.kh, self.dw, self.dh, self.pad_w, self.pad_h = kw, kh, dw, dh, pad_w, pad_h
         self.ceil_mode, self.count_include_pad = ceil_mode, count_include_pad
         if 2 * pad_w > kw or 2 * pad_h > kh:
-            raise ValueError(f"padding must be at most half the kernel size, got pad {pad_w},{pad_h} "
-                             f"for a {kw}x{kh} kernel")
+            raise ValueError(
+                f"padding must be at most half the kernel size, got pad {pad_w},{pad_h} "
+                f"for a {kw}x{kh} kernel"
+            )
 
     def update_output(self, input: np.ndarray) -> np.ndarray:
         x, single = batched(input, 2, self.dtype, keep_float=True)
@@ -40,8 +51,12 @@ class SpatialAveragePooling(Module):
         expect_fits(x, out_h, out_w, geometry)
         out = np.empty((*x.shape[:2], out_h, out_w), x.dtype)
         planes = x.shape[0] * x.shape[1]
-        _backend.avg_pool2d(x.reshape(planes, *x.shape[2:]), out.reshape(planes, out_h, out_w),
-                            *geometry[:6], self.count_include_pad)
+        _backend.avg_pool2d(
+            x.reshape(planes, *x.shape[2:]),
+            out.reshape(planes, out_h, out_w),
+            *geometry[:6],
+            self.count_include_pad,
+        )
         return out[0] if single else out
 
     def update_grad_input(self, input: np.ndarray, grad_output: np.ndarray) -> np.ndarray:
@@ -51,8 +66,12 @@ class SpatialAveragePooling(Module):
         g = expect_grad(grad_output, shape[1:] if single else shape, x.dtype)
         grad = np.zeros(x.shape, x.dtype)
         planes = x.shape[0] * x.shape[1]
-        _backend.avg_pool2d_backward(g.reshape(planes, *shape[2:]), grad.reshape(planes, *x.shape[2:]),
-                                     *geometry[:6], self.count_include_pad)
+        _backend.avg_pool2d_backward(
+            g.reshape(planes, *shape[2:]),
+            grad.reshape(planes, *x.shape[2:]),
+            *geometry[:6],
+            self.count_include_pad,
+        )
         return grad[0] if single else grad
 
     def extra_repr(self) -> str:

@@ -10,8 +10,16 @@ from nncore import Module
 from nncore.checks import expect_size
 from nncore.random import generator
 
-from ._ops import Geometry, Workspace, batched, conv2d_backward_input, conv2d_backward_weight
-from ._ops import conv2d_forward, expect_fits, expect_grad
+from ._ops import (
+    Geometry,
+    Workspace,
+    batched,
+    conv2d_backward_input,
+    conv2d_backward_weight,
+    conv2d_forward,
+    expect_fits,
+    expect_grad,
+)
 
 
 class SpatialConvolution(Module):
@@ -34,8 +42,18 @@ class SpatialConvolution(Module):
     parameter_names = ("weight", "bias")
     dilation_w = dilation_h = 1
 
-    def __init__(self, n_input_plane: int, n_output_plane: int, kw: int, kh: int, dw: int = 1,
-                 dh: int = 1, pad_w: int = 0, pad_h: int | None = None, bias: bool = True) -> None:
+    def __init__(
+        self,
+        n_input_plane: int,
+        n_output_plane: int,
+        kw: int,
+        kh: int,
+        dw: int = 1,
+        dh: int = 1,
+        pad_w: int = 0,
+        pad_h: int | None = None,
+        bias: bool = True,
+    ) -> None:
         super().__init__()
         self.n_input_plane, self.n_output_plane = n_input_plane, n_output_plane
         self.kw, self.kh, self.dw, self.dh = kw, kh, dw, dh
@@ -48,14 +66,24 @@ class SpatialConvolution(Module):
         self.reset()
 
     def reset(self, stdv: float | None = None) -> SpatialConvolution:
-        stdv = stdv * math.sqrt(3) if stdv else 1 / math.sqrt(self.kw * self.kh * self.n_input_plane)
+        stdv = (
+            stdv * math.sqrt(3) if stdv else 1 / math.sqrt(self.kw * self.kh * self.n_input_plane)
+        )
         for _, param, _ in self.own_parameters():
             param[...] = generator().uniform(-stdv, stdv, param.shape)
         return self
 
     def geometry(self) -> Geometry:
-        return Geometry(self.kh, self.kw, self.dh, self.dw, self.pad_h, self.pad_w,
-                        self.dilation_h, self.dilation_w)
+        return Geometry(
+            self.kh,
+            self.kw,
+            self.dh,
+            self.dw,
+            self.pad_h,
+            self.pad_w,
+            self.dilation_h,
+            self.dilation_w,
+        )
 
     def update_output(self, input: np.ndarray) -> np.ndarray:
         x, single = batched(input, 2, self.weight.dtype)
@@ -70,21 +98,34 @@ class SpatialConvolution(Module):
     def update_grad_input(self, input: np.ndarray, grad_output: np.ndarray) -> np.ndarray:
         x, g, single = self._pair(input, grad_output)
         weight = self.weight.reshape(self.n_output_plane, -1)
-        grad = conv2d_backward_input(g, weight, self.geometry(), x.shape, self._workspace, grad_output)
+        grad = conv2d_backward_input(
+            g, weight, self.geometry(), x.shape, self._workspace, grad_output
+        )
         return grad[0] if single else grad
 
-    def acc_grad_parameters(self, input: np.ndarray, grad_output: np.ndarray, scale: float = 1.0) -> None:
+    def acc_grad_parameters(
+        self, input: np.ndarray, grad_output: np.ndarray, scale: float = 1.0
+    ) -> None:
         x, g, _ = self._pair(input, grad_output)
-        grad = conv2d_backward_weight(x, g, self.geometry(), scale, self._workspace, input, grad_output)
+        grad = conv2d_backward_weight(
+            x, g, self.geometry(), scale, self._workspace, input, grad_output
+        )
         self.grad_weight += grad.reshape(self.grad_weight.shape)
         if self.bias is not None:
             self.grad_bias += scale * g.sum(axis=(0, 2, 3))
 
-    def _pair(self, input: np.ndarray, grad_output: np.ndarray) -> tuple[np.ndarray, np.ndarray, bool]:
+    def _pair(
+        self, input: np.ndarray, grad_output: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray, bool]:
         x, single = batched(input, 2, self.weight.dtype)
         out_h, out_w = self.geometry().out_size(*x.shape[2:])
-        g = expect_grad(grad_output, (self.n_output_plane, out_h, out_w)
-                        if single else (x.shape[0], self.n_output_plane, out_h, out_w), x.dtype)
+        g = expect_grad(
+            grad_output,
+            (self.n_output_plane, out_h, out_w)
+            if single
+            else (x.shape[0], self.n_output_plane, out_h, out_w),
+            x.dtype,
+        )
         return x, (g[None] if single else g), single
 
     def extra_repr(self) -> str:

@@ -17,9 +17,20 @@ class SpatialDilatedConvolution(SpatialConvolution):
     (4, 9, 9)
     """
 
-    def __init__(self, n_input_plane: int, n_output_plane: int, kw: int, kh: int, dw: int = 1,
-                 dh: int = 1, pad_w: int = 0, pad_h: int | None = None, dilation_w: int = 1,
-                 dilation_h: int = 1, bias: bool = True) -> None:
+    def __init__(
+        self,
+        n_input_plane: int,
+        n_output_plane: int,
+        kw: int,
+        kh: int,
+        dw: int = 1,
+        dh: int = 1,
+        pad_w: int = 0,
+        pad_h: int | None = None,
+        dilation_w: int = 1,
+        dilation_h: int = 1,
+        bias: bool = True,
+    ) -> None:
         super().__init__(n_input_plane, n_output_plane, kw, kh, dw, dh, pad_w, pad_h, bias)
         self.dilation_w, self.dilation_h = dilation_w, dilation_h
 

@@ -11,12 +11,19 @@ from nncore.checks import expect_size
 from nncore.errors import ShapeError
 from nncore.random import generator
 
-from ._ops import Geometry, Workspace, batched, conv2d_backward_input, conv2d_backward_weight
-from ._ops import conv2d_forward, expect_grad
+from ._ops import (
+    Geometry,
+    Workspace,
+    batched,
+    conv2d_backward_input,
+    conv2d_backward_weight,
+    conv2d_forward,
+    expect_grad,
+)
 
 
 class SpatialFullConvolution(Module):
-    """Transposed ("full", "fractionally strided") convolution (torch/nn ``SpatialFullConvolution``).
+    """Transposed ("full") convolution (torch/nn ``SpatialFullConvolution``).
 
     The adjoint of :class:`SpatialConvolution` with the same kernel, stride and padding: each
     input pixel scatters ``weight[c]`` scaled by its value into the output.  ``weight`` is
@@ -34,13 +41,26 @@ class SpatialFullConvolution(Module):
 
     parameter_names = ("weight", "bias")
 
-    def __init__(self, n_input_plane: int, n_output_plane: int, kw: int, kh: int, dw: int = 1,
-                 dh: int = 1, pad_w: int = 0, pad_h: int = 0, adj_w: int = 0, adj_h: int = 0,
-                 bias: bool = True) -> None:
+    def __init__(
+        self,
+        n_input_plane: int,
+        n_output_plane: int,
+        kw: int,
+        kh: int,
+        dw: int = 1,
+        dh: int = 1,
+        pad_w: int = 0,
+        pad_h: int = 0,
+        adj_w: int = 0,
+        adj_h: int = 0,
+        bias: bool = True,
+    ) -> None:
         super().__init__()
         if not (0 <= adj_w < dw and 0 <= adj_h < dh):
-            raise ValueError(f"adj_w and adj_h must be smaller than dw and dh, got "
-                             f"adj {adj_w},{adj_h} with stride {dw},{dh}")
+            raise ValueError(
+                f"adj_w and adj_h must be smaller than dw and dh, got "
+                f"adj {adj_w},{adj_h} with stride {dw},{dh}"
+            )
         self.n_input_plane, self.n_output_plane = n_input_plane, n_output_plane
         self.kw, self.kh, self.dw, self.dh = kw, kh, dw, dh
         self.pad_w, self.pad_h, self.adj_w, self.adj_h = pad_w, pad_h, adj_w, adj_h
@@ -52,7 +72,9 @@ class SpatialFullConvolution(Module):
         self.reset()
 
     def reset(self, stdv: float | None = None) -> SpatialFullConvolution:
-        stdv = stdv * math.sqrt(3) if stdv else 1 / math.sqrt(self.kw * self.kh * self.n_input_plane)
+        stdv = (
+            stdv * math.sqrt(3) if stdv else 1 / math.sqrt(self.kw * self.kh * self.n_input_plane)
+        )
         for _, param, _ in self.own_parameters():
             param[...] = generator().uniform(-stdv, stdv, param.shape)
         return self
@@ -71,14 +93,19 @@ class SpatialFullConvolution(Module):
     def update_grad_input(self, input: np.ndarray, grad_output: np.ndarray) -> np.ndarray:
         x, g, single = self._pair(input, grad_output)
         weight = self.weight.reshape(self.n_input_plane, -1)
-        grad = conv2d_forward(g, weight, None, self._geometry(), *x.shape[2:], self._workspace,
-                              grad_output)
+        grad = conv2d_forward(
+            g, weight, None, self._geometry(), *x.shape[2:], self._workspace, grad_output
+        )
         return grad[0] if single else grad
 
-    def acc_grad_parameters(self, input: np.ndarray, grad_output: np.ndarray, scale: float = 1.0) -> None:
+    def acc_grad_parameters(
+        self, input: np.ndarray, grad_output: np.ndarray, scale: float = 1.0
+    ) -> None:
         x, g, _ = self._pair(input, grad_output)
         # the weight gradient of a convolution from the output planes back to the input planes
-        grad = conv2d_backward_weight(g, x, self._geometry(), scale, self._workspace, grad_output, input)
+        grad = conv2d_backward_weight(
+            g, x, self._geometry(), scale, self._workspace, grad_output, input
+        )
         self.grad_weight += grad.reshape(self.grad_weight.shape)
         if self.bias is not None:
             self.grad_bias += scale * g.sum(axis=(0, 2, 3))
@@ -90,19 +117,25 @@ class SpatialFullConvolution(Module):
         out_h = (x.shape[2] - 1) * self.dh - 2 * self.pad_h + self.kh + self.adj_h
         out_w = (x.shape[3] - 1) * self.dw - 2 * self.pad_w + self.kw + self.adj_w
         if out_h < 1 or out_w < 1:
-            raise ShapeError(f"expected an input giving a positive output size, got shape {x.shape} "
-                             f"(output {out_h}x{out_w})")
+            raise ShapeError(
+                f"expected an input giving a positive output size, got shape {x.shape} "
+                f"(output {out_h}x{out_w})"
+            )
         return out_h, out_w
 
-    def _pair(self, input: np.ndarray, grad_output: np.ndarray) -> tuple[np.ndarray, np.ndarray, bool]:
+    def _pair(
+        self, input: np.ndarray, grad_output: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray, bool]:
         x, single = batched(input, 2, self.weight.dtype)
         shape = (x.shape[0], self.n_output_plane, *self._out_size(x))
         g = expect_grad(grad_output, shape[1:] if single else shape, x.dtype)
         return x, (g[None] if single else g), single
 
     def extra_repr(self) -> str:
-        text = (f"{self.n_input_plane} -> {self.n_output_plane}, {self.kw}x{self.kh}, "
-                f"{self.dw},{self.dh}, {self.pad_w},{self.pad_h}")
+        text = (
+            f"{self.n_input_plane} -> {self.n_output_plane}, {self.kw}x{self.kh}, "
+            f"{self.dw},{self.dh}, {self.pad_w},{self.pad_h}"
+        )
         if (self.adj_w, self.adj_h) != (0, 0):
             text += f", {self.adj_w},{self.adj_h}"
         return text + ("" if self.bias is not None else ", without bias")

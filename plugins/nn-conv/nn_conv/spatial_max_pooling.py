@@ -24,15 +24,25 @@ class SpatialMaxPooling(Module):
             [13., 15.]]])
     """
 
-    def __init__(self, kw: int, kh: int, dw: int | None = None, dh: int | None = None, pad_w: int = 0,
-                 pad_h: int = 0, ceil_mode: bool = False) -> None:
+    def __init__(
+        self,
+        kw: int,
+        kh: int,
+        dw: int | None = None,
+        dh: int | None = None,
+        pad_w: int = 0,
+        pad_h: int = 0,
+        ceil_mode: bool = False,
+    ) -> None:
         super().__init__()
         self.kw, self.kh = kw, kh
         self.dw, self.dh = kw if dw is None else dw, kh if dh is None else dh
         self.pad_w, self.pad_h, self.ceil_mode = pad_w, pad_h, ceil_mode
         if 2 * pad_w > kw or 2 * pad_h > kh:
-            raise ValueError(f"padding must be at most half the kernel size, got pad {pad_w},{pad_h} "
-                             f"for a {kw}x{kh} kernel")
+            raise ValueError(
+                f"padding must be at most half the kernel size, got pad {pad_w},{pad_h} "
+                f"for a {kw}x{kh} kernel"
+            )
         self.indices = np.empty((0, 0, 0, 0), np.int64)
 
     def update_output(self, input: np.ndarray) -> np.ndarray:

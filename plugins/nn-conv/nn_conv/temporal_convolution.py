@@ -33,7 +33,11 @@ class TemporalConvolution(Module):
     def __init__(self, input_frame_size: int, output_frame_size: int, kw: int, dw: int = 1) -> None:
         super().__init__()
         self.input_frame_size, self.output_frame_size, self.kw, self.dw = (
-            input_frame_size, output_frame_size, kw, dw)
+            input_frame_size,
+            output_frame_size,
+            kw,
+            dw,
+        )
         self.weight = np.empty((output_frame_size, input_frame_size * kw))
         self.grad_weight = np.zeros_like(self.weight)
         self.bias = np.empty(output_frame_size)
@@ -59,7 +63,9 @@ class TemporalConvolution(Module):
         grad = temporal_backward_input(g, self.weight, self.kw, self.dw, x.shape, self._workspace)
         return grad[0] if single else grad
 
-    def acc_grad_parameters(self, input: np.ndarray, grad_output: np.ndarray, scale: float = 1.0) -> None:
+    def acc_grad_parameters(
+        self, input: np.ndarray, grad_output: np.ndarray, scale: float = 1.0
+    ) -> None:
         x, g, _ = self._pair(input, grad_output)
         cols = temporal_columns(x, self.kw, self.dw, self._workspace)
         self.grad_weight += scale * (g.T @ cols.T)
@@ -69,10 +75,14 @@ class TemporalConvolution(Module):
         x, single = batched(input, 1, self.weight.dtype)
         expect_size(x, 2, self.input_frame_size, "input frames (batch first)")
         if x.shape[1] < self.kw:
-            raise ShapeError(f"expected at least kw={self.kw} frames, got input of shape {np.shape(input)}")
+            raise ShapeError(
+                f"expected at least kw={self.kw} frames, got input of shape {np.shape(input)}"
+            )
         return x, single
 
-    def _pair(self, input: np.ndarray, grad_output: np.ndarray) -> tuple[np.ndarray, np.ndarray, bool]:
+    def _pair(
+        self, input: np.ndarray, grad_output: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray, bool]:
         """The batched input and grad_output as ``(B * T', output_frame_size)`` rows."""
         x, single = self._frames(input)
         shape = (x.shape[0], (x.shape[1] - self.kw) // self.dw + 1, self.output_frame_size)

@@ -30,7 +30,9 @@ class TemporalMaxPooling(Module):
     def update_output(self, input: np.ndarray) -> np.ndarray:
         x, single = batched(input, 1, self.dtype, keep_float=True)
         if x.shape[1] < self.kw:
-            raise ShapeError(f"expected at least kw={self.kw} frames, got input of shape {x.shape[1:]}")
+            raise ShapeError(
+                f"expected at least kw={self.kw} frames, got input of shape {x.shape[1:]}"
+            )
         # frames become the rows of one-column planes, one plane per (example, feature)
         planes = np.ascontiguousarray(x.transpose(0, 2, 1))[..., None]
         geometry = Geometry(self.kw, 1, self.dw, 1)

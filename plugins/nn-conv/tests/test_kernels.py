@@ -6,7 +6,6 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
 from nn_conv import _reference
 
 compiled = pytest.importorskip("nn_conv._kernels", reason="the extension is not built")
@@ -121,8 +120,15 @@ def test_pooling_matches_the_reference(geometry, dtype, ties, seed):
 
 
 @SETTINGS
-@given(st.integers(1, 12), st.integers(1, 5), st.integers(0, 30), DTYPES, st.booleans(),
-       st.integers(-1, 11), st.integers(0, 2**32 - 1))
+@given(
+    st.integers(1, 12),
+    st.integers(1, 5),
+    st.integers(0, 30),
+    DTYPES,
+    st.booleans(),
+    st.integers(-1, 11),
+    st.integers(0, 2**32 - 1),
+)
 def test_embedding_kernels_match_the_reference(n_index, dim, n, dtype, by_frequency, padding, seed):
     rng = np.random.default_rng(seed)
     ids = rng.integers(0, n_index, n)

@@ -1,4 +1,4 @@
-"""Backend selection: NNCORE_NO_EXTENSIONS=1 selects the numpy reference, reported without imports."""
+"""NNCORE_NO_EXTENSIONS=1 selects the numpy reference; the backend is reported without imports."""
 
 from __future__ import annotations
 

@@ -6,7 +6,6 @@ import itertools
 
 import numpy as np
 import pytest
-
 from nn_conv import _backend, _reference
 from nn_conv.lookup_table import LookupTable
 from nn_conv.spatial_average_pooling import SpatialAveragePooling
@@ -17,6 +16,7 @@ from nn_conv.spatial_full_convolution import SpatialFullConvolution
 from nn_conv.spatial_max_pooling import SpatialMaxPooling
 from nn_conv.temporal_convolution import TemporalConvolution
 from nn_conv.temporal_max_pooling import TemporalMaxPooling
+
 from nncore.errors import IndexOutOfRangeError, InputTypeError, ShapeError
 
 TOL = dict(rtol=1e-10, atol=1e-12)
@@ -43,8 +43,15 @@ def direct_conv(x, weight, bias, stride, pad, dilation=(1, 1)):
     out_h = (height + 2 * pad[0] - dilation[0] * (kh - 1) - 1) // stride[0] + 1
     out_w = (width + 2 * pad[1] - dilation[1] * (kw - 1) - 1) // stride[1] + 1
     out = np.zeros((batch, n_out, out_h, out_w))
-    for b, o, y, z, c, i, j in itertools.product(range(batch), range(n_out), range(out_h),
-                                                  range(out_w), range(channels), range(kh), range(kw)):
+    for b, o, y, z, c, i, j in itertools.product(
+        range(batch),
+        range(n_out),
+        range(out_h),
+        range(out_w),
+        range(channels),
+        range(kh),
+        range(kw),
+    ):
         row = y * stride[0] - pad[0] + i * dilation[0]
         col = z * stride[1] - pad[1] + j * dilation[1]
         if 0 <= row < height and 0 <= col < width:
@@ -79,9 +86,14 @@ def test_spatial_convolution_matches_the_definition(cls):
     grad_output = rng.standard_normal(expected.shape)
     module.zero_grad_parameters()
     grad_input = module.backward(x, grad_output)
-    loss = lambda: np.sum(direct_conv(x, module.weight, module.bias, (1, 2), (0, 1)) * grad_output)
+
+    def loss():
+        return np.sum(direct_conv(x, module.weight, module.bias, (1, 2), (0, 1)) * grad_output)
+
     np.testing.assert_allclose(grad_input, numeric_grad(loss, x), rtol=1e-6, atol=1e-7)
-    np.testing.assert_allclose(module.grad_weight, numeric_grad(loss, module.weight), rtol=1e-6, atol=1e-7)
+    np.testing.assert_allclose(
+        module.grad_weight, numeric_grad(loss, module.weight), rtol=1e-6, atol=1e-7
+    )
     np.testing.assert_allclose(module.grad_bias, grad_output.sum(axis=(0, 2, 3)), **TOL)
 
 
@@ -101,11 +113,15 @@ def test_spatial_convolution_chunks_large_batches(monkeypatch):
     module = SpatialConvolution(3, 4, 3, 3, 1, 1, 1)
     x = rng.standard_normal((5, 3, 6, 6))
     grad_output = rng.standard_normal((5, 4, 6, 6))
-    whole = module.forward(x).copy(), module.backward(x, grad_output).copy(), module.grad_weight.copy()
+    whole = (
+        module.forward(x).copy(),
+        module.backward(x, grad_output).copy(),
+        module.grad_weight.copy(),
+    )
     module.zero_grad_parameters()
     monkeypatch.setattr(_ops, "COLUMN_BYTES", 2 * 27 * 36 * 8)  # two examples per chunk
     chunked = module.forward(x), module.backward(x, grad_output), module.grad_weight
-    for a, b in zip(whole, chunked):
+    for a, b in zip(whole, chunked, strict=False):
         np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-12)
 
 
@@ -115,8 +131,13 @@ def test_spatial_convolution_float32_and_strided_input():
     x = rng.standard_normal((3, 2, 7, 9))[:, :, :, ::2]  # not contiguous
     out = module.forward(x)
     assert out.dtype == np.float32
-    expected = direct_conv(x.astype(np.float32).astype(np.float64), module.weight.astype(np.float64),
-                           module.bias.astype(np.float64), (1, 1), (0, 0))
+    expected = direct_conv(
+        x.astype(np.float32).astype(np.float64),
+        module.weight.astype(np.float64),
+        module.bias.astype(np.float64),
+        (1, 1),
+        (0, 0),
+    )
     np.testing.assert_allclose(out, expected, rtol=1e-5, atol=1e-5)
 
 
@@ -127,8 +148,15 @@ def test_dilated_convolution_matches_the_definition():
     expected = direct_conv(x, module.weight, module.bias, (2, 1), (1, 1), (2, 3))
     np.testing.assert_allclose(module.forward(x), expected, **TOL)
     grad_output = rng.standard_normal(expected.shape)
-    loss = lambda: np.sum(direct_conv(x, module.weight, module.bias, (2, 1), (1, 1), (2, 3)) * grad_output)
-    np.testing.assert_allclose(module.backward(x, grad_output), numeric_grad(loss, x), rtol=1e-6, atol=1e-7)
+
+    def loss():
+        return np.sum(
+            direct_conv(x, module.weight, module.bias, (2, 1), (1, 1), (2, 3)) * grad_output
+        )
+
+    np.testing.assert_allclose(
+        module.backward(x, grad_output), numeric_grad(loss, x), rtol=1e-6, atol=1e-7
+    )
 
 
 def direct_full_conv(x, weight, bias, stride, pad, adj):
@@ -138,8 +166,9 @@ def direct_full_conv(x, weight, bias, stride, pad, adj):
     out_h = (height - 1) * stride[0] - 2 * pad[0] + kh + adj[0]
     out_w = (width - 1) * stride[1] - 2 * pad[1] + kw + adj[1]
     out = np.zeros((batch, n_out, out_h, out_w))
-    for b, c, y, z, i, j in itertools.product(range(batch), range(channels), range(height),
-                                              range(width), range(kh), range(kw)):
+    for b, c, y, z, i, j in itertools.product(
+        range(batch), range(channels), range(height), range(width), range(kh), range(kw)
+    ):
         row, col = y * stride[0] - pad[0] + i, z * stride[1] - pad[1] + j
         if 0 <= row < out_h and 0 <= col < out_w:
             out[b, :, row, col] += x[b, c, y, z] * weight[c, :, i, j]
@@ -155,9 +184,16 @@ def test_full_convolution_matches_the_definition():
     grad_output = rng.standard_normal(expected.shape)
     module.zero_grad_parameters()
     grad_input = module.backward(x, grad_output)
-    loss = lambda: np.sum(direct_full_conv(x, module.weight, module.bias, (3, 2), (0, 1), (2, 1)) * grad_output)
+
+    def loss():
+        return np.sum(
+            direct_full_conv(x, module.weight, module.bias, (3, 2), (0, 1), (2, 1)) * grad_output
+        )
+
     np.testing.assert_allclose(grad_input, numeric_grad(loss, x), rtol=1e-6, atol=1e-7)
-    np.testing.assert_allclose(module.grad_weight, numeric_grad(loss, module.weight), rtol=1e-6, atol=1e-7)
+    np.testing.assert_allclose(
+        module.grad_weight, numeric_grad(loss, module.weight), rtol=1e-6, atol=1e-7
+    )
 
 
 def test_full_convolution_refuses_a_large_adjustment():
@@ -184,7 +220,7 @@ def direct_pool(x, k, stride, pad, ceil, reduce, divisor):
     """Pooling by the definition: each window clipped to the plane, reduced with ``reduce``."""
     height, width = x.shape[-2:]
     sizes = []
-    for size, kk, s, p in zip((height, width), k, stride, pad):
+    for size, kk, s, p in zip((height, width), k, stride, pad, strict=False):
         n = (int(np.ceil((size + 2 * p - kk) / s)) if ceil else (size + 2 * p - kk) // s) + 1
         if ceil and (n - 1) * s >= size + p:
             n -= 1
@@ -192,23 +228,29 @@ def direct_pool(x, k, stride, pad, ceil, reduce, divisor):
     out = np.zeros(x.shape[:-2] + tuple(sizes))
     for y, z in itertools.product(*map(range, sizes)):
         y0, z0 = y * stride[0] - pad[0], z * stride[1] - pad[1]
-        window = x[..., max(y0, 0):min(y0 + k[0], height), max(z0, 0):min(z0 + k[1], width)]
+        window = x[..., max(y0, 0) : min(y0 + k[0], height), max(z0, 0) : min(z0 + k[1], width)]
         out[..., y, z] = reduce(window, y0, z0)
     return out
 
 
-def test_max_pooling_matches_the_definition_and_routes_gradients():
+def _max(window, *_):
+    return window.max(axis=(-2, -1))
+
+
+@pytest.mark.parametrize("ceil", [False, True])
+def test_max_pooling_matches_the_definition_and_routes_gradients(ceil):
     rng = np.random.default_rng(5)
     x = rng.permutation(2 * 3 * 7 * 6).reshape(2, 3, 7, 6) / 10.0
-    for ceil in (False, True):
-        module = SpatialMaxPooling(3, 2, 2, 2, 1, 1, ceil_mode=ceil)
-        expected = direct_pool(x, (2, 3), (2, 2), (1, 1), ceil,
-                               lambda w, *_: w.max(axis=(-2, -1)), None)
-        np.testing.assert_allclose(module.forward(x), expected, **TOL)
-        grad_output = rng.standard_normal(expected.shape)
-        loss = lambda: np.sum(direct_pool(x, (2, 3), (2, 2), (1, 1), ceil,
-                                          lambda w, *_: w.max(axis=(-2, -1)), None) * grad_output)
-        np.testing.assert_allclose(module.backward(x, grad_output), numeric_grad(loss, x), atol=1e-7)
+    module = SpatialMaxPooling(3, 2, 2, 2, 1, 1, ceil_mode=ceil)
+    expected = direct_pool(x, (2, 3), (2, 2), (1, 1), ceil, _max, None)
+    np.testing.assert_allclose(module.forward(x), expected, **TOL)
+    grad_output = rng.standard_normal(expected.shape)
+
+    def loss():
+        return np.sum(direct_pool(x, (2, 3), (2, 2), (1, 1), ceil, _max, None) * grad_output)
+
+    numeric = numeric_grad(loss, x)
+    np.testing.assert_allclose(module.backward(x, grad_output), numeric, atol=1e-7)
 
 
 def test_max_pooling_hand_computed():
@@ -217,8 +259,9 @@ def test_max_pooling_hand_computed():
     np.testing.assert_allclose(module.forward(x), [[[5.0, 5.0], [7.0, 9.0]]])
     np.testing.assert_array_equal(module.indices, [[[[1, 1], [6, 8]]]])
     # the 5 wins two windows, so it collects both gradients
-    np.testing.assert_allclose(module.backward(x, np.ones((1, 2, 2))),
-                               [[[0, 2, 0], [0, 0, 0], [1, 0, 1]]])
+    np.testing.assert_allclose(
+        module.backward(x, np.ones((1, 2, 2))), [[[0, 2, 0], [0, 0, 0], [1, 0, 1]]]
+    )
 
 
 def test_max_pooling_backward_needs_its_forward():
@@ -247,13 +290,18 @@ def test_average_pooling_matches_the_definition(include, ceil):
     expected = direct_pool(x, k, stride, pad, ceil, mean, None)
     np.testing.assert_allclose(module.forward(x), expected, **TOL)
     grad_output = rng.standard_normal(expected.shape)
-    loss = lambda: np.sum(direct_pool(x, k, stride, pad, ceil, mean, None) * grad_output)
+
+    def loss():
+        return np.sum(direct_pool(x, k, stride, pad, ceil, mean, None) * grad_output)
+
     np.testing.assert_allclose(module.backward(x, grad_output), numeric_grad(loss, x), atol=1e-7)
 
 
 def test_average_pooling_hand_computed():
     x = np.arange(16.0).reshape(1, 4, 4)
-    np.testing.assert_allclose(SpatialAveragePooling(2, 2, 2, 2).forward(x), [[[2.5, 4.5], [10.5, 12.5]]])
+    np.testing.assert_allclose(
+        SpatialAveragePooling(2, 2, 2, 2).forward(x), [[[2.5, 4.5], [10.5, 12.5]]]
+    )
     # padded 3x3 window at the corner: 4 of its 9 cells inside the plane
     corner = SpatialAveragePooling(3, 3, 2, 2, 1, 1, count_include_pad=False).forward(x)[0, 0, 0]
     assert corner == pytest.approx((0 + 1 + 4 + 5) / 4)
@@ -281,16 +329,21 @@ def test_temporal_convolution_matches_the_definition():
     frames = (8 - 3) // 2 + 1
     expected = np.zeros((2, frames, 2))
     for b, t, o in itertools.product(range(2), range(frames), range(2)):
-        window = x[b, 2 * t:2 * t + 3].reshape(-1)  # frame-major, as the weight
+        window = x[b, 2 * t : 2 * t + 3].reshape(-1)  # frame-major, as the weight
         expected[b, t, o] = module.weight[o] @ window + module.bias[o]
     np.testing.assert_allclose(module.forward(x), expected, **TOL)
     np.testing.assert_allclose(module.forward(x[0]), expected[0], **TOL)
     grad_output = rng.standard_normal(expected.shape)
     module.zero_grad_parameters()
     grad_input = module.backward(x, grad_output)
-    loss = lambda: np.sum(module.update_output(x) * grad_output)
+
+    def loss():
+        return np.sum(module.update_output(x) * grad_output)
+
     np.testing.assert_allclose(grad_input, numeric_grad(loss, x), rtol=1e-6, atol=1e-7)
-    np.testing.assert_allclose(module.grad_weight, numeric_grad(loss, module.weight), rtol=1e-6, atol=1e-7)
+    np.testing.assert_allclose(
+        module.grad_weight, numeric_grad(loss, module.weight), rtol=1e-6, atol=1e-7
+    )
     with pytest.raises(ShapeError):
         module.forward(np.zeros((2, 8, 4)))
 
@@ -299,12 +352,12 @@ def test_temporal_max_pooling_matches_the_definition():
     rng = np.random.default_rng(8)
     x = rng.permutation(2 * 9 * 3).reshape(2, 9, 3) * 1.0
     module = TemporalMaxPooling(3, 2)
-    expected = np.stack([x[:, 2 * t:2 * t + 3].max(axis=1) for t in range(4)], axis=1)
+    expected = np.stack([x[:, 2 * t : 2 * t + 3].max(axis=1) for t in range(4)], axis=1)
     np.testing.assert_allclose(module.forward(x), expected)
     grad_output = rng.standard_normal(expected.shape)
     grad = module.backward(x, grad_output)
     for b, t, f in itertools.product(range(2), range(4), range(3)):
-        winner = 2 * t + np.argmax(x[b, 2 * t:2 * t + 3, f])
+        winner = 2 * t + np.argmax(x[b, 2 * t : 2 * t + 3, f])
         grad[b, winner, f] -= grad_output[b, t, f]
     np.testing.assert_allclose(grad, 0, atol=1e-12)
 
@@ -373,4 +426,6 @@ def test_lookup_table_accepts_non_contiguous_and_float_ids():
     np.testing.assert_array_equal(module.forward(np.array([2.0, 7.0])), module.weight[[2, 7]])
     module.zero_grad_parameters()
     module.backward(ids.T, np.ones((3, 4, 4), np.float32))
-    np.testing.assert_array_equal(module.grad_weight.sum(axis=1), 4 * np.bincount(ids.ravel(), minlength=10))
+    np.testing.assert_array_equal(
+        module.grad_weight.sum(axis=1), 4 * np.bincount(ids.ravel(), minlength=10)
+    )
