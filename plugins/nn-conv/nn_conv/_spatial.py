@@ -23,7 +23,8 @@ from numpy.lib.stride_tricks import sliding_window_view
 
 from nncore import Module
 from nncore.checks import expect_float, expect_ndim, expect_same_shape, expect_size
-from nncore.errors import ShapeError
+from nncore.errors import ShapeError, StateError
+from nncore.random import generator
 
 Ints = Sequence[int]
 
@@ -114,7 +115,7 @@ def pad_index(size: int, before: int, after: int, mode: str) -> np.ndarray:
     if mode == "reflect":
         if max(before, after) >= size:
             raise ShapeError(
-                f"reflection padding of {max(before, after)} needs a size above it, got {size}"
+                f"expected a size above the reflection padding {max(before, after)}, got {size}"
             )
         p = np.abs(p)
         return np.where(p >= size, 2 * (size - 1) - p, p)
@@ -182,7 +183,9 @@ class Padding(SeparableMap):
         sizes = shape[-self.spatial :]
         out = [s + a + b for s, (a, b) in zip(sizes, self.pads(), strict=True)]
         if min(out) < 1:
-            raise ShapeError(f"input of shape {shape} is too small for padding {self.pads()}")
+            raise ShapeError(
+                f"expected an input larger than the cropping {self.pads()}, got shape {shape}"
+            )
         return [
             selection(pad_index(s, a, b, self.mode), s)
             for s, (a, b) in zip(sizes, self.pads(), strict=True)
@@ -371,8 +374,6 @@ def declare_weight_and_bias(
 
 
 def init_uniform(module: Module, stdv: float) -> None:
-    from nncore.random import generator
-
     for _, param, _ in module.own_parameters():
         param[...] = generator().uniform(-stdv, stdv, param.shape)
 
@@ -393,14 +394,16 @@ def pool_geometry(
         span = d * (k - 1) + 1
         room = s + 2 * p - span
         if room < 0:
-            raise ShapeError(f"input size {tuple(sizes)} is smaller than the pooling window")
+            raise ShapeError(
+                f"expected input planes no smaller than the padded window, got {tuple(sizes)}"
+            )
         o = (-(-room // st) if ceil_mode else room // st) + 1
         if ceil_mode and (o - 1) * st >= s + p:
             o -= 1
         taps = np.arange(o)[:, None] * st - p + np.arange(k) * d
         if not np.all(((taps >= 0) & (taps < s)).any(axis=1)):
             raise ShapeError(
-                f"input size {tuple(sizes)} leaves a pooling window in the padding only"
+                f"expected every pooling window to overlap the input, got planes {tuple(sizes)}"
             )
         outs.append(o)
         pairs.append((p, max(p, (o - 1) * st + span - s - p)))
@@ -477,8 +480,6 @@ class FeatureDropout(Module):
         self.noise = np.empty(0)
 
     def update_output(self, input: np.ndarray) -> np.ndarray:
-        from nncore.random import generator
-
         x, single = promote(input, self.spatial)
         if self.train or self.stochastic_inference:
             keep = generator().random(x.shape[:2]) >= self.p
@@ -492,9 +493,9 @@ class FeatureDropout(Module):
         if not (self.train or self.stochastic_inference):
             return demote(g * (1 - self.p), single)
         if self.noise.shape != x.shape[:2] + (1,) * self.spatial:
-            from nncore.errors import StateError
-
-            raise StateError("backward needs the noise of a forward pass on an input of this shape")
+            raise StateError(
+                f"expected a forward pass on input of shape {input.shape} before backward"
+            )
         return demote(g * self.noise, single)
 
     def clear_state(self) -> Module:
@@ -508,41 +509,39 @@ class FeatureDropout(Module):
 class MaxPooling(Module):
     """Max pooling over the trailing ``spatial`` axes with padding, dilation and ceil mode.
 
-    Subclasses set ``kernel``, ``stride``, ``pad``, ``dilation`` (tuples, outermost axis first)
-    and ``ceil_mode``.  ``indices`` (shape of the output) holds the flat 0-based position of each
-    maximum inside its input plane, as torch/nn's max poolings do; the input's trailing sizes are
-    recorded in ``input_size`` (what a max unpooling needs).
+    ``kernel``, ``stride``, ``pad`` and ``dilation`` are tuples, outermost axis first.
+    ``indices`` (shape of the output) holds the flat 0-based position of each maximum inside its
+    input plane, as torch/nn's max poolings do; the input's trailing sizes are recorded in
+    ``input_size`` (what a max unpooling needs).
     """
 
-    spatial = 2
+    def __init__(
+        self, kernel: Ints, stride: Ints, pad: Ints, dilation: Ints, ceil_mode: bool
+    ) -> None:
+        super().__init__()
+        if any(2 * p > k for p, k in zip(pad, kernel, strict=True)):
+            raise ValueError(f"expected padding at most half the kernel {kernel}, got {pad}")
+        self.spatial = len(kernel)
+        self.kernel, self.stride, self.pad = tuple(kernel), tuple(stride), tuple(pad)
+        self.dilation, self.ceil_mode = tuple(dilation), ceil_mode
+        self.indices = np.empty(0, dtype=np.int64)
+        self.input_size: tuple[int, ...] | None = None
 
-    def _pool(self, input: object) -> tuple[np.ndarray, np.ndarray, bool]:
+    def update_output(self, input: np.ndarray) -> np.ndarray:
         x, single = promote(input, self.spatial)
-        span = [s - 2 * p for s, p in zip(self._span(), self.pad, strict=True)]
-        expect_min_size(x, span)
         values, indices = max_pool(
             x, self.kernel, self.stride, self.pad, self.dilation, self.ceil_mode
         )
-        return values, indices, single
-
-    def _span(self) -> list[int]:
-        return [d * (k - 1) + 1 for k, d in zip(self.kernel, self.dilation, strict=True)]
-
-    def update_output(self, input: np.ndarray) -> np.ndarray:
-        if any(2 * p > k for p, k in zip(self.pad, self.kernel, strict=True)):
-            raise ValueError(f"padding {self.pad} should be at most half the kernel {self.kernel}")
-        values, indices, single = self._pool(input)
-        self.indices = demote(indices, single)
-        self.input_size = input.shape[-self.spatial :]
+        self.indices, self.input_size = demote(indices, single), x.shape[2:]
         return demote(values, single)
 
     def update_grad_input(self, input: np.ndarray, grad_output: np.ndarray) -> np.ndarray:
-        values, indices, single = self._pool(input)
-        g = expect_grad_shape(grad_output, demote(values, single).shape)
-        grad = max_pool_grad(
-            g if not single else g[None], indices, (1,) * single + input.shape, self.spatial
+        x, g, single = promote_pair(input, grad_output, self.spatial)
+        values, indices = max_pool(
+            x, self.kernel, self.stride, self.pad, self.dilation, self.ceil_mode
         )
-        return demote(grad, single)
+        expect_grad_shape(g, values.shape)
+        return demote(max_pool_grad(g, indices, x.shape, self.spatial), single)
 
     def extra_repr(self) -> str:
         def dims(values: Ints) -> str:
@@ -556,7 +555,7 @@ class MaxPooling(Module):
         return text + (", ceil" if self.ceil_mode else "")
 
 
-def pool_windows(
+def max_pool_at(
     x: np.ndarray, kernel: Ints, starts: Sequence[np.ndarray]
 ) -> tuple[np.ndarray, np.ndarray]:
     """Max over windows of size ``kernel`` starting at per-plane positions.

@@ -6,6 +6,7 @@ import numpy as np
 
 from nncore import Module
 from nncore.checks import expect_float, expect_ndim
+from nncore.errors import ShapeError
 from nncore.random import generator
 
 from ._spatial import expect_grad_shape, expect_planes
@@ -55,7 +56,9 @@ class SpatialBatchNormalization(Module):
         x = expect_ndim(expect_float(input), 4)
         expect_planes(x, self.running_mean.shape[0])
         if self.train and x.shape[0] * x.shape[2] * x.shape[3] < 2:
-            raise ValueError(f"training needs more than one value per plane, got shape {x.shape}")
+            raise ShapeError(
+                f"expected more than one value per plane to train, got shape {x.shape}"
+            )
         return x
 
     def _statistics(self, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

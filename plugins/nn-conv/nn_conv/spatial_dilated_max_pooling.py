@@ -32,11 +32,10 @@ class SpatialDilatedMaxPooling(MaxPooling):
         dilation_h: int = 1,
         ceil_mode: bool = False,
     ) -> None:
-        super().__init__()
         self.kw, self.kh = kw, kh
         self.dw, self.dh = dw or kw, dh or kh
         self.pad_w, self.pad_h = pad_w, pad_h
         self.dilation_w, self.dilation_h = dilation_w, dilation_h
-        self.ceil_mode = ceil_mode
-        self.kernel, self.stride = (kh, kw), (self.dh, self.dw)
-        self.pad, self.dilation = (pad_h, pad_w), (dilation_h, dilation_w)
+        super().__init__(
+            (kh, kw), (self.dh, self.dw), (pad_h, pad_w), (dilation_h, dilation_w), ceil_mode
+        )

@@ -11,8 +11,8 @@ from nncore.random import generator
 from ._spatial import (
     demote,
     expect_grad_shape,
+    max_pool_at,
     max_pool_grad,
-    pool_windows,
     promote,
     promote_pair,
 )
@@ -85,7 +85,7 @@ class SpatialFractionalMaxPooling(Module):
             _starts(samples[..., 1], x.shape[-2], out_h, self.pool_size_h),
             _starts(samples[..., 0], x.shape[-1], out_w, self.pool_size_w),
         )
-        return pool_windows(x, (self.pool_size_h, self.pool_size_w), starts)
+        return max_pool_at(x, (self.pool_size_h, self.pool_size_w), starts)
 
     def update_output(self, input: np.ndarray) -> np.ndarray:
         x, single = promote(input, 2)
@@ -101,7 +101,7 @@ class SpatialFractionalMaxPooling(Module):
     def update_grad_input(self, input: np.ndarray, grad_output: np.ndarray) -> np.ndarray:
         x, g, single = promote_pair(input, grad_output, 2)
         if self.random_samples is None or self.random_samples.shape != x.shape[:2] + (2,):
-            raise StateError("backward needs a forward pass on an input of this shape first")
+            raise StateError(f"expected a forward pass on input of shape {input.shape} first")
         _, indices = self._pool(x, self.random_samples)
         expect_grad_shape(g, indices.shape)
         return demote(max_pool_grad(g, indices, x.shape, 2), single)

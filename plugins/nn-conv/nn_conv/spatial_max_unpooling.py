@@ -40,7 +40,7 @@ class SpatialMaxUnpooling(Module):
     def __init__(self, pooling_module: Module) -> None:
         super().__init__()
         if (pooling_module.kh, pooling_module.kw) != (pooling_module.dh, pooling_module.dw):
-            raise ValueError("the pooling module's kernel must be equal to its stride")
+            raise ValueError("expected a pooling module whose kernel equals its stride")
         self.pooling = pooling_module
 
     def _output_size(self, x: np.ndarray) -> tuple[int, int]:
@@ -61,7 +61,7 @@ class SpatialMaxUnpooling(Module):
         """The pooling's indices, batched like ``x`` (a pooling may keep them batched always)."""
         indices = getattr(self.pooling, "indices", None)
         if not isinstance(indices, np.ndarray) or indices.size == 0:
-            raise StateError(f"{self.pooling!r} has no indices: run its forward first")
+            raise StateError(f"expected indices in {self.pooling!r}: run its forward first")
         if indices.ndim == x.ndim - 1:
             indices = indices[None]
         expect_same_shape(indices, x, "the pooling's indices", "the (batched) input")

@@ -61,7 +61,7 @@ class VolumetricFullConvolution(Module):
     ) -> None:
         super().__init__()
         if adj_t >= dt or adj_w >= dw or adj_h >= dh:
-            raise ValueError("adj_t, adj_w, adj_h must be smaller than dt, dw, dh")
+            raise ValueError("expected adj_t, adj_w, adj_h smaller than dt, dw, dh")
         self.n_input_plane, self.n_output_plane = n_input_plane, n_output_plane
         self.kt, self.kw, self.kh, self.dt, self.dw, self.dh = kt, kw, kh, dt, dw, dh
         self.pad_t, self.pad_w, self.pad_h = pad_t, pad_w, pad_h

@@ -19,8 +19,6 @@ class VolumetricMaxPooling(MaxPooling):
     array([[[[7.]]]])
     """
 
-    spatial = 3
-
     def __init__(
         self,
         kt: int,
@@ -34,10 +32,9 @@ class VolumetricMaxPooling(MaxPooling):
         pad_h: int = 0,
         ceil_mode: bool = False,
     ) -> None:
-        super().__init__()
         self.kt, self.kw, self.kh = kt, kw, kh
         self.dt, self.dw, self.dh = dt or kt, dw or kw, dh or kh
         self.pad_t, self.pad_w, self.pad_h = pad_t, pad_w, pad_h
-        self.ceil_mode = ceil_mode
-        self.kernel, self.stride = (kt, kh, kw), (self.dt, self.dh, self.dw)
-        self.pad, self.dilation = (pad_t, pad_h, pad_w), (1, 1, 1)
+        super().__init__(
+            (kt, kh, kw), (self.dt, self.dh, self.dw), (pad_t, pad_h, pad_w), (1, 1, 1), ceil_mode
+        )

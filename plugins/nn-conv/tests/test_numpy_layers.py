@@ -297,6 +297,8 @@ def test_dilated_max_pooling(args, ceil_mode):
     check_batch(m, x)
     check_rejects(m, np.zeros((3, 3)))
     check_rejects(nn.SpatialDilatedMaxPooling(3, 3), np.zeros((1, 2, 2)))
+    with pytest.raises(ValueError):
+        nn.SpatialDilatedMaxPooling(2, 2, 1, 1, 2, 0)
     check_rejects(nn.SpatialDilatedMaxPooling(2, 2, 1, 1, 1, 1, 2, 2), np.zeros((1, 1, 1)))
 
 
