@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 
 from nncore import Module
 from nncore.checks import expect_size
 from nncore.errors import ShapeError
-from nncore.random import generator
 
 from ._ops import (
     Geometry,
@@ -20,6 +17,7 @@ from ._ops import (
     conv2d_forward,
     expect_grad,
 )
+from ._spatial import declare_weight_and_bias, init_uniform, torch_stdv
 
 
 class SpatialFullConvolution(Module):
@@ -64,19 +62,14 @@ class SpatialFullConvolution(Module):
         self.n_input_plane, self.n_output_plane = n_input_plane, n_output_plane
         self.kw, self.kh, self.dw, self.dh = kw, kh, dw, dh
         self.pad_w, self.pad_h, self.adj_w, self.adj_h = pad_w, pad_h, adj_w, adj_h
-        self.weight = np.empty((n_input_plane, n_output_plane, kh, kw))
-        self.grad_weight = np.zeros_like(self.weight)
-        self.bias = np.empty(n_output_plane) if bias else None
-        self.grad_bias = np.zeros(n_output_plane) if bias else None
+        declare_weight_and_bias(
+            self, (n_input_plane, n_output_plane, kh, kw), n_output_plane if bias else None
+        )
         self._workspace = Workspace()
         self.reset()
 
     def reset(self, stdv: float | None = None) -> SpatialFullConvolution:
-        stdv = (
-            stdv * math.sqrt(3) if stdv else 1 / math.sqrt(self.kw * self.kh * self.n_input_plane)
-        )
-        for _, param, _ in self.own_parameters():
-            param[...] = generator().uniform(-stdv, stdv, param.shape)
+        init_uniform(self, torch_stdv(stdv, self.kw * self.kh * self.n_input_plane))
         return self
 
     def update_output(self, input: np.ndarray) -> np.ndarray:

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 
 from nncore import Module
 from nncore.checks import expect_size
 from nncore.errors import ShapeError
-from nncore.random import generator
 
 from ._ops import Workspace, batched, expect_grad, temporal_backward_input, temporal_columns
+from ._spatial import declare_weight_and_bias, init_uniform, torch_stdv
 
 
 class TemporalConvolution(Module):
@@ -38,17 +36,12 @@ class TemporalConvolution(Module):
             kw,
             dw,
         )
-        self.weight = np.empty((output_frame_size, input_frame_size * kw))
-        self.grad_weight = np.zeros_like(self.weight)
-        self.bias = np.empty(output_frame_size)
-        self.grad_bias = np.zeros_like(self.bias)
+        declare_weight_and_bias(self, (output_frame_size, input_frame_size * kw), output_frame_size)
         self._workspace = Workspace()
         self.reset()
 
     def reset(self, stdv: float | None = None) -> TemporalConvolution:
-        stdv = stdv * math.sqrt(3) if stdv else 1 / math.sqrt(self.kw * self.input_frame_size)
-        for _, param, _ in self.own_parameters():
-            param[...] = generator().uniform(-stdv, stdv, param.shape)
+        init_uniform(self, torch_stdv(stdv, self.kw * self.input_frame_size))
         return self
 
     def update_output(self, input: np.ndarray) -> np.ndarray:
