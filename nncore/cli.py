@@ -1,4 +1,5 @@
-"""The ``nncore`` command: ``nncore plugins`` and ``nncore demo``.
+"""The ``nncore`` command: ``plugins`` and ``demo`` here; ``modules``, ``info``, ``check`` and
+``new-plugin`` in :mod:`nncore.commands`.
 
 Bad arguments and nncore errors end with one ``nncore: error: ...`` line and a non-zero status.
 """
@@ -78,6 +79,10 @@ def build_parser() -> argparse.ArgumentParser:
                       help="minibatch size (default: %(default)s)")
     demo.add_argument("--no-progress", action="store_true", help="hide the progress bar")
     demo.set_defaults(run=_demo)
+
+    from .commands import add_commands
+
+    add_commands(commands)
     return parser
 
 
