@@ -127,10 +127,14 @@ def examples() -> dict[str, list[Case]]:
             Case(Add(4, scalar=True), input_shape=(2, 4), batched=True),
         ],
         "Mul": [Case(Mul(), input_shape=(3, 4), batched=True)],
-        "MulConstant": [Case(MulConstant(-1.5), input_shape=(3, 4), batched=True)],
+        "MulConstant": [
+            Case(MulConstant(-1.5), input_shape=(3, 4), batched=True),
+            Case(MulConstant(0.5, inplace=True), input_shape=(3, 4), batched=True),
+        ],
         "AddConstant": [
             Case(AddConstant(2.0), input_shape=(3, 4), batched=True),
             Case(AddConstant(np.array([1.0, -2.0, 0.5])), input_shape=(2, 3), batched=True),
+            Case(AddConstant(-1.0, inplace=True), input_shape=(3, 4), batched=True),
         ],
         "Abs": [Case(Abs(), input_shape=(3, 4), batched=True)],
         "Exp": [Case(Exp(), input_shape=(3, 4), batched=True)],
@@ -171,6 +175,8 @@ def examples() -> dict[str, list[Case]]:
             Case(Dropout(0.4, v1=True), input_shape=(3, 4)),
             Case(Dropout(0.3).evaluate(), input_shape=(3, 4), batched=True),
             Case(Dropout(0.3, v1=True).evaluate(), input_shape=(3, 4), batched=True),
+            Case(Dropout(0.3, inplace=True), input_shape=(3, 4)),
+            Case(Dropout(0.4, v1=True, inplace=True).evaluate(), input_shape=(3, 4), batched=True),
         ],
         "WhiteNoise": [
             Case(WhiteNoise(0.5, 0.2), input_shape=(3, 4)),

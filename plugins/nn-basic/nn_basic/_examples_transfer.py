@@ -31,23 +31,14 @@ from .tanh import Tanh
 from .tanh_shrink import TanhShrink
 from .threshold import Threshold
 
-# The kit feeds one input array to several forwards and one grad_output to several backwards;
-# an in-place module overwrites both, so only the checks that survive that run on in-place
-# cases.  tests/test_transfer.py compares every in-place mode with its out-of-place twin.
-_OVERWRITTEN = "the kit reuses input and grad_output arrays, which in-place mode overwrites"
-IN_PLACE_SKIP = {
-    name: _OVERWRITTEN
-    for name in ("check_input_jacobian", "check_batch", "check_float32", "check_clone_share",
-                 "check_bad_input", "check_state_and_mode", "check_save_load")
-}
-
-
 def _pointwise(module, inplace=None, shape=(3, 4)) -> list[Case]:
-    """A batch and a 3-D input out of place; one in-place case when the layer has the mode."""
+    """A batch and a 3-D input out of place; one in-place case when the layer has the mode
+    (the kit copies input and grad_output before each call, so in-place cases run every
+    check)."""
     cases = [Case(module, input_shape=shape, batched=True),
              Case(module, input_shape=(2, 2, 3), batched=True, name=f"{module!r} 3-D")]
     if inplace is not None:
-        cases.append(Case(inplace, input_shape=shape, skip=IN_PLACE_SKIP))
+        cases.append(Case(inplace, input_shape=shape, batched=True))
     return cases
 
 
@@ -69,16 +60,16 @@ def examples() -> dict[str, list[Case]]:
         "SoftPlus": _pointwise(SoftPlus()) + [Case(SoftPlus(2.5), input_shape=(4,))],
         "ReLU": _pointwise(ReLU(), ReLU(inplace=True)),
         "ReLU6": [Case(ReLU6(), input=lambda rng: 4 * _spread(rng), batched=True),
-                  Case(ReLU6(True), input=lambda rng: 4 * _spread(rng), skip=IN_PLACE_SKIP)],
+                  Case(ReLU6(True), input=lambda rng: 4 * _spread(rng), batched=True)],
         "Threshold": [
             Case(Threshold(0.5, -2.0), input=_spread, batched=True),
             Case(Threshold(), input_shape=(5,)),
-            Case(Threshold(1.0, 0.0, True), input=_spread, skip=IN_PLACE_SKIP),
+            Case(Threshold(1.0, 0.0, True), input=_spread, batched=True),
         ],
         "HardTanh": [
             Case(HardTanh(), input=_spread, batched=True),
             Case(HardTanh(-0.5, 2.0), input=_spread),
-            Case(HardTanh(inplace=True), input=_spread, skip=IN_PLACE_SKIP),
+            Case(HardTanh(inplace=True), input=_spread, batched=True),
         ],
         "HardShrink": [Case(HardShrink(), input=_spread, batched=True),
                        Case(HardShrink(1.0), input=_spread)],
@@ -91,7 +82,8 @@ def examples() -> dict[str, list[Case]]:
         "RReLU": [
             Case(RReLU(), input_shape=(3, 4)),
             Case(RReLU(0.2, 0.4).evaluate(), input_shape=(3, 4), batched=True),
-            Case(RReLU(inplace=True), input_shape=(3, 4), skip=IN_PLACE_SKIP),
+            Case(RReLU(inplace=True), input_shape=(3, 4)),
+            Case(RReLU(inplace=True).evaluate(), input_shape=(3, 4), batched=True),
         ],
         "PReLU": [
             Case(PReLU(), input_shape=(3, 4), batched=True),

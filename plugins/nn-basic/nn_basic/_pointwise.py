@@ -1,16 +1,21 @@
-"""Shared machinery of the elementwise transfer functions (Sigmoid, ReLU, ELU, ...).
+"""Shared machinery of nn-basic's elementwise layers.
 
-A subclass of :class:`Pointwise` defines ``function(x)`` and ``derivative(x, y)``; validation,
-integer-to-float promotion and Torch's in-place mode live here once.
+:class:`Pointwise` is the base of every parameter-free map applied element by element (Abs,
+Exp, Sigmoid, the ReLU family, ...): a subclass defines ``function(x)`` and
+``derivative(x, y)``; validation, integer-to-float promotion and Torch's in-place mode live here
+once.  :func:`expand_to` and :func:`reduce_to` are the broadcasting rules of ``CAdd``/``CMul``
+(a parameter applied elementwise to an input or to a batch of inputs).
 """
 
 from __future__ import annotations
+
+from typing import ClassVar
 
 import numpy as np
 
 from nncore import Module
 from nncore.checks import expect_float, expect_same_shape
-from nncore.errors import StateError
+from nncore.errors import ShapeError, StateError
 
 
 def floating(input: np.ndarray, dtype: np.dtype) -> np.ndarray:
@@ -44,17 +49,22 @@ def inplace_repr(module: Module, text: str = "") -> str:
 class Pointwise(Module):
     """``y = function(x)`` elementwise, ``dx = dy * derivative(x, y)``; any input shape.
 
-    With ``inplace`` set (Torch's memory-saving mode), forward writes ``y`` into the input
-    array and backward writes ``dx`` into ``grad_output``.  ``derivative`` then receives the
-    overwritten input, so in-place layers compute it from what survives the overwrite.
+    Integer inputs are converted to the module's dtype; float inputs keep theirs.  With
+    ``inplace`` set (Torch's memory-saving mode), forward writes ``y`` into the input array and
+    backward writes ``dx`` into ``grad_output``.  ``derivative`` then receives the overwritten
+    input, so in-place layers compute it from what survives the overwrite.
     """
 
     inplace: bool = False
+    #: False where ``y`` is cheap to recompute from ``x``: backward without a forward on this
+    #: input then recomputes it instead of raising StateError
+    needs_forward: ClassVar[bool] = True
 
     def function(self, x: np.ndarray) -> np.ndarray:
         raise NotImplementedError
 
     def derivative(self, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+        """``f'(x)``, given ``x`` and ``y = f(x)``."""
         raise NotImplementedError
 
     def update_output(self, input: np.ndarray) -> np.ndarray:
@@ -67,11 +77,22 @@ class Pointwise(Module):
 
     def update_grad_input(self, input: np.ndarray, grad_output: np.ndarray) -> np.ndarray:
         expect_same_shape(grad_output, expect_float(input), "grad_output", "input")
-        slope = self.derivative(input, forward_output(self, input))
+        y = self._output_for(input)
+        slope = self.derivative(input, y)
         if self.inplace and grad_output.dtype.kind == "f":
             grad_output *= slope
             return grad_output
-        return (grad_output * slope).astype(self.output.dtype, copy=False)
+        return (grad_output * slope).astype(y.dtype, copy=False)
+
+    def _output_for(self, input: np.ndarray) -> np.ndarray:
+        """The stored ``y`` of a forward on ``input`` (recomputed if allowed and missing)."""
+        if self.needs_forward or self.inplace:
+            return forward_output(self, input)
+        output = self.output
+        if isinstance(output, np.ndarray) and output.shape == input.shape:
+            return output
+        x = floating(input, self.dtype)
+        return self.function(x).astype(x.dtype, copy=False)
 
     def extra_repr(self) -> str:
         return inplace_repr(self)
@@ -89,3 +110,37 @@ class Shrink(Pointwise):
 
     def extra_repr(self) -> str:
         return f"{self.lam:g}"
+
+
+def expand_to(param: np.ndarray, input: np.ndarray) -> np.ndarray:
+    """View ``param`` so that it broadcasts against ``input``, by torch/nn's ``CMul`` rules.
+
+    Same number of elements: reshaped to the input's shape.  Same number of dimensions: used as
+    is (each size must match or be 1).  Otherwise the input is a batch of examples each holding
+    ``param.size`` elements.
+    """
+    if param.size == input.size:
+        return param.reshape(input.shape)
+    if param.ndim == input.ndim:
+        if all(p in (1, s) for p, s in zip(param.shape, input.shape, strict=True)):
+            return param
+    elif input.ndim >= 1 and param.size == input.size // max(input.shape[0], 1):
+        return param.reshape((1,) + input.shape[1:])
+    raise ShapeError(
+        f"expected input of shape {param.shape}, a broadcastable shape or a batch of "
+        f"{param.size}-element examples, got shape {input.shape}"
+    )
+
+
+def reduce_to(grad: np.ndarray, expanded: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
+    """Sum ``grad`` (input-shaped) over the dimensions ``expanded`` was broadcast along."""
+    pairs = enumerate(zip(expanded.shape, grad.shape, strict=True))
+    axes = tuple(d for d, (e, g) in pairs if e == 1 != g)
+    return grad.sum(axis=axes, keepdims=True).reshape(shape)
+
+
+def size_tuple(size: int | tuple[int, ...] | list[int]) -> tuple[int, ...]:
+    """``5`` or ``(1, 5)`` as a shape tuple."""
+    if isinstance(size, (int, np.integer)):
+        return (int(size),)
+    return tuple(int(s) for s in size)

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._elementwise import Elementwise
+from ._pointwise import Pointwise
 
 
-class Abs(Elementwise):
+class Abs(Pointwise):
     """``y = |x|``; ``dx = dy * sign(x)`` with ``sign(0) = 1`` as in torch/nn ``Abs``.
 
     >>> import numpy as np
@@ -15,8 +15,10 @@ class Abs(Elementwise):
     array([2., 0., 3.])
     """
 
-    def function(self, input: np.ndarray) -> np.ndarray:
-        return np.abs(input)
+    needs_forward = False
 
-    def derivative(self, input: np.ndarray, output: np.ndarray) -> np.ndarray:
-        return np.where(input >= 0, 1.0, -1.0).astype(output.dtype)
+    def function(self, x: np.ndarray) -> np.ndarray:
+        return np.abs(x)
+
+    def derivative(self, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+        return np.where(x >= 0, 1.0, -1.0).astype(y.dtype)

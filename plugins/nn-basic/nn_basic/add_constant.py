@@ -8,6 +8,8 @@ from nncore import Module
 from nncore.checks import expect_float, expect_same_shape
 from nncore.errors import ShapeError
 
+from ._pointwise import inplace_repr
+
 
 class AddConstant(Module):
     """``y = x + c``; ``dx = dy`` (torch/nn ``AddConstant``).
@@ -55,4 +57,4 @@ class AddConstant(Module):
     def extra_repr(self) -> str:
         constant = self.constant_scalar
         text = f"{constant}" if np.ndim(constant) == 0 else f"size {np.size(constant)}"
-        return text + (", inplace" if self.inplace else "")
+        return inplace_repr(self, text)

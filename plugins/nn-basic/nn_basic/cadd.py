@@ -9,7 +9,7 @@ import numpy as np
 from nncore import Module
 from nncore.checks import expect_float, expect_same_shape
 
-from ._elementwise import expand_to, reduce_to, size_tuple
+from ._pointwise import expand_to, reduce_to, size_tuple
 from ._rows import uniform, uniform_bound
 
 

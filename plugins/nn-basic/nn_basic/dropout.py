@@ -9,6 +9,8 @@ from nncore.checks import expect_float, expect_same_shape
 from nncore.errors import StateError
 from nncore.random import generator
 
+from ._pointwise import inplace_repr
+
 
 class Dropout(Module):
     """Multiply by a fresh random mask ``noise``, each element kept with probability ``1 - p``
@@ -70,5 +72,4 @@ class Dropout(Module):
         return grad_output * factor
 
     def extra_repr(self) -> str:
-        flags = (", v1" if not self.v2 else "") + (", inplace" if self.inplace else "")
-        return f"p={self.p}{flags}"
+        return inplace_repr(self, f"p={self.p}" + ("" if self.v2 else ", v1"))

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._elementwise import Elementwise
+from ._pointwise import Pointwise
 
 
-class Exp(Elementwise):
+class Exp(Pointwise):
     """``y = exp(x)``; ``dx = dy * y`` (torch/nn ``Exp``).
 
     >>> import numpy as np
@@ -15,8 +15,10 @@ class Exp(Elementwise):
     array([1.])
     """
 
-    def function(self, input: np.ndarray) -> np.ndarray:
-        return np.exp(input)
+    needs_forward = False
 
-    def derivative(self, input: np.ndarray, output: np.ndarray) -> np.ndarray:
-        return output
+    def function(self, x: np.ndarray) -> np.ndarray:
+        return np.exp(x)
+
+    def derivative(self, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+        return y

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._elementwise import Elementwise
+from ._pointwise import Pointwise
 
 
-class Log(Elementwise):
+class Log(Pointwise):
     """``y = log(x)``; ``dx = dy / x`` (torch/nn ``Log``).
 
     >>> import numpy as np
@@ -15,8 +15,10 @@ class Log(Elementwise):
     array([0.])
     """
 
-    def function(self, input: np.ndarray) -> np.ndarray:
-        return np.log(input)
+    needs_forward = False
 
-    def derivative(self, input: np.ndarray, output: np.ndarray) -> np.ndarray:
-        return 1 / input
+    def function(self, x: np.ndarray) -> np.ndarray:
+        return np.log(x)
+
+    def derivative(self, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+        return 1 / x

@@ -7,6 +7,8 @@ import numpy as np
 from nncore import Module
 from nncore.checks import expect_float, expect_same_shape
 
+from ._pointwise import inplace_repr
+
 
 class MulConstant(Module):
     """``y = c x``; ``dx = c dy`` (torch/nn ``MulConstant``).
@@ -42,4 +44,4 @@ class MulConstant(Module):
         return grad_output * self.constant_scalar
 
     def extra_repr(self) -> str:
-        return str(self.constant_scalar) + (", inplace" if self.inplace else "")
+        return inplace_repr(self, str(self.constant_scalar))

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._elementwise import Elementwise
+from ._pointwise import Pointwise
 
 
-class Power(Elementwise):
+class Power(Pointwise):
     """``y = x**p``; ``dx = dy * p * x**(p - 1)`` (torch/nn ``Power``).
 
     >>> import numpy as np
@@ -15,15 +15,17 @@ class Power(Elementwise):
     array([8.])
     """
 
+    needs_forward = False
+
     def __init__(self, p: float) -> None:
         super().__init__()
         self.pow = p
 
-    def function(self, input: np.ndarray) -> np.ndarray:
-        return np.power(input, self.pow)
+    def function(self, x: np.ndarray) -> np.ndarray:
+        return np.power(x, self.pow)
 
-    def derivative(self, input: np.ndarray, output: np.ndarray) -> np.ndarray:
-        return self.pow * np.power(input, self.pow - 1)
+    def derivative(self, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+        return self.pow * np.power(x, self.pow - 1)
 
     def extra_repr(self) -> str:
         return str(self.pow)

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._elementwise import Elementwise
+from ._pointwise import Pointwise
 
 
-class Sqrt(Elementwise):
+class Sqrt(Pointwise):
     """``y = sqrt(x + b)``; ``dx = dy / (2 y)``, and 0 where ``y = 0`` as in torch/nn ``Sqrt``.
 
     ``b`` (torch/nn's ``eps``) defaults to 0.
@@ -17,16 +17,18 @@ class Sqrt(Elementwise):
     array([2., 0.])
     """
 
+    needs_forward = False
+
     def __init__(self, b: float = 0.0) -> None:
         super().__init__()
         self.eps = b
 
-    def function(self, input: np.ndarray) -> np.ndarray:
-        return np.sqrt(input + self.eps) if self.eps else np.sqrt(input)
+    def function(self, x: np.ndarray) -> np.ndarray:
+        return np.sqrt(x + self.eps) if self.eps else np.sqrt(x)
 
-    def derivative(self, input: np.ndarray, output: np.ndarray) -> np.ndarray:
-        safe = np.where(output == 0, 1, output)
-        return np.where(output == 0, 0, 0.5 / safe)
+    def derivative(self, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+        safe = np.where(y == 0, 1, y)
+        return np.where(y == 0, 0, 0.5 / safe)
 
     def extra_repr(self) -> str:
         return f"b={self.eps}" if self.eps else ""

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._elementwise import Elementwise
+from ._pointwise import Pointwise
 
 
-class Square(Elementwise):
+class Square(Pointwise):
     """``y = x**2``; ``dx = 2 x dy`` (torch/nn ``Square``).
 
     >>> import numpy as np
@@ -15,8 +15,10 @@ class Square(Elementwise):
     array([9.])
     """
 
-    def function(self, input: np.ndarray) -> np.ndarray:
-        return np.square(input)
+    needs_forward = False
 
-    def derivative(self, input: np.ndarray, output: np.ndarray) -> np.ndarray:
-        return 2 * input
+    def function(self, x: np.ndarray) -> np.ndarray:
+        return np.square(x)
+
+    def derivative(self, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+        return 2 * x
