@@ -53,6 +53,7 @@ class TemporalRowConvolution(Module):
         return self
 
     def _features_first(self, array: np.ndarray) -> np.ndarray:
+        """Swap between the module's layout and ``(..., F, T)`` (its own inverse)."""
         return array if self.feat_first else np.swapaxes(array, -1, -2)
 
     def _columns(self, input: object) -> np.ndarray:
