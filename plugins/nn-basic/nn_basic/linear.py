@@ -53,7 +53,9 @@ class Linear(Module):
     def update_grad_input(self, input: np.ndarray, grad_output: np.ndarray) -> np.ndarray:
         return grad_output @ self.weight
 
-    def acc_grad_parameters(self, input: np.ndarray, grad_output: np.ndarray, scale: float = 1.0) -> None:
+    def acc_grad_parameters(
+        self, input: np.ndarray, grad_output: np.ndarray, scale: float = 1.0
+    ) -> None:
         if input.ndim == 1:
             update, bias_update = np.multiply.outer(grad_output, input), grad_output
         else:
