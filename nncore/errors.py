@@ -34,6 +34,15 @@ class StateError(NNCoreError, RuntimeError):
     """A method was called in a state that does not allow it (e.g. backward before forward)."""
 
 
+class NaNError(NNCoreError, FloatingPointError):
+    """A NaN appeared in an input, output, gradient or parameter that was checked for one.
+
+    Raised by NaN-checking modules (torch/nn's ``NaN`` decorator) with where the NaN was found
+    (``"expected no NaN, got NaN in grad_output at index (0, 2)"``).  A ``FloatingPointError``,
+    so code already catching numpy's floating-point errors catches it too.
+    """
+
+
 class RegistryError(NNCoreError, LookupError):
     """A registry lookup failed."""
 

@@ -7,13 +7,9 @@ from typing import Any
 import numpy as np
 
 from nncore import Module
-from nncore.errors import NNCoreError, repr_line
+from nncore.errors import NaNError, repr_line
 
 from .decorator import Decorator
-
-
-class NaNFoundError(NNCoreError, FloatingPointError):
-    """A NaN reached a module wrapped in :class:`NaN`."""
 
 
 def first_nan(value: Any, what: str) -> str | None:
@@ -35,15 +31,16 @@ class NaN(Decorator):
     """Checks the input, output, grad_output, grad_input and parameter gradients of the
     wrapped module for NaN (torch/nn ``NaN``), to find where NaNs start.
 
-    Raises :class:`NaNFoundError` saying what held the NaN and where; like every module error it
-    is prefixed with this decorator's path in the network.  ``id`` only labels the printout.
+    Raises :class:`nncore.errors.NaNError` saying what held the NaN and where; like every
+    module error it is prefixed with this decorator's path in the network.  ``id`` only labels
+    the printout.
 
     >>> import numpy as np
     >>> from nncore import nn
     >>> NaN(nn.Identity()).forward(np.array([1.0, np.nan]))
     Traceback (most recent call last):
     ...
-    nn_basic.nan.NaNFoundError: nn.NaN @ nn.Identity: expected no NaN, got NaN in the input ...
+    nncore.errors.NaNError: nn.NaN @ nn.Identity: expected no NaN, got NaN in the input ...
     """
 
     def __init__(self, module: Module, id: int | None = None) -> None:
@@ -53,7 +50,7 @@ class NaN(Decorator):
     def _check(self, value: Any, what: str) -> None:
         found = first_nan(value, what)
         if found:
-            raise NaNFoundError(f"expected no NaN, got NaN in {found}")
+            raise NaNError(f"expected no NaN, got NaN in {found}")
 
     def update_output(self, input: Any) -> Any:
         self._check(input, "the input")

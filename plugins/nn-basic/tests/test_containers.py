@@ -12,7 +12,7 @@ from nn_basic.depth_concat import DepthConcat
 from nn_basic.dont_cast import DontCast
 from nn_basic.identity import Identity
 from nn_basic.linear import Linear
-from nn_basic.nan import NaN, NaNFoundError
+from nn_basic.nan import NaN
 from nn_basic.parallel import Parallel
 from nn_basic.profile import Profile
 from nn_basic.relu import ReLU
@@ -22,7 +22,7 @@ from nn_basic.tanh import Tanh
 from nn_basic.weight_norm import WeightNorm
 
 from nncore import Module
-from nncore.errors import NNCoreError, ShapeError, StateError
+from nncore.errors import NaNError, NNCoreError, ShapeError, StateError
 
 TOL = {"rtol": 1e-12, "atol": 1e-12}
 
@@ -176,24 +176,24 @@ def test_bottle_applies_a_matrix_module_to_every_leading_index():
 
 def test_nan_names_what_held_the_nan_and_where():
     net = Sequential(Identity(), NaN(Linear(2, 2), 3))
-    with pytest.raises(NaNFoundError) as error:
+    with pytest.raises(NaNError) as error:
         net.forward(np.array([1.0, np.nan]))
     message = str(error.value)
-    assert isinstance(error.value, NNCoreError)
+    assert isinstance(error.value, NNCoreError) and isinstance(error.value, FloatingPointError)
     assert "nn.NaN(3) @ nn.Linear(2 -> 2) at '1' in Sequential" in message
     assert "got NaN in the input at index (1,)" in message
     net.forward(np.ones(2))  # still usable
-    with pytest.raises(NaNFoundError, match="NaN in grad_output at index"):
+    with pytest.raises(NaNError, match="NaN in grad_output at index"):
         net.backward(np.ones(2), np.array([np.nan, 0.0]))
     net.modules[1].module.weight[0, 1] = np.nan
-    with pytest.raises(NaNFoundError, match=r"NaN in the parameters of nn.Linear\(2 -> 2\)\[0\]"):
+    with pytest.raises(NaNError, match=r"NaN in the parameters of nn.Linear\(2 -> 2\)\[0\]"):
         net.forward(np.ones(2))
 
 
 def test_nan_catches_a_nan_produced_by_the_module():
     log = NaN(Sequential(Linear(1, 1)))
     log.module.modules[0].weight[...] = np.inf
-    with np.errstate(invalid="ignore"), pytest.raises(NaNFoundError, match="output of nn.Seq"):
+    with np.errstate(invalid="ignore"), pytest.raises(NaNError, match="output of nn.Seq"):
         log.forward(np.zeros(1))  # inf * 0
 
 
