@@ -1,0 +1,6 @@
+"""nn-example-plugin's classes: {ClassName: module file}."""
+
+NAMES: dict[str, str] = {
+    "Swish": "swish",
+    "Linear": "linear",
+}
