@@ -98,7 +98,8 @@ def _check_plugins_load(session: nox.Session) -> None:
 
 
 def _all_test_paths() -> list[str]:
-    paths = ["tests", "nncore"]
+    """What pytest runs, less the slow ``ecosystem`` tests (``nox -s ecosystem`` runs those)."""
+    paths = ["-m", "not ecosystem", "tests", "nncore"]
     for directory in PLUGINS.values():
         paths.append(str(directory.relative_to(ROOT)))
     return paths
@@ -133,11 +134,19 @@ def test_package(session: nox.Session, package: str) -> None:
                     "import nncore, nncore.testing; assert not nncore.registry().entries")
         session.run("nncore", "plugins")
         session.install(*_local_requirements(PLUGINS["nn-basic"]))
-        _run_pytest(session, "tests", "nncore")
+        _run_pytest(session, "-m", "not ecosystem", "tests", "nncore")
         return
     directory = PLUGINS[package]
     session.install(*_local_requirements(directory), *TEST_DEPS)
     _run_pytest(session, directory.relative_to(ROOT))
+
+
+@nox.session(default=False)
+def ecosystem(session: nox.Session) -> None:
+    """A third-party plugin end to end (tests/test_ecosystem.py): wheel, fresh venv, CLI, swap."""
+    session.install("-e", ".", "-e", str(PLUGINS["nn-basic"]), *TEST_DEPS, "setuptools>=68",
+                    "wheel")
+    _run_pytest(session, "-m", "ecosystem", "tests/test_ecosystem.py")
 
 
 @nox.session
