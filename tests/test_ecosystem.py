@@ -78,9 +78,8 @@ def venv(work, wheel) -> Venv:
     env = Venv(work / "venv")
     _run(sys.executable, "-m", "venv", env.path)  # no --system-site-packages: only what we install
     assert "include-system-site-packages = false" in (env.path / "pyvenv.cfg").read_text()
-    # setuptools lets the local projects build without an isolated build env (much faster);
-    # safetensors is what nncore.save needs at run time
-    env.pip("install", "--quiet", "setuptools>=68", "wheel", "pytest>=8", "safetensors")
+    # setuptools lets the local projects build without an isolated build env (much faster)
+    env.pip("install", "--quiet", "setuptools>=68", "wheel", "pytest>=8")
     env.pip("install", "--quiet", "--no-build-isolation", _copy_project(ROOT, work / "nncore"),
             _copy_project(ROOT / "plugins" / "nn-basic", work / "nn-basic"))
     env.pip("install", "--quiet", wheel)
