@@ -31,6 +31,7 @@ from .tanh import Tanh
 from .tanh_shrink import TanhShrink
 from .threshold import Threshold
 
+
 def _pointwise(module, inplace=None, shape=(3, 4)) -> list[Case]:
     """A batch and a 3-D input out of place; one in-place case when the layer has the mode
     (the kit copies input and grad_output before each call, so in-place cases run every

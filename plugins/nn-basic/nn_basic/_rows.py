@@ -50,7 +50,20 @@ def same_rows(a: np.ndarray, b: np.ndarray, batched: bool = True) -> None:
         )
 
 
-def uniform_bound(stdv: float | None, default: float) -> float:
-    """torch/nn's ``reset(stdv)`` rule: draw from ``U(-a, a)`` with ``a = stdv * sqrt(3)``
-    (a standard deviation of ``stdv``), or ``a = default`` when no ``stdv`` is given."""
-    return stdv * math.sqrt(3) if stdv is not None else default
+def matrix_table(input: Any, form: str, fewer_dims: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """The two arrays of a table ``form``: a matrix ``(n, m)`` or a batch ``(batch, n, m)``
+    first, then an array with ``fewer_dims`` dimensions less and the same batch size."""
+    a, b = two_arrays(input, form)
+    expect_ndim(a, (2, 3), "input[0]")
+    expect_ndim(b, a.ndim - fewer_dims, "input[1]")
+    same_rows(a, b, batched=a.ndim == 3)
+    return a, b
+
+
+def reset_uniform(stdv: float | None, default: float, *arrays: np.ndarray | None) -> None:
+    """torch/nn's ``reset(stdv)`` rule: fill each array (None skipped) in turn from ``U(-a, a)``
+    with ``a = stdv * sqrt(3)`` (a standard deviation of ``stdv``), or ``a = default``."""
+    bound = stdv * math.sqrt(3) if stdv is not None else default
+    for array in arrays:
+        if array is not None:
+            array[...] = uniform(array.shape, bound)

@@ -10,7 +10,7 @@ from nncore import Module
 from nncore.checks import expect_float, expect_same_shape
 from nncore.errors import ShapeError
 
-from ._rows import uniform, uniform_bound
+from ._rows import reset_uniform
 
 
 class Add(Module):
@@ -40,8 +40,7 @@ class Add(Module):
         self.reset()
 
     def reset(self, stdv: float | None = None) -> Add:
-        bound = uniform_bound(stdv, 1.0 / math.sqrt(self.bias.size))
-        self.bias[...] = uniform(self.bias.shape, bound)
+        reset_uniform(stdv, 1.0 / math.sqrt(self.bias.size), self.bias)
         return self
 
     def _batch_view(self, array: np.ndarray) -> np.ndarray:

@@ -10,7 +10,7 @@ import numpy as np
 from nncore import Module
 from nncore.checks import expect_ndim
 
-from ._rows import as_rows, grad_rows, same_rows, two_arrays, uniform, uniform_bound
+from ._rows import as_rows, grad_rows, reset_uniform, same_rows, two_arrays
 
 
 class Bilinear(Module):
@@ -41,9 +41,7 @@ class Bilinear(Module):
         self.reset()
 
     def reset(self, stdv: float | None = None) -> Bilinear:
-        bound = uniform_bound(stdv, 1 / math.sqrt(self.weight.shape[1]))
-        for _, param, _ in self.own_parameters():
-            param[...] = uniform(param.shape, bound)
+        reset_uniform(stdv, 1 / math.sqrt(self.weight.shape[1]), self.weight, self.bias)
         return self
 
     def _pair(self, input: Any) -> tuple[np.ndarray, np.ndarray]:

@@ -10,7 +10,7 @@ from nncore import Module
 from nncore.checks import expect_float, expect_same_shape
 
 from ._pointwise import expand_to, reduce_to, size_tuple
-from ._rows import uniform, uniform_bound
+from ._rows import reset_uniform
 
 
 class CMul(Module):
@@ -40,8 +40,7 @@ class CMul(Module):
         self.reset()
 
     def reset(self, stdv: float | None = None) -> CMul:
-        bound = uniform_bound(stdv, 1.0 / math.sqrt(self.weight.size))
-        self.weight[...] = uniform(self.weight.shape, bound)
+        reset_uniform(stdv, 1.0 / math.sqrt(self.weight.size), self.weight)
         return self
 
     def update_output(self, input: np.ndarray) -> np.ndarray:

@@ -8,7 +8,7 @@ import numpy as np
 
 from nncore import Module
 
-from ._rows import as_rows, grad_rows, uniform, uniform_bound
+from ._rows import as_rows, grad_rows, reset_uniform
 
 
 class Cosine(Module):
@@ -35,8 +35,7 @@ class Cosine(Module):
         self.reset()
 
     def reset(self, stdv: float | None = None) -> Cosine:
-        bound = uniform_bound(stdv, 1 / math.sqrt(self.weight.shape[0]))
-        self.weight[...] = uniform(self.weight.shape, bound)
+        reset_uniform(stdv, 1 / math.sqrt(self.weight.shape[0]), self.weight)
         return self
 
     def _parts(self, input: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:

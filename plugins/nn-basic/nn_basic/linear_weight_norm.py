@@ -8,7 +8,7 @@ import numpy as np
 
 from nncore import Module
 
-from ._rows import uniform, uniform_bound
+from ._rows import reset_uniform
 from .linear import Linear
 
 
@@ -43,11 +43,8 @@ class LinearWeightNorm(Linear):
         self.reset()
 
     def reset(self, stdv: float | None = None) -> LinearWeightNorm:
-        bound = uniform_bound(stdv, 1 / math.sqrt(self.v.shape[1]))
-        self.v[...] = uniform(self.v.shape, bound)
+        reset_uniform(stdv, 1 / math.sqrt(self.v.shape[1]), self.v, self.bias)
         self.g[...] = self._norm()
-        if self.bias is not None:
-            self.bias[...] = uniform(self.bias.shape, bound)
         self.weight = self.g * self.v / self._norm()
         return self
 

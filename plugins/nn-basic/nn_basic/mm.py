@@ -10,7 +10,7 @@ from nncore import Module
 from nncore.checks import expect_ndim
 from nncore.errors import ShapeError
 
-from ._rows import same_rows, two_arrays
+from ._rows import matrix_table
 
 
 def _t(a: np.ndarray, flag: bool) -> np.ndarray:
@@ -36,10 +36,7 @@ class MM(Module):
         self.trans_b = trans_b
 
     def _operands(self, input: Any) -> tuple[np.ndarray, np.ndarray]:
-        a, b = two_arrays(input, "[a, b]")
-        expect_ndim(a, (2, 3), "input[0]")
-        expect_ndim(b, a.ndim, "input[1]")
-        same_rows(a, b, batched=a.ndim == 3)
+        a, b = matrix_table(input, "[a, b]")
         left, right = _t(a, self.trans_a), _t(b, self.trans_b)
         if left.shape[-1] != right.shape[-2]:
             raise ShapeError(

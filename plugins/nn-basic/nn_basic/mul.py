@@ -7,7 +7,7 @@ import numpy as np
 from nncore import Module
 from nncore.checks import expect_float, expect_same_shape
 
-from ._rows import uniform, uniform_bound
+from ._rows import reset_uniform
 
 
 class Mul(Module):
@@ -32,8 +32,7 @@ class Mul(Module):
         self.reset()
 
     def reset(self, stdv: float | None = None) -> Mul:
-        bound = uniform_bound(stdv, 1.0)
-        self.weight[...] = uniform((1,), bound)
+        reset_uniform(stdv, 1.0, self.weight)
         return self
 
     def update_output(self, input: np.ndarray) -> np.ndarray:

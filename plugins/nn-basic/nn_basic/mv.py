@@ -10,7 +10,7 @@ from nncore import Module
 from nncore.checks import expect_ndim
 from nncore.errors import ShapeError
 
-from ._rows import same_rows, two_arrays
+from ._rows import matrix_table
 
 
 class MV(Module):
@@ -29,10 +29,7 @@ class MV(Module):
         self.trans = trans
 
     def _operands(self, input: Any) -> tuple[np.ndarray, np.ndarray]:
-        matrix, vector = two_arrays(input, "[M, v]")
-        expect_ndim(matrix, (2, 3), "input[0]")
-        expect_ndim(vector, matrix.ndim - 1, "input[1]")
-        same_rows(matrix, vector, batched=matrix.ndim == 3)
+        matrix, vector = matrix_table(input, "[M, v]", fewer_dims=1)
         if self.trans:
             matrix = np.swapaxes(matrix, -1, -2)
         if matrix.shape[-1] != vector.shape[-1]:

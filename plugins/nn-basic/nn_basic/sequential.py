@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from nncore import Container
+from nncore import Container, Module
 from nncore.container import format_chain
 
 
 class Sequential(Container):
-    """``y = m[n-1](...m[1](m[0](x)))``; backward runs the chain in reverse (torch/nn ``Sequential``).
+    """``y = m[n-1](...m[1](m[0](x)))``; backward runs the chain in reverse
+    (torch/nn ``Sequential``).
 
     >>> from nncore import nn
     >>> print(Sequential().add(nn.Linear(3, 2)).add(nn.Tanh()))
@@ -26,24 +27,27 @@ class Sequential(Container):
             output = module.forward(output)
         return output
 
-    def _inputs(self, input: Any) -> list[Any]:
-        return [input] + [m.output for m in self.modules[:-1]]
+    def _reversed(self, input: Any) -> list[tuple[Module, Any]]:
+        """Each child with the input it had in the forward pass, the last child first."""
+        inputs = [input] + [m.output for m in self.modules[:-1]]
+        # not strict: an empty chain has one input and no child
+        return list(zip(self.modules, inputs, strict=False))[::-1]
 
     def update_grad_input(self, input: Any, grad_output: Any) -> Any:
         grad = grad_output
-        for module, module_input in reversed(list(zip(self.modules, self._inputs(input)))):
+        for module, module_input in self._reversed(input):
             grad = module.update_grad_input(module_input, grad)
         return grad
 
     def acc_grad_parameters(self, input: Any, grad_output: Any, scale: float = 1.0) -> None:
         grad = grad_output
-        for module, module_input in reversed(list(zip(self.modules, self._inputs(input)))):
+        for module, module_input in self._reversed(input):
             module.acc_grad_parameters(module_input, grad, scale)
             grad = module.grad_input
 
     def backward(self, input: Any, grad_output: Any, scale: float = 1.0) -> Any:
         grad = grad_output
-        for module, module_input in reversed(list(zip(self.modules, self._inputs(input)))):
+        for module, module_input in self._reversed(input):
             grad = module.backward(module_input, grad, scale)
         return grad
 

@@ -11,7 +11,7 @@ from nncore import Module
 from nncore.checks import describe, expect_float, expect_indices, expect_ndim, expect_size
 from nncore.errors import InputTypeError
 
-from ._rows import grad_rows, uniform, uniform_bound
+from ._rows import grad_rows, reset_uniform
 
 
 class SparseLinear(Module):
@@ -45,9 +45,8 @@ class SparseLinear(Module):
         self.reset()
 
     def reset(self, stdv: float | None = None) -> SparseLinear:
-        bound = uniform_bound(stdv, 1 / math.sqrt(self.weight.shape[1]))
-        self.weight[...] = uniform(self.weight.shape, bound)
-        self.bias[...] = uniform(self.bias.shape, bound) * 1e-6
+        reset_uniform(stdv, 1 / math.sqrt(self.weight.shape[1]), self.weight, self.bias)
+        self.bias *= 1e-6
         return self
 
     def _entries(self, input: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray, bool]:

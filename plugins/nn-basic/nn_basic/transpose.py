@@ -52,8 +52,11 @@ class Transpose(Module):
 
     def _pairs(self, ndim: int) -> list[tuple[int, int]]:
         offset = batch_offset(ndim, self.num_input_dims)
-        return [tuple(dimension(d + offset if d >= 0 else d, ndim) for d in pair)  # type: ignore[misc]
-                for pair in self.permutations]
+
+        def actual(d: int) -> int:
+            return dimension(d + offset if d >= 0 else d, ndim)
+
+        return [(actual(a), actual(b)) for a, b in self.permutations]
 
     def extra_repr(self) -> str:
         return ", ".join(f"{a}<->{b}" for a, b in self.permutations)

@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 
-from nncore import Module
-
-from ._rows import as_rows, grad_rows, uniform, uniform_bound
+from ._distance import TemplateDistance
 
 
-class WeightedEuclidean(Module):
+class WeightedEuclidean(TemplateDistance):
     """``y_j = ||c_j * (x - w_j)||`` for the columns ``w_j`` of ``weight`` and ``c_j`` of
     ``diag_cov``, both ``(input_size, output_size)`` (torch/nn ``WeightedEuclidean``).
 
@@ -31,45 +27,22 @@ class WeightedEuclidean(Module):
     parameter_names = ("weight", "diag_cov")
 
     def __init__(self, input_size: int, output_size: int) -> None:
-        super().__init__()
-        self.weight = np.empty((input_size, output_size))
-        self.grad_weight = np.zeros_like(self.weight)
+        super().__init__(input_size, output_size)
         self.diag_cov = np.ones((input_size, output_size))
         self.grad_diag_cov = np.zeros_like(self.diag_cov)
         self.reset()
 
     def reset(self, stdv: float | None = None) -> WeightedEuclidean:
-        bound = uniform_bound(stdv, 1 / math.sqrt(self.weight.shape[0]))
-        self.weight[...] = uniform(self.weight.shape, bound)
+        super().reset(stdv)
         self.diag_cov[...] = 1
         return self
 
-    def _difference(self, input: np.ndarray) -> np.ndarray:
-        """``x - w_j`` as ``(batch, input_size, output_size)``."""
-        return as_rows(input, self.weight.shape[0])[:, :, None] - self.weight
-
-    def _ratio(self, diff: np.ndarray, input: np.ndarray, grad_output: np.ndarray) -> np.ndarray:
-        """``dy_j / y_j`` as ``(batch, 1, output_size)``."""
-        dy = grad_rows(grad_output, input.shape[:-1] + self.weight.shape[1:])
-        distance = np.sqrt(np.sum((self.diag_cov * diff) ** 2, axis=1))
-        return (dy / (distance + 1e-7))[:, None, :]
-
-    def update_output(self, input: np.ndarray) -> np.ndarray:
-        distance = np.sqrt(np.sum((self.diag_cov * self._difference(input)) ** 2, axis=1))
-        return distance.reshape(input.shape[:-1] + self.weight.shape[1:])
-
-    def update_grad_input(self, input: np.ndarray, grad_output: np.ndarray) -> np.ndarray:
-        diff = self._difference(input)
-        weighted = self._ratio(diff, input, grad_output) * self.diag_cov**2 * diff
-        return weighted.sum(axis=2).reshape(input.shape)
+    def scaling(self) -> np.ndarray:
+        return self.diag_cov
 
     def acc_grad_parameters(
         self, input: np.ndarray, grad_output: np.ndarray, scale: float = 1.0
     ) -> None:
-        diff = self._difference(input)
-        ratio = self._ratio(diff, input, grad_output)
-        self.grad_weight -= scale * np.sum(ratio * self.diag_cov**2 * diff, axis=0)
+        diff, weighted, ratio = self._weighted(input, grad_output)
+        self.grad_weight -= scale * weighted.sum(axis=0)
         self.grad_diag_cov += scale * np.sum(ratio * self.diag_cov * diff**2, axis=0)
-
-    def extra_repr(self) -> str:
-        return f"{self.weight.shape[0]} -> {self.weight.shape[1]}"
