@@ -45,7 +45,7 @@ _BY_DISTRIBUTION: dict[str, str] = {
         VolumetricMaxPooling VolumetricAveragePooling VolumetricDropout
         VolumetricReplicationPadding
     """,
-    "nn-graph": "gModule ModuleFromCriterion Parameters",
+    "nn-graph": "gModule ModuleFromCriterion Parameters Op",
 }
 
 KNOWN_PROVIDERS: dict[str, str] = {

@@ -38,3 +38,16 @@ def nncore_backend() -> str:
 
     Shown by ``nncore plugins``.  It must not import compiled code just to say so.
     """
+
+
+@hookspec
+def nncore_call_handler() -> str:
+    """Return a lazy reference ``"pkg.module:function"`` that installs a call handler.
+
+    ``module(array)`` always runs ``forward``.  The first time a module is called with no
+    argument or with something other than an array, nncore imports every plugin's reference
+    and calls it with no argument; the function registers its handler with
+    ``nncore.module.register_call_hook(types, handler)`` (idempotently: the plugin may already
+    have done so when it was imported).  nn-graph uses this so that ``nn.Identity()()`` and
+    ``nn.Linear(10, 5)(node)`` build graph nodes without nncore importing nn-graph.
+    """

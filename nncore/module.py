@@ -72,6 +72,54 @@ def located(method: Callable) -> Callable:
     wrapper._nncore_located = True  # type: ignore[attr-defined]
     return wrapper
 
+
+class _NoInput:
+    def __repr__(self) -> str:
+        return "NO_INPUT"
+
+
+#: the value ``Module.__call__`` sees when called with no argument (``nn.Identity()()``)
+NO_INPUT: Any = _NoInput()
+
+#: ``(types, handler)`` pairs registered by plugins, see :func:`register_call_hook`
+_call_hooks: list[tuple[tuple[type, ...], Callable[[Any, Any], Any]]] = []
+_call_hooks_installed = False
+
+
+def register_call_hook(types: tuple[type, ...], handler: Callable[[Any, Any], Any]) -> None:
+    """Route ``module(x)`` to ``handler(module, x)`` when ``x`` is one of ``types``.
+
+    The handler also receives calls with no argument (``x`` is :data:`NO_INPUT`) and calls on
+    a list holding one of ``types`` (a table of graph nodes).  This is how a graph plugin
+    (nn-graph) makes ``nn.Linear(10, 5)(node)`` build a node without the core importing it.
+    Registering the same handler again does nothing.
+    """
+    if not any(h is handler for _, h in _call_hooks):
+        _call_hooks.append((tuple(types), handler))
+
+
+def _hooked_call(module: Module, input: Any) -> Any:
+    """``Module.__call__`` for anything but an array: a registered handler, else forward."""
+    global _call_hooks_installed
+    if not _call_hooks_installed:
+        # plugins name their handler lazily (hook ``nncore_call_handler``); import them once
+        _call_hooks_installed = True
+        from .registry import registry
+
+        registry().install_call_handlers()
+    for types, handler in _call_hooks:
+        if (input is NO_INPUT or isinstance(input, types)
+                or (isinstance(input, list) and any(isinstance(x, types) for x in input))):
+            return handler(module, input)
+    if input is NO_INPUT:
+        raise InputTypeError(
+            f"{type(module).__name__} was called without an input: expected an array or a "
+            "table (calling a module with no argument builds a graph input node, which needs "
+            "the nn-graph plugin)"
+        )
+    return module.forward(input)
+
+
 class Module:
     """Base class of every nncore module (torch/nn ``nn.Module``).
 
@@ -116,8 +164,16 @@ class Module:
         self.acc_grad_parameters(input, grad_output, scale)
         return grad_input
 
-    def __call__(self, input: Any) -> Any:
-        return self.forward(input)
+    def __call__(self, input: Any = NO_INPUT) -> Any:
+        """``forward(input)``; a call hook (graph building) handles calls on other things.
+
+        An array takes the fast path straight to :meth:`forward`.  A call with no argument, or
+        on something a plugin registered with :func:`register_call_hook` (an nngraph node, a
+        list of nodes), goes to that plugin's handler; any other input is forwarded.
+        """
+        if isinstance(input, np.ndarray):
+            return self.forward(input)
+        return _hooked_call(self, input)
 
     def update_output(self, input: Any) -> Any:
         """Return the output for ``input`` (subclasses override)."""

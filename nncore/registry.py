@@ -46,6 +46,7 @@ class PluginRecord:
     class_count: int = 0
     backend: str | None = None
     examples_ref: str | None = None
+    call_handler_ref: str | None = None
 
 
 @dataclass
@@ -140,6 +141,7 @@ class Registry:
             specs = self._call(plugin, "nncore_classes") or []
             record.examples_ref = self._first(self._call(plugin, "nncore_examples"))
             record.backend = self._first(self._call(plugin, "nncore_backend"))
+            record.call_handler_ref = self._first(self._call(plugin, "nncore_call_handler"))
             for spec_list in specs:
                 for spec in spec_list:
                     self._add(record, ClassSpec(*spec))
@@ -279,6 +281,26 @@ class Registry:
                                               for n in self.names_of(cls))
             return verdict
         return match
+
+    # ----------------------------------------------------------------- call handlers
+    def install_call_handlers(self) -> None:
+        """Import and run every loaded plugin's ``nncore_call_handler`` reference.
+
+        A reference that fails is recorded on its plugin (an error in strict mode); the other
+        plugins' handlers are still installed.
+        """
+        for record in self.plugins.values():
+            if record.status != "loaded" or record.call_handler_ref is None:
+                continue
+            try:
+                import_ref(record.call_handler_ref, f"call handler of {record.distribution}")()
+            except Exception as error:
+                record.errors.append(f"call handler: {type(error).__name__}: {error}")
+                if self.strict:
+                    raise PluginError(
+                        f"plugin {record.distribution} {record.version}: call handler "
+                        f"{record.call_handler_ref!r} failed: {error}"
+                    ) from error
 
     # ----------------------------------------------------------------- conformance examples
     def examples(self, distribution: str) -> dict[str, builtins.list]:

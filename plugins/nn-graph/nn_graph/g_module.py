@@ -1,0 +1,207 @@
+"""gModule: a module made of a directed acyclic graph of modules (nngraph's ``nn.gModule``)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from nncore import Module
+from nncore.checks import describe
+from nncore.errors import InputTypeError, StateError
+from nncore.container import indent
+
+from . import _tables
+from ._graph import Step, as_nodes, check_plan, compile_graph
+from .node import Node
+
+
+class gModule(Module):  # noqa: N801 -- torch/nn's name
+    """The graph from ``inputs`` to ``outputs`` (nodes or lists of nodes) as one module.
+
+    With one input the module takes an array, with several a table in the order of
+    ``inputs``; likewise one output gives an array and several a table.  Forward runs the
+    nodes in topological order; backward runs them in reverse, summing the gradients of a
+    node used more than once.  The modules are the children (``"0"``, ``"1"``, ... in
+    topological order), so parameters, find/replace, type, clone and save/load see them.
+
+    >>> import numpy as np
+    >>> from nncore import nn
+    >>> x = nn.Identity()()
+    >>> h = nn.Tanh()(nn.Linear(3, 4)(x))
+    >>> g = gModule([x], [nn.Linear(4, 2)(h), h])
+    >>> [y.shape for y in g.forward(np.ones((5, 3)))]
+    [(5, 2), (5, 4)]
+    """
+
+    def __init__(self, inputs: Node | list[Node], outputs: Node | list[Node]) -> None:
+        super().__init__()
+        steps, outs, modules = compile_graph(as_nodes(inputs, "input"), as_nodes(outputs, "output"))
+        self._setup(steps, outs, len(as_nodes(inputs, "input")), modules)
+
+    def _setup(self, steps: list[Step], outputs: list[int], n_inputs: int,
+               modules: list[Module]) -> None:
+        self.steps = steps
+        self.outputs = outputs
+        self.n_inputs = n_inputs
+        self.modules = modules
+
+    # ----------------------------------------------------------------- configuration
+    def config(self) -> dict[str, Any]:
+        """The graph: every node's module index, inputs and kind, and the output nodes."""
+        return {"nodes": [step.as_config() for step in self.steps], "outputs": list(self.outputs)}
+
+    @classmethod
+    def from_config(cls, config: dict[str, Any]) -> gModule:
+        """The graph of ``config`` with placeholder modules, to be given by ``set_child``."""
+        steps, outputs, n_inputs, n_modules = check_plan(config)
+        graph = cls.__new__(cls)
+        Module.__init__(graph)
+        graph._setup(steps, outputs, n_inputs, [_Missing() for _ in range(n_modules)])
+        return graph
+
+    # ----------------------------------------------------------------- container protocol
+    def named_children(self) -> Iterator[tuple[str, Module]]:
+        return ((str(i), m) for i, m in enumerate(self.modules))
+
+    def set_child(self, name: str, module: Module) -> None:
+        if not isinstance(module, Module):
+            raise InputTypeError(f"gModule.set_child expects a Module, got {type(module).__name__}")
+        self.modules[int(name)] = module
+
+    def size(self) -> int:
+        return len(self.modules)
+
+    def get(self, index: int) -> Module:
+        return self.modules[index]
+
+    # ----------------------------------------------------------------- computation
+    def update_output(self, input: Any) -> Any:
+        values: list[Any] = [None] * len(self.steps)
+        graph_inputs = self._graph_inputs(input)
+        for k, step in enumerate(self.steps):
+            if step.module is None:
+                values[k] = self._select(k, values[step.inputs[0]])
+                continue
+            try:
+                values[k] = self.modules[step.module].forward(self._node_input(step, values, graph_inputs))
+            except Exception as error:
+                _note(error, self, k)
+                raise
+        outputs = [values[k] for k in self.outputs]
+        return outputs[0] if len(outputs) == 1 else outputs
+
+    def update_grad_input(self, input: Any, grad_output: Any) -> Any:
+        return self._backward(input, grad_output, "grad_input")
+
+    def acc_grad_parameters(self, input: Any, grad_output: Any, scale: float = 1.0) -> None:
+        self._backward(input, grad_output, "acc", scale)
+
+    def backward(self, input: Any, grad_output: Any, scale: float = 1.0) -> Any:
+        return self._backward(input, grad_output, "both", scale)
+
+    def _backward(self, input: Any, grad_output: Any, mode: str, scale: float = 1.0) -> Any:
+        graph_inputs = self._graph_inputs(input)
+        values = self._values(graph_inputs)
+        grads: list[Any] = [None] * len(self.steps)
+        outer = [grad_output] if len(self.outputs) == 1 else grad_output
+        if not isinstance(outer, list) or len(outer) != len(self.outputs):
+            raise InputTypeError(f"expected a table of {len(self.outputs)} output gradients, "
+                                 f"got {describe(grad_output)}")
+        for k, g in zip(self.outputs, outer):
+            grads[k] = _tables.add(grads[k], g)
+        input_grads: list[Any] = [None] * self.n_inputs
+        for k in reversed(range(len(self.steps))):
+            step = self.steps[k]
+            grad = _tables.fill(grads[k], values[k])
+            if step.module is None:
+                table: list[Any] = [None] * len(values[step.inputs[0]])
+                table[step.select] = grad  # type: ignore[index]
+                grads[step.inputs[0]] = _tables.add(grads[step.inputs[0]], table)
+                continue
+            module = self.modules[step.module]
+            x = self._node_input(step, values, graph_inputs)
+            try:
+                if mode == "both":
+                    grad_x = module.backward(x, grad, scale)
+                elif mode == "grad_input":
+                    grad_x = module.update_grad_input(x, grad)
+                else:
+                    module.acc_grad_parameters(x, grad, scale)
+                    grad_x = module.grad_input
+            except Exception as error:
+                _note(error, self, k)
+                raise
+            if step.input is not None:
+                input_grads[step.input] = _tables.add(input_grads[step.input], grad_x)
+            elif step.table:
+                for j, g in zip(step.inputs, grad_x):
+                    grads[j] = _tables.add(grads[j], g)
+            elif step.inputs:
+                grads[step.inputs[0]] = _tables.add(grads[step.inputs[0]], grad_x)
+        filled = [_tables.fill(g, x) for g, x in zip(input_grads, graph_inputs)]
+        return filled[0] if self.n_inputs == 1 else filled
+
+    def _graph_inputs(self, input: Any) -> list[Any]:
+        if self.n_inputs == 1:
+            return [input]
+        if not isinstance(input, list) or len(input) != self.n_inputs:
+            raise InputTypeError(f"expected a table of {self.n_inputs} inputs, got {describe(input)}")
+        return input
+
+    def _values(self, graph_inputs: list[Any]) -> list[Any]:
+        """Every node's output from the last forward (modules keep theirs in ``output``)."""
+        values: list[Any] = [None] * len(self.steps)
+        for k, step in enumerate(self.steps):
+            if step.module is None:
+                values[k] = self._select(k, values[step.inputs[0]])
+            else:
+                values[k] = self.modules[step.module].output
+        return values
+
+    def _node_input(self, step: Step, values: list[Any], graph_inputs: list[Any]) -> Any:
+        if step.input is not None:
+            return graph_inputs[step.input]
+        if step.table:
+            return [values[j] for j in step.inputs]
+        return values[step.inputs[0]] if step.inputs else []
+
+    def _select(self, k: int, table: Any) -> Any:
+        step = self.steps[k]
+        if not isinstance(table, list) or not 0 <= step.select < len(table):  # type: ignore[operator]
+            raise StateError(f"split node {k} ({step.source}) expected a table of at least "
+                             f"{step.select + 1} elements, got {describe(table)}")  # type: ignore[operator]
+        return table[step.select]  # type: ignore[index]
+
+    # ----------------------------------------------------------------- printing
+    def __repr__(self) -> str:
+        lines = [f"nn.gModule({self.n_inputs} -> {len(self.outputs)}) {{"]
+        for k, step in enumerate(self.steps):
+            if step.input is not None:
+                source = f"input {step.input}"
+            else:
+                source = "[" + ", ".join(map(str, step.inputs)) + "]" if step.table else (
+                    str(step.inputs[0]) if step.inputs else "parameters")
+            what = (f"({step.module}): {indent(repr(self.modules[step.module]), '    ')}"
+                    if step.module is not None else f"select {step.select}")
+            name = step.annotations.get("name")
+            lines.append(f"  [{k}] {source} -> {what}" + (f"  '{name}'" if name else ""))
+        lines.append("  output: " + ", ".join(f"[{k}]" for k in self.outputs))
+        return "\n".join(lines + ["}"])
+
+
+class _Missing(Module):
+    """A module slot of a graph rebuilt from its config, until ``set_child`` fills it."""
+
+    def update_output(self, input: Any) -> Any:
+        raise StateError("expected this graph module to be given by set_child after from_config")
+
+
+def _note(error: Exception, graph: gModule, k: int) -> None:
+    """Say which node of the graph failed (Python 3.11+ notes; the message names the module)."""
+    step = graph.steps[k]
+    name = step.annotations.get("name")
+    add_note = getattr(error, "add_note", None)
+    if add_note is not None and not getattr(error, "_nn_graph_noted", False):
+        add_note(f"in gModule node {k}" + (f" {name!r}" if name else "") + f" made at {step.source}")
+        error._nn_graph_noted = True  # type: ignore[attr-defined]
+

@@ -1,0 +1,129 @@
+"""``Node``: a value in a graph under construction (nngraph's ``nngraph.Node``).
+
+Calling a module on nodes makes a node: ``h = nn.Linear(10, 5)(x)``.  ``nn.Identity()()``
+(no argument) makes a node with no inputs, a graph input; a list of nodes means the module
+takes a table of their outputs.  ``gModule(inputs, outputs)`` turns the nodes into a module.
+Importing this module registers the call handler with nncore (``install_call_hook``).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import Any
+
+from nncore import Module
+from nncore.errors import InputTypeError, repr_line
+from nncore.module import NO_INPUT, register_call_hook
+
+_HERE = os.path.dirname(os.path.abspath(__file__))
+_CORE = os.path.dirname(os.path.abspath(sys.modules["nncore"].__file__ or ""))
+
+
+class Node:
+    """The output of ``module`` applied to the outputs of ``inputs``.
+
+    ``table`` says the module takes the list of its inputs' outputs (the node was made from a
+    list); otherwise it takes its single input's output.  A node made by :meth:`split` has no
+    module and picks element ``select`` of its input's table.
+
+    >>> from nncore import nn
+    >>> x = nn.Identity()()
+    >>> h = nn.Linear(3, 2)(x).annotate(name="hidden")
+    >>> h
+    Node(nn.Linear(3 -> 2) 'hidden')
+    >>> h.inputs == [x]
+    True
+    """
+
+    def __init__(self, module: Module | None, inputs: list[Node] | None = None,
+                 table: bool = False, select: int | None = None) -> None:
+        self.module = module
+        self.inputs: list[Node] = []
+        self.table = table
+        self.select = select
+        self.consumers: list[Node] = []
+        self.annotations: dict[str, Any] = {}
+        self.split_count: int | None = None
+        self.source = _caller()
+        for node in inputs or []:
+            self.add_input(node)
+
+    def add_input(self, node: Node) -> Node:
+        """Connect ``node``'s output as one more input of this node; return self."""
+        if not isinstance(node, Node):
+            raise InputTypeError(f"{self}: expected a Node as input, got {type(node).__name__}")
+        self.inputs.append(node)
+        node.consumers.append(self)
+        return self
+
+    def split(self, n: int) -> list[Node]:
+        """``n`` nodes, the ``i``-th holding element ``i`` of this node's output table.
+
+        Every one of them must be used by the graph (an unused split output is an error).
+        """
+        if not isinstance(n, int) or n < 1:
+            raise InputTypeError(f"{self}.split expected a positive number of outputs, got {n!r}")
+        if self.split_count is not None:
+            raise InputTypeError(f"{self} was already split into {self.split_count} outputs")
+        self.split_count = n
+        return [Node(None, [self], select=i) for i in range(n)]
+
+    def annotate(self, **annotations: Any) -> Node:
+        """Attach ``name=``, ``description=`` (or any other key) to the node; return self."""
+        self.annotations.update(annotations)
+        return self
+
+    @property
+    def name(self) -> str | None:
+        return self.annotations.get("name")
+
+    def label(self) -> str:
+        """What the node computes: its module's first repr line, or ``select i``."""
+        if self.module is None:
+            return f"select {self.select}"
+        return repr_line(self.module)
+
+    def describe(self) -> str:
+        """The node for an error message: label, name and where it was made."""
+        name = f" {self.name!r}" if self.name else ""
+        return f"node {self.label()}{name} (made at {self.source})"
+
+    def __repr__(self) -> str:
+        name = f" {self.name!r}" if self.name else ""
+        return f"Node({self.label()}{name})"
+
+
+def _caller() -> str:
+    """``file:line`` of the first frame outside nncore and nn-graph (where the node was made)."""
+    frame = sys._getframe(1)
+    while frame is not None:
+        folder = os.path.dirname(os.path.abspath(frame.f_code.co_filename))
+        if folder not in (_HERE, _CORE):
+            return f"{os.path.basename(frame.f_code.co_filename)}:{frame.f_lineno}"
+        frame = frame.f_back  # type: ignore[assignment]
+    return "?"
+
+
+def handle_call(module: Module, input: Any) -> Node:
+    """``module()`` / ``module(node)`` / ``module([nodes])``: a new node (the call hook)."""
+    if input is NO_INPUT:
+        return Node(module)
+    if isinstance(input, Node):
+        connect = getattr(module, "connect_node", None)
+        return connect(input) if connect is not None else Node(module, [input])
+    bad = [i for i, x in enumerate(input) if not isinstance(x, Node)]
+    if bad:
+        raise InputTypeError(
+            f"{repr_line(module)}: expected a list of nodes to build a graph node, got "
+            f"{type(input[bad[0]]).__name__} at position {bad[0]}"
+        )
+    return Node(module, list(input), table=True)
+
+
+def install_call_hook() -> None:
+    """Make ``module()`` and ``module(node)`` build graph nodes (idempotent)."""
+    register_call_hook((Node,), handle_call)
+
+
+install_call_hook()
