@@ -67,6 +67,16 @@ class Pointwise(Module):
         """``f'(x)``, given ``x`` and ``y = f(x)``."""
         raise NotImplementedError
 
+    def _output_for(self, input: np.ndarray) -> np.ndarray:
+        """The stored ``y`` of a forward on ``input`` (recomputed if allowed and missing)."""
+        if self.needs_forward or self.inplace:
+            return forward_output(self, input)
+        output = self.output
+        if isinstance(output, np.ndarray) and output.shape == input.shape:
+            return output
+        x = floating(input, self.dtype)
+        return self.function(x).astype(x.dtype, copy=False)
+
     def update_output(self, input: np.ndarray) -> np.ndarray:
         x = floating(expect_float(input), self.dtype)
         y = self.function(x)
@@ -83,16 +93,6 @@ class Pointwise(Module):
             grad_output *= slope
             return grad_output
         return (grad_output * slope).astype(y.dtype, copy=False)
-
-    def _output_for(self, input: np.ndarray) -> np.ndarray:
-        """The stored ``y`` of a forward on ``input`` (recomputed if allowed and missing)."""
-        if self.needs_forward or self.inplace:
-            return forward_output(self, input)
-        output = self.output
-        if isinstance(output, np.ndarray) and output.shape == input.shape:
-            return output
-        x = floating(input, self.dtype)
-        return self.function(x).astype(x.dtype, copy=False)
 
     def extra_repr(self) -> str:
         return inplace_repr(self)

@@ -7,9 +7,11 @@ from typing import Any
 
 import numpy as np
 
-from nncore.checks import describe, expect_array, expect_float, expect_ndim, expect_size
+from nncore.checks import describe, expect_float, expect_ndim, expect_size
 from nncore.errors import InputTypeError, ShapeError
 from nncore.random import generator
+
+from ._reduce import expect_shape
 
 
 def as_rows(input: Any, size: int, what: str = "input") -> np.ndarray:
@@ -21,13 +23,7 @@ def as_rows(input: Any, size: int, what: str = "input") -> np.ndarray:
 
 def grad_rows(grad_output: Any, shape: tuple[int, ...]) -> np.ndarray:
     """Check ``grad_output`` has the output's ``shape``; return it 2-D."""
-    expect_array(grad_output, "grad_output")
-    if grad_output.shape != tuple(shape):
-        raise ShapeError(
-            f"expected grad_output of shape {tuple(shape)} (the output's), "
-            f"got shape {grad_output.shape}"
-        )
-    return np.atleast_2d(grad_output)
+    return np.atleast_2d(expect_shape(grad_output, shape))
 
 
 def uniform(shape: tuple[int, ...], bound: float) -> np.ndarray:

@@ -44,6 +44,10 @@ class ClassSimplexCriterion(MSECriterion):
         vertices = _regular_simplex(self.n_classes - 1)
         self.simplex = np.hstack([vertices, np.zeros((self.n_classes, 1))])
 
+    def _embedded(self, input: Any, target: Any) -> np.ndarray:
+        expect_size(expect_ndim(expect_float(input), (1, 2)), -1, self.n_classes)
+        return self.simplex[class_targets(target, input)].reshape(input.shape)
+
     def update_output(self, input: np.ndarray, target: Any) -> float:
         return super().update_output(input, self._embedded(input, target))
 
@@ -57,7 +61,3 @@ class ClassSimplexCriterion(MSECriterion):
     def get_top_prediction(self, input: np.ndarray) -> np.ndarray:
         """The 0-based class of the highest score, per example."""
         return np.argmax(self.get_predictions(input), axis=-1)
-
-    def _embedded(self, input: Any, target: Any) -> np.ndarray:
-        expect_size(expect_ndim(expect_float(input), (1, 2)), -1, self.n_classes)
-        return self.simplex[class_targets(target, input)].reshape(input.shape)

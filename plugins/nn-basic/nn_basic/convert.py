@@ -50,18 +50,6 @@ class Convert(Module):
                 f"got {self.input_shape!r} to {self.output_shape!r}"
             )
 
-    def update_output(self, input: np.ndarray) -> np.ndarray:
-        return np.array(self._apply(expect_array(input)), dtype=self.dtype)
-
-    def update_grad_input(self, input: np.ndarray, grad_output: np.ndarray) -> np.ndarray:
-        # every conversion moves or drops elements: map positions forward, then send dy back
-        positions = self._apply(np.arange(input.size).reshape(input.shape))
-        grad = expect_shape(grad_output, positions.shape)
-        dtype = input.dtype if input.dtype.kind == "f" else self.dtype
-        grad_input = np.zeros(input.size, dtype=dtype)
-        np.add.at(grad_input, positions.ravel(), grad.ravel())
-        return grad_input.reshape(input.shape)
-
     def _apply(self, x: np.ndarray) -> np.ndarray:
         """The conversion of ``x``, a batch or one example."""
         source, target = self.input_shape, self.output_shape
@@ -90,6 +78,18 @@ class Convert(Module):
             y = np.swapaxes(x, 0, source.index("b"))
             y = y.reshape(y.shape[0], -1)
         return np.squeeze(y, target.index("b")) if single else y
+
+    def update_output(self, input: np.ndarray) -> np.ndarray:
+        return np.array(self._apply(expect_array(input)), dtype=self.dtype)
+
+    def update_grad_input(self, input: np.ndarray, grad_output: np.ndarray) -> np.ndarray:
+        # every conversion moves or drops elements: map positions forward, then send dy back
+        positions = self._apply(np.arange(input.size).reshape(input.shape))
+        grad = expect_shape(grad_output, positions.shape)
+        dtype = input.dtype if input.dtype.kind == "f" else self.dtype
+        grad_input = np.zeros(input.size, dtype=dtype)
+        np.add.at(grad_input, positions.ravel(), grad.ravel())
+        return grad_input.reshape(input.shape)
 
     def extra_repr(self) -> str:
         return f"{self.input_shape} -> {self.output_shape}"

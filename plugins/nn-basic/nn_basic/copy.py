@@ -37,6 +37,10 @@ class Copy(Module):
         self.force_copy = force_copy
         self.dont_cast = dont_cast
 
+    def _types(self) -> tuple[np.dtype, np.dtype]:
+        return (self.dtype if self.intype is None else self.intype,
+                self.dtype if self.outtype is None else self.outtype)
+
     def update_output(self, input: np.ndarray) -> np.ndarray:
         expect_array(input)
         intype, outtype = self._types()
@@ -50,7 +54,3 @@ class Copy(Module):
         if intype == outtype and not self.force_copy:
             return grad_output
         return grad_output.astype(intype)
-
-    def _types(self) -> tuple[np.dtype, np.dtype]:
-        return (self.dtype if self.intype is None else self.intype,
-                self.dtype if self.outtype is None else self.outtype)

@@ -26,6 +26,10 @@ class CosineEmbeddingCriterion(MarginedCriterion):
     def __init__(self, margin: float = 0.0, size_average: bool = True) -> None:
         super().__init__(margin, size_average)
 
+    def _pairs(self, input: Any, target: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        x1, x2 = (np.atleast_2d(x) for x in float_table(input, 2))
+        return x1, x2, signs(target, x1.shape[:1])
+
     def update_output(self, input: list[np.ndarray], target: Any) -> float:
         x1, x2, y = self._pairs(input, target)
         cos = np.sum(x1 * x2, 1) / np.sqrt((np.sum(x1**2, 1) + EPS) * (np.sum(x2**2, 1) + EPS))
@@ -43,7 +47,3 @@ class CosineEmbeddingCriterion(MarginedCriterion):
         sign = np.where(y == 1, -1.0, np.where(cos > self.margin, 1.0, 0.0))[:, None]
         factor = (sign * norm(self, len(y))).astype(x1.dtype)
         return [(factor * d).reshape(input[0].shape) for d in (d1, d2)]
-
-    def _pairs(self, input: Any, target: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        x1, x2 = (np.atleast_2d(x) for x in float_table(input, 2))
-        return x1, x2, signs(target, x1.shape[:1])

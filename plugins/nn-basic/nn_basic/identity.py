@@ -8,7 +8,13 @@ from nncore import Module
 
 
 class Identity(Module):
-    """``y = x`` and ``dx = dy`` for arrays and (nested) tables alike (torch/nn ``Identity``)."""
+    """``y = x`` and ``dx = dy`` for arrays and (nested) tables alike (torch/nn ``Identity``).
+
+    >>> import numpy as np
+    >>> x = [np.zeros(2), [np.ones(1)]]
+    >>> Identity().forward(x) is x
+    True
+    """
 
     def update_output(self, input: Any) -> Any:
         return input

@@ -29,6 +29,12 @@ class Index(Module):
         super().__init__()
         self.dimension = dimension
 
+    def _unpack(self, input: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray, int]:
+        x, indices = expect_pair(input, "[input, indices]")
+        dim = dimension(self.dimension, expect_float(x).ndim)
+        indices = expect_indices(expect_ndim(indices, 1, "indices"), 0, x.shape[dim], "indices")
+        return x, indices, dim
+
     def update_output(self, input: list[np.ndarray]) -> np.ndarray:
         x, indices, dim = self._unpack(input)
         return np.take(x, indices, axis=dim)
@@ -42,12 +48,6 @@ class Index(Module):
         # repeated indices must add up, which fancy-index assignment would not do
         np.add.at(np.moveaxis(grad_x, dim, 0), indices, np.moveaxis(grad, dim, 0))
         return [grad_x, np.zeros(np.shape(input[1]), dtype=grad.dtype)]
-
-    def _unpack(self, input: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray, int]:
-        x, indices = expect_pair(input, "[input, indices]")
-        dim = dimension(self.dimension, expect_float(x).ndim)
-        indices = expect_indices(expect_ndim(indices, 1, "indices"), 0, x.shape[dim], "indices")
-        return x, indices, dim
 
     def extra_repr(self) -> str:
         return f"dim {self.dimension}"

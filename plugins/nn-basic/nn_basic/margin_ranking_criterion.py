@@ -23,6 +23,11 @@ class MarginRankingCriterion(MarginedCriterion):
     1.5
     """
 
+    def _scores(self, input: Any, target: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        x1, x2 = float_table(input, 2)
+        expect_ndim(x1, 1, "input[0]")
+        return x1, x2, signs(target, x1.shape)
+
     def update_output(self, input: list[np.ndarray], target: Any) -> float:
         x1, x2, y = self._scores(input, target)
         return float(np.sum(np.maximum(0, -y * (x1 - x2) + self.margin))) * norm(self, y.size)
@@ -32,8 +37,3 @@ class MarginRankingCriterion(MarginedCriterion):
         active = -y * (x1 - x2) + self.margin >= 0
         grad = (np.where(active, -y, 0) * norm(self, y.size)).astype(x1.dtype)
         return [grad, -grad]
-
-    def _scores(self, input: Any, target: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        x1, x2 = float_table(input, 2)
-        expect_ndim(x1, 1, "input[0]")
-        return x1, x2, signs(target, x1.shape)

@@ -28,6 +28,15 @@ class MaskedSelect(Module):
            [ 0., 40.]])
     """
 
+    def _unpack(self, input: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+        x, mask = expect_pair(input, "[input, mask]")
+        expect_float(x)
+        expect_same_shape(expect_array(mask, "mask"), x, "mask", "input")
+        binary = mask.dtype.kind in "iu" and np.all((mask == 0) | (mask == 1))
+        if mask.dtype != bool and not binary:
+            raise InputTypeError(f"expected a boolean or 0/1 mask, got dtype {mask.dtype}")
+        return x, mask.astype(bool)
+
     def update_output(self, input: list[np.ndarray]) -> np.ndarray:
         x, mask = self._unpack(input)
         return x[mask]
@@ -39,12 +48,3 @@ class MaskedSelect(Module):
         grad_x = np.zeros(x.shape, dtype=grad.dtype)
         grad_x[mask] = grad
         return [grad_x, np.zeros_like(input[1])]
-
-    def _unpack(self, input: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
-        x, mask = expect_pair(input, "[input, mask]")
-        expect_float(x)
-        expect_same_shape(expect_array(mask, "mask"), x, "mask", "input")
-        binary = mask.dtype.kind in "iu" and np.all((mask == 0) | (mask == 1))
-        if mask.dtype != bool and not binary:
-            raise InputTypeError(f"expected a boolean or 0/1 mask, got dtype {mask.dtype}")
-        return x, mask.astype(bool)

@@ -25,17 +25,6 @@ class MultiLabelMarginCriterion(AveragedCriterion):
     0.85
     """
 
-    def update_output(self, input: np.ndarray, target: Any) -> float:
-        z, active, _, _ = self._hinges(input, target)
-        return float(np.sum(z, where=active)) * norm(self, len(z)) / z.shape[-1]
-
-    def update_grad_input(self, input: np.ndarray, target: Any) -> np.ndarray:
-        z, active, rows, labels = self._hinges(input, target)
-        scale = norm(self, len(z)) / z.shape[-1]
-        grad = (active.sum(axis=1) * scale).astype(z.dtype)
-        np.add.at(grad, (rows, labels), -active.sum(axis=2) * scale)
-        return grad.reshape(input.shape)
-
     def _hinges(self, input: Any, target: Any) -> tuple[np.ndarray, ...]:
         """``z[n, j, i] = 1 - x[n, y_j] + x[n, i]``, where it counts, and the target indices."""
         expect_ndim(expect_float(input), (1, 2))
@@ -50,3 +39,14 @@ class MultiLabelMarginCriterion(AveragedCriterion):
         z = 1 - x[rows, labels][:, :, None] + x[:, None, :]
         active = listed[:, :, None] & ~is_target[:, None, :] & (z > 0)
         return z, active, rows, labels
+
+    def update_output(self, input: np.ndarray, target: Any) -> float:
+        z, active, _, _ = self._hinges(input, target)
+        return float(np.sum(z, where=active)) * norm(self, len(z)) / z.shape[-1]
+
+    def update_grad_input(self, input: np.ndarray, target: Any) -> np.ndarray:
+        z, active, rows, labels = self._hinges(input, target)
+        scale = norm(self, len(z)) / z.shape[-1]
+        grad = (active.sum(axis=1) * scale).astype(z.dtype)
+        np.add.at(grad, (rows, labels), -active.sum(axis=2) * scale)
+        return grad.reshape(input.shape)

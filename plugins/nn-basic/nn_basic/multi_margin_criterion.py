@@ -35,18 +35,6 @@ class MultiMarginCriterion(Criterion):
         self.margin = margin
         self.size_average = size_average
 
-    def update_output(self, input: np.ndarray, target: Any) -> float:
-        z, w, _ = self._hinges(input, target)
-        return float(np.sum(w * np.maximum(z, 0) ** self.p)) * norm(self, len(z)) / z.shape[1]
-
-    def update_grad_input(self, input: np.ndarray, target: Any) -> np.ndarray:
-        z, w, classes = self._hinges(input, target)
-        scale = norm(self, len(z)) / z.shape[1]
-        slope = np.where(z > 0, self.p * np.maximum(z, 0) ** (self.p - 1), 0)
-        grad = (w * slope * scale).astype(z.dtype, copy=False)
-        grad[np.arange(len(z)), classes] = -grad.sum(axis=1)
-        return grad.reshape(input.shape)
-
     def _hinges(self, input: Any, target: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """``z[i, j] = margin - x[i, t_i] + x[i, j]`` (-inf at ``j = t_i``), ``w[t_i]``, ``t``."""
         expect_ndim(expect_float(input), (1, 2))
@@ -58,3 +46,15 @@ class MultiMarginCriterion(Criterion):
         z[rows, classes] = -np.inf
         w = np.ones(1, x.dtype) if self.weights is None else self.weights[classes][:, None]
         return z, w, classes
+
+    def update_output(self, input: np.ndarray, target: Any) -> float:
+        z, w, _ = self._hinges(input, target)
+        return float(np.sum(w * np.maximum(z, 0) ** self.p)) * norm(self, len(z)) / z.shape[1]
+
+    def update_grad_input(self, input: np.ndarray, target: Any) -> np.ndarray:
+        z, w, classes = self._hinges(input, target)
+        scale = norm(self, len(z)) / z.shape[1]
+        slope = np.where(z > 0, self.p * np.maximum(z, 0) ** (self.p - 1), 0)
+        grad = (w * slope * scale).astype(z.dtype, copy=False)
+        grad[np.arange(len(z)), classes] = -grad.sum(axis=1)
+        return grad.reshape(input.shape)

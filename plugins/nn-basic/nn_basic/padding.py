@@ -35,6 +35,16 @@ class Padding(Module):
         self.value = value
         self.index = index
 
+    def _place(self, input: np.ndarray) -> tuple[int, int]:
+        """The padded axis and the position the padding is inserted at."""
+        batched = self.n_input_dims is not None and input.ndim != self.n_input_dims
+        axis = dimension(self.dim + int(batched and self.dim >= 0), input.ndim)
+        size = input.shape[axis]
+        at = self.index if self.pad < 0 else size - self.index
+        if not 0 <= at <= size:
+            raise ShapeError(f"expected index between 0 and {size}, got {self.index}")
+        return axis, at
+
     def update_output(self, input: np.ndarray) -> np.ndarray:
         axis, at = self._place(expect_array(input))
         shape = list(input.shape)
@@ -49,16 +59,6 @@ class Padding(Module):
         shape[axis] += abs(self.pad)
         grad = expect_shape(grad_output, tuple(shape))
         return np.delete(grad, np.arange(at, at + abs(self.pad)), axis=axis)
-
-    def _place(self, input: np.ndarray) -> tuple[int, int]:
-        """The padded axis and the position the padding is inserted at."""
-        batched = self.n_input_dims is not None and input.ndim != self.n_input_dims
-        axis = dimension(self.dim + int(batched and self.dim >= 0), input.ndim)
-        size = input.shape[axis]
-        at = self.index if self.pad < 0 else size - self.index
-        if not 0 <= at <= size:
-            raise ShapeError(f"expected index between 0 and {size}, got {self.index}")
-        return axis, at
 
     def extra_repr(self) -> str:
         return f"dim {self.dim}, pad {self.pad}"

@@ -23,6 +23,14 @@ class ParallelCriterion(WeightedCriteria):
         super().__init__()
         self.repeat_target = repeat_target
 
+    def _branches(self, input: Any, target: Any) -> list[tuple[float, Any, Any, Any]]:
+        """``(weight, criterion, input[k], target[k])`` for every child ``k``."""
+        count = len(self.criterions)
+        expect_list(input, count, "input")
+        targets = [target] * count if self.repeat_target else expect_list(target, count, "target")
+        weights = [float(w) for w in self.weights]
+        return list(zip(weights, self.criterions, input[:count], targets[:count], strict=True))
+
     def update_output(self, input: list[Any], target: Any) -> float:
         return float(sum(w * c.forward(x, t) for w, c, x, t in self._branches(input, target)))
 
@@ -31,11 +39,3 @@ class ParallelCriterion(WeightedCriteria):
         for k, (weight, criterion, x, t) in enumerate(self._branches(input, target)):
             grad[k] = add_scaled(grad[k], weight, criterion.backward(x, t))
         return grad
-
-    def _branches(self, input: Any, target: Any) -> list[tuple[float, Any, Any, Any]]:
-        """``(weight, criterion, input[k], target[k])`` for every child ``k``."""
-        count = len(self.criterions)
-        expect_list(input, count, "input")
-        targets = [target] * count if self.repeat_target else expect_list(target, count, "target")
-        weights = [float(w) for w in self.weights]
-        return list(zip(weights, self.criterions, input[:count], targets[:count], strict=True))

@@ -27,6 +27,18 @@ class PixelShuffle(Module):
         super().__init__()
         self.upscale_factor = upscale_factor
 
+    def _sizes(self, input: np.ndarray) -> tuple[int, int, int, int]:
+        """Batch (1 for a single image), output channels, input height and width."""
+        expect_ndim(input, (3, 4))
+        batch = input.shape[0] if input.ndim == 4 else 1
+        planes, height, width = input.shape[-3:]
+        if planes % self.upscale_factor**2:
+            raise ShapeError(
+                f"expected a number of planes divisible by {self.upscale_factor**2}, "
+                f"got shape {input.shape}"
+            )
+        return batch, planes // self.upscale_factor**2, height, width
+
     def update_output(self, input: np.ndarray) -> np.ndarray:
         batch, channels, height, width = self._sizes(input)
         r = self.upscale_factor
@@ -41,18 +53,6 @@ class PixelShuffle(Module):
         grad = expect_shape(grad_output, shape if input.ndim == 3 else (batch, *shape))
         grid = grad.reshape(batch, channels, height, r, width, r).transpose(0, 1, 3, 5, 2, 4)
         return grid.reshape(input.shape)
-
-    def _sizes(self, input: np.ndarray) -> tuple[int, int, int, int]:
-        """Batch (1 for a single image), output channels, input height and width."""
-        expect_ndim(input, (3, 4))
-        batch = input.shape[0] if input.ndim == 4 else 1
-        planes, height, width = input.shape[-3:]
-        if planes % self.upscale_factor**2:
-            raise ShapeError(
-                f"expected a number of planes divisible by {self.upscale_factor**2}, "
-                f"got shape {input.shape}"
-            )
-        return batch, planes // self.upscale_factor**2, height, width
 
     def extra_repr(self) -> str:
         return str(self.upscale_factor)

@@ -31,6 +31,10 @@ class Replicate(Module):
         self.dim = dim
         self.n_input_dims = n_input_dims
 
+    def _axis(self, input: np.ndarray) -> int:
+        batched = self.n_input_dims is not None and input.ndim > self.n_input_dims
+        return insert_position(self.dim, input.ndim, int(batched))
+
     def update_output(self, input: np.ndarray) -> np.ndarray:
         axis = self._axis(expect_array(input))
         shape = input.shape[:axis] + (self.n_features,) + input.shape[axis:]
@@ -40,10 +44,6 @@ class Replicate(Module):
         axis = self._axis(input)
         shape = input.shape[:axis] + (self.n_features,) + input.shape[axis:]
         return expect_shape(grad_output, shape).sum(axis=axis)
-
-    def _axis(self, input: np.ndarray) -> int:
-        batched = self.n_input_dims is not None and input.ndim > self.n_input_dims
-        return insert_position(self.dim, input.ndim, int(batched))
 
     def extra_repr(self) -> str:
         return f"{self.n_features}, dim {self.dim}"

@@ -28,12 +28,6 @@ class Select(Module):
         self.dimension = dimension
         self.index = index
 
-    def update_output(self, input: np.ndarray) -> np.ndarray:
-        return input[self._where(expect_array(input))].copy()
-
-    def update_grad_input(self, input: np.ndarray, grad_output: np.ndarray) -> np.ndarray:
-        return placed(grad_output, input, self._where(input))
-
     def _where(self, input: np.ndarray) -> tuple:
         dim = dimension(self.dimension, input.ndim)
         size = input.shape[dim]
@@ -42,6 +36,12 @@ class Select(Module):
                 f"expected an index in [{-size}, {size}) for dimension {dim}, got {self.index}"
             )
         return (slice(None),) * dim + (self.index,)
+
+    def update_output(self, input: np.ndarray) -> np.ndarray:
+        return input[self._where(expect_array(input))].copy()
+
+    def update_grad_input(self, input: np.ndarray, grad_output: np.ndarray) -> np.ndarray:
+        return placed(grad_output, input, self._where(input))
 
     def extra_repr(self) -> str:
         return f"dim {self.dimension}, index {self.index}"

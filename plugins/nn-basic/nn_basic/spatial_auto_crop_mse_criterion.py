@@ -20,12 +20,6 @@ class SpatialAutoCropMSECriterion(MSECriterion):
     16.0
     """
 
-    def update_output(self, input: np.ndarray, target: np.ndarray) -> float:
-        return super().update_output(input, self._crop(input, target))
-
-    def update_grad_input(self, input: np.ndarray, target: np.ndarray) -> np.ndarray:
-        return super().update_grad_input(input, self._crop(input, target))
-
     def _crop(self, input: np.ndarray, target: np.ndarray) -> np.ndarray:
         expect_ndim(expect_float(input), (3, 4))
         expect_ndim(expect_float(target, "target"), input.ndim, "target")
@@ -35,3 +29,9 @@ class SpatialAutoCropMSECriterion(MSECriterion):
                              f"to crop the input's size from, got shape {target.shape}")
         top, left = (th - h) // 2, (tw - w) // 2
         return target[..., top:top + h, left:left + w]
+
+    def update_output(self, input: np.ndarray, target: np.ndarray) -> float:
+        return super().update_output(input, self._crop(input, target))
+
+    def update_grad_input(self, input: np.ndarray, target: np.ndarray) -> np.ndarray:
+        return super().update_grad_input(input, self._crop(input, target))

@@ -24,6 +24,16 @@ class SpatialClassNLLCriterion(ClassWeightedCriterion):
     0.693147
     """
 
+    def _pixels(self, input: Any, target: Any) -> tuple[np.ndarray, Any, np.ndarray]:
+        """The input as one row of class scores per pixel, with :func:`nll_terms`."""
+        n, c, h, w = expect_ndim(expect_float(input), 4).shape
+        classes = expect_indices(target, 0, c, "target")
+        if classes.shape != (n, h, w):
+            raise ShapeError(f"expected target of shape {(n, h, w)} (one class per pixel), "
+                             f"got shape {classes.shape}")
+        rows = input.transpose(0, 2, 3, 1).reshape(-1, c)
+        return (rows, *nll_terms(self, rows, classes.reshape(-1)))
+
     def update_output(self, input: np.ndarray, target: Any) -> float:
         rows, picked, w = self._pixels(input, target)
         return -float(np.sum(w * rows[picked]))
@@ -34,13 +44,3 @@ class SpatialClassNLLCriterion(ClassWeightedCriterion):
         grad[picked] = -w
         n, c, h, wd = input.shape
         return grad.reshape(n, h, wd, c).transpose(0, 3, 1, 2)
-
-    def _pixels(self, input: Any, target: Any) -> tuple[np.ndarray, Any, np.ndarray]:
-        """The input as one row of class scores per pixel, with :func:`nll_terms`."""
-        n, c, h, w = expect_ndim(expect_float(input), 4).shape
-        classes = expect_indices(target, 0, c, "target")
-        if classes.shape != (n, h, w):
-            raise ShapeError(f"expected target of shape {(n, h, w)} (one class per pixel), "
-                             f"got shape {classes.shape}")
-        rows = input.transpose(0, 2, 3, 1).reshape(-1, c)
-        return (rows, *nll_terms(self, rows, classes.reshape(-1)))

@@ -34,6 +34,14 @@ class Transpose(Module):
         self.permutations = tuple((int(a), int(b)) for a, b in permutations)
         self.num_input_dims = num_input_dims
 
+    def _pairs(self, ndim: int) -> list[tuple[int, int]]:
+        offset = batch_offset(ndim, self.num_input_dims)
+
+        def actual(d: int) -> int:
+            return dimension(d + offset if d >= 0 else d, ndim)
+
+        return [(actual(a), actual(b)) for a, b in self.permutations]
+
     def update_output(self, input: np.ndarray) -> np.ndarray:
         output = expect_array(input)
         for a, b in self._pairs(input.ndim):
@@ -49,14 +57,6 @@ class Transpose(Module):
         for a, b in reversed(pairs):
             grad = np.swapaxes(grad, a, b)
         return grad.copy()
-
-    def _pairs(self, ndim: int) -> list[tuple[int, int]]:
-        offset = batch_offset(ndim, self.num_input_dims)
-
-        def actual(d: int) -> int:
-            return dimension(d + offset if d >= 0 else d, ndim)
-
-        return [(actual(a), actual(b)) for a, b in self.permutations]
 
     def extra_repr(self) -> str:
         return ", ".join(f"{a}<->{b}" for a, b in self.permutations)

@@ -30,12 +30,6 @@ class WeightedMSECriterion(MSECriterion):
         super().__init__(size_average)
         self.weight = np.array(weight, dtype=np.float64)
 
-    def update_output(self, input: np.ndarray, target: np.ndarray) -> float:
-        return super().update_output(input, self._weighted(input, target))
-
-    def update_grad_input(self, input: np.ndarray, target: np.ndarray) -> np.ndarray:
-        return super().update_grad_input(input, self._weighted(input, target))
-
     def _weighted(self, input: Any, target: Any) -> np.ndarray:
         shape = expect_float(input).shape
         if self.weight.shape not in (shape, shape[1:]):
@@ -43,3 +37,9 @@ class WeightedMSECriterion(MSECriterion):
                              f"{', '.join(map(str, self.weight.shape))}) to match the weight, "
                              f"got shape {shape}")
         return expect_float(expect_array(target, "target"), "target") * self.weight
+
+    def update_output(self, input: np.ndarray, target: np.ndarray) -> float:
+        return super().update_output(input, self._weighted(input, target))
+
+    def update_grad_input(self, input: np.ndarray, target: np.ndarray) -> np.ndarray:
+        return super().update_grad_input(input, self._weighted(input, target))
