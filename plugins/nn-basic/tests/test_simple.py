@@ -613,3 +613,63 @@ def test_gradient_reversal_l1_penalty_zero_grad():
     np.testing.assert_array_equal(grad[1][0], np.zeros((2, 2)))
     with pytest.raises(InputTypeError):
         z.forward("not an array")
+
+
+# ---------------------------------------------------------------------- shared behaviour
+def test_elementwise_layers_promote_integers_and_keep_float32():
+    np.testing.assert_array_equal(Abs().forward(np.array([-2, 3])), [2.0, 3.0])
+    assert Abs().forward(np.array([-2, 3])).dtype == np.float64
+    assert Square().forward(np.array([2], np.int32)).dtype == np.float64
+    for module in (Abs(), Exp(), Square(), Power(2), Clamp(-1.0, 1.0)):
+        x = np.array([0.5, -0.25], np.float32)
+        assert module.forward(x).dtype == np.float32, repr(module)
+        assert module.backward(x, np.ones(2, np.float32)).dtype == np.float32, repr(module)
+
+
+def test_elementwise_backward_recomputes_a_missing_forward():
+    # y = exp(x) is not stored yet: dx = dy * exp(x), computed by hand here
+    np.testing.assert_allclose(Exp().backward(np.array([0.0, 1.0]), np.array([2.0, 3.0])),
+                               [2.0, 3.0 * np.e], rtol=1e-12)
+    square = Square()
+    square.forward(np.ones((2, 2)))  # a stored output of another shape is not used
+    np.testing.assert_allclose(square.backward(np.array([3.0]), np.array([1.0])), [6.0])
+
+
+def test_clamp_is_a_hard_tanh():
+    from nn_basic.hard_tanh import HardTanh
+
+    clamp, hard = Clamp(-0.5, 2.0), HardTanh(-0.5, 2.0)
+    assert isinstance(clamp, HardTanh)
+    x, go = np.array([-1.0, 0.0, 1.5, 3.0]), np.array([1.0, 2.0, 3.0, 4.0])
+    np.testing.assert_array_equal(clamp.forward(x), hard.forward(x))
+    np.testing.assert_array_equal(clamp.backward(x, go), [0.0, 2.0, 3.0, 0.0])
+    assert repr(clamp) == "nn.Clamp(-0.5, 2)"
+
+
+def test_inplace_constants_and_dropout_say_so():
+    assert repr(MulConstant(2.0, inplace=True)) == "nn.MulConstant(2.0, in place)"
+    assert repr(AddConstant(1.5, inplace=True)) == "nn.AddConstant(1.5, in place)"
+    assert repr(Dropout(0.3, v1=True, inplace=True)) == "nn.Dropout(p=0.3, v1, in place)"
+    assert repr(Dropout(0.3)) == "nn.Dropout(p=0.3)"
+
+
+def test_weighted_euclidean_with_unit_scales_is_euclidean():
+    rng = np.random.default_rng(40)
+    plain, weighted = Euclidean(3, 2), WeightedEuclidean(3, 2)
+    weighted.weight[...] = plain.weight
+    x, go = rng.standard_normal((4, 3)), rng.standard_normal((4, 2))
+    np.testing.assert_allclose(weighted.forward(x), plain.forward(x), rtol=1e-14)
+    np.testing.assert_allclose(weighted.backward(x, go), plain.backward(x, go), rtol=1e-14)
+    np.testing.assert_allclose(weighted.grad_weight, plain.grad_weight, rtol=1e-14)
+
+
+@pytest.mark.parametrize("make", [lambda: CMul(4000), lambda: CAdd(4000), lambda: Add(4000),
+                                  lambda: Euclidean(4000, 1)])
+def test_reset_stdv_draws_uniform_with_that_standard_deviation(make):
+    module = make()
+    values = module.parameters()[0][0]
+    nncore.manual_seed(3)
+    module.reset(0.2)
+    bound = 0.2 * np.sqrt(3)
+    assert np.all(np.abs(values) <= bound) and values.max() > 0.95 * bound
+    assert values.std() == pytest.approx(0.2, rel=0.05)
