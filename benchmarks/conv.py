@@ -1,9 +1,10 @@
 """nn-conv against PyTorch on CPU: convolution, max pooling and LookupTable, float32.
 
 Three implementations run in the same process on the same values: nn-conv with its compiled
-kernels, nn-conv on its pure-numpy reference kernels, and PyTorch.  Each case is timed as
-``--repeats`` loops of enough calls to last ~20 ms; the median time per call is reported with
-the ratios ours / PyTorch (lower is better for us).  The thread pools in use are printed.
+kernels, nn-conv on its pure-numpy reference kernels, and PyTorch.  The three are timed in
+turn, ``--repeats`` rounds of loops lasting ~20 ms each (so a noisy neighbour slows all three
+alike); the median time per call is reported with the ratios ours / PyTorch (lower is better
+for us).  The thread pools in use are printed.
 
     python benchmarks/conv.py            # print the table
     python benchmarks/conv.py --record   # also rewrite the "## nn-conv" section of RESULTS.md
@@ -38,23 +39,31 @@ TARGETS = {"conv": 1.5, "pool": 1.5, "lookup fwd": None, "lookup bwd": 1.0}
 Step = Callable[[], object]
 
 
-def per_call(fn: Step, repeats: int, budget: float = 0.02) -> float:
-    """Median seconds per call over ``repeats`` loops of ~``budget`` seconds each."""
+def calls_for(fn: Step, budget: float) -> int:
+    """How many calls of ``fn`` take about ``budget`` seconds (at least one)."""
     fn()
-    calls, elapsed = 1, 0.0
-    while elapsed < budget:
+    calls = 1
+    while True:
         start = time.perf_counter()
         for _ in range(calls):
             fn()
-        elapsed = time.perf_counter() - start
-        calls = calls if elapsed >= budget else calls * 2
-    samples = []
+        if time.perf_counter() - start >= budget or calls >= 1 << 16:
+            return calls
+        calls *= 2
+
+
+def medians(steps: list[Step], repeats: int, budget: float = 0.02) -> list[float]:
+    """Median seconds per call of each step, timed round-robin so that the noise of a shared
+    machine falls on all of them alike."""
+    counts = [calls_for(step, budget) for step in steps]
+    samples: list[list[float]] = [[] for _ in steps]
     for _ in range(repeats):
-        start = time.perf_counter()
-        for _ in range(calls):
-            fn()
-        samples.append((time.perf_counter() - start) / calls)
-    return statistics.median(samples)
+        for step, calls, times in zip(steps, counts, samples, strict=True):
+            start = time.perf_counter()
+            for _ in range(calls):
+                step()
+            times.append((time.perf_counter() - start) / calls)
+    return [statistics.median(times) for times in samples]
 
 
 def _close(ours: np.ndarray, theirs: torch.Tensor, what: str) -> None:
@@ -163,20 +172,29 @@ def cases() -> dict[str, tuple[str, Step, Step]]:
     }
 
 
+def on_reference(step: Step) -> Step:
+    """``step`` run with nn-conv switched to its numpy reference kernels."""
+    compiled = _backend.kernels
+
+    def run() -> None:
+        _backend.activate(_reference, _backend.REFERENCE)
+        try:
+            step()
+        finally:
+            _backend.activate(compiled, _backend.COMPILED)
+
+    return run
+
+
 def measure(repeats: int) -> list[tuple[str, str, float, float, float]]:
     """``[(group, case, compiled_s, reference_s, torch_s)]``, all measured in this process."""
-    compiled = _backend.kernels
     if not _backend.is_compiled():
         raise SystemExit(f"the compiled kernels are not active: {_backend.REASON}")
     rows = []
     for name, (group, ours, theirs) in cases().items():
-        fast = per_call(ours, repeats)
-        _backend.activate(_reference, _backend.REFERENCE)
-        try:
-            slow = per_call(ours, max(3, repeats // 3))
-        finally:
-            _backend.activate(compiled, _backend.COMPILED)
-        rows.append((group, name, fast, slow, per_call(theirs, repeats)))
+        fast, slow, torch_time = medians([ours, on_reference(ours), theirs], repeats)
+        rows.append((group, name, fast, slow, torch_time))
+        print(f"  measured {name}", flush=True)
     return rows
 
 

@@ -22,7 +22,7 @@ import numpy as np
 
 from libc.math cimport fabs, pow, sqrt
 from libc.stdint cimport int64_t
-from libc.string cimport memset
+from libc.string cimport memcpy, memset
 
 from cython cimport floating
 
@@ -30,10 +30,16 @@ from nncore.errors import IndexOutOfRangeError
 
 
 def _default_threads() -> int:
+    """``NNCONV_NUM_THREADS``, else 1.
+
+    Threaded copies gain little next to the BLAS calls they feed, and their OpenMP workers
+    compete with BLAS's own threads for the cores (badly so when another library started the
+    OpenMP runtime with spinning workers, or when the machine is busy), so threading is opt-in.
+    """
     try:
-        return max(1, int(os.environ.get("NNCONV_NUM_THREADS") or len(os.sched_getaffinity(0))))
-    except (AttributeError, ValueError):
-        return max(1, os.cpu_count() or 1)
+        return max(1, int(os.environ.get("NNCONV_NUM_THREADS") or 1))
+    except ValueError:
+        return 1
 
 
 cdef int _max_threads = _default_threads()
@@ -42,7 +48,7 @@ cdef Py_ssize_t _PARALLEL_WORK = 1 << 17
 
 
 def set_num_threads(int n) -> None:
-    """Use up to ``n`` threads in the threaded loops (default: the usable cores, or
+    """Use up to ``n`` threads in the large data-movement loops (default 1, or
     ``NNCONV_NUM_THREADS``).  Without OpenMP at build time every loop is serial anyway."""
     global _max_threads
     _max_threads = max(1, n)
@@ -75,6 +81,11 @@ cdef inline Py_ssize_t _first_beyond(Py_ssize_t offset, Py_ssize_t stride, Py_ss
     return o if o < n_out else n_out
 
 
+def _check_unit_stride(Py_ssize_t stride, size_t itemsize):
+    if stride != <Py_ssize_t>itemsize:
+        raise ValueError("the last axis of the column buffer must be contiguous")
+
+
 def _check_columns(Py_ssize_t batch, Py_ssize_t channels, Py_ssize_t rows, Py_ssize_t cols_batch,
                    Py_ssize_t positions, int kh, int kw, int out_h, int out_w):
     if kh < 1 or kw < 1 or out_h < 0 or out_w < 0:
@@ -85,9 +96,13 @@ def _check_columns(Py_ssize_t batch, Py_ssize_t channels, Py_ssize_t rows, Py_ss
             f"({channels * kh * kw}, {batch}, {out_h * out_w})")
 
 
-def im2col(const floating[:, :, :, ::1] image, floating[:, :, ::1] cols, int kh, int kw,
+def im2col(const floating[:, :, :, ::1] image, floating[:, :, :] cols, int kh, int kw,
            int sh, int sw, int ph, int pw, int dh, int dw, int out_h, int out_w):
-    """Write the convolution columns of ``image`` into ``cols`` (zero where padding)."""
+    """Write the convolution columns of ``image`` into ``cols`` (zero where padding).
+
+    ``cols`` may be a slice of a larger buffer: only its last axis must be contiguous.
+    """
+    _check_unit_stride(cols.strides[2], sizeof(floating))
     cdef Py_ssize_t batch = image.shape[0], channels = image.shape[1]
     cdef Py_ssize_t height = image.shape[2], width = image.shape[3]
     _check_columns(batch, channels, cols.shape[0], cols.shape[1], cols.shape[2], kh, kw, out_h, out_w)
@@ -174,8 +189,12 @@ def columns_to_batch(const floating[:, :, ::1] source, floating[:, :, ::1] targe
             target[b, o, p] = source[o, b, p] + shift
 
 
-def batch_to_columns(const floating[:, :, ::1] source, floating[:, :, ::1] target):
-    """``target[o, b, p] = source[b, o, p]``: a batch-first gradient into GEMM layout."""
+def batch_to_columns(const floating[:, :, ::1] source, floating[:, :, :] target):
+    """``target[o, b, p] = source[b, o, p]``: a batch-first gradient into GEMM layout.
+
+    ``target`` may be a slice of a larger buffer: only its last axis must be contiguous.
+    """
+    _check_unit_stride(target.strides[2], sizeof(floating))
     cdef Py_ssize_t batch = source.shape[0], n_out = source.shape[1], size = source.shape[2]
     if target.shape[0] != n_out or target.shape[1] != batch or target.shape[2] != size:
         raise ValueError("target must have the shape of source with its first two axes swapped")
@@ -184,8 +203,7 @@ def batch_to_columns(const floating[:, :, ::1] source, floating[:, :, ::1] targe
                       num_threads=_threads(batch * n_out * size)):
         o = pair // batch
         b = pair % batch
-        for p in range(size):
-            target[o, b, p] = source[b, o, p]
+        memcpy(&target[o, b, 0], &source[b, o, 0], size * sizeof(floating))
 
 
 def _check_pool(Py_ssize_t planes, Py_ssize_t out_planes, int kh, int kw, int sh, int sw):

@@ -17,7 +17,6 @@ gradient (as torch/nn keeps ``finput``) when they fit in one chunk.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -27,8 +26,11 @@ from nncore.errors import ShapeError, StateError
 
 from . import _backend
 
-#: the largest column buffer, in bytes; a bigger batch is processed in chunks of examples
-COLUMN_BYTES = 48 * 2**20
+#: GEMMs and column copies run over chunks of examples of about this many bytes of columns
+#: (a chunk stays in cache between the copy and the GEMM that reads it)
+CHUNK_BYTES = 8 * 2**20
+#: the whole batch's columns are kept for the weight gradient when they take at most this
+KEEP_BYTES = 128 * 2**20
 
 
 class Geometry(NamedTuple):
@@ -130,17 +132,29 @@ def expect_fits(x: np.ndarray, out_h: int, out_w: int, geometry: Geometry) -> No
         )
 
 
-def _chunks(batch: int, bytes_per_example: int) -> Iterator[tuple[int, int]]:
-    step = max(1, min(batch, COLUMN_BYTES // max(1, bytes_per_example)))
-    for start in range(0, batch, step):
-        yield start, min(start + step, batch)
+def _chunks(batch: int, bytes_per_example: int) -> list[tuple[int, int]]:
+    step = max(1, min(batch, CHUNK_BYTES // max(1, bytes_per_example)))
+    return [(start, min(start + step, batch)) for start in range(0, batch, step)]
 
 
-def _single_chunk(batch: int, bytes_per_example: int) -> bool:
-    return batch * bytes_per_example <= COLUMN_BYTES or batch == 1
+def _rows_buffer(
+    workspace: Workspace, name: str, rows: int, batch: int, step: int, positions: int, dtype, key
+) -> tuple[np.ndarray, bool]:
+    """A ``(rows, B, P)`` buffer for the whole batch when it may be kept, else for one chunk."""
+    keep = key is not None and rows * batch * positions * np.dtype(dtype).itemsize <= KEEP_BYTES
+    return workspace.buffer(name, (rows, batch if keep else step, positions), dtype), keep
 
 
-# ----------------------------------------------------------------------- GEMM convolution
+def _part(buffer: np.ndarray, keep: bool, start: int, stop: int) -> np.ndarray:
+    """The columns of examples ``start:stop`` in a whole-batch or one-chunk buffer."""
+    return buffer[:, start:stop] if keep else buffer[:, : stop - start]
+
+
+def _flat(part: np.ndarray) -> np.ndarray:
+    """``(rows, n, P)`` as the ``(rows, n * P)`` GEMM operand (a view: rows stay strided)."""
+    return part.reshape(part.shape[0], -1)
+
+
 def conv2d_forward(
     x: np.ndarray,
     weight2d: np.ndarray,
@@ -155,38 +169,27 @@ def conv2d_forward(
 
     ``key`` (the caller's input object) lets :func:`conv2d_backward_weight` reuse the columns.
     """
-    batch, channels = x.shape[:2]
+    batch = x.shape[0]
     n_out, rows = weight2d.shape
     positions = out_h * out_w
     out = np.empty((batch, n_out, out_h, out_w), x.dtype)
-    per_example = rows * positions * x.dtype.itemsize
-    for start, stop in _chunks(batch, per_example):
-        n = stop - start
-        cols = workspace.buffer("cols", (rows, n, positions), x.dtype)
-        _backend.im2col(x[start:stop], cols, *geometry.kernel_args(), out_h, out_w)
-        product = workspace.buffer("gemm", (n_out, n * positions), x.dtype)
-        np.matmul(weight2d, cols.reshape(rows, -1), out=product)
+    chunks = _chunks(batch, rows * positions * x.dtype.itemsize)
+    step = chunks[0][1]
+    cols, keep = _rows_buffer(workspace, "cols", rows, batch, step, positions, x.dtype, key)
+    workspace.remember("cols", None, cols)
+    for start, stop in chunks:
+        part = _part(cols, keep, start, stop)
+        _backend.im2col(x[start:stop], part, *geometry.kernel_args(), out_h, out_w)
+        product = workspace.buffer("gemm", (n_out, (stop - start) * positions), x.dtype)
+        np.matmul(weight2d, _flat(part), out=product)
         _backend.columns_to_batch(
-            product.reshape(n_out, n, positions), out[start:stop].reshape(n, n_out, positions), bias
+            product.reshape(n_out, stop - start, positions),
+            out[start:stop].reshape(stop - start, n_out, positions),
+            bias,
         )
-    workspace.remember("cols", key if _single_chunk(batch, per_example) else None, cols)
+    if keep:
+        workspace.remember("cols", key, cols)
     return out
-
-
-def _grad_rows(
-    grad_out: np.ndarray, start: int, stop: int, workspace: Workspace, key: Any
-) -> np.ndarray:
-    """``grad_out[start:stop]`` as ``(n_out, n * P)``, kept for the other backward product."""
-    n, n_out = stop - start, grad_out.shape[1]
-    if start == 0 and stop == grad_out.shape[0]:
-        cached = workspace.lookup("grad_rows", key)
-        if cached is not None and key is not None:
-            return cached
-    rows = workspace.buffer("grad_rows", (n_out, n, grad_out[0, 0].size), grad_out.dtype)
-    _backend.batch_to_columns(grad_out[start:stop].reshape(n, n_out, -1), rows)
-    rows = rows.reshape(n_out, -1)
-    workspace.remember("grad_rows", key if (start, stop) == (0, grad_out.shape[0]) else None, rows)
-    return rows
 
 
 def conv2d_backward_input(
@@ -197,24 +200,35 @@ def conv2d_backward_input(
     workspace: Workspace,
     key: Any = None,
 ) -> np.ndarray:
-    """The input gradient of :func:`conv2d_forward` (``image_shape`` is the input's shape)."""
+    """The input gradient of :func:`conv2d_forward` (``image_shape`` is the input's shape).
+
+    ``key`` (the caller's grad_output object) lets :func:`conv2d_backward_weight` reuse the
+    gradient in GEMM layout.
+    """
     batch, n_out, out_h, out_w = grad_out.shape
     rows = weight2d.shape[1]
     positions = out_h * out_w
     grad_in = np.zeros(image_shape, grad_out.dtype)
-    per_example = max(rows, n_out) * positions * grad_out.dtype.itemsize
-    for start, stop in _chunks(batch, per_example):
-        n = stop - start
-        grad_rows = _grad_rows(grad_out, start, stop, workspace, key)
-        cols = workspace.buffer("gemm", (rows, n * positions), grad_out.dtype)
-        np.matmul(weight2d.T, grad_rows, out=cols)
+    chunks = _chunks(batch, max(rows, n_out) * positions * grad_out.dtype.itemsize)
+    step = chunks[0][1]
+    grads, keep = _rows_buffer(
+        workspace, "grad_rows", n_out, batch, step, positions, grad_out.dtype, key
+    )
+    workspace.remember("grad_rows", None, grads)
+    for start, stop in chunks:
+        part = _part(grads, keep, start, stop)
+        _backend.batch_to_columns(grad_out[start:stop].reshape(stop - start, n_out, -1), part)
+        cols = workspace.buffer("gemm", (rows, (stop - start) * positions), grad_out.dtype)
+        np.matmul(weight2d.T, _flat(part), out=cols)
         _backend.col2im(
-            cols.reshape(rows, n, positions),
+            cols.reshape(rows, stop - start, positions),
             grad_in[start:stop],
             *geometry.kernel_args(),
             out_h,
             out_w,
         )
+    if keep:
+        workspace.remember("grad_rows", key, grads)
     return grad_in
 
 
@@ -229,26 +243,37 @@ def conv2d_backward_weight(
 ) -> np.ndarray:
     """``scale`` times the weight gradient of :func:`conv2d_forward`, as ``(n_out, C*kh*kw)``.
 
-    The result lives in the workspace: add it to the module's gradient before the next call.
+    Reuses the columns and gradient rows kept by the forward and input-gradient passes for
+    the same objects, else recomputes them chunk by chunk.  The result lives in the
+    workspace: add it to the module's gradient before the next call.
     """
     batch, n_out, out_h, out_w = grad_out.shape
     rows = x.shape[1] * geometry.kh * geometry.kw
     positions = out_h * out_w
-    total = workspace.buffer("grad_weight", (n_out, rows), grad_out.dtype)
-    per_example = max(rows, n_out) * positions * x.dtype.itemsize
-    cached = workspace.lookup("cols", key) if key is not None else None
-    for start, stop in _chunks(batch, per_example):
+    dtype = grad_out.dtype
+    cols = workspace.lookup("cols", key) if key is not None else None
+    grads = workspace.lookup("grad_rows", grad_key) if grad_key is not None else None
+    if cols is not None and grads is not None and cols.shape[1] == grads.shape[1] == batch:
+        chunks = [(0, batch)]  # everything is at hand: one GEMM over the whole batch
+    else:
+        chunks = _chunks(batch, max(rows, n_out) * positions * x.dtype.itemsize)
+    total = workspace.buffer("grad_weight", (n_out, rows), dtype)
+    for start, stop in chunks:
         n = stop - start
-        cols = cached
-        if cols is None or cols.shape[1] != n:
-            cols = workspace.buffer("cols", (rows, n, positions), x.dtype)
-            _backend.im2col(x[start:stop], cols, *geometry.kernel_args(), out_h, out_w)
-            workspace.remember("cols", None, cols)  # the buffer no longer holds the cached input
-        grad_rows = _grad_rows(grad_out, start, stop, workspace, grad_key)
-        if start == 0:
-            np.matmul(grad_rows, cols.reshape(rows, -1).T, out=total)
+        if cols is not None and cols.shape[1] == batch:
+            part = cols[:, start:stop]
         else:
-            total += grad_rows @ cols.reshape(rows, -1).T
+            part = workspace.buffer("cols_again", (rows, n, positions), dtype)
+            _backend.im2col(x[start:stop], part, *geometry.kernel_args(), out_h, out_w)
+        if grads is not None and grads.shape[1] == batch:
+            grad_part = grads[:, start:stop]
+        else:
+            grad_part = workspace.buffer("grad_rows_again", (n_out, n, positions), dtype)
+            _backend.batch_to_columns(grad_out[start:stop].reshape(n, n_out, -1), grad_part)
+        if start == 0:
+            np.matmul(_flat(grad_part), _flat(part).T, out=total)
+        else:
+            total += _flat(grad_part) @ _flat(part).T
     total *= scale
     return total
 

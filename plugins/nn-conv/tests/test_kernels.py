@@ -26,8 +26,8 @@ def conv_geometry(draw):
     sh, sw = draw(st.integers(1, 3)), draw(st.integers(1, 3))
     ph, pw = draw(st.integers(0, 3)), draw(st.integers(0, 3))
     span_h, span_w = dh * (kh - 1) + 1, dw * (kw - 1) + 1
-    height = draw(st.integers(max(1, span_h - 2 * ph), 9))
-    width = draw(st.integers(max(1, span_w - 2 * pw), 9))
+    low_h, low_w = max(1, span_h - 2 * ph), max(1, span_w - 2 * pw)
+    height, width = draw(st.integers(low_h, low_h + 6)), draw(st.integers(low_w, low_w + 6))
     batch, channels = draw(st.integers(1, 3)), draw(st.integers(1, 3))
     out_h = (height + 2 * ph - span_h) // sh + 1
     out_w = (width + 2 * pw - span_w) // sw + 1

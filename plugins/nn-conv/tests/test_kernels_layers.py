@@ -105,24 +105,28 @@ def test_spatial_convolution_hand_computed():
     np.testing.assert_allclose(module.forward(x), [[[27.0, 37.0], [57.0, 67.0]]])
 
 
-def test_spatial_convolution_chunks_large_batches(monkeypatch):
-    """A batch too large for one column buffer is processed in chunks with the same result."""
+@pytest.mark.parametrize("keep", [True, False])
+@pytest.mark.parametrize("cls", [SpatialConvolution, SpatialFullConvolution])
+def test_convolution_in_chunks_gives_the_same_result(monkeypatch, cls, keep):
+    """Chunked GEMMs, with or without the whole batch's columns kept, change nothing."""
     from nn_conv import _ops
 
     rng = np.random.default_rng(1)
-    module = SpatialConvolution(3, 4, 3, 3, 1, 1, 1)
+    module = cls(3, 4, 3, 3, 1, 1, 1, 1)
     x = rng.standard_normal((5, 3, 6, 6))
     grad_output = rng.standard_normal((5, 4, 6, 6))
-    whole = (
-        module.forward(x).copy(),
-        module.backward(x, grad_output).copy(),
-        module.grad_weight.copy(),
-    )
+    module.forward(x)
+    whole = module.forward(x), module.backward(x, grad_output), module.grad_weight.copy()
     module.zero_grad_parameters()
-    monkeypatch.setattr(_ops, "COLUMN_BYTES", 2 * 27 * 36 * 8)  # two examples per chunk
+    monkeypatch.setattr(_ops, "CHUNK_BYTES", 2 * 36 * 36 * 8)  # two examples per chunk
+    monkeypatch.setattr(_ops, "KEEP_BYTES", 2**30 if keep else 0)
     chunked = module.forward(x), module.backward(x, grad_output), module.grad_weight
-    for a, b in zip(whole, chunked, strict=False):
+    for a, b in zip(whole, chunked, strict=True):
         np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-12)
+    assert (
+        module._workspace.lookup("cols", x if cls is SpatialConvolution else grad_output)
+        is not None
+    ) == keep
 
 
 def test_spatial_convolution_float32_and_strided_input():
