@@ -20,7 +20,6 @@ import contextlib
 import datetime
 import os
 import platform
-import re
 import statistics
 import time
 from collections.abc import Callable
@@ -38,32 +37,38 @@ RESULTS = Path(__file__).with_name("RESULTS.md")
 TARGETS = {"Linear": 1.1, "tiny": 0.3}
 
 
-def _loop(fn: Callable[[], object], calls: int) -> float:
-    start = time.perf_counter()
+Clock = Callable[[], float]
+
+
+def _loop(fn: Callable[[], object], calls: int, clock: Clock) -> float:
+    start = clock()
     for _ in range(calls):
         fn()
-    return (time.perf_counter() - start) / calls
+    return (clock() - start) / calls
 
 
-def _calls_for(fn: Callable[[], object], budget: float) -> int:
+def _calls_for(fn: Callable[[], object], budget: float, clock: Clock) -> int:
     """How many calls of ``fn`` last about ``budget`` seconds (after a warm-up)."""
     for _ in range(3):
         fn()
     calls = 1
-    while _loop(fn, calls) * calls < budget:
+    while _loop(fn, calls, clock) * calls < budget:
         calls *= 2
     return calls
 
 
 def paired(ours: Callable[[], object], theirs: Callable[[], object], repeats: int,
-           budget: float = 0.005) -> tuple[float, float, float]:
+           clock: Clock = time.perf_counter, budget: float = 0.005) -> tuple[float, float, float]:
     """Median seconds per call of each, and the median of the paired ratios ours / theirs.
 
     The two are timed alternately, loop after loop, so both see the same load on a shared
-    machine; the ratio of each pair cancels what drifts between pairs.
+    machine; the ratio of each pair cancels what drifts between pairs.  Single-threaded cases
+    use the process's CPU time (``time.process_time``), which other processes' load does not
+    inflate; multi-threaded ones use wall time.
     """
-    calls_ours, calls_theirs = _calls_for(ours, budget), _calls_for(theirs, budget)
-    samples = [(_loop(ours, calls_ours), _loop(theirs, calls_theirs)) for _ in range(repeats)]
+    calls_ours, calls_theirs = _calls_for(ours, budget, clock), _calls_for(theirs, budget, clock)
+    samples = [(_loop(ours, calls_ours, clock), _loop(theirs, calls_theirs, clock))
+               for _ in range(repeats)]
     return (statistics.median(o for o, _ in samples), statistics.median(t for _, t in samples),
             statistics.median(o / t for o, t in samples))
 
@@ -168,14 +173,17 @@ def measure(repeats: int) -> list[tuple[str, str, float, float, float]]:
     """``[(group, case, ours_seconds, torch_seconds, median_ratio)]``."""
     rows = []
     for count in (None, 1):
-        label = f"{torch.get_num_threads()} threads" if count is None else "1 thread"
+        label = (f"{torch.get_num_threads()} threads, wall" if count is None
+                 else "1 thread, CPU time")
+        clock = time.perf_counter if count is None else time.process_time
         with threads(count):
             for dtype in (np.float32, np.float64):
                 ours, theirs = linear_cases(dtype)
                 name = f"Linear(784, 512) fwd+bwd, batch 64, {np.dtype(dtype).name}, {label}"
-                rows.append(("Linear", name, *paired(ours, theirs, repeats)))
-    for name, (ours, theirs) in tiny_cases().items():
-        rows.append(("tiny", name, *paired(ours, theirs, repeats)))
+                rows.append(("Linear", name, *paired(ours, theirs, repeats, clock)))
+    with threads(1):
+        for name, (ours, theirs) in tiny_cases().items():
+            rows.append(("tiny", name, *paired(ours, theirs, repeats, time.process_time)))
     return rows
 
 
@@ -214,22 +222,30 @@ def table(rows: list[tuple[str, str, float, float, float]]) -> list[str]:
     return lines
 
 
-def record(section_lines: list[str]) -> None:
-    """Replace (or append) this benchmark's section of RESULTS.md, leaving the others alone."""
+BEGIN = "<!-- begin: benchmarks/linear.py output -->"
+END = "<!-- end: benchmarks/linear.py output -->"
+
+
+def record(measured: list[str]) -> None:
+    """Put ``measured`` between the markers of this benchmark's section of RESULTS.md.
+
+    The prose around the markers (the analysis) and the other benchmarks' sections are kept.
+    """
     text = RESULTS.read_text() if RESULTS.exists() else "# Benchmark results\n"
-    section = "\n".join([SECTION, "", *section_lines]).rstrip() + "\n"
-    pattern = re.compile(rf"^{re.escape(SECTION)}\n.*?(?=^## |\Z)", re.M | re.S)
-    if pattern.search(text):
-        text = pattern.sub(lambda _: section + "\n", text).rstrip() + "\n"
+    block = "\n".join([BEGIN, *measured, END])
+    if BEGIN in text and END in text:
+        head, rest = text.split(BEGIN, 1)
+        text = head + block + rest.split(END, 1)[1]
     else:
-        text = text.rstrip() + "\n\n" + section
+        text = text.rstrip() + f"\n\n{SECTION}\n\n{block}\n"
     RESULTS.write_text(text)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=15, help="timed loops per case")
-    parser.add_argument("--record", action="store_true", help=f"rewrite {SECTION!r} in RESULTS.md")
+    parser.add_argument("--record", action="store_true",
+                        help=f"update the measurements in {SECTION!r} of RESULTS.md")
     args = parser.parse_args()
     nncore.manual_seed(0)
     torch.manual_seed(0)
