@@ -258,17 +258,28 @@ class Module:
         Paths join child names with dots (``"0.3.1"``); the root's path is ``""`` and its
         container is ``None``.
         """
+        from .container import Container
+
         stack: list[tuple[str, Module, Module | None]] = [(prefix, self, None)]
-        leaf = Module.named_children
+        leaf, listed, names = Module.named_children, Container.named_children, _INDEX_NAMES
         while stack:  # iterative: deep networks must not hit the recursion limit
             path, module, container = stack.pop()
             yield path, module, container
-            if type(module).named_children is leaf:  # most modules: skip building an empty list
+            method = type(module).named_children
+            if method is leaf:  # most modules: no children, nothing to build
                 continue
-            children = list(module.named_children())
-            if children:
-                dot = path + "." if path else ""
-                stack.extend([(dot + name, child, module) for name, child in reversed(children)])
+            dot = path + "." if path else ""
+            if method is listed:
+                # Container's own named_children is (str(i), modules[i]): read the list directly,
+                # saving a generator per container (find_modules on big networks is this loop)
+                children = module.modules  # type: ignore[attr-defined]
+                if len(children) > len(names):
+                    names.extend(str(i) for i in range(len(names), len(children)))
+                stack.extend([(dot + names[i], children[i], module)
+                              for i in range(len(children) - 1, -1, -1)])
+            else:
+                stack.extend([(dot + name, child, module)
+                              for name, child in reversed(list(module.named_children()))])
 
     def list_modules(self) -> list[Module]:
         """Self followed by every descendant, depth first (torch/nn ``listModules``)."""
@@ -463,6 +474,10 @@ class Module:
     def __repr__(self) -> str:
         extra = self.extra_repr()
         return f"nn.{type(self).__name__}" + (f"({extra})" if extra else "")
+
+
+#: child names of list containers, "0", "1", ..., grown on demand
+_INDEX_NAMES: list[str] = [str(i) for i in range(64)]
 
 
 class FoundModules(tuple):
