@@ -143,12 +143,6 @@ def norm(criterion: Criterion, count: int) -> float:
     return 1.0 / count if criterion.size_average and count else 1.0
 
 
-def log_softmax(scores: np.ndarray) -> np.ndarray:
-    """``log(softmax(scores))`` along the last dimension, without overflow."""
-    shifted = scores - scores.max(axis=-1, keepdims=True)
-    return shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))
-
-
 def nll_terms(
     criterion: Criterion, scores: np.ndarray, classes: np.ndarray
 ) -> tuple[Any, np.ndarray]:

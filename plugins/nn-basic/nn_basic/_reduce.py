@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from nncore import Module
-from nncore.checks import describe, dimension, expect_float
+from nncore.checks import describe, dimension, expect_array, expect_float
 from nncore.errors import InputTypeError, ShapeError, StateError
 
 
@@ -127,6 +127,12 @@ def reshaped(array: np.ndarray, shape: Sequence[int], what: str = "input") -> np
         raise ShapeError(
             f"expected {what} that can be viewed as {wanted}, got shape {array.shape}"
         ) from None
+
+
+def reshaped_back(grad_output: Any, input: np.ndarray) -> np.ndarray:
+    """``grad_output`` viewed with ``input``'s shape: the gradient of a layer that only
+    reshapes."""
+    return reshaped(expect_array(grad_output, "grad_output"), input.shape, "grad_output")
 
 
 def narrow_span(size: int, offset: int, length: int) -> slice:

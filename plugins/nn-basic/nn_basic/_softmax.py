@@ -19,6 +19,13 @@ def feature_axis(ndim: int) -> int:
     return 0 if ndim in (1, 3) else 1
 
 
+def log_softmax(scores: np.ndarray, axis: int = -1) -> np.ndarray:
+    """``log(softmax(scores))`` along ``axis``; the maximum is subtracted first, so large
+    scores do not overflow."""
+    shifted = scores - scores.max(axis=axis, keepdims=True)
+    return shifted - np.log(np.exp(shifted).sum(axis=axis, keepdims=True))
+
+
 class Normalizer(Module):
     """``y = softmax(sign * x)`` over the feature dimension, or its logarithm when ``log``.
 
@@ -34,10 +41,9 @@ class Normalizer(Module):
         x = floating(expect_ndim(expect_float(input), (1, 2, 3, 4)), self.dtype)
         axis = feature_axis(x.ndim)
         z = self.sign * x
-        shifted = z - z.max(axis=axis, keepdims=True)
         if self.log:
-            return shifted - np.log(np.exp(shifted).sum(axis=axis, keepdims=True))
-        exp = np.exp(shifted)
+            return log_softmax(z, axis)
+        exp = np.exp(z - z.max(axis=axis, keepdims=True))
         return exp / exp.sum(axis=axis, keepdims=True)
 
     def update_grad_input(self, input: np.ndarray, grad_output: np.ndarray) -> np.ndarray:

@@ -7,7 +7,7 @@ import numpy as np
 from nncore import Module
 from nncore.checks import expect_array
 
-from ._reduce import reshaped
+from ._reduce import reshaped, reshaped_back
 
 
 class Collapse(Module):
@@ -32,7 +32,7 @@ class Collapse(Module):
         return reshaped(input, (-1,))
 
     def update_grad_input(self, input: np.ndarray, grad_output: np.ndarray) -> np.ndarray:
-        return reshaped(expect_array(grad_output, "grad_output"), input.shape, "grad_output")
+        return reshaped_back(grad_output, input)
 
     def extra_repr(self) -> str:
         return str(self.n_input_dims)

@@ -6,7 +6,8 @@ from typing import Any
 
 import numpy as np
 
-from ._criteria_util import ClassWeightedCriterion, class_rows, log_softmax
+from ._criteria_util import ClassWeightedCriterion, class_rows
+from ._softmax import log_softmax
 
 
 class CrossEntropyCriterion(ClassWeightedCriterion):

@@ -7,6 +7,7 @@ from typing import Any
 import numpy as np
 
 from ._criteria_util import AveragedCriterion, float_table, norm
+from ._pointwise import sigmoid
 
 
 class DistanceRatioCriterion(AveragedCriterion):
@@ -27,5 +28,5 @@ class DistanceRatioCriterion(AveragedCriterion):
 
     def update_grad_input(self, input: list[np.ndarray], target: Any = None) -> list[np.ndarray]:
         ds, dd = float_table(input, 2)
-        grad = 0.5 * (1 + np.tanh(0.5 * (ds - dd))) * norm(self, len(np.atleast_1d(ds)))
+        grad = sigmoid(ds - dd) * norm(self, len(np.atleast_1d(ds)))
         return [grad, -grad]

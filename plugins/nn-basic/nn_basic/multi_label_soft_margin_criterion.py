@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from ._criteria_util import ClassWeightedCriterion, norm, weighted_pair
+from ._pointwise import sigmoid
 
 
 class MultiLabelSoftMarginCriterion(ClassWeightedCriterion):
@@ -26,5 +27,4 @@ class MultiLabelSoftMarginCriterion(ClassWeightedCriterion):
 
     def update_grad_input(self, input: np.ndarray, target: np.ndarray) -> np.ndarray:
         w = weighted_pair(self, input, target)
-        sigmoid = 0.5 * (1 + np.tanh(0.5 * input))
-        return w * (sigmoid - target) * norm(self, input.size)
+        return w * (sigmoid(input) - target) * norm(self, input.size)

@@ -9,7 +9,7 @@ import numpy as np
 from nncore import Module
 from nncore.checks import expect_array
 
-from ._reduce import reshaped, sizes_from_args
+from ._reduce import reshaped, reshaped_back, sizes_from_args
 
 
 class Reshape(Module):
@@ -45,7 +45,7 @@ class Reshape(Module):
         return reshaped(input, (input.shape[0], *self.size))
 
     def update_grad_input(self, input: np.ndarray, grad_output: np.ndarray) -> np.ndarray:
-        return reshaped(expect_array(grad_output, "grad_output"), input.shape, "grad_output")
+        return reshaped_back(grad_output, input)
 
     def extra_repr(self) -> str:
         return "x".join(str(s) for s in self.size)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from ._criteria_util import AveragedCriterion, float_pair, norm
+from ._pointwise import sigmoid
 
 
 class SoftMarginCriterion(AveragedCriterion):
@@ -22,5 +23,4 @@ class SoftMarginCriterion(AveragedCriterion):
 
     def update_grad_input(self, input: np.ndarray, target: np.ndarray) -> np.ndarray:
         float_pair(input, target)
-        sigmoid = 0.5 * (1 - np.tanh(0.5 * target * input))  # sigmoid(-t x) without overflow
-        return -target * sigmoid * norm(self, input.size)
+        return -target * sigmoid(-target * input) * norm(self, input.size)

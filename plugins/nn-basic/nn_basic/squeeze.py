@@ -7,7 +7,7 @@ import numpy as np
 from nncore import Module
 from nncore.checks import dimension, expect_array
 
-from ._reduce import reshaped
+from ._reduce import reshaped_back
 
 
 class Squeeze(Module):
@@ -43,7 +43,7 @@ class Squeeze(Module):
         return output[np.newaxis] if batched and input.shape[0] == 1 else output
 
     def update_grad_input(self, input: np.ndarray, grad_output: np.ndarray) -> np.ndarray:
-        return reshaped(expect_array(grad_output, "grad_output"), input.shape, "grad_output")
+        return reshaped_back(grad_output, input)
 
     def extra_repr(self) -> str:
         return "" if self.dim is None else f"dim {self.dim}"

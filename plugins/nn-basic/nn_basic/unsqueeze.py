@@ -7,7 +7,7 @@ import numpy as np
 from nncore import Module
 from nncore.checks import expect_array
 
-from ._reduce import batch_offset, insert_position, reshaped
+from ._reduce import batch_offset, insert_position, reshaped_back
 
 
 class Unsqueeze(Module):
@@ -36,7 +36,7 @@ class Unsqueeze(Module):
         return np.expand_dims(input, insert_position(self.pos, input.ndim, offset))
 
     def update_grad_input(self, input: np.ndarray, grad_output: np.ndarray) -> np.ndarray:
-        return reshaped(expect_array(grad_output, "grad_output"), input.shape, "grad_output")
+        return reshaped_back(grad_output, input)
 
     def extra_repr(self) -> str:
         return f"dim {self.pos}"

@@ -10,7 +10,7 @@ from nncore import Module
 from nncore.checks import expect_array
 from nncore.errors import ShapeError
 
-from ._reduce import reshaped, sizes_from_args
+from ._reduce import reshaped, reshaped_back, sizes_from_args
 
 
 class View(Module):
@@ -55,7 +55,7 @@ class View(Module):
         return reshaped(input, (batch, *self.size))
 
     def update_grad_input(self, input: np.ndarray, grad_output: np.ndarray) -> np.ndarray:
-        return reshaped(expect_array(grad_output, "grad_output"), input.shape, "grad_output")
+        return reshaped_back(grad_output, input)
 
     def extra_repr(self) -> str:
         return ", ".join(str(s) for s in self.size)
