@@ -20,7 +20,9 @@ def _normal(*shapes: Any) -> Callable[[np.random.Generator], Any]:
     """``fn(rng)`` giving a table of standard-normal arrays of these shapes (nested lists nest)."""
     def make(rng: np.random.Generator) -> Any:
         def one(shape: Any) -> Any:
-            return [one(s) for s in shape] if isinstance(shape, list) else rng.standard_normal(shape)
+            if isinstance(shape, list):
+                return [one(s) for s in shape]
+            return rng.standard_normal(shape)
         return [one(s) for s in shapes]
     return make
 
@@ -97,7 +99,8 @@ def examples() -> dict[str, list[Case]]:
             Case(Op("nn-basic:Linear", 3, 2, bias=False), input=_normal((4, 3), (2, 3))),
             Case(Op("nn-basic:CMul", 3), input=_normal((4, 3), (3,))),
             Case(Op("nn-basic:PReLU", 3), input=_normal((4, 3), (3,))),
-            Case(Op("nn-basic:Bilinear", 3, 4, 2), input=_normal([(4, 3), (4, 4)], (2, 3, 4), (2,))),
+            Case(Op("nn-basic:Bilinear", 3, 4, 2),
+                 input=_normal([(4, 3), (4, 4)], (2, 3, 4), (2,))),
             Case(Op("nn-basic:BatchNormalization", 3), input=_normal((5, 3), (3,), (3,)),
                  atol=1e-5),
             Case(Op("nn-conv:SpatialConvolution", 2, 3, 3, 3, pad_w=1),

@@ -46,7 +46,9 @@ def as_nodes(value: Any, what: str) -> list[Node]:
     return list(nodes)
 
 
-def compile_graph(inputs: list[Node], outputs: list[Node]) -> tuple[list[Step], list[int], list[Module]]:
+def compile_graph(
+    inputs: list[Node], outputs: list[Node]
+) -> tuple[list[Step], list[int], list[Module]]:
     """Check the graph between ``inputs`` and ``outputs``; return ``(steps, outputs, modules)``."""
     if not inputs:
         raise GraphError("gModule needs at least one input node")

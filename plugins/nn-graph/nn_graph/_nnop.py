@@ -25,7 +25,7 @@ class OpClass:
 
 
 class Namespace:
-    """``nnop.Linear(10, 5)``, ``nnop["nn-conv:SpatialConvolution"](3, 8, 3, 3)``, ``nnop.Parameters``.
+    """``nnop.Linear(10, 5)``, ``nnop["nn-conv:SpatialConvolution"](3, 8, 3, 3)``, ``Parameters``.
 
     Wrappers are made on demand from the registry: any installed class that declares
     parameters has one.  :meth:`available` lists them (importing every registered class).

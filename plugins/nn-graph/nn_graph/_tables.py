@@ -18,7 +18,7 @@ def add(total: Any, value: Any) -> Any:
     if value is None:
         return total
     if is_table(total):
-        return [add(a, b) for a, b in zip(total, value)]
+        return [add(a, b) for a, b in zip(total, value, strict=True)]
     return total + value
 
 
@@ -36,5 +36,5 @@ def fill(grad: Any, value: Any) -> Any:
     if grad is None:
         return zeros_like(value)
     if is_table(value) and is_table(grad):
-        return [fill(g, v) for g, v in zip(grad, value)]
+        return [fill(g, v) for g, v in zip(grad, value, strict=True)]
     return grad

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, cast
 
 from nncore import Module
 from nncore.checks import describe
-from nncore.errors import InputTypeError, StateError
 from nncore.container import indent
+from nncore.errors import InputTypeError, StateError
 
 from . import _tables
 from ._graph import Step, as_nodes, check_plan, compile_graph
@@ -54,7 +54,7 @@ class gModule(Module):  # noqa: N801 -- torch/nn's name
     def from_config(cls, config: dict[str, Any]) -> gModule:
         """The graph of ``config`` with placeholder modules, to be given by ``set_child``."""
         steps, outputs, n_inputs, n_modules = check_plan(config)
-        graph = cls.__new__(cls)
+        graph = cast(gModule, cls.__new__(cls))
         Module.__init__(graph)
         graph._setup(steps, outputs, n_inputs, [_Missing() for _ in range(n_modules)])
         return graph
@@ -83,7 +83,8 @@ class gModule(Module):  # noqa: N801 -- torch/nn's name
                 values[k] = self._select(k, values[step.inputs[0]])
                 continue
             try:
-                values[k] = self.modules[step.module].forward(self._node_input(step, values, graph_inputs))
+                node_input = self._node_input(step, values, graph_inputs)
+                values[k] = self.modules[step.module].forward(node_input)
             except Exception as error:
                 _note(error, self, k)
                 raise
@@ -107,7 +108,7 @@ class gModule(Module):  # noqa: N801 -- torch/nn's name
         if not isinstance(outer, list) or len(outer) != len(self.outputs):
             raise InputTypeError(f"expected a table of {len(self.outputs)} output gradients, "
                                  f"got {describe(grad_output)}")
-        for k, g in zip(self.outputs, outer):
+        for k, g in zip(self.outputs, outer, strict=True):
             grads[k] = _tables.add(grads[k], g)
         input_grads: list[Any] = [None] * self.n_inputs
         for k in reversed(range(len(self.steps))):
@@ -134,18 +135,19 @@ class gModule(Module):  # noqa: N801 -- torch/nn's name
             if step.input is not None:
                 input_grads[step.input] = _tables.add(input_grads[step.input], grad_x)
             elif step.table:
-                for j, g in zip(step.inputs, grad_x):
+                for j, g in zip(step.inputs, grad_x, strict=True):
                     grads[j] = _tables.add(grads[j], g)
             elif step.inputs:
                 grads[step.inputs[0]] = _tables.add(grads[step.inputs[0]], grad_x)
-        filled = [_tables.fill(g, x) for g, x in zip(input_grads, graph_inputs)]
+        filled = [_tables.fill(g, x) for g, x in zip(input_grads, graph_inputs, strict=True)]
         return filled[0] if self.n_inputs == 1 else filled
 
     def _graph_inputs(self, input: Any) -> list[Any]:
         if self.n_inputs == 1:
             return [input]
         if not isinstance(input, list) or len(input) != self.n_inputs:
-            raise InputTypeError(f"expected a table of {self.n_inputs} inputs, got {describe(input)}")
+            raise InputTypeError(
+                f"expected a table of {self.n_inputs} inputs, got {describe(input)}")
         return input
 
     def _values(self, graph_inputs: list[Any]) -> list[Any]:
@@ -202,6 +204,7 @@ def _note(error: Exception, graph: gModule, k: int) -> None:
     name = step.annotations.get("name")
     add_note = getattr(error, "add_note", None)
     if add_note is not None and not getattr(error, "_nn_graph_noted", False):
-        add_note(f"in gModule node {k}" + (f" {name!r}" if name else "") + f" made at {step.source}")
+        named = f" {name!r}" if name else ""
+        add_note(f"in gModule node {k}{named} made at {step.source}")
         error._nn_graph_noted = True  # type: ignore[attr-defined]
 

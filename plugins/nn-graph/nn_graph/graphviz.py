@@ -23,9 +23,9 @@ def to_dot(graph: gModule, title: str = "gModule") -> str:
     digraph "gModule" {
       node [shape=box];
       in0 [label="input 0", shape=ellipse];
-      n0 [label="[0]\\nnn.Identity", tooltip="<doctest>"];
+      n0 [label="[0]\\nnn.Identity", tooltip="..."];
       in0 -> n0;
-      n1 [label="[1] act\\nnn.Tanh", tooltip="<doctest>"];
+      n1 [label="[1] act\\nnn.Tanh", tooltip="..."];
       n0 -> n1;
       out0 [label="output 0", shape=ellipse];
       n1 -> out0;
@@ -41,8 +41,8 @@ def to_dot(graph: gModule, title: str = "gModule") -> str:
                  what]
         if "description" in step.annotations:
             parts.append(step.annotations["description"])
-        source = step.source.split(":")[0] if step.source.startswith("<doctest") else step.source
-        lines.append(f"  n{k} [label={_quote(chr(10).join(parts))}, tooltip={_quote(source)}];")
+        label = _quote("\n".join(parts))
+        lines.append(f"  n{k} [label={label}, tooltip={_quote(step.source)}];")
         if step.input is not None:
             lines.append(f"  in{step.input} -> n{k};")
         for j in step.inputs:

@@ -50,7 +50,8 @@ class ModuleFromCriterion(Module):
     def update_grad_input(self, input: Any, grad_output: np.ndarray) -> list[Any]:
         prediction, target = _pair(input)
         if np.shape(grad_output) != (1,):
-            raise InputTypeError(f"expected a grad_output of shape (1,), got {describe(grad_output)}")
+            raise InputTypeError(
+                f"expected a grad_output of shape (1,), got {describe(grad_output)}")
         grad = self.criterion.backward(prediction, target)
         scaled = _scale(grad, grad_output[0])
         return [scaled, _tables.zeros_like(target)]

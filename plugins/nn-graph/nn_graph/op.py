@@ -56,7 +56,8 @@ class Op(Module):
                                  "declares none (use the module itself)")
         self.wrapped = wrapped
         self.operation, self.built = _build(cls, args, kwargs)
-        self.buffer_names = tuple(getattr(self.operation, "buffer_names", ()))
+        # per instance: an op declares the buffers of the class it wraps
+        self.buffer_names = tuple(self.operation.buffer_names)  # type: ignore[misc]
         for name in self.buffer_names:
             setattr(self, name, getattr(self.operation, name, None))
         self.parameter_nodes: dict[str, Node] = {}
@@ -88,7 +89,7 @@ class Op(Module):
         expected = f"a table [input, {', '.join(names)}]"
         if not isinstance(input, list) or len(input) < 2 or len(input) != 1 + len(names):
             raise InputTypeError(f"expected {expected}, got {describe(input)}")
-        for name, value in zip(names, input[1:]):
+        for name, value in zip(names, input[1:], strict=True):
             expect_float(value, name)
             if self.built:
                 shape = getattr(self.operation, name).shape
@@ -103,7 +104,7 @@ class Op(Module):
         names = self.names(len(params))
         saved = {n: getattr(op, n, None) for n in op.array_names()}
         grads = [np.zeros_like(p) for p in params]
-        for name, param, grad in zip(names, params, grads):
+        for name, param, grad in zip(names, params, grads, strict=True):
             setattr(op, name, param)
             setattr(op, "grad_" + name, grad)
         for name in self.buffer_names:
@@ -145,7 +146,7 @@ class Op(Module):
         return Module.__repr__(self.operation).removeprefix("nn.")
 
 
-def _build(cls: type, args: tuple, kwargs: dict) -> tuple[Module, bool]:
+def _build(cls: type[Module], args: tuple, kwargs: dict) -> tuple[Module, bool]:
     """An instance of ``cls`` (built with the arguments, or bare when it needs some)."""
     if not args and not kwargs:
         try:

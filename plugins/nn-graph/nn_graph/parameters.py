@@ -40,7 +40,8 @@ class Parameters(Module):
         self.reset()
 
     def reset(self, stdv: float | None = None) -> Parameters:
-        self.weight[...] = generator().normal(0.0, 0.01 if stdv is None else stdv, self.weight.shape)
+        stdv = 0.01 if stdv is None else stdv
+        self.weight[...] = generator().normal(0.0, stdv, self.weight.shape)
         return self
 
     def update_output(self, input: Any) -> np.ndarray:
