@@ -61,20 +61,20 @@ class Pointwise(Module):
     needs_forward: ClassVar[bool] = True
 
     def function(self, x: np.ndarray) -> np.ndarray:
+        """``y = f(x)`` for a float array ``x``."""
         raise NotImplementedError
 
     def derivative(self, x: np.ndarray, y: np.ndarray) -> np.ndarray:
         """``f'(x)``, given ``x`` and ``y = f(x)``."""
         raise NotImplementedError
 
-    def _output_for(self, input: np.ndarray) -> np.ndarray:
-        """The stored ``y`` of a forward on ``input`` (recomputed if allowed and missing)."""
+    def _output_for(self, x: np.ndarray) -> np.ndarray:
+        """The stored ``y`` of a forward on ``x`` (recomputed if allowed and missing)."""
         if self.needs_forward or self.inplace:
-            return forward_output(self, input)
+            return forward_output(self, x)
         output = self.output
-        if isinstance(output, np.ndarray) and output.shape == input.shape:
+        if isinstance(output, np.ndarray) and output.shape == x.shape:
             return output
-        x = floating(input, self.dtype)
         return self.function(x).astype(x.dtype, copy=False)
 
     def update_output(self, input: np.ndarray) -> np.ndarray:
@@ -87,8 +87,9 @@ class Pointwise(Module):
 
     def update_grad_input(self, input: np.ndarray, grad_output: np.ndarray) -> np.ndarray:
         expect_same_shape(grad_output, expect_float(input), "grad_output", "input")
-        y = self._output_for(input)
-        slope = self.derivative(input, y)
+        x = floating(input, self.dtype)
+        y = self._output_for(x)
+        slope = self.derivative(x, y)
         if self.inplace and grad_output.dtype.kind == "f":
             grad_output *= slope
             return grad_output

@@ -620,6 +620,10 @@ def test_elementwise_layers_promote_integers_and_keep_float32():
     np.testing.assert_array_equal(Abs().forward(np.array([-2, 3])), [2.0, 3.0])
     assert Abs().forward(np.array([-2, 3])).dtype == np.float64
     assert Square().forward(np.array([2], np.int32)).dtype == np.float64
+    inverse = Power(-1)
+    np.testing.assert_allclose(inverse.forward(np.array([2, 4])), [0.5, 0.25], rtol=1e-15)
+    np.testing.assert_allclose(inverse.backward(np.array([2, 4]), np.ones(2)), [-0.25, -0.0625],
+                               rtol=1e-15)
     for module in (Abs(), Exp(), Square(), Power(2), Clamp(-1.0, 1.0)):
         x = np.array([0.5, -0.25], np.float32)
         assert module.forward(x).dtype == np.float32, repr(module)
