@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from typing import ClassVar
 
 import numpy as np
 
@@ -22,7 +23,7 @@ class TemplateDistance(Module):
     ``a = 1 / sqrt(input_size)``.
     """
 
-    parameter_names: tuple[str, ...] = ("weight",)
+    parameter_names: ClassVar[tuple[str, ...]] = ("weight",)
 
     def __init__(self, input_size: int, output_size: int) -> None:
         super().__init__()
