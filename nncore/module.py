@@ -83,7 +83,8 @@ NO_INPUT: Any = _NoInput()
 
 #: ``(types, handler)`` pairs registered by plugins, see :func:`register_call_hook`
 _call_hooks: list[tuple[tuple[type, ...], Callable[[Any, Any], Any]]] = []
-_call_hooks_installed = False
+#: the registry whose plugins' call handlers are installed (a reloaded registry installs again)
+_call_hooks_installed_for: Any = None
 
 
 def register_call_hook(types: tuple[type, ...], handler: Callable[[Any, Any], Any]) -> None:
@@ -100,13 +101,14 @@ def register_call_hook(types: tuple[type, ...], handler: Callable[[Any, Any], An
 
 def _hooked_call(module: Module, input: Any) -> Any:
     """``Module.__call__`` for anything but an array: a registered handler, else forward."""
-    global _call_hooks_installed
-    if not _call_hooks_installed:
-        # plugins name their handler lazily (hook ``nncore_call_handler``); import them once
-        _call_hooks_installed = True
-        from .registry import registry
+    global _call_hooks_installed_for
+    from .registry import registry
 
-        registry().install_call_handlers()
+    current = registry()
+    if _call_hooks_installed_for is not current:
+        # plugins name their handler lazily (hook ``nncore_call_handler``): import them once
+        _call_hooks_installed_for = current
+        current.install_call_handlers()
     for types, handler in _call_hooks:
         if (input is NO_INPUT or isinstance(input, types)
                 or (isinstance(input, list) and any(isinstance(x, types) for x in input))):

@@ -35,8 +35,11 @@ class gModule(Module):  # noqa: N801 -- torch/nn's name
 
     def __init__(self, inputs: Node | list[Node], outputs: Node | list[Node]) -> None:
         super().__init__()
-        steps, outs, modules = compile_graph(as_nodes(inputs, "input"), as_nodes(outputs, "output"))
-        self._setup(steps, outs, len(as_nodes(inputs, "input")), modules)
+        inputs, outputs = as_nodes(inputs, "input"), as_nodes(outputs, "output")
+        steps, outs, modules = compile_graph(inputs, outputs)
+        self._setup(steps, outs, len(inputs), modules)
+        # the nodes are not configuration (config() is the plan): copies must not drag them along
+        self._init_args = ((), {})
 
     def _setup(self, steps: list[Step], outputs: list[int], n_inputs: int,
                modules: list[Module]) -> None:

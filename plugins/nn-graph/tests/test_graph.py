@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -41,6 +42,18 @@ def test_a_fresh_process_builds_nodes_without_importing_nn_graph():
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             check=True)
     assert result.stdout.split() == ["Node", "Node"]
+
+
+def test_without_the_plugin_a_call_without_input_is_a_clear_error():
+    code = ("from nncore import nn\n"
+            "try:\n    nn.Identity()()\nexcept TypeError as error:\n    print(error)\n"
+            "print(nn.CAddTable()([nn.Linear(2, 1).weight[0], nn.Linear(2, 1).weight[0]]).shape)")
+    env = {**os.environ, "NNCORE_DISABLE_PLUGINS": "nn-graph"}
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            check=True, env=env)
+    lines = result.stdout.splitlines()
+    assert "Identity was called without an input: expected an array or a table" in lines[0]
+    assert "nn-graph" in lines[0] and lines[1] == "(2,)"
 
 
 def test_arrays_and_tables_of_arrays_still_run_forward(rng):
