@@ -258,3 +258,12 @@ def test_nncore_modules_command_with_many_plugins(make_distribution):
     assert result.stdout.count("fake-layers-") == N_FAKE * 10
     print(f"`nncore modules` (new interpreter, {N_FAKE} extra plugins): {elapsed:.2f} s")
     assert elapsed < 10.0
+
+
+def test_find_modules_benchmark_runs():
+    script = os.path.join(os.path.dirname(__file__), "..", "benchmarks", "find_modules.py")
+    result = subprocess.run([sys.executable, script, "--modules", "300", "--repeat", "2"],
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[0].startswith("find_modules on 305 modules")
+    assert "qualified 'nn-basic:Linear'" in result.stdout
