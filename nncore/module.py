@@ -20,6 +20,7 @@ import numpy as np
 
 from . import parameters as _flat
 from .errors import InputTypeError, locate
+from .registry import registry
 
 Dtype = Any  # anything np.dtype() accepts, plus Torch's 'torch.FloatTensor' names
 
@@ -102,8 +103,6 @@ def register_call_hook(types: tuple[type, ...], handler: Callable[[Any, Any], An
 def _hooked_call(module: Module, input: Any) -> Any:
     """``Module.__call__`` for anything but an array: a registered handler, else forward."""
     global _call_hooks_installed_for
-    from .registry import registry
-
     current = registry()
     if _call_hooks_installed_for is not current:
         # plugins name their handler lazily (hook ``nncore_call_handler``): import them once
@@ -499,8 +498,6 @@ def _matcher(query: Any) -> Callable[[Module], bool]:
     if isinstance(query, type):
         return lambda module: isinstance(module, query)
     if isinstance(query, str):
-        from .registry import registry
-
         return registry().name_matcher(query)
     if callable(query):
         return query
