@@ -45,15 +45,18 @@ class Namespace:
 
     def __getitem__(self, name: str) -> OpClass:
         entry = registry().entry(name)
+        if entry.kind == "container":
+            raise UnknownNameError(f"nnop.{name}: {entry.qualified} is a container; an op takes "
+                                   "the parameters of a module without children")
         if not getattr(entry.load(), "parameter_names", ()):
             raise UnknownNameError(f"nnop.{name}: {entry.qualified} has no parameters, so it has "
                                    f"no operation-only form (use nn.{entry.name} directly)")
         return OpClass(entry.qualified)
 
     def available(self) -> list[str]:
-        """Qualified names of every registered module class with parameters."""
+        """Qualified names of every registered module class (not container) with parameters."""
         found = []
-        for entry in registry().list(kind="module") + registry().list(kind="container"):
+        for entry in registry().list(kind="module"):
             try:
                 cls = entry.load()
             except RegistryError:

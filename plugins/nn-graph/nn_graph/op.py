@@ -56,6 +56,9 @@ class Op(Module):
                                  "declares none (use the module itself)")
         self.wrapped = wrapped
         self.operation, self.built = _build(cls, args, kwargs)
+        if self.operation.children():
+            raise InputTypeError(f"Op expected a module without children, got {wrapped!r}: the "
+                                 "parameters of its children cannot be inputs of an op")
         # per instance: an op declares the buffers of the class it wraps
         self.buffer_names = tuple(self.operation.buffer_names)  # type: ignore[misc]
         for name in self.buffer_names:

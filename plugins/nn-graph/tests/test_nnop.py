@@ -7,7 +7,7 @@ import textwrap
 
 import numpy as np
 import pytest
-from nn_graph import ModuleFromCriterion, Parameters, gModule, nnop
+from nn_graph import ModuleFromCriterion, Op, Parameters, gModule, nnop
 
 import nncore
 from nncore import nn
@@ -92,6 +92,10 @@ def test_op_rejects_bad_tables(rng):
         op.forward([np.ones(3), np.ones((3, 3)), np.ones(2)])
     with pytest.raises(nncore.UnknownNameError, match="has no parameters"):
         nnop.Tanh  # noqa: B018
+    with pytest.raises(nncore.UnknownNameError, match="is a container"):
+        nnop.WeightNorm  # noqa: B018
+    with pytest.raises(nncore.InputTypeError, match="Op expected a module without children"):
+        Op("nn-basic:WeightNorm", nn.Linear(2, 2))
     with pytest.raises(nncore.InputTypeError, match="cannot create its parameters"):
         nnop.Linear()(nn.Identity()())
 
@@ -197,3 +201,39 @@ def test_a_loss_node_in_a_graph(rng):
     g.zero_grad_parameters()
     g.backward([data, target], np.array([1.0]))
     np.testing.assert_allclose(lin.grad_bias, [np.sum(2 * (prediction - target) / 4)], rtol=1e-12)
+
+
+def _first_cases():
+    """``(qualified, case)``: the first conformance example of every parameterized class."""
+    registry = nncore.registry()
+    for qualified in nnop.available():
+        entry = registry.entry(qualified)
+        cases = registry.examples(entry.distribution).get(entry.name) or []
+        if cases:
+            yield pytest.param(qualified, cases[0], id=qualified)
+
+
+@pytest.mark.parametrize("qualified, case", list(_first_cases()))
+def test_every_parameterized_class_works_as_an_op(qualified, case):
+    module = case.fresh_module()
+    op = Op(qualified, **module.config())
+    for name in op.buffer_names:  # state set after construction (PartialLinear's partition)
+        setattr(op, name, getattr(module, name).copy())
+    rng = np.random.default_rng(11)
+    x = case.make_input(rng)
+    params = [p for _, p, _ in module.own_parameters()]
+    nncore.manual_seed(1)
+    expected = module.forward(x)
+    nncore.manual_seed(1)
+    output = op.forward([x, *params])
+    np.testing.assert_allclose(output, expected, rtol=1e-12, atol=1e-14)
+    grad_output = case.make_grad_output(rng, expected)
+    module.zero_grad_parameters()
+    expected_grad = module.backward(x, grad_output)
+    grads = op.backward([x, *params], grad_output)
+    assert len(grads) == 1 + len(params)
+    for got, want in zip(grads[0] if isinstance(x, list) else [grads[0]],
+                         expected_grad if isinstance(x, list) else [expected_grad], strict=True):
+        np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-14)
+    for (name, _, grad), got in zip(module.own_parameters(), grads[1:], strict=True):
+        np.testing.assert_allclose(got, grad, rtol=1e-12, atol=1e-14, err_msg=name)
