@@ -50,8 +50,9 @@ def compile_graph(
     inputs: list[Node], outputs: list[Node]
 ) -> tuple[list[Step], list[int], list[Module]]:
     """Check the graph between ``inputs`` and ``outputs``; return ``(steps, outputs, modules)``."""
-    if not inputs:
-        raise GraphError("gModule needs at least one input node")
+    if not inputs or not outputs:
+        raise GraphError(f"gModule needs at least one input and one output node, got "
+                         f"{len(inputs)} inputs and {len(outputs)} outputs")
     order = _ancestors(outputs)
     _add_parameter_branches(order)
     members = set(map(id, order))

@@ -153,6 +153,18 @@ def test_cycle_and_reuse_errors():
         gModule([z], [nn.Tanh()])
 
 
+def test_split_and_empty_graph_errors():
+    x = nn.Identity()()
+    with pytest.raises(nncore.InputTypeError, match="expected a positive number of outputs"):
+        x.split(0)
+    x.split(2)
+    with pytest.raises(nncore.InputTypeError, match="already split into 2 outputs"):
+        x.split(3)
+    with pytest.raises(GraphError, match="at least one input and one output node, got 1 inputs "
+                                         "and 0 outputs"):
+        gModule([nn.Identity()()], [])
+
+
 def test_wrong_number_of_inputs_is_a_clear_error(rng):
     a, b = nn.Identity()(), nn.Identity()()
     g = gModule([a, b], [nn.CAddTable()([a, b])])
