@@ -54,13 +54,14 @@ class Linear(Module):
 
     def acc_grad_parameters(self, input: np.ndarray, grad_output: np.ndarray,
                             scale: float = 1.0) -> None:
-        rows_out = grad_output.reshape(-1, self.weight.shape[0])
-        update = np.dot(rows_out.T, input.reshape(-1, self.weight.shape[1]))
-        if scale != 1:
-            update *= scale
-        self.grad_weight += update
+        # scaling grad_output (batch x outputs) first is cheaper than scaling the weight update
+        grad = grad_output if scale == 1 else scale * grad_output
+        if input.ndim == 1:
+            self.grad_weight += np.multiply.outer(grad, input)
+        else:
+            self.grad_weight += np.dot(grad.T, input)
         if self.bias is not None:
-            self.grad_bias += scale * rows_out.sum(axis=0)
+            self.grad_bias += grad if grad.ndim == 1 else grad.sum(axis=0)
 
     def extra_repr(self) -> str:
         size = f"{self.weight.shape[1]} -> {self.weight.shape[0]}"
