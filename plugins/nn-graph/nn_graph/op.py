@@ -89,7 +89,8 @@ class Op(Module):
 
     def _split(self, input: Any) -> tuple[Any, list[np.ndarray]]:
         names = self.names(len(input) - 1 if isinstance(input, list) else None)
-        expected = f"a table [input, {', '.join(names)}]"
+        shown = names if self.built else type(self.operation).parameter_names
+        expected = f"a table [input, {', '.join(shown)}]"
         if not isinstance(input, list) or len(input) < 2 or len(input) != 1 + len(names):
             raise InputTypeError(f"expected {expected}, got {describe(input)}")
         for name, value in zip(names, input[1:], strict=True):

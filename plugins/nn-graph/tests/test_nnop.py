@@ -53,6 +53,9 @@ def test_op_without_constructor_arguments_takes_shapes_from_the_table(rng):
     x, w = rng.standard_normal(5), rng.standard_normal((3, 5))
     np.testing.assert_allclose(op.forward([x, w]), w @ x, rtol=1e-12)
     assert repr(op) == "nn.Op(Linear)"
+    with pytest.raises(nncore.InputTypeError, match=r"expected a table \[input, weight, bias\], "
+                                                    "got a list of length 1"):
+        op.forward([x])
 
 
 def test_op_convolution_matches_the_module(rng):
