@@ -267,3 +267,84 @@ def test_find_modules_benchmark_runs():
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines()[0].startswith("find_modules on 305 modules")
     assert "qualified 'nn-basic:Linear'" in result.stdout
+
+
+# ------------------------------------------------------------------ a third party's container
+BLOCKS = {
+    "toy_blocks/__init__.py": "",
+    "toy_blocks/_plugin.py": """
+        from nncore.plugin import hookimpl, specs
+
+        @hookimpl
+        def nncore_classes():
+            return specs("toy_blocks", "container", {"Residual": "residual"})
+
+        @hookimpl
+        def nncore_examples():
+            return "toy_blocks._examples:examples"
+    """,
+    "toy_blocks/residual.py": """
+        from nncore import Module
+
+        class Residual(Module):
+            '''y = x + body(x); its one child is called "body" (the protocol only, no Container).'''
+
+            def __init__(self, body):
+                super().__init__()
+                self.body = body
+
+            def named_children(self):
+                yield "body", self.body
+
+            def set_child(self, name, module):
+                if name != "body":
+                    raise KeyError(name)
+                self.body = module
+
+            def update_output(self, input):
+                return input + self.body.forward(input)
+
+            def update_grad_input(self, input, grad_output):
+                return grad_output + self.body.update_grad_input(input, grad_output)
+
+            def acc_grad_parameters(self, input, grad_output, scale=1.0):
+                self.body.acc_grad_parameters(input, grad_output, scale)
+    """,
+    "toy_blocks/_examples.py": """
+        from nncore import nn
+        from nncore.testing import Case
+        from toy_blocks.residual import Residual
+
+        def examples():
+            return {"Residual": [Case(Residual(nn.Linear(3, 3)), input_shape=(2, 3), batched=True)]}
+    """,
+}
+
+
+def test_a_third_party_container_works_with_find_swap_save_and_check(make_distribution,
+                                                                        tmp_path, capsys):
+    make_distribution("toy-blocks", BLOCKS, entry_point="toy_blocks._plugin")
+    nncore.reload()
+    residual = nn.Residual
+    net = nn.Sequential().add(residual(nn.Linear(3, 3))).add(
+        residual(nn.Sequential().add(nn.Tanh()).add(nn.Linear(3, 3))))
+    assert _paths(net, "Linear") == ["0.body", "1.body.1"]
+    assert _paths(net, "toy-blocks:*") == ["0", "1"]
+    found = net.find_modules("Tanh")
+    assert found.paths == ["1.body.0"] and found.containers[0] is net.get(1).body
+
+    x = np.random.default_rng(2).standard_normal((4, 3))
+    before = net.forward(x).copy()
+    nncore.swap(net, "nn-basic:Tanh", "nn-basic:HardTanh")  # inside the third party's child
+    assert _paths(net, "HardTanh") == ["1.body.0"]
+    path = tmp_path / "net.nncore"
+    nncore.save(net, path)
+    again = nncore.load(path)
+    assert _paths(again, "toy-blocks:Residual") == ["0", "1"]
+    np.testing.assert_allclose(again.forward(x), net.forward(x), rtol=1e-12, atol=1e-14)
+    assert not np.allclose(before, net.forward(x))  # HardTanh differs from Tanh on this input
+
+    from nncore.cli import main
+
+    assert main(["check", "toy-blocks"]) == 0
+    assert " 0 failed" in capsys.readouterr().out.splitlines()[-1]
