@@ -123,7 +123,7 @@ def _demo(args: argparse.Namespace) -> int:
                  hidden=args.hidden, lr=args.lr, batch_size=args.batch_size,
                  progress=not args.no_progress)
     print(f"test accuracy: {result.accuracy:.4f}")
-    print(f"plot: {result.plot}")
+    print(f"plot: {result.plot.absolute()}")
     return 0
 
 
