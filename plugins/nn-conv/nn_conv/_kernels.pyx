@@ -213,6 +213,21 @@ def _check_pool(Py_ssize_t planes, Py_ssize_t out_planes, int kh, int kw, int sh
         raise ValueError("kernel sizes and strides must be positive")
 
 
+ctypedef struct Span:
+    Py_ssize_t lo, hi, count
+
+
+cdef inline Span _span(Py_ssize_t start, int k, Py_ssize_t size, int pad, bint include_pad) noexcept nogil:
+    """The window ``[start, start + k)`` clipped to the plane as ``[lo, hi)``, and its length as
+    torch/nn's average pooling counts it: within the padded plane, or only within the plane."""
+    cdef Span span
+    cdef Py_ssize_t end = min(start + k, size + pad)
+    span.lo = max(start, 0)
+    span.hi = min(end, size)
+    span.count = end - start if include_pad else span.hi - span.lo
+    return span
+
+
 def max_pool2d(const floating[:, :, ::1] image, floating[:, :, ::1] out, int64_t[:, :, ::1] indices,
                int kh, int kw, int sh, int sw, int ph, int pw):
     """Max over each window of every plane; ``indices`` gets the argmax as ``y * width + x``.
@@ -225,34 +240,68 @@ def max_pool2d(const floating[:, :, ::1] image, floating[:, :, ::1] out, int64_t
     _check_pool(planes, out.shape[0], kh, kw, sh, sw)
     if indices.shape[0] != planes or indices.shape[1] != out_h or indices.shape[2] != out_w:
         raise ValueError("indices must have the output's shape")
-    cdef Py_ssize_t n, oy, ox, y, x, y0, y1, x0, x1, best
-    cdef floating value, top
+    cdef Py_ssize_t n, oy, ox
+    cdef Span rows
+    cdef const floating* plane
+    # windows of these output columns lie inside the plane: their loop runs along the row
+    cdef Py_ssize_t inner_lo = _first_inside(-pw, sw, out_w)
+    cdef Py_ssize_t inner_hi = max(inner_lo, _first_beyond(kw - 1 - pw, sw, width, out_w))
     for n in prange(planes, nogil=True, schedule="static",
                    num_threads=_threads(planes * height * width)):
+        plane = &image[n, 0, 0]
         for oy in range(out_h):
-            y0 = oy * sh - ph
-            y1 = y0 + kh
-            if y0 < 0:
-                y0 = 0
-            if y1 > height:
-                y1 = height
-            for ox in range(out_w):
-                x0 = ox * sw - pw
-                x1 = x0 + kw
-                if x0 < 0:
-                    x0 = 0
-                if x1 > width:
-                    x1 = width
-                best = -1
-                top = 0
-                for y in range(y0, y1):
-                    for x in range(x0, x1):
-                        value = image[n, y, x]
-                        if best < 0 or value > top or value != value:
-                            top = value
-                            best = y * width + x
-                out[n, oy, ox] = top
-                indices[n, oy, ox] = best
+            rows = _span(oy * sh - ph, kh, height, ph, False)
+            for ox in range(inner_lo):
+                _max_window(plane, width, rows, ox, sw, pw, kw, &out[n, oy, 0], &indices[n, oy, 0])
+            _max_windows_inside(plane, width, rows, inner_lo, inner_hi, sw, pw, kw,
+                                &out[n, oy, 0], &indices[n, oy, 0])
+            for ox in range(inner_hi, out_w):
+                _max_window(plane, width, rows, ox, sw, pw, kw, &out[n, oy, 0], &indices[n, oy, 0])
+
+
+cdef inline void _max_window(const floating* plane, Py_ssize_t width, Span rows, Py_ssize_t ox,
+                             int sw, int pw, int kw, floating* top, int64_t* best) noexcept nogil:
+    """Max and argmax of one window, clipped to the plane, into ``top[ox]`` and ``best[ox]``."""
+    cdef Span cols = _span(ox * sw - pw, kw, width, pw, False)
+    cdef Py_ssize_t y, x, at = rows.lo * width + cols.lo
+    cdef floating value
+    top[ox] = plane[at]
+    best[ox] = at
+    for y in range(rows.lo, rows.hi):
+        for x in range(cols.lo, cols.hi):
+            value = plane[y * width + x]
+            if value > top[ox] or value != value:
+                top[ox] = value
+                best[ox] = y * width + x
+
+
+cdef inline void _max_windows_inside(const floating* plane, Py_ssize_t width, Span rows,
+                                     Py_ssize_t lo, Py_ssize_t hi, int sw, int pw, int kw,
+                                     floating* top, int64_t* best) noexcept nogil:
+    """:func:`_max_window` for the windows ``lo <= ox < hi``, taps outermost.
+
+    Visiting the taps in the same row-major order keeps the same winner on ties, and the
+    inner loop (branch-free selects along the output row) vectorises.
+    """
+    cdef Py_ssize_t ox, y, j, at
+    cdef int64_t where
+    cdef floating value, held
+    cdef bint wins
+    for ox in range(lo, hi):
+        at = rows.lo * width + ox * sw - pw
+        top[ox] = plane[at]
+        best[ox] = at
+    for y in range(rows.lo, rows.hi):
+        for j in range(kw):
+            if y == rows.lo and j == 0:
+                continue
+            for ox in range(lo, hi):
+                at = y * width + ox * sw - pw + j
+                value = plane[at]
+                held, where = top[ox], best[ox]  # loaded unconditionally: selects, no branches
+                wins = (value > held) | (value != value)
+                best[ox] = at if wins else where
+                top[ox] = value if wins else held
 
 
 def max_pool2d_backward(const floating[:, :, ::1] grad_out, const int64_t[:, :, ::1] indices,
@@ -280,50 +329,30 @@ def max_pool2d_backward(const floating[:, :, ::1] grad_out, const int64_t[:, :, 
         raise IndexOutOfRangeError(f"{bad} pooling indices lie outside planes of {size} elements")
 
 
-cdef inline Py_ssize_t _divisor(Py_ssize_t y0, Py_ssize_t x0, int kh, int kw, Py_ssize_t height,
-                                Py_ssize_t width, int ph, int pw, bint count_include_pad) noexcept nogil:
-    """Torch's divisor: the window within the padded plane, or only its in-plane part."""
-    cdef Py_ssize_t y1 = y0 + kh, x1 = x0 + kw
-    if y1 > height + ph:
-        y1 = height + ph
-    if x1 > width + pw:
-        x1 = width + pw
-    if count_include_pad:
-        return (y1 - y0) * (x1 - x0)
-    if y0 < 0:
-        y0 = 0
-    if x0 < 0:
-        x0 = 0
-    if y1 > height:
-        y1 = height
-    if x1 > width:
-        x1 = width
-    return (y1 - y0) * (x1 - x0)
-
-
 def avg_pool2d(const floating[:, :, ::1] image, floating[:, :, ::1] out, int kh, int kw,
                int sh, int sw, int ph, int pw, bint count_include_pad):
     """Mean over each window of every plane, with torch/nn's divisor rules."""
     cdef Py_ssize_t planes = image.shape[0], height = image.shape[1], width = image.shape[2]
     cdef Py_ssize_t out_h = out.shape[1], out_w = out.shape[2]
     _check_pool(planes, out.shape[0], kh, kw, sh, sw)
-    cdef Py_ssize_t n, oy, ox, y, x, y0, y1, x0, x1, div
+    cdef Py_ssize_t n, oy, ox, y, x
+    cdef Span rows, cols
     cdef floating total
+    cdef const floating* plane
     for n in prange(planes, nogil=True, schedule="static",
                    num_threads=_threads(planes * height * width)):
+        plane = &image[n, 0, 0]
         for oy in range(out_h):
+            rows = _span(oy * sh - ph, kh, height, ph, count_include_pad)
             for ox in range(out_w):
-                div = _divisor(oy * sh - ph, ox * sw - pw, kh, kw, height, width, ph, pw,
-                               count_include_pad)
-                y0 = max(oy * sh - ph, 0)
-                y1 = min(oy * sh - ph + kh, height)
-                x0 = max(ox * sw - pw, 0)
-                x1 = min(ox * sw - pw + kw, width)
+                cols = _span(ox * sw - pw, kw, width, pw, count_include_pad)
                 total = 0
-                for y in range(y0, y1):
-                    for x in range(x0, x1):
-                        total = total + image[n, y, x]
-                out[n, oy, ox] = total / div if div > 0 else 0
+                for y in range(rows.lo, rows.hi):
+                    for x in range(cols.lo, cols.hi):
+                        total = total + plane[y * width + x]
+                if rows.count > 0 and cols.count > 0:
+                    total = total / (rows.count * cols.count)
+                out[n, oy, ox] = total
 
 
 def avg_pool2d_backward(const floating[:, :, ::1] grad_out, floating[:, :, ::1] grad_in, int kh,
@@ -332,24 +361,23 @@ def avg_pool2d_backward(const floating[:, :, ::1] grad_out, floating[:, :, ::1] 
     cdef Py_ssize_t planes = grad_in.shape[0], height = grad_in.shape[1], width = grad_in.shape[2]
     cdef Py_ssize_t out_h = grad_out.shape[1], out_w = grad_out.shape[2]
     _check_pool(planes, grad_out.shape[0], kh, kw, sh, sw)
-    cdef Py_ssize_t n, oy, ox, y, x, y0, y1, x0, x1, div
+    cdef Py_ssize_t n, oy, ox, y, x
+    cdef Span rows, cols
     cdef floating share
+    cdef floating* plane
     for n in prange(planes, nogil=True, schedule="static",
                    num_threads=_threads(planes * height * width)):
+        plane = &grad_in[n, 0, 0]
         for oy in range(out_h):
+            rows = _span(oy * sh - ph, kh, height, ph, count_include_pad)
             for ox in range(out_w):
-                div = _divisor(oy * sh - ph, ox * sw - pw, kh, kw, height, width, ph, pw,
-                               count_include_pad)
-                if div <= 0:
+                cols = _span(ox * sw - pw, kw, width, pw, count_include_pad)
+                if rows.count <= 0 or cols.count <= 0:
                     continue
-                share = grad_out[n, oy, ox] / div
-                y0 = max(oy * sh - ph, 0)
-                y1 = min(oy * sh - ph + kh, height)
-                x0 = max(ox * sw - pw, 0)
-                x1 = min(ox * sw - pw + kw, width)
-                for y in range(y0, y1):
-                    for x in range(x0, x1):
-                        grad_in[n, y, x] += share
+                share = grad_out[n, oy, ox] / (rows.count * cols.count)
+                for y in range(rows.lo, rows.hi):
+                    for x in range(cols.lo, cols.hi):
+                        plane[y * width + x] += share
 
 
 def _check_ids(const int64_t[::1] ids, Py_ssize_t n_index):

@@ -315,12 +315,17 @@ def temporal_backward_input(
 
 # ----------------------------------------------------------------------- pooling
 def max_pool(
-    x: np.ndarray, geometry: Geometry, out_h: int, out_w: int
+    x: np.ndarray, geometry: Geometry, out_h: int, out_w: int, indices: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Max pooling of every plane of ``(B, C, H, W)``; returns the output and the argmax indices."""
+    """Max pooling of every plane of ``(B, C, H, W)``; returns the output and the argmax indices.
+
+    The previous ``indices`` array is overwritten when it has the right shape (it is the
+    module's state, as in torch/nn; a fresh array would cost page faults on every call).
+    """
     batch, channels, height, width = x.shape
     out = np.empty((batch, channels, out_h, out_w), x.dtype)
-    indices = np.empty(out.shape, np.int64)
+    if indices.shape != out.shape:
+        indices = np.empty(out.shape, np.int64)
     planes = batch * channels
     _backend.max_pool2d(
         x.reshape(planes, height, width),

@@ -50,7 +50,7 @@ class SpatialMaxPooling(Module):
         geometry = Geometry(self.kh, self.kw, self.dh, self.dw, self.pad_h, self.pad_w)
         out_h, out_w = geometry.out_size(*x.shape[2:], ceil=self.ceil_mode)
         expect_fits(x, out_h, out_w, geometry)
-        out, self.indices = max_pool(x, geometry, out_h, out_w)
+        out, self.indices = max_pool(x, geometry, out_h, out_w, self.indices)
         return out[0] if single else out
 
     def update_grad_input(self, input: np.ndarray, grad_output: np.ndarray) -> np.ndarray:

@@ -36,7 +36,8 @@ class TemporalMaxPooling(Module):
         # frames become the rows of one-column planes, one plane per (example, feature)
         planes = np.ascontiguousarray(x.transpose(0, 2, 1))[..., None]
         geometry = Geometry(self.kw, 1, self.dw, 1)
-        out, self.indices = max_pool(planes, geometry, *geometry.out_size(x.shape[1], 1))
+        out_h, out_w = geometry.out_size(x.shape[1], 1)
+        out, self.indices = max_pool(planes, geometry, out_h, out_w, self.indices)
         out = out[..., 0].transpose(0, 2, 1)
         return out[0] if single else out
 
