@@ -79,17 +79,21 @@ def _requirement_name(requirement: str) -> str:
     return name.strip().lower().replace("_", "-")
 
 
-def _run_pytest(session: nox.Session, *paths: str | Path) -> None:
-    """pytest over ``paths`` (config from pyproject); extra session arguments are passed on.
+def _run_pytest(session: nox.Session, *args: str | Path) -> None:
+    """pytest with ``args`` (config from pyproject); extra session arguments are passed on.
 
     pytest's exit code 5 (no test collected) fails the session like any other non-zero code.
     """
-    session.run("pytest", *[str(p) for p in paths], *session.posargs)
+    session.run("pytest", *[str(a) for a in args], *session.posargs)
 
 
-def _install_everything(session: nox.Session, *extras_and_groups: str) -> None:
-    session.install("-e", ".[demo]", *[a for d in PLUGINS.values() for a in ("-e", str(d))],
-                    *TEST_DEPS, *extras_and_groups)
+def _editable_plugins() -> list[str]:
+    return [arg for directory in PLUGINS.values() for arg in ("-e", str(directory))]
+
+
+def _install_everything(session: nox.Session, *more: str) -> None:
+    """nncore with its demo extra, every plugin, the test group and ``more``, in one go."""
+    session.install("-e", ".[demo]", *_editable_plugins(), *TEST_DEPS, *more)
 
 
 def _check_plugins_load(session: nox.Session) -> None:
@@ -97,12 +101,10 @@ def _check_plugins_load(session: nox.Session) -> None:
     session.run("nncore", "plugins", env={"NNCORE_STRICT": "1"})
 
 
-def _all_test_paths() -> list[str]:
-    """What pytest runs, less the slow ``ecosystem`` tests (``nox -s ecosystem`` runs those)."""
-    paths = ["-m", "not ecosystem", "tests", "nncore"]
-    for directory in PLUGINS.values():
-        paths.append(str(directory.relative_to(ROOT)))
-    return paths
+def _whole_suite() -> list[str]:
+    """pytest arguments for everything but the slow ``ecosystem`` tests (their own session)."""
+    plugins = [str(directory.relative_to(ROOT)) for directory in PLUGINS.values()]
+    return ["-m", "not ecosystem", "tests", "nncore", *plugins]
 
 
 @nox.session
@@ -110,14 +112,14 @@ def tests(session: nox.Session) -> None:
     """nncore, every plugin and the demo extra in one environment; the whole suite."""
     _install_everything(session)
     _check_plugins_load(session)
-    _run_pytest(session, *_all_test_paths())
+    _run_pytest(session, *_whole_suite())
 
 
 @nox.session(python=PYTHONS, default=False)
 def compat(session: nox.Session) -> None:
     """The whole suite on every Python the classifiers in pyproject.toml name."""
     _install_everything(session)
-    _run_pytest(session, *_all_test_paths())
+    _run_pytest(session, *_whole_suite())
 
 
 @nox.session
@@ -175,5 +177,5 @@ def bench(session: nox.Session) -> None:
 @nox.session(default=False)
 def demo(session: nox.Session) -> None:
     """``nncore demo``: trains a small network on scikit-learn's digits and plots it."""
-    session.install("-e", ".[demo]", *[a for d in PLUGINS.values() for a in ("-e", str(d))])
+    session.install("-e", ".[demo]", *_editable_plugins())
     session.run("nncore", "demo", "--out", session.create_tmp(), *session.posargs)
