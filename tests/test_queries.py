@@ -178,16 +178,9 @@ def test_listing_imports_no_compiled_extension(listing_report):
         assert listing_report["after_use"] == ["nn_conv._kernels"]
 
 
-#: plugin packages whose ``__init__`` imports their layers (listing then imports them too)
-HEAVY_INIT = {"nn_graph": "nn_graph/__init__.py imports the whole package, so registering it "
-                          "imports its layers; its __init__ should import nothing"}
-
-
-@pytest.mark.parametrize("package", [
-    pytest.param(p, marks=[pytest.mark.xfail(reason=HEAVY_INIT[p], strict=False)]
-                 if p in HEAVY_INIT else [])
-    for p in sorted({e.ref.split(".")[0] for e in nncore.registry().entries.values()})
-])
+@pytest.mark.parametrize(
+    "package", sorted({e.ref.split(".")[0] for e in nncore.registry().entries.values()})
+)
 def test_listing_imports_only_registration_modules(listing_report, package):
     loaded = [name for name in listing_report["loaded"] if name.split(".")[0] == package]
     layers = [name for name in loaded

@@ -8,14 +8,23 @@ its own (through the plugin's ``nncore_call_handler`` hook) the first time a mod
 on something other than an array.
 """
 
-from ._graph import GraphError
-from ._nnop import nnop
-from .g_module import gModule
-from .graphviz import render, to_dot
-from .module_from_criterion import ModuleFromCriterion
-from .node import Node
-from .op import Op
-from .parameters import Parameters
+from __future__ import annotations
 
-__all__ = ["GraphError", "ModuleFromCriterion", "Node", "Op", "Parameters", "gModule", "nnop",
-           "render", "to_dot"]
+import importlib
+from typing import Any
+
+# Imported on first use, so registering and listing (which import the package to reach
+# ``nn_graph._plugin``) load no graph code.
+_EXPORTS = {
+    "GraphError": "._graph", "nnop": "._nnop", "gModule": ".g_module", "render": ".graphviz",
+    "to_dot": ".graphviz", "ModuleFromCriterion": ".module_from_criterion", "Node": ".node",
+    "Op": ".op", "Parameters": ".parameters",
+}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _EXPORTS:
+        raise AttributeError(f"module 'nn_graph' has no attribute {name!r}")
+    return getattr(importlib.import_module(_EXPORTS[name], __name__), name)
