@@ -3,8 +3,9 @@
 Three implementations run in the same process on the same values: nn-conv with its compiled
 kernels, nn-conv on its pure-numpy reference kernels, and PyTorch.  The three are timed in
 turn, ``--repeats`` rounds of loops lasting ~20 ms each (so a noisy neighbour slows all three
-alike); the median time per call is reported with the ratios ours / PyTorch (lower is better
-for us).  The thread pools in use are printed.
+alike), each after a pause that lets the previous library's worker threads go idle.  The
+median time per call is reported with the ratios ours / PyTorch (lower is better for us).
+The thread pools in use and the load average are printed.
 
     python benchmarks/conv.py            # print the table
     python benchmarks/conv.py --record   # also rewrite the "## nn-conv" section of RESULTS.md
@@ -30,7 +31,7 @@ from nn_conv import _backend, _reference
 from nn_conv.lookup_table import LookupTable
 from nn_conv.spatial_convolution import SpatialConvolution
 from nn_conv.spatial_max_pooling import SpatialMaxPooling
-from threadpoolctl import threadpool_info
+from threadpoolctl import threadpool_info, threadpool_limits
 
 SECTION = "## nn-conv"
 RESULTS = Path(__file__).with_name("RESULTS.md")
@@ -52,6 +53,11 @@ def calls_for(fn: Step, budget: float) -> int:
         calls *= 2
 
 
+#: pause before each timed loop: BLAS and OpenMP worker threads keep spinning for a while
+#: after a call, and would otherwise steal the cores from the next library timed
+SETTLE = 0.25
+
+
 def medians(steps: list[Step], repeats: int, budget: float = 0.02) -> list[float]:
     """Median seconds per call of each step, timed round-robin so that the noise of a shared
     machine falls on all of them alike."""
@@ -59,6 +65,8 @@ def medians(steps: list[Step], repeats: int, budget: float = 0.02) -> list[float
     samples: list[list[float]] = [[] for _ in steps]
     for _ in range(repeats):
         for step, calls, times in zip(steps, counts, samples, strict=True):
+            time.sleep(SETTLE)
+            step()  # warm again after the pause
             start = time.perf_counter()
             for _ in range(calls):
                 step()
@@ -194,7 +202,6 @@ def measure(repeats: int) -> list[tuple[str, str, float, float, float]]:
     for name, (group, ours, theirs) in cases().items():
         fast, slow, torch_time = medians([ours, on_reference(ours), theirs], repeats)
         rows.append((group, name, fast, slow, torch_time))
-        print(f"  measured {name}", flush=True)
     return rows
 
 
@@ -219,6 +226,7 @@ def environment() -> list[str]:
         f"python {platform.python_version()}, numpy {np.__version__}, torch {torch.__version__} "
         f"({torch.get_num_threads()} threads), nn-conv kernels: {_backend.ACTIVE}",
         f"thread pools: {pools}",
+        f"load average at start (1, 5, 15 min): {', '.join(f'{v:.2f}' for v in os.getloadavg())}",
     ]
 
 
@@ -261,14 +269,32 @@ def record(lines: list[str]) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=9)
+    parser.add_argument(
+        "--threads",
+        default="0,1",
+        help="comma-separated thread budgets to measure; 0 leaves every library at its default, "
+        "n gives PyTorch and the BLAS/OpenMP pools n threads each (default: 0,1)",
+    )
     parser.add_argument("--record", action="store_true", help="write the results into RESULTS.md")
     args = parser.parse_args()
     env = environment()
     print("\n".join(env), end="\n\n")
-    lines = table(measure(args.repeats))
-    print("\n".join(lines))
+    lines = [
+        f"Measured by `python benchmarks/conv.py --record --repeats {args.repeats}`:",
+        "",
+        *env,
+    ]
+    default_threads = torch.get_num_threads()
+    for threads in (int(t) for t in args.threads.split(",")):
+        torch.set_num_threads(threads or default_threads)
+        with threadpool_limits(threads or None):
+            title = "library defaults" if threads == 0 else f"{threads} thread(s) for everyone"
+            rows = table(measure(args.repeats))
+        lines += ["", f"Threads: {title}.", "", *rows]
+        print(f"\nThreads: {title}\n" + "\n".join(rows), flush=True)
+    torch.set_num_threads(default_threads)
     if args.record:
-        record(["Measured by `python benchmarks/conv.py --record`:", "", *env, "", *lines])
+        record(lines)
         print(f"\nrecorded in {RESULTS}")
 
 
