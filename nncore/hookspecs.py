@@ -47,7 +47,7 @@ def nncore_call_handler() -> str:
     ``module(array)`` always runs ``forward``.  The first time a module is called with no
     argument or with something other than an array, nncore imports every plugin's reference
     and calls it with no argument; the function registers its handler with
-    ``nncore.module.register_call_hook(types, handler)`` (idempotently: the plugin may already
+    ``nncore.calls.register_call_hook(types, handler)`` (idempotently: the plugin may already
     have done so when it was imported).  nn-graph uses this so that ``nn.Identity()()`` and
     ``nn.Linear(10, 5)(node)`` build graph nodes without nncore importing nn-graph.
     """

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import builtins
 import copy
-import functools
 import inspect
 from collections.abc import Callable, Iterator
 from typing import Any, ClassVar
@@ -19,106 +18,13 @@ from typing import Any, ClassVar
 import numpy as np
 
 from . import parameters as _flat
-from .errors import InputTypeError, locate
-from .registry import registry
+from .calls import NO_INPUT, hooked_call
+from .contract import LOCATED_METHODS, located
+from .dtypes import Dtype, as_dtype
+from .queries import FoundModules, matcher
 
-Dtype = Any  # anything np.dtype() accepts, plus Torch's 'torch.FloatTensor' names
-
-_TORCH_TYPE_NAMES = {
-    "torch.FloatTensor": np.float32,
-    "torch.DoubleTensor": np.float64,
-    "float": np.float32,
-    "double": np.float64,
-}
-
-
-def as_dtype(dtype: Dtype) -> np.dtype:
-    """Turn ``np.float32``, ``"float32"`` or ``"torch.FloatTensor"`` into a floating np.dtype."""
-    resolved = np.dtype(_TORCH_TYPE_NAMES.get(dtype, dtype) if isinstance(dtype, str) else dtype)
-    if resolved.kind != "f":
-        raise InputTypeError(f"module dtype must be a floating type, got {resolved}")
-    return resolved
-
-
-#: the methods whose errors are prefixed with the module's name and path, in every subclass
-LOCATED_METHODS = (
-    "forward", "backward", "update_output", "update_grad_input",
-    "acc_grad_parameters", "acc_update_grad_parameters",
-)
-STORED_RESULTS = {
-    "forward": "output", "update_output": "output",
-    "backward": "grad_input", "update_grad_input": "grad_input",
-}
-
-
-def located(method: Callable) -> Callable:
-    """Wrap a module method so an exception leaving it records the module (see ``locate``).
-
-    ``update_output`` and ``update_grad_input`` also store what they return in ``output`` and
-    ``grad_input``, as torch/nn's state variables, whoever calls them.
-    """
-    store = STORED_RESULTS.get(method.__name__)
-
-    @functools.wraps(method)
-    def wrapper(self: Any, *args: Any, **kwargs: Any) -> Any:
-        try:
-            result = method(self, *args, **kwargs)
-        except Exception as error:
-            locate(error, self)
-            raise
-        if store is not None:
-            setattr(self, store, result)
-        return result
-
-    wrapper._nncore_located = True  # type: ignore[attr-defined]
-    return wrapper
-
-
-class _NoInput:
-    def __repr__(self) -> str:
-        return "NO_INPUT"
-
-
-#: the value ``Module.__call__`` sees when called with no argument (``nn.Identity()()``)
-NO_INPUT: Any = _NoInput()
-
-#: ``(types, handler)`` pairs registered by plugins, see :func:`register_call_hook`
-_call_hooks: list[tuple[tuple[type, ...], Callable[[Any, Any], Any]]] = []
-#: the registry whose plugins' call handlers are installed (a reloaded registry installs again)
-_call_hooks_installed_for: Any = None
-
-
-def register_call_hook(types: tuple[type, ...], handler: Callable[[Any, Any], Any]) -> None:
-    """Route ``module(x)`` to ``handler(module, x)`` when ``x`` is one of ``types``.
-
-    The handler also receives calls with no argument (``x`` is :data:`NO_INPUT`) and calls on
-    a list holding one of ``types`` (a table of graph nodes).  This is how a graph plugin
-    (nn-graph) makes ``nn.Linear(10, 5)(node)`` build a node without the core importing it.
-    Registering the same handler again does nothing.
-    """
-    if not any(h is handler for _, h in _call_hooks):
-        _call_hooks.append((tuple(types), handler))
-
-
-def _hooked_call(module: Module, input: Any) -> Any:
-    """``Module.__call__`` for anything but an array: a registered handler, else forward."""
-    global _call_hooks_installed_for
-    current = registry()
-    if _call_hooks_installed_for is not current:
-        # plugins name their handler lazily (hook ``nncore_call_handler``): import them once
-        _call_hooks_installed_for = current
-        current.install_call_handlers()
-    for types, handler in _call_hooks:
-        if (input is NO_INPUT or isinstance(input, types)
-                or (isinstance(input, list) and any(isinstance(x, types) for x in input))):
-            return handler(module, input)
-    if input is NO_INPUT:
-        raise InputTypeError(
-            f"{type(module).__name__} was called without an input: expected an array or a "
-            "table (calling a module with no argument builds a graph input node, which needs "
-            "the nn-graph plugin)"
-        )
-    return module.forward(input)
+#: child names of Container children ("0", "1", ...), shared instead of rebuilt per walk
+_INDEX_NAMES: list[str] = [str(i) for i in range(64)]
 
 
 class Module:
@@ -174,7 +80,7 @@ class Module:
         """
         if isinstance(input, np.ndarray):
             return self.forward(input)
-        return _hooked_call(self, input)
+        return hooked_call(self, input)
 
     def update_output(self, input: Any) -> Any:
         """Return the output for ``input`` (subclasses override)."""
@@ -312,7 +218,7 @@ class Module:
         ``(modules, containers)`` like torch/nn's ``findModules`` (a module without container
         is its own), with the dotted paths in ``.paths``.
         """
-        match = _matcher(query)
+        match = matcher(query)
         modules, containers, paths = [], [], []
         for path, module, container in self.named_modules():
             if match(module):
@@ -478,31 +384,6 @@ class Module:
 
 
 #: child names of list containers, "0", "1", ..., grown on demand
-_INDEX_NAMES: list[str] = [str(i) for i in range(64)]
-
-
-class FoundModules(tuple):
-    """``(modules, containers)`` as torch/nn's ``findModules`` returns, plus ``.paths``."""
-
-    modules: list[Module]
-    containers: list[Module]
-    paths: list[str]
-
-    def __new__(cls, modules: list, containers: list, paths: list) -> FoundModules:
-        found = super().__new__(cls, (modules, containers))
-        found.modules, found.containers, found.paths = modules, containers, paths
-        return found
-
-
-def _matcher(query: Any) -> Callable[[Module], bool]:
-    if isinstance(query, type):
-        return lambda module: isinstance(module, query)
-    if isinstance(query, str):
-        return registry().name_matcher(query)
-    if callable(query):
-        return query
-    raise InputTypeError(f"find_modules expects a class, a name or a predicate, got {query!r}")
-
 
 
 for _name in LOCATED_METHODS:

@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 
 from nncore import Module
-from nncore.module import Dtype, as_dtype
+from nncore.dtypes import Dtype, as_dtype
 
 from .decorator import Decorator
 

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from nncore import Criterion, Module
-from nncore.module import Dtype
+from nncore.dtypes import Dtype
 
 
 class ModuleCriterion(Criterion):

@@ -19,7 +19,7 @@ import numpy as np
 from nncore import Module, registry
 from nncore.checks import describe, expect_float
 from nncore.errors import InputTypeError, ShapeError
-from nncore.module import STORED_RESULTS
+from nncore.contract import STORED_RESULTS
 
 from .node import Node
 from .parameters import Parameters
