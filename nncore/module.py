@@ -347,13 +347,13 @@ class Module:
 
     def state_dict(self) -> dict[str, np.ndarray]:
         """``{"<path>.<name>": array}`` for every parameter and buffer of the network."""
-        from .serialization import state_dict
+        from .state import state_dict
 
         return state_dict(self)
 
     def load_state_dict(self, state: dict[str, np.ndarray], strict: bool = True) -> Module:
         """Copy arrays by path name into this network's arrays, in place."""
-        from .serialization import load_state_dict
+        from .state import load_state_dict
 
         load_state_dict(self, state, strict)
         return self

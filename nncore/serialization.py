@@ -13,14 +13,13 @@ from __future__ import annotations
 import json
 import os
 import tempfile
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from .errors import LoadError, NNCoreError, SaveError, ShapeError
+from .errors import LoadError, NNCoreError, SaveError
+from .memory import address_space_limit
 from .module import Module
 from .parameters import memory_key
 
@@ -191,7 +190,7 @@ class _Reader:
     def build(self) -> Module:
         tensor_bytes = sum(int(t.nbytes) for t in self.tensors.values())
         try:
-            with _address_space_limit(2 * tensor_bytes + LOAD_MEMORY_SLACK):
+            with address_space_limit(2 * tensor_bytes + LOAD_MEMORY_SLACK):
                 for index in self._order():
                     record = _expect(self.records[index], dict, "module")
                     self.built[index] = self._module(index, record)
@@ -336,67 +335,7 @@ class _Reader:
         raise LoadError(f"{self.where}: {where} has an unreadable config value {value!r:.100}")
 
 
-@contextmanager
-def _address_space_limit(extra_bytes: int) -> Iterator[None]:
-    """Cap this process's address space at its current size plus ``extra_bytes`` (Linux).
-
-    Constructors run with sizes taken from the file; the cap turns a crafted huge size into a
-    MemoryError instead of gigabytes being allocated and filled.  Elsewhere it does nothing.
-    """
-    try:
-        import resource
-
-        with open("/proc/self/statm") as statm:
-            current = int(statm.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
-        soft, hard = resource.getrlimit(resource.RLIMIT_AS)
-    except (ImportError, OSError, ValueError):
-        yield
-        return
-    limit = current + extra_bytes
-    if hard != resource.RLIM_INFINITY:
-        limit = min(limit, hard)
-    if soft != resource.RLIM_INFINITY and soft <= limit:
-        yield
-        return
-    resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
-    try:
-        yield
-    finally:
-        resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
-
-
 def _expect(value: Any, kind: type, what: str) -> Any:
     if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
         raise LoadError(f"expected {what} to be a {kind.__name__}, got {type(value).__name__}")
     return value
-
-
-# -------------------------------------------------------------------------------- state dicts
-def state_dict(module: Module) -> dict[str, np.ndarray]:
-    """``{"<path>.<array>": array}`` for every parameter and buffer (paths as in find_modules)."""
-    state = {}
-    for path, child, _ in module.named_modules():
-        for name in child.parameter_names + child.buffer_names:
-            value = getattr(child, name, None)
-            if isinstance(value, np.ndarray):
-                state[f"{path}.{name}" if path else name] = value
-    return state
-
-
-def load_state_dict(module: Module, state: Mapping[str, np.ndarray], strict: bool = True) -> None:
-    """Copy arrays by path name into ``module``'s existing arrays (in place: sharing is kept).
-
-    With ``strict``, missing and unexpected names are errors; shapes must always agree.
-    """
-    own = state_dict(module)
-    if strict:
-        missing, unexpected = sorted(set(own) - set(state)), sorted(set(state) - set(own))
-        if missing or unexpected:
-            raise KeyError(f"load_state_dict: missing {missing}, unexpected {unexpected}")
-    for name, value in state.items():
-        if name not in own:
-            continue
-        target = own[name]
-        if np.shape(value) != target.shape:
-            raise ShapeError(f"{name}: expected shape {target.shape}, got {np.shape(value)}")
-        target[...] = value
