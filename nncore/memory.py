@@ -6,6 +6,7 @@ import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+
 @contextmanager
 def address_space_limit(extra_bytes: int) -> Iterator[None]:
     """Cap this process's address space at its current size plus ``extra_bytes`` (Linux).
