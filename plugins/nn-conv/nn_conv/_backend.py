@@ -7,7 +7,8 @@ implementation is active:
 
 ``im2col``, ``col2im``, ``columns_to_batch``, ``batch_to_columns``, ``max_pool2d``,
 ``max_pool2d_backward``, ``avg_pool2d``, ``avg_pool2d_backward``, ``embedding_forward``,
-``embedding_backward``, ``embedding_renorm`` (signatures and layouts: ``_kernels.pyx``).
+``embedding_backward``, ``embedding_renorm``, ``winograd_input``, ``winograd_output``
+(signatures and layouts: ``_kernels.pyx``).
 
 >>> ACTIVE in ("compiled (Cython)", "numpy reference")
 True
@@ -50,6 +51,8 @@ NAMES = (
     "embedding_forward",
     "embedding_backward",
     "embedding_renorm",
+    "winograd_input",
+    "winograd_output",
 )
 
 
@@ -78,4 +81,5 @@ def is_compiled() -> bool:
 kernels, ACTIVE, REASON = _load()
 im2col = col2im = columns_to_batch = batch_to_columns = max_pool2d = max_pool2d_backward = None
 avg_pool2d = avg_pool2d_backward = embedding_forward = embedding_backward = embedding_renorm = None
+winograd_input = winograd_output = None
 activate(kernels, ACTIVE)

@@ -43,6 +43,10 @@ def examples() -> dict[str, list[Case]]:
             Case(
                 SpatialConvolution(2, 2, 2, 2, bias=False), input_shape=(2, 2, 3, 3), batched=True
             ),
+            # 3x3, stride 1, 16 planes in and out: the Winograd path
+            Case(
+                SpatialConvolution(16, 16, 3, 3, 1, 1, 1), input_shape=(2, 16, 3, 3), batched=True
+            ),
         ],
         "SpatialConvolutionMM": [
             Case(SpatialConvolutionMM(2, 3, 3, 3, 1, 1, 1), input_shape=(2, 2, 4, 4), batched=True),

@@ -22,6 +22,7 @@ import numpy as np
 
 from libc.math cimport fabs, pow, sqrt
 from libc.stdint cimport int64_t
+from libc.stdlib cimport free, malloc
 from libc.string cimport memcpy, memset
 
 from cython cimport floating
@@ -466,3 +467,125 @@ def embedding_renorm(const int64_t[::1] ids, floating[:, ::1] weight, double max
             if norm > max_norm:
                 for d in range(dim):
                     row[d] *= <floating>(max_norm / (norm + 1e-7))
+
+
+cdef inline void _winograd_rows(const floating* plane, Py_ssize_t height, Py_ssize_t width,
+                                Py_ssize_t y0, int pw, Py_ssize_t padded_width,
+                                floating* t) noexcept nogil:
+    """``B^T`` applied down the 4 padded image rows from ``y0``: ``t[a * padded_width + x]``
+    for every padded column ``x`` (zero outside the image)."""
+    cdef Py_ssize_t a, x, col
+    cdef floating d[4]
+    cdef bint rows_inside[4]
+    for a in range(4):
+        rows_inside[a] = 0 <= y0 + a < height
+    for x in range(padded_width):
+        col = x - pw
+        for a in range(4):
+            d[a] = plane[(y0 + a) * width + col] if rows_inside[a] and 0 <= col < width else 0
+        t[x] = d[0] - d[2]
+        t[padded_width + x] = d[1] + d[2]
+        t[2 * padded_width + x] = d[2] - d[1]
+        t[3 * padded_width + x] = d[1] - d[3]
+
+
+cdef inline void _winograd_row_out(const floating* src, Py_ssize_t step, Py_ssize_t tiles_w,
+                                   floating* top, floating* bottom, Py_ssize_t out_w,
+                                   floating shift) noexcept nogil:
+    """``A^T m A`` for a row of tiles (``m[4 i + j]`` of tile ``tx`` at ``src[(4 i + j) * step
+    + tx]``) into the two output rows ``top`` and ``bottom`` (``bottom`` NULL past the end)."""
+    cdef Py_ssize_t tx, k, x
+    cdef floating m[16]
+    cdef floating s0[4]
+    cdef floating s1[4]
+    for tx in range(tiles_w):
+        for k in range(16):
+            m[k] = src[k * step + tx]
+        for k in range(4):  # A^T m
+            s0[k] = m[k] + m[4 + k] + m[8 + k]
+            s1[k] = m[4 + k] - m[8 + k] - m[12 + k]
+        x = 2 * tx
+        top[x] = s0[0] + s0[1] + s0[2] + shift
+        if bottom != NULL:
+            bottom[x] = s1[0] + s1[1] + s1[2] + shift
+        if x + 1 < out_w:
+            top[x + 1] = s0[1] - s0[2] - s0[3] + shift
+            if bottom != NULL:
+                bottom[x + 1] = s1[1] - s1[2] - s1[3] + shift
+
+
+def winograd_input(const floating[:, :, :, ::1] image, floating[:, :, :] tiles, int ph, int pw,
+                   int tiles_h, int tiles_w):
+    """Winograd F(2x2, 3x3) input transform ``B^T d B`` of every 4x4 tile of the padded image.
+
+    Tile ``(ty, tx)`` starts at padded pixel ``(2 ty, 2 tx)``; pixels outside the image are 0.
+    ``tiles`` is ``(16, C, B * tiles_h * tiles_w)``, entry ``4 i + j`` of the transformed tile.
+    """
+    cdef Py_ssize_t batch = image.shape[0], channels = image.shape[1]
+    cdef Py_ssize_t height = image.shape[2], width = image.shape[3]
+    _check_unit_stride(tiles.strides[2], sizeof(floating))
+    if (tiles.shape[0] != 16 or tiles.shape[1] != channels
+            or tiles.shape[2] != batch * tiles_h * tiles_w):
+        raise ValueError(f"tiles must be (16, {channels}, {batch * tiles_h * tiles_w})")
+    if tiles.strides[0] % sizeof(floating):
+        raise ValueError("tiles must be aligned to its element size")
+    cdef Py_ssize_t step = tiles.strides[0] // sizeof(floating)
+    cdef Py_ssize_t padded_width = 2 * tiles_w + 2
+    cdef Py_ssize_t plane, b, c, ty, tx, a, failed = 0
+    cdef floating* t
+    cdef const floating* row
+    cdef floating* dst
+    for plane in prange(batch * channels, nogil=True, schedule="static",
+                       num_threads=_threads(16 * tiles.shape[1] * tiles.shape[2])):
+        b = plane // channels
+        c = plane % channels
+        t = <floating*> malloc(4 * padded_width * sizeof(floating))
+        if t == NULL:
+            failed += 1
+            continue
+        for ty in range(tiles_h):
+            _winograd_rows(&image[b, c, 0, 0], height, width, 2 * ty - ph, pw, padded_width, t)
+            dst = &tiles[0, c, (b * tiles_h + ty) * tiles_w]
+            for a in range(4):  # (B^T d) B along the row of tiles: tile tx starts at column 2 tx
+                row = t + a * padded_width
+                for tx in range(tiles_w):
+                    dst[(4 * a) * step + tx] = row[2 * tx] - row[2 * tx + 2]
+                    dst[(4 * a + 1) * step + tx] = row[2 * tx + 1] + row[2 * tx + 2]
+                    dst[(4 * a + 2) * step + tx] = row[2 * tx + 2] - row[2 * tx + 1]
+                    dst[(4 * a + 3) * step + tx] = row[2 * tx + 1] - row[2 * tx + 3]
+        free(t)
+    if failed:
+        raise MemoryError("no memory for the Winograd row buffers")
+
+
+def winograd_output(const floating[:, :, ::1] products, floating[:, :, :, ::1] out, bias,
+                    int tiles_h, int tiles_w):
+    """Winograd F(2x2, 3x3) output transform ``A^T m A`` of every tile into ``out`` (+ bias).
+
+    ``products`` is ``(16, n_out, B * tiles_h * tiles_w)``; tile ``(ty, tx)`` gives the 2x2
+    output block at ``(2 ty, 2 tx)``, clipped to ``out``.
+    """
+    cdef Py_ssize_t batch = out.shape[0], n_out = out.shape[1]
+    cdef Py_ssize_t out_h = out.shape[2], out_w = out.shape[3]
+    if (products.shape[0] != 16 or products.shape[1] != n_out
+            or products.shape[2] != batch * tiles_h * tiles_w):
+        raise ValueError(f"products must be (16, {n_out}, {batch * tiles_h * tiles_w})")
+    cdef const floating[::1] add
+    cdef bint has_bias = bias is not None
+    if has_bias:
+        add = bias
+        if add.shape[0] != n_out:
+            raise ValueError("bias must have one entry per output plane")
+    cdef Py_ssize_t step = products.shape[1] * products.shape[2]
+    cdef Py_ssize_t plane, b, o, ty
+    cdef floating shift
+    cdef floating* bottom
+    for plane in prange(batch * n_out, nogil=True, schedule="static",
+                       num_threads=_threads(16 * products.shape[1] * products.shape[2])):
+        b = plane // n_out
+        o = plane % n_out
+        shift = add[o] if has_bias else 0
+        for ty in range(tiles_h):
+            bottom = &out[b, o, 2 * ty + 1, 0] if 2 * ty + 1 < out_h else NULL
+            _winograd_row_out(&products[0, o, (b * tiles_h + ty) * tiles_w], step, tiles_w,
+                              &out[b, o, 2 * ty, 0], bottom, out_w, shift)

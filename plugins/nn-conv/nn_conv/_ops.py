@@ -278,6 +278,92 @@ def conv2d_backward_weight(
     return total
 
 
+# ----------------------------------------------------------------------- Winograd F(2x2, 3x3)
+#: 3x3 stride-1 convolutions with at least this many input and output planes use Winograd:
+#: 16 GEMMs of 4 outputs per tile instead of one of 9 taps per output (2.25x fewer products)
+WINOGRAD_MIN_PLANES = 16
+_G = np.array([[1.0, 0.0, 0.0], [0.5, 0.5, 0.5], [0.5, -0.5, 0.5], [0.0, 0.0, 1.0]])
+
+
+def winograd_applies(geometry: Geometry, n_in: int, n_out: int) -> bool:
+    """Whether the convolution (and its input gradient, padded by ``2 - pad``) fits F(2x2, 3x3)."""
+    g = geometry
+    return (
+        (g.kh, g.kw, g.sh, g.sw, g.dh, g.dw) == (3, 3, 1, 1, 1, 1)
+        and max(g.ph, g.pw) <= 2
+        and min(n_in, n_out) >= WINOGRAD_MIN_PLANES
+    )
+
+
+def winograd_conv(
+    x: np.ndarray,
+    weight: np.ndarray,
+    bias: np.ndarray | None,
+    ph: int,
+    pw: int,
+    workspace: Workspace,
+) -> np.ndarray:
+    """3x3 stride-1 convolution of ``(B, C, H, W)`` with ``weight`` ``(n_out, C, 3, 3)``.
+
+    Every 2x2 output block comes from a 4x4 input tile: ``A^T [(G g G^T) * (B^T d B)] A``,
+    where the sum over input planes of the elementwise products is 16 GEMMs
+    ``(n_out, C) @ (C, tiles)``, one per tile entry.
+    """
+    batch, channels, height, width = x.shape
+    n_out = weight.shape[0]
+    out_h, out_w = height + 2 * ph - 2, width + 2 * pw - 2
+    tiles_h, tiles_w = -(-out_h // 2), -(-out_w // 2)
+    per_tile = (_G @ weight.astype(np.float64) @ _G.T).astype(x.dtype)  # (n_out, C, 4, 4)
+    kernel = np.ascontiguousarray(per_tile.transpose(2, 3, 0, 1).reshape(16, n_out, channels))
+    out = np.empty((batch, n_out, out_h, out_w), x.dtype)
+    count = tiles_h * tiles_w
+    for start, stop in _chunks(batch, 16 * max(channels, n_out) * count * x.dtype.itemsize):
+        n = (stop - start) * count
+        tiles = workspace.buffer("winograd_tiles", (16, channels, n), x.dtype)
+        _backend.winograd_input(x[start:stop], tiles, ph, pw, tiles_h, tiles_w)
+        products = workspace.buffer("winograd_products", (16, n_out, n), x.dtype)
+        np.matmul(kernel, tiles, out=products)
+        _backend.winograd_output(products, out[start:stop], bias, tiles_h, tiles_w)
+    return out
+
+
+def spatial_conv(
+    x: np.ndarray,
+    weight: np.ndarray,
+    bias: np.ndarray | None,
+    geometry: Geometry,
+    out_h: int,
+    out_w: int,
+    workspace: Workspace,
+    key: Any = None,
+) -> np.ndarray:
+    """The convolution of ``x`` by ``weight`` ``(n_out, C, kh, kw)``: Winograd or im2col + GEMM."""
+    if winograd_applies(geometry, x.shape[1], weight.shape[0]):
+        return winograd_conv(x, weight, bias, geometry.ph, geometry.pw, workspace)
+    weight2d = weight.reshape(weight.shape[0], -1)
+    return conv2d_forward(x, weight2d, bias, geometry, out_h, out_w, workspace, key)
+
+
+def spatial_conv_backward_input(
+    grad_out: np.ndarray,
+    weight: np.ndarray,
+    geometry: Geometry,
+    image_shape: tuple[int, ...],
+    workspace: Workspace,
+    key: Any = None,
+) -> np.ndarray:
+    """The input gradient of :func:`spatial_conv`.
+
+    Under Winograd it is the convolution of ``grad_out`` padded by ``2 - pad`` with the kernel
+    flipped and its planes swapped.
+    """
+    if winograd_applies(geometry, weight.shape[1], weight.shape[0]):
+        flipped = weight.transpose(1, 0, 2, 3)[:, :, ::-1, ::-1]
+        return winograd_conv(grad_out, flipped, None, 2 - geometry.ph, 2 - geometry.pw, workspace)
+    weight2d = weight.reshape(weight.shape[0], -1)
+    return conv2d_backward_input(grad_out, weight2d, geometry, image_shape, workspace, key)
+
+
 # ----------------------------------------------------------------------- 1-D convolution
 # A (B, T, F) sequence is a one-plane (B, 1, T, F) image and the temporal kernel a (kw, F)
 # window, so the same column kernels apply.  Here the GEMMs are arranged to give (B*T', n_out)

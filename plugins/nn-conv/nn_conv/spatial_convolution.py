@@ -11,11 +11,11 @@ from ._ops import (
     Geometry,
     Workspace,
     batched,
-    conv2d_backward_input,
     conv2d_backward_weight,
-    conv2d_forward,
     expect_fits,
     expect_grad,
+    spatial_conv,
+    spatial_conv_backward_input,
 )
 from ._spatial import declare_weight_and_bias, init_uniform, torch_stdv
 
@@ -84,15 +84,15 @@ class SpatialConvolution(Module):
         geometry = self.geometry()
         out_h, out_w = geometry.out_size(*x.shape[2:])
         expect_fits(x, out_h, out_w, geometry)
-        weight = self.weight.reshape(self.n_output_plane, -1)
-        out = conv2d_forward(x, weight, self.bias, geometry, out_h, out_w, self._workspace, input)
+        out = spatial_conv(
+            x, self.weight, self.bias, geometry, out_h, out_w, self._workspace, input
+        )
         return out[0] if single else out
 
     def update_grad_input(self, input: np.ndarray, grad_output: np.ndarray) -> np.ndarray:
         x, g, single = self._pair(input, grad_output)
-        weight = self.weight.reshape(self.n_output_plane, -1)
-        grad = conv2d_backward_input(
-            g, weight, self.geometry(), x.shape, self._workspace, grad_output
+        grad = spatial_conv_backward_input(
+            g, self.weight, self.geometry(), x.shape, self._workspace, grad_output
         )
         return grad[0] if single else grad
 

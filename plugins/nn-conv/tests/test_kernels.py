@@ -152,6 +152,40 @@ def test_embedding_kernels_match_the_reference(n_index, dim, n, dtype, by_freque
         np.testing.assert_allclose(renormed[0], renormed[1], rtol=1e-5, atol=1e-6)
 
 
+@SETTINGS
+@given(
+    st.integers(1, 3),
+    st.integers(1, 3),
+    st.integers(1, 8),
+    st.integers(1, 8),
+    st.integers(0, 2),
+    st.integers(0, 2),
+    DTYPES,
+    st.integers(0, 2**32 - 1),
+)
+def test_winograd_transforms_match_the_reference(
+    batch, channels, height, width, ph, pw, dtype, seed
+):
+    out_h, out_w = height + 2 * ph - 2, width + 2 * pw - 2
+    if out_h < 1 or out_w < 1:
+        return
+    tiles_h, tiles_w = -(-out_h // 2), -(-out_w // 2)
+    rng = np.random.default_rng(seed)
+    image = rng.standard_normal((batch, channels, height, width)).astype(dtype)
+    shape = (16, channels, batch * tiles_h * tiles_w)
+    fast, slow = np.full(shape, np.nan, dtype), np.full(shape, np.nan, dtype)
+    compiled.winograd_input(image, fast, ph, pw, tiles_h, tiles_w)
+    _reference.winograd_input(image, slow, ph, pw, tiles_h, tiles_w)
+    np.testing.assert_allclose(fast, slow, **_tol(dtype))
+
+    products = rng.standard_normal((16, 2, batch * tiles_h * tiles_w)).astype(dtype)
+    bias = rng.standard_normal(2).astype(dtype)
+    outs = [np.full((batch, 2, out_h, out_w), np.nan, dtype) for _ in range(2)]
+    compiled.winograd_output(products, outs[0], bias, tiles_h, tiles_w)
+    _reference.winograd_output(products, outs[1], bias, tiles_h, tiles_w)
+    np.testing.assert_allclose(outs[0], outs[1], **_tol(dtype))
+
+
 @pytest.mark.parametrize("kernels", [compiled, _reference], ids=["compiled", "reference"])
 def test_out_of_range_ids_raise_before_touching_memory(kernels):
     weight = np.ones((4, 2))

@@ -129,6 +129,46 @@ def test_convolution_in_chunks_gives_the_same_result(monkeypatch, cls, keep):
     ) == keep
 
 
+@pytest.mark.parametrize("pad", [(0, 0), (1, 1), (2, 1)])
+def test_winograd_convolution_matches_the_definition(monkeypatch, pad):
+    """3x3 stride-1 convolutions with many planes take the Winograd path; same results."""
+    from nn_conv import _ops
+
+    rng = np.random.default_rng(9)
+    module = SpatialConvolution(3, 2, 3, 3, 1, 1, pad[1], pad[0])
+    monkeypatch.setattr(_ops, "WINOGRAD_MIN_PLANES", 1)
+    assert _ops.winograd_applies(module.geometry(), 3, 2)
+    x = rng.standard_normal((2, 3, 7, 6))
+    expected = direct_conv(x, module.weight, module.bias, (1, 1), pad)
+    np.testing.assert_allclose(module.forward(x), expected, **TOL)
+    grad_output = rng.standard_normal(expected.shape)
+    module.zero_grad_parameters()
+    grad_input = module.backward(x, grad_output)
+
+    def loss():
+        return np.sum(direct_conv(x, module.weight, module.bias, (1, 1), pad) * grad_output)
+
+    np.testing.assert_allclose(grad_input, numeric_grad(loss, x), rtol=1e-6, atol=1e-7)
+    np.testing.assert_allclose(
+        module.grad_weight, numeric_grad(loss, module.weight), rtol=1e-6, atol=1e-7
+    )
+
+
+def test_winograd_float32_agrees_with_im2col(monkeypatch):
+    from nn_conv import _ops
+
+    rng = np.random.default_rng(10)
+    module = SpatialConvolution(16, 16, 3, 3, 1, 1, 1).float()
+    x = rng.standard_normal((3, 16, 9, 10)).astype(np.float32)
+    grad_output = rng.standard_normal((3, 16, 9, 10)).astype(np.float32)
+    assert _ops.winograd_applies(module.geometry(), 16, 16)
+    fast = module.forward(x), module.update_grad_input(x, grad_output)
+    monkeypatch.setattr(_ops, "WINOGRAD_MIN_PLANES", 10**9)
+    slow = module.forward(x), module.update_grad_input(x, grad_output)
+    for a, b in zip(fast, slow, strict=True):
+        np.testing.assert_allclose(a, b, rtol=1e-4, atol=1e-4)
+
+
 def test_spatial_convolution_float32_and_strided_input():
     rng = np.random.default_rng(2)
     module = SpatialConvolution(2, 2, 3, 3).float()
