@@ -40,7 +40,8 @@ TARGETS = {"Linear": 1.1, "tiny": 0.3}
 Clock = Callable[[], float]
 
 
-def _loop(fn: Callable[[], object], calls: int, clock: Clock) -> float:
+def _loop(fn: Callable[[], object], calls: int, clock: Clock, settle: float = 0.0) -> float:
+    time.sleep(settle)
     start = clock()
     for _ in range(calls):
         fn()
@@ -58,16 +59,19 @@ def _calls_for(fn: Callable[[], object], budget: float, clock: Clock) -> int:
 
 
 def paired(ours: Callable[[], object], theirs: Callable[[], object], repeats: int,
-           clock: Clock = time.perf_counter, budget: float = 0.005) -> tuple[float, float, float]:
+           clock: Clock = time.perf_counter, settle: float = 0.0,
+           budget: float = 0.005) -> tuple[float, float, float]:
     """Median seconds per call of each, and the median of the paired ratios ours / theirs.
 
     The two are timed alternately, loop after loop, so both see the same load on a shared
     machine; the ratio of each pair cancels what drifts between pairs.  Single-threaded cases
     use the process's CPU time (``time.process_time``), which other processes' load does not
-    inflate; multi-threaded ones use wall time.
+    inflate; multi-threaded ones use wall time, and sleep ``settle`` seconds before each loop:
+    a thread pool keeps spinning for a while after its last call (OpenBLAS for up to ~0.1 s),
+    which would steal the cores from the other library's threads.
     """
     calls_ours, calls_theirs = _calls_for(ours, budget, clock), _calls_for(theirs, budget, clock)
-    samples = [(_loop(ours, calls_ours, clock), _loop(theirs, calls_theirs, clock))
+    samples = [(_loop(ours, calls_ours, clock, settle), _loop(theirs, calls_theirs, clock, settle))
                for _ in range(repeats)]
     return (statistics.median(o for o, _ in samples), statistics.median(t for _, t in samples),
             statistics.median(o / t for o, t in samples))
@@ -176,11 +180,12 @@ def measure(repeats: int) -> list[tuple[str, str, float, float, float]]:
         label = (f"{torch.get_num_threads()} threads, wall" if count is None
                  else "1 thread, CPU time")
         clock = time.perf_counter if count is None else time.process_time
+        settle = 0.2 if count is None else 0.0
         with threads(count):
             for dtype in (np.float32, np.float64):
                 ours, theirs = linear_cases(dtype)
                 name = f"Linear(784, 512) fwd+bwd, batch 64, {np.dtype(dtype).name}, {label}"
-                rows.append(("Linear", name, *paired(ours, theirs, repeats, clock)))
+                rows.append(("Linear", name, *paired(ours, theirs, repeats, clock, settle)))
     with threads(1):
         for name, (ours, theirs) in tiny_cases().items():
             rows.append(("tiny", name, *paired(ours, theirs, repeats, time.process_time)))
