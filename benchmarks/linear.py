@@ -122,25 +122,19 @@ def tiny_cases():
     x10 = np.random.default_rng(1).standard_normal(10)
     g10 = np.ones(10)
     t10, tg10 = torch.from_numpy(x10), torch.from_numpy(g10)
-    linear, tlinear = nn.Linear(10, 10), torch.nn.Linear(10, 10).double()
-    tanh, ttanh = nn.Tanh(), torch.nn.Tanh()
     t10_grad = t10.clone().requires_grad_(True)
 
-    def linear_backward() -> None:
-        linear.forward(x10)
-        linear.backward(x10, g10)
+    def ours_step(module) -> Callable[[], object]:
+        def step() -> None:
+            module.forward(x10)
+            module.backward(x10, g10)
+        return step
 
-    def tlinear_backward() -> None:
-        t10_grad.grad = None
-        tlinear(t10_grad).backward(tg10)
-
-    def tanh_backward() -> None:
-        tanh.forward(x10)
-        tanh.backward(x10, g10)
-
-    def ttanh_backward() -> None:
-        t10_grad.grad = None
-        ttanh(t10_grad).backward(tg10)
+    def torch_step(module) -> Callable[[], object]:
+        def step() -> None:
+            t10_grad.grad = None
+            module(t10_grad).backward(tg10)
+        return step
 
     def no_grad(fn: Callable[[], object]) -> Callable[[], object]:
         def call() -> object:
@@ -148,13 +142,15 @@ def tiny_cases():
                 return fn()
         return call
 
+    linear, tlinear = nn.Linear(10, 10), torch.nn.Linear(10, 10).double()
+    tanh, ttanh = nn.Tanh(), torch.nn.Tanh()
     return {
         "Linear(10, 10) forward": (lambda: linear.forward(x10), lambda: tlinear(t10)),
         "Linear(10, 10) forward, torch.no_grad": (lambda: linear.forward(x10),
                                                   no_grad(lambda: tlinear(t10))),
-        "Linear(10, 10) forward+backward": (linear_backward, tlinear_backward),
+        "Linear(10, 10) forward+backward": (ours_step(linear), torch_step(tlinear)),
         "Tanh(10) forward": (lambda: tanh.forward(x10), lambda: ttanh(t10)),
-        "Tanh(10) forward+backward": (tanh_backward, ttanh_backward),
+        "Tanh(10) forward+backward": (ours_step(tanh), torch_step(ttanh)),
     }
 
 
