@@ -7,8 +7,8 @@ implementation is active:
 
 ``im2col``, ``col2im``, ``columns_to_batch``, ``batch_to_columns``, ``max_pool2d``,
 ``max_pool2d_backward``, ``avg_pool2d``, ``avg_pool2d_backward``, ``embedding_forward``,
-``embedding_backward``, ``embedding_renorm``, ``winograd_input``, ``winograd_output``
-(signatures and layouts: ``_kernels.pyx``).
+``embedding_backward``, ``embedding_renorm``, ``winograd_input``, ``winograd_output``,
+``winograd_grad_output`` (signatures and layouts: ``_kernels.pyx``).
 
 >>> ACTIVE in ("compiled (Cython)", "numpy reference")
 True
@@ -53,6 +53,7 @@ NAMES = (
     "embedding_renorm",
     "winograd_input",
     "winograd_output",
+    "winograd_grad_output",
 )
 
 
@@ -81,5 +82,5 @@ def is_compiled() -> bool:
 kernels, ACTIVE, REASON = _load()
 im2col = col2im = columns_to_batch = batch_to_columns = max_pool2d = max_pool2d_backward = None
 avg_pool2d = avg_pool2d_backward = embedding_forward = embedding_backward = embedding_renorm = None
-winograd_input = winograd_output = None
+winograd_input = winograd_output = winograd_grad_output = None
 activate(kernels, ACTIVE)

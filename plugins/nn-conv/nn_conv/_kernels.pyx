@@ -589,3 +589,51 @@ def winograd_output(const floating[:, :, ::1] products, floating[:, :, :, ::1] o
             bottom = &out[b, o, 2 * ty + 1, 0] if 2 * ty + 1 < out_h else NULL
             _winograd_row_out(&products[0, o, (b * tiles_h + ty) * tiles_w], step, tiles_w,
                               &out[b, o, 2 * ty, 0], bottom, out_w, shift)
+
+
+def winograd_grad_output(const floating[:, :, :, ::1] grad, floating[:, :, :] tiles, int tiles_h,
+                         int tiles_w):
+    """Winograd F(2x2, 3x3) output-gradient transform ``A g A^T`` of every 2x2 block.
+
+    Block ``(ty, tx)`` is ``grad[..., 2 ty : 2 ty + 2, 2 tx : 2 tx + 2]`` (zero past the edge);
+    ``tiles`` is ``(16, n_out, B * tiles_h * tiles_w)``.  With the input transform of the
+    forward pass, ``sum_n A g A^T * B^T d B`` is the weight gradient before ``G^T . G``.
+    """
+    cdef Py_ssize_t batch = grad.shape[0], n_out = grad.shape[1]
+    cdef Py_ssize_t out_h = grad.shape[2], out_w = grad.shape[3]
+    _check_unit_stride(tiles.strides[2], sizeof(floating))
+    if (tiles.shape[0] != 16 or tiles.shape[1] != n_out
+            or tiles.shape[2] != batch * tiles_h * tiles_w):
+        raise ValueError(f"tiles must be (16, {n_out}, {batch * tiles_h * tiles_w})")
+    cdef Py_ssize_t step = tiles.strides[0] // sizeof(floating)
+    cdef Py_ssize_t plane, b, o, ty, tx, y, x, i
+    cdef floating g00, g01, g10, g11
+    cdef floating u[4][2]
+    cdef floating* dst
+    for plane in prange(batch * n_out, nogil=True, schedule="static",
+                       num_threads=_threads(16 * tiles.shape[1] * tiles.shape[2])):
+        b = plane // n_out
+        o = plane % n_out
+        for ty in range(tiles_h):
+            dst = &tiles[0, o, (b * tiles_h + ty) * tiles_w]
+            y = 2 * ty
+            for tx in range(tiles_w):
+                x = 2 * tx
+                g00 = grad[b, o, y, x]
+                g01 = grad[b, o, y, x + 1] if x + 1 < out_w else 0
+                g10 = grad[b, o, y + 1, x] if y + 1 < out_h else 0
+                g11 = grad[b, o, y + 1, x + 1] if y + 1 < out_h and x + 1 < out_w else 0
+                # A g, with A = [[1, 0], [1, 1], [1, -1], [0, -1]]
+                u[0][0] = g00
+                u[0][1] = g01
+                u[1][0] = g00 + g10
+                u[1][1] = g01 + g11
+                u[2][0] = g00 - g10
+                u[2][1] = g01 - g11
+                u[3][0] = -g10
+                u[3][1] = -g11
+                for i in range(4):  # (A g) A^T
+                    dst[(4 * i) * step + tx] = u[i][0]
+                    dst[(4 * i + 1) * step + tx] = u[i][0] + u[i][1]
+                    dst[(4 * i + 2) * step + tx] = u[i][0] - u[i][1]
+                    dst[(4 * i + 3) * step + tx] = -u[i][1]

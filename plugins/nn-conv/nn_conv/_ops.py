@@ -295,6 +295,10 @@ def winograd_applies(geometry: Geometry, n_in: int, n_out: int) -> bool:
     )
 
 
+def _tile_counts(out_h: int, out_w: int) -> tuple[int, int]:
+    return -(-out_h // 2), -(-out_w // 2)
+
+
 def winograd_conv(
     x: np.ndarray,
     weight: np.ndarray,
@@ -302,29 +306,79 @@ def winograd_conv(
     ph: int,
     pw: int,
     workspace: Workspace,
+    key: Any = None,
+    buffer: str = "winograd_tiles",
 ) -> np.ndarray:
     """3x3 stride-1 convolution of ``(B, C, H, W)`` with ``weight`` ``(n_out, C, 3, 3)``.
 
     Every 2x2 output block comes from a 4x4 input tile: ``A^T [(G g G^T) * (B^T d B)] A``,
     where the sum over input planes of the elementwise products is 16 GEMMs
-    ``(n_out, C) @ (C, tiles)``, one per tile entry.
+    ``(n_out, C) @ (C, tiles)``, one per tile entry.  With ``key`` (the caller's input) the
+    transformed tiles are kept in ``buffer`` for :func:`winograd_backward_weight`.
     """
     batch, channels, height, width = x.shape
     n_out = weight.shape[0]
     out_h, out_w = height + 2 * ph - 2, width + 2 * pw - 2
-    tiles_h, tiles_w = -(-out_h // 2), -(-out_w // 2)
+    tiles_h, tiles_w = _tile_counts(out_h, out_w)
+    count = tiles_h * tiles_w
     per_tile = (_G @ weight.astype(np.float64) @ _G.T).astype(x.dtype)  # (n_out, C, 4, 4)
     kernel = np.ascontiguousarray(per_tile.transpose(2, 3, 0, 1).reshape(16, n_out, channels))
     out = np.empty((batch, n_out, out_h, out_w), x.dtype)
-    count = tiles_h * tiles_w
-    for start, stop in _chunks(batch, 16 * max(channels, n_out) * count * x.dtype.itemsize):
-        n = (stop - start) * count
-        tiles = workspace.buffer("winograd_tiles", (16, channels, n), x.dtype)
-        _backend.winograd_input(x[start:stop], tiles, ph, pw, tiles_h, tiles_w)
-        products = workspace.buffer("winograd_products", (16, n_out, n), x.dtype)
-        np.matmul(kernel, tiles, out=products)
+    chunks = _chunks(batch, 16 * max(channels, n_out) * count * x.dtype.itemsize)
+    tiles, keep = _rows_buffer(
+        workspace, buffer, 16 * channels, batch, chunks[0][1], count, x.dtype, key
+    )
+    workspace.remember(buffer, None, tiles)
+    for start, stop in chunks:
+        part = _part(tiles, keep, start, stop).reshape(16, channels, -1)
+        _backend.winograd_input(x[start:stop], part, ph, pw, tiles_h, tiles_w)
+        products = workspace.buffer("winograd_products", (16, n_out, part.shape[2]), x.dtype)
+        np.matmul(kernel, part, out=products)
         _backend.winograd_output(products, out[start:stop], bias, tiles_h, tiles_w)
+    if keep:
+        workspace.remember(buffer, key, tiles)
     return out
+
+
+def winograd_backward_weight(
+    x: np.ndarray,
+    grad_out: np.ndarray,
+    ph: int,
+    pw: int,
+    scale: float,
+    workspace: Workspace,
+    key: Any = None,
+) -> np.ndarray:
+    """``scale`` times the weight gradient ``(n_out, C, 3, 3)`` of :func:`winograd_conv`.
+
+    ``G^T [sum over tiles of (A dy A^T) * (B^T d B)] G``: 16 GEMMs ``(n_out, tiles) @
+    (tiles, C)``, reusing the input tiles of the forward pass for the same ``key``.
+    """
+    batch, channels = x.shape[:2]
+    n_out, out_h, out_w = grad_out.shape[1:]
+    tiles_h, tiles_w = _tile_counts(out_h, out_w)
+    count = tiles_h * tiles_w
+    cached = workspace.lookup("winograd_tiles", key) if key is not None else None
+    if cached is not None and cached.shape[1] != batch:
+        cached = None
+    chunks = _chunks(batch, 16 * max(channels, n_out) * count * x.dtype.itemsize)
+    total = workspace.buffer("winograd_grad_weight", (16, n_out, channels), x.dtype)
+    for start, stop in chunks:
+        if cached is not None:
+            part = cached[:, start:stop].reshape(16, channels, -1)
+        else:
+            part = workspace.buffer(
+                "winograd_tiles_again", (16, channels, (stop - start) * count), x.dtype
+            )
+            _backend.winograd_input(x[start:stop], part, ph, pw, tiles_h, tiles_w)
+        grads = workspace.buffer("winograd_products", (16, n_out, part.shape[2]), x.dtype)
+        _backend.winograd_grad_output(grad_out[start:stop], grads, tiles_h, tiles_w)
+        if start == 0:
+            np.matmul(grads, part.transpose(0, 2, 1), out=total)
+        else:
+            total += grads @ part.transpose(0, 2, 1)
+    per_tile = total.astype(np.float64).reshape(4, 4, n_out, channels).transpose(2, 3, 0, 1)
+    return (scale * (_G.T @ per_tile @ _G)).astype(x.dtype)
 
 
 def spatial_conv(
@@ -339,7 +393,7 @@ def spatial_conv(
 ) -> np.ndarray:
     """The convolution of ``x`` by ``weight`` ``(n_out, C, kh, kw)``: Winograd or im2col + GEMM."""
     if winograd_applies(geometry, x.shape[1], weight.shape[0]):
-        return winograd_conv(x, weight, bias, geometry.ph, geometry.pw, workspace)
+        return winograd_conv(x, weight, bias, geometry.ph, geometry.pw, workspace, key)
     weight2d = weight.reshape(weight.shape[0], -1)
     return conv2d_forward(x, weight2d, bias, geometry, out_h, out_w, workspace, key)
 
@@ -359,9 +413,37 @@ def spatial_conv_backward_input(
     """
     if winograd_applies(geometry, weight.shape[1], weight.shape[0]):
         flipped = weight.transpose(1, 0, 2, 3)[:, :, ::-1, ::-1]
-        return winograd_conv(grad_out, flipped, None, 2 - geometry.ph, 2 - geometry.pw, workspace)
+        return winograd_conv(
+            grad_out,
+            flipped,
+            None,
+            2 - geometry.ph,
+            2 - geometry.pw,
+            workspace,
+            buffer="winograd_grad_tiles",
+        )
     weight2d = weight.reshape(weight.shape[0], -1)
     return conv2d_backward_input(grad_out, weight2d, geometry, image_shape, workspace, key)
+
+
+def spatial_conv_backward_weight(
+    x: np.ndarray,
+    grad_out: np.ndarray,
+    n_out: int,
+    geometry: Geometry,
+    scale: float,
+    workspace: Workspace,
+    key: Any = None,
+    grad_key: Any = None,
+) -> np.ndarray:
+    """``scale`` times the weight gradient of :func:`spatial_conv`, shaped ``(n_out, C, kh, kw)``
+    (in the workspace: add it to the module's gradient before the next call)."""
+    if winograd_applies(geometry, x.shape[1], n_out):
+        return winograd_backward_weight(
+            x, grad_out, geometry.ph, geometry.pw, scale, workspace, key
+        )
+    grad = conv2d_backward_weight(x, grad_out, geometry, scale, workspace, key, grad_key)
+    return grad.reshape(n_out, x.shape[1], geometry.kh, geometry.kw)
 
 
 # ----------------------------------------------------------------------- 1-D convolution

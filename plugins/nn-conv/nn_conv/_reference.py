@@ -243,3 +243,18 @@ def winograd_output(products, out, bias, tiles_h, tiles_w) -> None:
     out[...] = full[:, :, :out_h, :out_w]
     if bias is not None:
         out += bias[:, None, None]
+
+
+def winograd_grad_output(grad, tiles, tiles_h, tiles_w) -> None:
+    """Winograd F(2x2, 3x3) output-gradient transform ``A g A^T`` of every 2x2 block.
+
+    Block ``(ty, tx)`` is ``grad[..., 2 ty : 2 ty + 2, 2 tx : 2 tx + 2]`` (zero past the edge);
+    ``tiles`` is ``(16, n_out, B * tiles_h * tiles_w)``.
+    """
+    batch, n_out, out_h, out_w = grad.shape
+    padded = np.zeros((batch, n_out, 2 * tiles_h, 2 * tiles_w), grad.dtype)
+    padded[:, :, :out_h, :out_w] = grad
+    blocks = padded.reshape(batch, n_out, tiles_h, 2, tiles_w, 2).transpose(0, 1, 2, 4, 3, 5)
+    a = _AT.T.astype(grad.dtype)
+    transformed = a @ blocks @ a.T  # (B, O, th, tw, 4, 4)
+    tiles[...] = transformed.transpose(4, 5, 1, 0, 2, 3).reshape(16, n_out, -1)

@@ -11,11 +11,11 @@ from ._ops import (
     Geometry,
     Workspace,
     batched,
-    conv2d_backward_weight,
     expect_fits,
     expect_grad,
     spatial_conv,
     spatial_conv_backward_input,
+    spatial_conv_backward_weight,
 )
 from ._spatial import declare_weight_and_bias, init_uniform, torch_stdv
 
@@ -100,10 +100,10 @@ class SpatialConvolution(Module):
         self, input: np.ndarray, grad_output: np.ndarray, scale: float = 1.0
     ) -> None:
         x, g, _ = self._pair(input, grad_output)
-        grad = conv2d_backward_weight(
-            x, g, self.geometry(), scale, self._workspace, input, grad_output
+        grad = spatial_conv_backward_weight(
+            x, g, self.n_output_plane, self.geometry(), scale, self._workspace, input, grad_output
         )
-        self.grad_weight += grad.reshape(self.grad_weight.shape)
+        self.grad_weight += grad
         if self.bias is not None:
             self.grad_bias += scale * g.sum(axis=(0, 2, 3))
 
