@@ -205,3 +205,17 @@ def test_catalogue_lists_every_first_party_class():
     for entry in registry.entries.values():
         if entry.distribution in {"nn-basic", "nn-table", "nn-conv", "nn-graph"}:
             assert KNOWN_PROVIDERS.get(entry.name) == entry.distribution, entry.qualified
+
+
+def test_every_catalogued_first_party_name_resolves_through_nn():
+    from nncore.catalogue import KNOWN_PROVIDERS
+
+    unresolved = []
+    for name, distribution in sorted(KNOWN_PROVIDERS.items()):
+        try:
+            cls = getattr(nn, name)
+        except nncore.RegistryError as error:
+            unresolved.append(f"{name}: {error}")
+            continue
+        assert nncore.registry().names_of(cls)[-1] == f"{distribution}:{name}"
+    assert unresolved == []
