@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from typing import NoReturn
 
 from .errors import NNCoreError
@@ -41,6 +42,16 @@ def _positive_float(text: str) -> float:
     return value
 
 
+_OTHER_IMAGE_SUFFIXES = {".jpg", ".jpeg", ".pdf", ".svg", ".eps", ".ps", ".tif", ".tiff",
+                         ".webp", ".gif", ".bmp"}
+
+
+def _plot_destination(text: str) -> str:
+    if Path(text).suffix.lower() in _OTHER_IMAGE_SUFFIXES:
+        raise argparse.ArgumentTypeError(f"expected a directory or a .png file, got {text!r}")
+    return text
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The parser of ``nncore`` and its subcommands."""
     from . import __version__
@@ -69,7 +80,7 @@ def build_parser() -> argparse.ArgumentParser:
                       help="passes over the training set (default: %(default)s)")
     demo.add_argument("--seed", type=int, default=0,
                       help="seeds initialisation, split and shuffling (default: %(default)s)")
-    demo.add_argument("--out", default=".",
+    demo.add_argument("--out", type=_plot_destination, default=".",
                       help="directory for the plot, or a .png file name (default: %(default)s)")
     demo.add_argument("--hidden", type=_positive_int, default=64,
                       help="hidden units of the mlp (default: %(default)s)")

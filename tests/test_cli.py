@@ -100,6 +100,7 @@ def test_disabled_plugin_is_listed_as_disabled(capsys, monkeypatch):
     ["demo", "--epochs", "three"],
     ["demo", "--model", "resnet"],
     ["demo", "--lr", "-1"],
+    ["demo", "--out", "curves.pdf"],
     ["plugins", "--unknown-flag"],
 ])
 def test_bad_arguments_exit_non_zero_with_one_line(argv, capsys):
