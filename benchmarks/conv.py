@@ -306,6 +306,17 @@ def record(lines: list[str]) -> None:
     RESULTS.write_text(text)
 
 
+NOTES = [
+    "How to read it: the machine is a shared 2-vCPU VM whose load comes and goes; with two",
+    "threads per library, BLAS and OpenMP threads are often descheduled mid-GEMM and the",
+    "'library defaults' table swings by several times from run to run (for PyTorch as well).",
+    "The one-thread table is the stable, like-for-like comparison of the algorithms.  The",
+    "'no torch in process' column times nn-conv alone: importing torch slows numpy's BLAS",
+    "in the same process.  Convolutions are im2col + GEMM, or Winograd F(2x2, 3x3) for 3x3",
+    "stride-1 layers with 16+ planes; PyTorch uses oneDNN's direct convolutions.",
+]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=9)
@@ -341,6 +352,7 @@ def main() -> None:
         lines += ["", f"Threads: {title}.", "", *rows]
         print(f"\nThreads: {title}\n" + "\n".join(rows), flush=True)
     torch.set_num_threads(default_threads)
+    lines += ["", *NOTES]
     if args.record:
         record(lines)
         print(f"\nrecorded in {RESULTS}")
