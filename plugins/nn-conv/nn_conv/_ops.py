@@ -30,7 +30,7 @@ from . import _backend
 #: (a chunk stays in cache between the copy and the GEMM that reads it)
 CHUNK_BYTES = 8 * 2**20
 #: the whole batch's columns are kept for the weight gradient when they take at most this
-KEEP_BYTES = 128 * 2**20
+KEEP_BYTES = 64 * 2**20
 
 
 class Geometry(NamedTuple):
