@@ -606,9 +606,8 @@ def winograd_grad_output(const floating[:, :, :, ::1] grad, floating[:, :, :] ti
             or tiles.shape[2] != batch * tiles_h * tiles_w):
         raise ValueError(f"tiles must be (16, {n_out}, {batch * tiles_h * tiles_w})")
     cdef Py_ssize_t step = tiles.strides[0] // sizeof(floating)
-    cdef Py_ssize_t plane, b, o, ty, tx, y, x, i
-    cdef floating g00, g01, g10, g11
-    cdef floating u[4][2]
+    cdef Py_ssize_t plane, b, o, ty, tx, y, x, i, k
+    cdef floating g00, g01, g10, g11, left, right
     cdef floating* dst
     for plane in prange(batch * n_out, nogil=True, schedule="static",
                        num_threads=_threads(16 * tiles.shape[1] * tiles.shape[2])):
@@ -623,17 +622,13 @@ def winograd_grad_output(const floating[:, :, :, ::1] grad, floating[:, :, :] ti
                 g01 = grad[b, o, y, x + 1] if x + 1 < out_w else 0
                 g10 = grad[b, o, y + 1, x] if y + 1 < out_h else 0
                 g11 = grad[b, o, y + 1, x + 1] if y + 1 < out_h and x + 1 < out_w else 0
-                # A g, with A = [[1, 0], [1, 1], [1, -1], [0, -1]]
-                u[0][0] = g00
-                u[0][1] = g01
-                u[1][0] = g00 + g10
-                u[1][1] = g01 + g11
-                u[2][0] = g00 - g10
-                u[2][1] = g01 - g11
-                u[3][0] = -g10
-                u[3][1] = -g11
-                for i in range(4):  # (A g) A^T
-                    dst[(4 * i) * step + tx] = u[i][0]
-                    dst[(4 * i + 1) * step + tx] = u[i][0] + u[i][1]
-                    dst[(4 * i + 2) * step + tx] = u[i][0] - u[i][1]
-                    dst[(4 * i + 3) * step + tx] = -u[i][1]
+                for i in range(4):
+                    # row i of A g, with A = [[1, 0], [1, 1], [1, -1], [0, -1]] (scalars, so
+                    # that every thread has its own)
+                    left = g00 if i == 0 else (g00 + g10 if i == 1 else (g00 - g10 if i == 2 else -g10))
+                    right = g01 if i == 0 else (g01 + g11 if i == 1 else (g01 - g11 if i == 2 else -g11))
+                    k = 4 * i
+                    dst[k * step + tx] = left  # (A g) A^T
+                    dst[(k + 1) * step + tx] = left + right
+                    dst[(k + 2) * step + tx] = left - right
+                    dst[(k + 3) * step + tx] = -right
