@@ -36,6 +36,8 @@ def expect_array(value: Any, what: str = "input") -> np.ndarray:
 
 def expect_float(value: Any, what: str = "input") -> np.ndarray:
     """Return ``value`` if it is a real-valued array (float, int or bool), else raise."""
+    if isinstance(value, np.ndarray) and value.dtype.kind in "fiub":  # the per-call fast path
+        return value
     expect_array(value, what)
     if value.dtype.kind not in "fiub":
         raise InputTypeError(f"expected {what} to hold real numbers, got dtype {value.dtype}")

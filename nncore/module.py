@@ -53,6 +53,11 @@ class Module:
             method = cls.__dict__.get(name)
             if callable(method) and not getattr(method, "_nncore_located", False):
                 setattr(cls, name, located(method))
+        if getattr(cls.forward, "_nncore_forward_alias", cls.forward is Module.forward):
+            # forward is update_output for every module that does not define its own: calling
+            # the (wrapped) update_output directly saves a Python frame on each call
+            cls.update_output._nncore_forward_alias = True  # type: ignore[attr-defined]
+            cls.forward = cls.update_output  # type: ignore[method-assign]
 
     def __init__(self) -> None:
         self.output: Any = np.empty(0)
@@ -386,5 +391,7 @@ class Module:
 #: child names of list containers, "0", "1", ..., grown on demand
 
 
-for _name in LOCATED_METHODS:
+# Module's own forward/backward only delegate to wrapped methods and its acc_grad_parameters does
+# nothing: wrapping them would only add to the per-call cost of every layer inheriting them.
+for _name in set(LOCATED_METHODS) - {"forward", "backward", "acc_grad_parameters"}:
     setattr(Module, _name, located(getattr(Module, _name)))
