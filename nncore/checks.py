@@ -46,8 +46,11 @@ def expect_float(value: Any, what: str = "input") -> np.ndarray:
 
 def _spell(counts: Sequence[int]) -> str:
     counts = list(counts)
-    return " or ".join(str(c) for c in counts) if len(counts) <= 2 else (
-        ", ".join(str(c) for c in counts[:-1]) + f" or {counts[-1]}")
+    return (
+        " or ".join(str(c) for c in counts)
+        if len(counts) <= 2
+        else (", ".join(str(c) for c in counts[:-1]) + f" or {counts[-1]}")
+    )
 
 
 def expect_ndim(value: Any, allowed: int | Sequence[int], what: str = "input") -> np.ndarray:
@@ -71,7 +74,9 @@ def expect_size(value: np.ndarray, dim: int, size: int, what: str = "input") -> 
     return value
 
 
-def expect_same_shape(value: Any, reference: np.ndarray, what: str, reference_what: str) -> np.ndarray:
+def expect_same_shape(
+    value: Any, reference: np.ndarray, what: str, reference_what: str
+) -> np.ndarray:
     """Check ``value`` is an array with ``reference``'s shape."""
     expect_array(value, what)
     if value.shape != reference.shape:

@@ -56,7 +56,7 @@ def located(method: Callable) -> Callable:
 
     else:
 
-        def wrapper(self: Any, *args: Any, **kwargs: Any) -> Any:
+        def wrapper(self: Any, *args: Any, **kwargs: Any) -> Any:  # type: ignore[misc]
             try:
                 return method(self, *args, **kwargs)
             except Exception as error:

@@ -101,7 +101,7 @@ def locate(error: BaseException, module: Any, child_name: str | None = None) -> 
 def _path_of(modules: list[Any]) -> str:
     """Join child names from the outermost module in ``modules`` down to the innermost."""
     names = []
-    for child, parent in zip(modules, modules[1:]):
+    for child, parent in zip(modules, modules[1:], strict=False):
         for name, candidate in parent.named_children():
             if candidate is child:
                 names.append(name)

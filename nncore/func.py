@@ -63,7 +63,11 @@ class Function:
         """Bind the parameters from ``arrays`` and compute the output."""
         self._bind(arrays)
         if isinstance(self.module, Criterion):
-            return {"output": self.module.forward(_required(arrays, "input"), _required(arrays, "target"))}
+            return {
+                "output": self.module.forward(
+                    _required(arrays, "input"), _required(arrays, "target")
+                )
+            }
         output = self.module.forward(_required(arrays, "input"))
         return {"output": _into(arrays.get("output"), output, "output")}
 
@@ -109,7 +113,9 @@ class Gradient:
         if isinstance(module, Criterion):
             grad_input = module.backward(_required(arrays, "input"), _required(arrays, "target"))
         else:
-            grad_input = module.backward(_required(arrays, "input"), _required(arrays, "grad_output"))
+            grad_input = module.backward(
+                _required(arrays, "input"), _required(arrays, "grad_output")
+            )
         result = {"grad_input": _into(arrays.get("grad_input"), grad_input, "grad_input")}
         for key, grad in grads.items():
             result[key] = _into(arrays.get(key), grad, key)
@@ -127,7 +133,9 @@ def _into(buffer: Any, value: Any, name: str) -> Any:
     if buffer is None:
         return value
     if not isinstance(buffer, np.ndarray) or buffer.shape != np.shape(value):
-        raise ShapeError(f"expected {name} buffer of shape {np.shape(value)}, got {np.shape(buffer)}")
+        raise ShapeError(
+            f"expected {name} buffer of shape {np.shape(value)}, got {np.shape(buffer)}"
+        )
     buffer[...] = value
     return buffer
 

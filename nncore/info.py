@@ -26,8 +26,10 @@ class ClassInfo:
     doc: str
 
     def __str__(self) -> str:
-        return (f"{self.qualified} ({self.kind}, {self.distribution} {self.version})\n"
-                f"  {self.name}{self.signature}\n\n{self.doc}")
+        return (
+            f"{self.qualified} ({self.kind}, {self.distribution} {self.version})\n"
+            f"  {self.name}{self.signature}\n\n{self.doc}"
+        )
 
 
 def signature_of(cls: type) -> str:
@@ -44,8 +46,16 @@ def describe(entry: Entry) -> ClassInfo:
     cls = entry.load()
     doc = inspect.getdoc(cls) or ""
     summary = doc.strip().split("\n\n")[0].replace("\n", " ") if doc else ""
-    return ClassInfo(entry.qualified, entry.name, entry.distribution, entry.version, entry.kind,
-                     signature_of(cls), summary, doc)
+    return ClassInfo(
+        entry.qualified,
+        entry.name,
+        entry.distribution,
+        entry.version,
+        entry.kind,
+        signature_of(cls),
+        summary,
+        doc,
+    )
 
 
 def info(name: str) -> ClassInfo:
@@ -53,7 +63,9 @@ def info(name: str) -> ClassInfo:
     return describe(registry().entry(name))
 
 
-def modules_markdown(providers: tuple[str, ...] = ("nn-basic", "nn-table", "nn-conv", "nn-graph")) -> str:
+def modules_markdown(
+    providers: tuple[str, ...] = ("nn-basic", "nn-table", "nn-conv", "nn-graph"),
+) -> str:
     """The Markdown table of docs/modules.md: every class of the given providers."""
     lines = [
         "# Modules",
@@ -66,8 +78,12 @@ def modules_markdown(providers: tuple[str, ...] = ("nn-basic", "nn-table", "nn-c
         entries = registry().list(provider=provider)
         if not entries:
             continue
-        lines += [f"## {provider}", "", "| class | kind | constructor | summary |",
-                  "|---|---|---|---|"]
+        lines += [
+            f"## {provider}",
+            "",
+            "| class | kind | constructor | summary |",
+            "|---|---|---|---|",
+        ]
         for entry in entries:
             described = describe(entry)
             summary = described.summary.replace("|", "\\|")

@@ -1,4 +1,4 @@
-"""A temporary cap on the process's address space (Linux), for code that allocates what a file says."""
+"""A temporary cap on the address space (Linux), for code that allocates what a file says."""
 
 from __future__ import annotations
 

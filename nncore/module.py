@@ -111,10 +111,10 @@ class Module:
             g.fill(0)
         try:
             self.acc_grad_parameters(input, grad_output, 1.0)
-            for p, g in zip(params, grads):
+            for p, g in zip(params, grads, strict=False):
                 p -= lr * g
         finally:
-            for g, old in zip(grads, saved):
+            for g, old in zip(grads, saved, strict=False):
                 g[...] = old
 
     # ----------------------------------------------------------------- parameters
@@ -148,7 +148,7 @@ class Module:
 
     def update_parameters(self, lr: float) -> None:
         """``param -= lr * grad`` once for every distinct parameter."""
-        for p, g in zip(*self.parameters()):
+        for p, g in zip(*self.parameters(), strict=False):
             p -= lr * g
 
     # ----------------------------------------------------------------- container protocol
@@ -246,7 +246,7 @@ class Module:
             if name in self.parameter_names:
                 setattr(self, "grad_" + name, getattr(other, "grad_" + name))
         mine, theirs = self.children(), other.children()
-        for child, source in zip(mine, theirs):
+        for child, source in zip(mine, theirs, strict=False):
             child.share(source, *names)
         return self
 

@@ -49,7 +49,11 @@ def flatten(root: Module) -> tuple[np.ndarray, np.ndarray]:
     """Make every parameter and gradient of ``root`` a view into two flat vectors."""
     params, grads = distinct_pairs(root)
     existing = getattr(root, "_flat_parameters", None)
-    if existing is not None and _still_flat(existing[0], params) and _still_flat(existing[1], grads):
+    if (
+        existing is not None
+        and _still_flat(existing[0], params)
+        and _still_flat(existing[1], grads)
+    ):
         return existing
     dtypes = {p.dtype for p in params} | {g.dtype for g in grads}
     if len(dtypes) > 1:
@@ -60,8 +64,12 @@ def flatten(root: Module) -> tuple[np.ndarray, np.ndarray]:
     dtype = dtypes.pop() if dtypes else root.dtype
     flat_params = _pack(params, dtype)
     flat_grads = _pack(grads, dtype)
-    views = {memory_key(old): new for old, new in zip(params, _views(flat_params, params))}
-    views.update({memory_key(old): new for old, new in zip(grads, _views(flat_grads, grads))})
+    views = {
+        memory_key(old): new for old, new in zip(params, _views(flat_params, params), strict=False)
+    }
+    views.update(
+        {memory_key(old): new for old, new in zip(grads, _views(flat_grads, grads), strict=False)}
+    )
     for module in root.list_modules():
         for name in module.parameter_names:
             for attribute in (name, "grad_" + name):

@@ -87,7 +87,9 @@ def import_ref(ref: str, what: str) -> Any:
         for part in attribute.split(".") if attribute else ():
             target = getattr(target, part)
     except Exception as error:
-        raise RegistryError(f"{what} could not be imported: {type(error).__name__}: {error}") from error
+        raise RegistryError(
+            f"{what} could not be imported: {type(error).__name__}: {error}"
+        ) from error
     return target
 
 
@@ -158,8 +160,10 @@ class Registry:
 
     def _add(self, record: PluginRecord, spec: ClassSpec) -> None:
         if spec.kind not in KINDS or ":" not in spec.ref:
-            raise RegistryError(f"bad class spec {spec!r}: kind must be one of {KINDS}, "
-                                "ref must look like 'package.module:Class'")
+            raise RegistryError(
+                f"bad class spec {spec!r}: kind must be one of {KINDS}, "
+                "ref must look like 'package.module:Class'"
+            )
         entry = Entry(spec.name, record.distribution, record.version, spec.ref, spec.kind)
         if entry.qualified in self.entries:
             raise RegistryError(f"{entry.qualified} is registered twice")
@@ -170,7 +174,9 @@ class Registry:
     def _fail(self, record: PluginRecord, message: str, error: Exception) -> None:
         record.status = "failed"
         record.errors.append(message)
-        for qualified in [q for q, e in self.entries.items() if e.distribution == record.distribution]:
+        for qualified in [
+            q for q, e in self.entries.items() if e.distribution == record.distribution
+        ]:
             entry = self.entries.pop(qualified)
             self.by_name[entry.name].remove(entry)
             if not self.by_name[entry.name]:
@@ -222,8 +228,10 @@ class Registry:
         if record is not None:
             return f"{subject}: {provider} {record.version} does not register {name!r}"
         if provider is not None:
-            return (f"{subject} is not installed: it is provided by the distribution "
-                    f"{provider!r} (pip install {provider})")
+            return (
+                f"{subject} is not installed: it is provided by the distribution "
+                f"{provider!r} (pip install {provider})"
+            )
         return f"{subject} is not registered by any installed nncore plugin"
 
     def prefer(self, name: str, distribution: str) -> None:
@@ -244,7 +252,9 @@ class Registry:
             names = (entry.name, entry.qualified)
             if not any(fnmatch.fnmatchcase(n, pattern) for n in names):
                 continue
-            if provider is not None and not fnmatch.fnmatchcase(entry.distribution, canonical(provider)):
+            if provider is not None and not fnmatch.fnmatchcase(
+                entry.distribution, canonical(provider)
+            ):
                 continue
             if any(fnmatch.fnmatchcase(n, x) for x in excludes for n in names):
                 continue
@@ -277,9 +287,11 @@ class Registry:
             cls = type(module)
             verdict = verdicts.get(cls)
             if verdict is None:
-                verdict = verdicts[cls] = any(fnmatch.fnmatchcase(n, pattern)
-                                              for n in self.names_of(cls))
+                verdict = verdicts[cls] = any(
+                    fnmatch.fnmatchcase(n, pattern) for n in self.names_of(cls)
+                )
             return verdict
+
         return match
 
     # ----------------------------------------------------------------- call handlers
@@ -337,8 +349,11 @@ def reload(**options: Any) -> Registry:
 def disable_plugin(*distributions: str) -> Registry:
     """Rebuild the registry with these distributions (and those already disabled) skipped."""
     current = registry()
-    return reload(disabled=current.disabled | {canonical(d) for d in distributions},
-                  preferred=current.preferred, strict=current.strict)
+    return reload(
+        disabled=current.disabled | {canonical(d) for d in distributions},
+        preferred=current.preferred,
+        strict=current.strict,
+    )
 
 
 def prefer(name: str, distribution: str) -> None:
@@ -366,7 +381,9 @@ class Namespace:
         return sorted(registry().by_name)
 
     def __repr__(self) -> str:
-        return f"<nncore.nn: {len(registry().entries)} classes from {len(registry().plugins)} plugins>"
+        return (
+            f"<nncore.nn: {len(registry().entries)} classes from {len(registry().plugins)} plugins>"
+        )
 
 
 nn = Namespace()

@@ -158,7 +158,9 @@ def load(path: str | os.PathLike) -> Module:
     except NNCoreError as error:  # e.g. an unknown class: keep the registry's explanation
         raise LoadError(f"{path}: {error}") from error
     except (Exception, RecursionError) as error:
-        raise LoadError(f"{path}: not a valid nncore file ({type(error).__name__}: {error})") from error
+        raise LoadError(
+            f"{path}: not a valid nncore file ({type(error).__name__}: {error})"
+        ) from error
 
 
 def _load(path: Path) -> Module:
@@ -182,7 +184,9 @@ class _Reader:
             raise LoadError(f"{where}: unknown format (expected {FORMAT!r})")
         self.records = _expect(description.get("modules"), list, "modules")
         if not 0 < len(self.records) <= MAX_MODULES:
-            raise LoadError(f"{where}: expected 1 to {MAX_MODULES} modules, got {len(self.records)}")
+            raise LoadError(
+                f"{where}: expected 1 to {MAX_MODULES} modules, got {len(self.records)}"
+            )
         self.root = _expect(description.get("root"), int, "root")
         self.built: dict[int, Module] = {}
         self.grads: dict[str, np.ndarray] = {}
@@ -220,14 +224,19 @@ class _Reader:
             stack.append((index, True))
             for child in self._references(self.records[index]):
                 if state.get(child) == "open":
-                    raise LoadError(f"{self.where}: the module structure has a cycle through {child}")
+                    raise LoadError(
+                        f"{self.where}: the module structure has a cycle through {child}"
+                    )
                 if state.get(child) != "done":
                     stack.append((child, False))
         return order
 
     def _references(self, record: Any) -> list[int]:
         record = _expect(record, dict, "module")
-        found = [self._id(_expect(pair, list, "child")[1]) for pair in _expect(record.get("children", []), list, "children")]
+        found = [
+            self._id(_expect(pair, list, "child")[1])
+            for pair in _expect(record.get("children", []), list, "children")
+        ]
         stack = [record.get("config")]
         while stack:
             value = stack.pop()
@@ -241,7 +250,11 @@ class _Reader:
         return found
 
     def _id(self, value: Any) -> int:
-        if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value < len(self.records):
+        if (
+            not isinstance(value, int)
+            or isinstance(value, bool)
+            or not 0 <= value < len(self.records)
+        ):
             raise LoadError(f"{self.where}: reference to module {value!r} does not exist")
         return value
 
@@ -258,7 +271,9 @@ class _Reader:
         except MemoryError:
             raise
         except Exception as error:
-            raise LoadError(f"{self.where}: {qualified}(**{config!r:.200}) failed: {error}") from error
+            raise LoadError(
+                f"{self.where}: {qualified}(**{config!r:.200}) failed: {error}"
+            ) from error
         current = dict(module.named_children())
         for pair in record.get("children", []):
             name, child = _expect(pair[0], str, "child name"), self.built[pair[1]]
@@ -315,13 +330,13 @@ class _Reader:
         if isinstance(value, int):
             if abs(value) > self.element_budget:
                 raise LoadError(
-                    f"{self.where}: {where} config value {value} is larger than the data in the file"
+                    f"{self.where}: {where} config value {value} is larger than the file's data"
                 )
             return value
         if isinstance(value, list):
             return [self._value(v, where) for v in value]
         if isinstance(value, dict) and len(value) == 1:
-            (tag, inner), = value.items()
+            ((tag, inner),) = value.items()
             if tag == "__array__":
                 return self._tensor(inner).copy()
             if tag == "__module__":
@@ -331,7 +346,9 @@ class _Reader:
             if tag == "__tuple__":
                 return tuple(self._value(v, where) for v in _expect(inner, list, "tuple"))
             if tag == "__dict__":
-                return {str(k): self._value(v, where) for k, v in _expect(inner, dict, "dict").items()}
+                return {
+                    str(k): self._value(v, where) for k, v in _expect(inner, dict, "dict").items()
+                }
         raise LoadError(f"{self.where}: {where} has an unreadable config value {value!r:.100}")
 
 

@@ -48,12 +48,12 @@ def swap(net: Module, query: Any, target: Any, carry: str | None = "parameters",
     """
     cls, label = _target(target)
     found = net.find_modules(query)
-    changes = [Change(p, m, None, label) for p, m in zip(found.paths, found.modules)]
+    changes = [Change(p, m, None, label) for p, m in zip(found.paths, found.modules, strict=False)]
     if dry_run:
         return changes
-    containers = dict(zip(found.paths, found.containers))
+    containers = dict(zip(found.paths, found.containers, strict=False))
     replacements = [_rebuild(change, cls, carry) for change in changes]  # all or nothing
-    for change, new in reversed(list(zip(changes, replacements))):  # deepest first
+    for change, new in reversed(list(zip(changes, replacements, strict=False))):  # deepest first
         _adopt_children(change.old, new)
         change.new = new
         if change.path:

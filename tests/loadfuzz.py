@@ -23,7 +23,13 @@ def sample_networks():
     from nncore import nn
 
     shared = nn.Linear(3, 3)
-    yield nn.Sequential().add(nn.Linear(4, 3)).add(nn.Tanh()).add(shared).add(shared.clone("weight", "bias"))
+    yield (
+        nn.Sequential()
+        .add(nn.Linear(4, 3))
+        .add(nn.Tanh())
+        .add(shared)
+        .add(shared.clone("weight", "bias"))
+    )
     yield nn.Sequential().add(nn.Sequential().add(nn.Identity())).add(nn.Linear(2, 2, bias=False))
     yield nn.MSECriterion(size_average=False)
 
@@ -56,8 +62,22 @@ def _random_json(rng: np.random.Generator, description, depth: int = 0):
     if choice == 0:
         return int(rng.choice(HUGE))
     if choice == 1:
-        return str(rng.choice(["nn-basic:Linear", "nn-basic:Sequential", "nn-nowhere:Thing",
-                               "Linear", "os:system", "", "t0", "g0", "float64", "object"]))
+        return str(
+            rng.choice(
+                [
+                    "nn-basic:Linear",
+                    "nn-basic:Sequential",
+                    "nn-nowhere:Thing",
+                    "Linear",
+                    "os:system",
+                    "",
+                    "t0",
+                    "g0",
+                    "float64",
+                    "object",
+                ]
+            )
+        )
     if choice == 2:
         return None
     if choice == 3:
@@ -123,7 +143,8 @@ def mutated_file(valid: bytes, rng: np.random.Generator) -> bytes:
     if rng.integers(4) == 0 and tensors:  # also a wrong dtype or shape for one tensor
         name = sorted(tensors)[0]
         tensors[name] = rng.standard_normal(int(rng.integers(1, 5))).astype(
-            rng.choice([np.float32, np.float64, np.int64]))
+            rng.choice([np.float32, np.float64, np.int64])
+        )
     return save_tensors(tensors, metadata={"nncore": json.dumps(mutated)})
 
 
@@ -171,8 +192,10 @@ def main() -> int:
             print(f"input {i} raised {type(error).__name__}: {error} (saved to {crash})")
             return 1
     elapsed = time.perf_counter() - start
-    print(f"{options.count} mutated files in {elapsed:.0f} s: {counts['rejected']} rejected with "
-          f"LoadError, {counts['loaded']} still valid, 0 crashes")
+    print(
+        f"{options.count} mutated files in {elapsed:.0f} s: {counts['rejected']} rejected with "
+        f"LoadError, {counts['loaded']} still valid, 0 crashes"
+    )
     return 0
 
 

@@ -11,15 +11,19 @@ from nncore import InputError, ShapeError, func
 @pytest.fixture
 def arrays():
     rng = np.random.default_rng(0)
-    return {"input": rng.standard_normal(10), "weight": rng.standard_normal((100, 10)),
-            "bias": rng.standard_normal(100)}
+    return {
+        "input": rng.standard_normal(10),
+        "weight": rng.standard_normal((100, 10)),
+        "bias": rng.standard_normal(100),
+    }
 
 
 def test_api1_output(arrays):
     layer = func.nn.Linear(10, 100)
     prediction = layer(arrays)
-    np.testing.assert_allclose(prediction["output"],
-                               arrays["weight"] @ arrays["input"] + arrays["bias"], rtol=1e-13)
+    np.testing.assert_allclose(
+        prediction["output"], arrays["weight"] @ arrays["input"] + arrays["bias"], rtol=1e-13
+    )
 
 
 def test_api1_user_provided_output_is_written_in_place(arrays):
@@ -35,15 +39,20 @@ def test_api1_gradients_when_grad_output_is_given(arrays):
     grad_output = np.random.default_rng(1).standard_normal(100)
     grads = layer({**arrays, "grad_output": grad_output})
     np.testing.assert_allclose(grads["grad_input"], grad_output @ arrays["weight"], rtol=1e-13)
-    np.testing.assert_allclose(grads["grad_weight"], np.outer(grad_output, arrays["input"]), rtol=1e-13)
+    np.testing.assert_allclose(
+        grads["grad_weight"], np.outer(grad_output, arrays["input"]), rtol=1e-13
+    )
     np.testing.assert_allclose(grads["grad_bias"], grad_output, rtol=1e-13)
 
 
 def test_api1_user_provided_gradient_buffers_are_filled_and_returned(arrays):
     layer = func.nn.Linear(10, 100)
     grad_output = np.ones(100)
-    buffers = {"grad_weight": np.full((100, 10), 5.0), "grad_bias": np.full(100, 5.0),
-               "grad_input": np.zeros(10)}
+    buffers = {
+        "grad_weight": np.full((100, 10), 5.0),
+        "grad_bias": np.full(100, 5.0),
+        "grad_input": np.zeros(10),
+    }
     grads = layer({**arrays, "grad_output": grad_output, **buffers})
     for key, buffer in buffers.items():
         assert grads[key] is buffer
@@ -86,7 +95,7 @@ def test_parameterless_modules_criteria_and_providers():
     assert loss["output"] == pytest.approx(5.0)
     np.testing.assert_allclose(loss["grad_input"], [-1.0, -3.0])
     with pytest.raises(AttributeError, match="not provided by nn-nothing"):
-        func.functionalize("nn-nothing").Tanh
+        _ = func.functionalize("nn-nothing").Tanh
     assert "Linear" in dir(func.nn)
 
 

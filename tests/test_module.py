@@ -27,7 +27,9 @@ class Square(Module):
         return self.weight**2 * grad_output
 
     def acc_grad_parameters(self, input, grad_output, scale=1.0):
-        self.grad_weight += scale * 2 * self.weight * (grad_output * input).reshape(-1, self.weight.size).sum(0)
+        self.grad_weight += (
+            scale * 2 * self.weight * (grad_output * input).reshape(-1, self.weight.size).sum(0)
+        )
 
 
 def mlp(rng_seed: int = 0) -> Module:
@@ -60,7 +62,7 @@ def test_update_grad_input_and_acc_grad_parameters_separately_equal_backward():
     b.update_grad_input(x, g)
     b.acc_grad_parameters(x, g)
     np.testing.assert_allclose(a.grad_input, b.grad_input)
-    for ga, gb in zip(a.parameters()[1], b.parameters()[1]):
+    for ga, gb in zip(a.parameters()[1], b.parameters()[1], strict=False):
         np.testing.assert_allclose(ga, gb)
 
 
@@ -118,7 +120,7 @@ def test_shared_parameters_appear_once_and_are_updated_once():
     # the gradient is the sum over both uses: recompute each use alone
     h = x @ w0.T + a.bias
     use2 = (np.ones((2, 3))).T @ h
-    use1 = ((np.ones((2, 3)) @ w0)).T @ x
+    use1 = (np.ones((2, 3)) @ w0).T @ x
     np.testing.assert_allclose(total, use1 + use2, rtol=1e-12)
     net.update_parameters(0.1)
     np.testing.assert_allclose(a.weight, w0 - 0.1 * total, rtol=1e-12)
@@ -228,7 +230,7 @@ def test_seed_002_find_and_replace_example():
     for _ in range(2):
         net.add(nn.Sequential().add(nn.Linear(3, 3)).add(nn.Tanh()))
     nodes, containers = net.find_modules("Tanh")
-    for node, container in zip(nodes, containers):
+    for node, container in zip(nodes, containers, strict=False):
         for name, child in container.named_children():
             if child is node:
                 container.set_child(name, nn.Identity())
@@ -286,7 +288,11 @@ def test_torch_like_printed_tree():
 
 
 def test_errors_name_the_module_and_its_path_and_leave_it_usable():
-    net = nn.Sequential().add(nn.Linear(3, 2)).add(nn.Sequential().add(nn.Tanh()).add(nn.Linear(4, 1)))
+    net = (
+        nn.Sequential()
+        .add(nn.Linear(3, 2))
+        .add(nn.Sequential().add(nn.Tanh()).add(nn.Linear(4, 1)))
+    )
     with pytest.raises(ShapeError) as info:
         net.forward(np.zeros((5, 3)))
     message = str(info.value)

@@ -38,11 +38,15 @@ LAYERS = """
 
 
 def install_good(make_distribution, dist, package, name, factor=2.0):
-    make_distribution(dist, {
-        f"{package}/__init__.py": "",
-        f"{package}/_plugin.py": GOOD_PLUGIN.format(name=name, package=package),
-        f"{package}/layers.py": LAYERS.format(name=name, factor=factor),
-    }, entry_point=f"{package}._plugin")
+    make_distribution(
+        dist,
+        {
+            f"{package}/__init__.py": "",
+            f"{package}/_plugin.py": GOOD_PLUGIN.format(name=name, package=package),
+            f"{package}/layers.py": LAYERS.format(name=name, factor=factor),
+        },
+        entry_point=f"{package}._plugin",
+    )
 
 
 def test_the_starter_plugin_is_found():
@@ -66,10 +70,15 @@ def test_a_third_party_plugin_is_found_and_lazily_imported(make_distribution):
 
 
 def test_a_plugin_whose_import_raises_is_recorded_and_the_others_work(make_distribution):
-    make_distribution("nn-broken", {
-        "nn_broken/__init__.py": "",
-        "nn_broken/_plugin.py": "raise RuntimeError('this plugin is broken on purpose')\n",
-    }, entry_point="nn_broken._plugin", version="0.3")
+    make_distribution(
+        "nn-broken",
+        {
+            "nn_broken/__init__.py": "",
+            "nn_broken/_plugin.py": "raise RuntimeError('this plugin is broken on purpose')\n",
+        },
+        entry_point="nn_broken._plugin",
+        version="0.3",
+    )
     registry = nncore.reload()
     record = registry.plugins["nn-broken"]
     assert record.status == "failed" and record.version == "0.3"
@@ -88,13 +97,19 @@ def test_a_bad_entry_point_target_is_recorded(make_distribution):
 
 
 def test_a_hook_that_raises_is_recorded(make_distribution):
-    make_distribution("nn-hookfail", {"nn_hookfail.py": """
+    make_distribution(
+        "nn-hookfail",
+        {
+            "nn_hookfail.py": """
         from nncore.plugin import hookimpl
 
         @hookimpl
         def nncore_classes():
             raise KeyError("hook exploded")
-    """}, entry_point="nn_hookfail")
+    """
+        },
+        entry_point="nn_hookfail",
+    )
     registry = nncore.reload()
     assert registry.plugins["nn-hookfail"].status == "failed"
     assert "hook exploded" in registry.plugins["nn-hookfail"].errors[0]
@@ -102,21 +117,28 @@ def test_a_hook_that_raises_is_recorded(make_distribution):
 
 
 def test_a_malformed_class_spec_is_recorded(make_distribution):
-    make_distribution("nn-badspec", {"nn_badspec.py": """
+    make_distribution(
+        "nn-badspec",
+        {
+            "nn_badspec.py": """
         from nncore.plugin import ClassSpec, hookimpl
 
         @hookimpl
         def nncore_classes():
             return [ClassSpec("Good", "nn_badspec:Good"), ClassSpec("Bad", "no colon here")]
-    """}, entry_point="nn_badspec")
+    """
+        },
+        entry_point="nn_badspec",
+    )
     registry = nncore.reload()
     assert registry.plugins["nn-badspec"].status == "failed"
     assert "Good" not in registry.by_name  # a failed plugin contributes nothing
 
 
 def test_strict_mode_turns_failures_into_errors(make_distribution, monkeypatch):
-    make_distribution("nn-broken", {"nn_broken.py": "raise ImportError('nope')\n"},
-                      entry_point="nn_broken")
+    make_distribution(
+        "nn-broken", {"nn_broken.py": "raise ImportError('nope')\n"}, entry_point="nn_broken"
+    )
     with pytest.raises(PluginError, match="nn-broken 1.0.*nope"):
         Registry(strict=True)
     monkeypatch.setenv("NNCORE_STRICT", "1")
@@ -129,7 +151,7 @@ def test_two_plugins_with_the_same_short_name(make_distribution):
     install_good(make_distribution, "nn-beta", "nn_beta", "Swish", factor=3.0)
     nncore.reload()
     with pytest.raises(AmbiguousNameError) as info:
-        nn.Swish
+        _ = nn.Swish
     assert "nn-alpha:Swish" in str(info.value) and "nn-beta:Swish" in str(info.value)
     assert nn["nn-beta:Swish"]().forward(1.0) == 3.0
     nncore.prefer("Swish", "nn-beta")
@@ -144,11 +166,13 @@ def test_a_disabled_plugin_is_skipped(make_distribution, monkeypatch):
     nncore.disable_plugin("nn_swish")
     assert nncore.registry().plugins["nn-swish"].status == "disabled"
     with pytest.raises(UnknownNameError):
-        nn.Swish
+        _ = nn.Swish
     monkeypatch.setenv("NNCORE_DISABLE_PLUGINS", "nn-swish,nn-basic")
     assert nncore.reload().plugins["nn-swish"].status == "disabled"
-    with pytest.raises(UnknownNameError, match="nn.Linear is provided by nn-basic, which is disabled"):
-        nn.Linear
+    with pytest.raises(
+        UnknownNameError, match="nn.Linear is provided by nn-basic, which is disabled"
+    ):
+        _ = nn.Linear
 
 
 def test_unknown_names_say_which_distribution_provides_them(fresh_registry):
@@ -160,18 +184,24 @@ def test_unknown_names_say_which_distribution_provides_them(fresh_registry):
     with pytest.raises(UnknownNameError, match="nn-basic 0.1.0 does not register 'Nope'"):
         nncore.registry().resolve("nn-basic:Nope")
     with pytest.raises(AttributeError):  # so hasattr(nn, ...) works
-        nn.NoSuchLayer
+        _ = nn.NoSuchLayer
 
 
 def test_a_class_that_fails_to_import_names_its_provider(make_distribution):
-    make_distribution("nn-lazybad", {
-        "nn_lazybad/__init__.py": "",
-        "nn_lazybad/_plugin.py": GOOD_PLUGIN.format(name="Oops", package="nn_lazybad"),
-        "nn_lazybad/layers.py": "raise ImportError('missing compiled kernel')\n",
-    }, entry_point="nn_lazybad._plugin")
+    make_distribution(
+        "nn-lazybad",
+        {
+            "nn_lazybad/__init__.py": "",
+            "nn_lazybad/_plugin.py": GOOD_PLUGIN.format(name="Oops", package="nn_lazybad"),
+            "nn_lazybad/layers.py": "raise ImportError('missing compiled kernel')\n",
+        },
+        entry_point="nn_lazybad._plugin",
+    )
     nncore.reload()
-    with pytest.raises(RegistryError, match="nn-lazybad:Oops .*could not be imported.*compiled kernel"):
-        nn.Oops
+    with pytest.raises(
+        RegistryError, match="nn-lazybad:Oops .*could not be imported.*compiled kernel"
+    ):
+        _ = nn.Oops
 
 
 def test_listing_filters():
@@ -193,8 +223,9 @@ def test_a_broken_plugin_next_to_nn_basic_in_a_fresh_process(make_distribution):
         print(record.status, record.errors[0])
     """)
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env,
-                         check=True).stdout
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True
+    ).stdout
     assert "nn.Linear(2 -> 3)" in out and "failed ZeroDivisionError" in out
 
 

@@ -37,7 +37,7 @@ def test_replace_every_threshold_by_tanh_through_the_containers():
     model = multi_resolution_network()
     threshold_nodes, container_nodes = model.find_modules("Threshold")
     assert len(threshold_nodes) == 2
-    for node, container in zip(threshold_nodes, container_nodes):
+    for node, container in zip(threshold_nodes, container_nodes, strict=False):
         for name, child in container.named_children():
             if child is node:
                 container.set_child(name, nn.Tanh())

@@ -108,17 +108,37 @@ def test_a_missing_provider_names_the_distribution(tmp_path):
         (lambda d, t: d.update({"format": "pickle"}), "unknown format"),
         (lambda d, t: t.update({"t0": np.zeros((9, 9))}), "expected shape"),
         (lambda d, t: t.update({"t0": np.zeros((2, 3), dtype=np.int64)}), "array"),
-        (lambda d, t: d["modules"][1]["config"]["__dict__"].update({"input_size": 2**40}),
-         "larger than the data"),
-        (lambda d, t: d["modules"][1]["config"]["__dict__"].update({"input_size": 10**6, "output_size": 1000}),
-         "more memory than the file"),
+        (
+            lambda d, t: d["modules"][1]["config"]["__dict__"].update({"input_size": 2**40}),
+            "larger than the file",
+        ),
+        (
+            lambda d, t: d["modules"][1]["config"]["__dict__"].update(
+                {"input_size": 10**6, "output_size": 1000}
+            ),
+            "more memory than the file",
+        ),
         (lambda d, t: d["modules"][1]["config"]["__dict__"].update({"nope": 1}), "failed"),
         (lambda d, t: d["modules"][1]["arrays"].update({"evil": "t0"}), "declares no array"),
-        (lambda d, t: d["modules"][1]["config"].update({"__reduce__": "os.system"}),
-         "unreadable config"),
+        (
+            lambda d, t: d["modules"][1]["config"].update({"__reduce__": "os.system"}),
+            "unreadable config",
+        ),
     ],
-    ids=["foreign-class", "short-name", "cycle", "dangling", "format", "shape", "dtype",
-         "huge-int", "huge-allocation", "bad-config", "undeclared-array", "unknown-tag"],
+    ids=[
+        "foreign-class",
+        "short-name",
+        "cycle",
+        "dangling",
+        "format",
+        "shape",
+        "dtype",
+        "huge-int",
+        "huge-allocation",
+        "bad-config",
+        "undeclared-array",
+        "unknown-tag",
+    ],
 )
 def test_hostile_descriptions_are_load_errors(tmp_path, change, message):
     net = nn.Sequential().add(nn.Linear(3, 2))
@@ -159,7 +179,9 @@ def test_state_dict_swaps_weights_between_networks():
         b.load_state_dict({"0.weight": np.zeros((5, 5))}, strict=False)
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(seed=st.integers(0, 2**32 - 1))
 def test_mutated_files_load_or_raise_load_error(tmp_path, seed):
     rng = np.random.default_rng(seed)

@@ -44,7 +44,12 @@ def _copy(value: Any) -> Any:
 
 def _dot(a: Any, b: Any) -> float:
     """Sum over leaves of ``sum(a * b)``: the scalar whose gradient backward computes."""
-    return float(sum(np.sum(np.asarray(x) * np.asarray(y)) for x, y in zip(leaves(a), leaves(b))))
+    return float(
+        sum(
+            np.sum(np.asarray(x) * np.asarray(y))
+            for x, y in zip(leaves(a), leaves(b), strict=False)
+        )
+    )
 
 
 def _assert_close(actual: Any, expected: Any, rtol: float, atol: float, what: str) -> None:
@@ -69,8 +74,9 @@ def _cast(value: Any, dtype: Any) -> Any:
     return map_leaves(lambda leaf: leaf.astype(dtype) if is_differentiable(leaf) else leaf, value)
 
 
-def _backward(case: Case, module: Module, input: Any, target: Any, grad_output: Any,
-              scale: float = 1.0) -> Any:
+def _backward(
+    case: Case, module: Module, input: Any, target: Any, grad_output: Any, scale: float = 1.0
+) -> Any:
     if case.is_criterion:
         return module.backward(_copy(input), _copy(target))  # type: ignore[call-arg]
     return module.backward(_copy(input), _copy(grad_output), scale)
@@ -131,17 +137,23 @@ def check_input_jacobian(case: Case) -> None:
     grad_input = _backward(case, module, input, target, grad_output)
     if is_table(input):
         assert is_table(grad_input) and structure(grad_input) == structure(input), (
-            f"grad_input {structure(grad_input)} must have the structure of input {structure(input)}"
+            f"grad_input {structure(grad_input)} must have the structure of input "
+            f"{structure(input)}"
         )
-    for k, (leaf, grad_leaf) in enumerate(zip(leaves(input), leaves(grad_input))):
+    for k, (leaf, grad_leaf) in enumerate(zip(leaves(input), leaves(grad_input), strict=False)):
         if not is_differentiable(leaf):
             continue
         analytic = np.array(grad_leaf, dtype=np.float64, copy=True)
         numeric = _numeric_gradient(
             lambda: _objective(case, module, input, target, grad_output), leaf, case.eps
         )
-        _assert_close(analytic, numeric, case.rtol, case.atol,
-                      f"grad_input (input leaf {k}) differs from finite differences")
+        _assert_close(
+            analytic,
+            numeric,
+            case.rtol,
+            case.atol,
+            f"grad_input (input leaf {k}) differs from finite differences",
+        )
 
 
 def check_parameter_jacobian(case: Case) -> None:
@@ -153,12 +165,17 @@ def check_parameter_jacobian(case: Case) -> None:
     _backward(case, module, input, target, grad_output)
     params, grads = module.parameters()
     analytic = [g.copy() for g in grads]
-    for k, (param, grad) in enumerate(zip(params, analytic)):
+    for k, (param, grad) in enumerate(zip(params, analytic, strict=False)):
         numeric = _numeric_gradient(
             lambda: _objective(case, module, input, target, grad_output), param, case.eps
         )
-        _assert_close(grad, numeric, case.rtol, case.atol,
-                      f"gradient of parameter {k} {param.shape} differs from finite differences")
+        _assert_close(
+            grad,
+            numeric,
+            case.rtol,
+            case.atol,
+            f"gradient of parameter {k} {param.shape} differs from finite differences",
+        )
 
 
 def check_backward_scale(case: Case) -> None:
@@ -172,7 +189,7 @@ def check_backward_scale(case: Case) -> None:
     module.zero_grad_parameters()
     module.backward(input, grad_output, 0.5)
     module.backward(input, grad_output, 1.5)
-    for k, (g, g1) in enumerate(zip(module.parameters()[1], once)):
+    for k, (g, g1) in enumerate(zip(module.parameters()[1], once, strict=False)):
         _assert_close(g, 2 * g1, 1e-7, 1e-9, f"gradient {k} does not scale and accumulate")
 
 
@@ -190,9 +207,9 @@ def check_acc_update(case: Case) -> None:
     b.update_grad_input(input, grad_output)
     grads_before = [g.copy() for g in b.parameters()[1]]
     b.acc_update_grad_parameters(input, grad_output, lr)
-    for k, (pa, pb) in enumerate(zip(*[m.parameters()[0] for m in (a, b)])):
+    for k, (pa, pb) in enumerate(zip(*[m.parameters()[0] for m in (a, b)], strict=False)):
         _assert_close(pb, pa, 1e-7, 1e-9, f"parameter {k} after acc_update_grad_parameters")
-    for k, (g, old) in enumerate(zip(b.parameters()[1], grads_before)):
+    for k, (g, old) in enumerate(zip(b.parameters()[1], grads_before, strict=False)):
         _assert_close(g, old, 0, 0, f"acc_update_grad_parameters changed gradient {k}")
 
 
@@ -214,7 +231,7 @@ def check_float32(case: Case) -> None:
     _assert_close(y32, y64, 1e-3, 1e-4 * scale, "float32 output differs from float64")
     grad_output = _grad_output(case, m32, x32)
     grad_input = _backward(case, m32, x32, t32, grad_output)
-    for leaf, x in zip(leaves(grad_input), leaves(x32)):
+    for leaf, x in zip(leaves(grad_input), leaves(x32), strict=False):
         if is_differentiable(x):
             assert np.asarray(leaf).dtype == np.float32, f"grad_input dtype {leaf.dtype}"
     m32.double()
@@ -233,15 +250,25 @@ def check_clone_share(case: Case) -> None:
     for p in twin.parameters()[0]:
         assert not any(np.shares_memory(p, q) for q in params), "clone() shares memory"
         p += 1.0
-    _assert_close(_run(module, _copy(input), target), expected, 0, 0,
-                  "changing a clone's parameters changed the original")
+    _assert_close(
+        _run(module, _copy(input), target),
+        expected,
+        0,
+        0,
+        "changing a clone's parameters changed the original",
+    )
     names = sorted({name for m in module.list_modules() for name, _, _ in m.own_parameters()})
     if names:
         shared = module.clone(*names)
         for p in module.parameters()[0]:
             p *= 0.5
-        _assert_close(_run(shared, _copy(input), target), _run(module, _copy(input), target),
-                      0, 0, f"clone{tuple(names)} does not share parameters")
+        _assert_close(
+            _run(shared, _copy(input), target),
+            _run(module, _copy(input), target),
+            0,
+            0,
+            f"clone{tuple(names)} does not share parameters",
+        )
 
 
 def check_config(case: Case) -> None:
@@ -257,8 +284,13 @@ def check_config(case: Case) -> None:
         if isinstance(value, np.ndarray):
             setattr(rebuilt, name, value.copy())
     rebuilt.train = module.train
-    _assert_close(_run(rebuilt, _copy(input), target), _run(module, input, target), 0, 0,
-                  "rebuilt module's output differs")
+    _assert_close(
+        _run(rebuilt, _copy(input), target),
+        _run(module, input, target),
+        0,
+        0,
+        "rebuilt module's output differs",
+    )
 
 
 def check_batch(case: Case) -> None:
@@ -271,13 +303,21 @@ def check_batch(case: Case) -> None:
     grad_input = _copy(_backward(case, module, input, target, grad_output))
     batch = len(leaves(input)[0])
     for i in range(batch):
-        pick = lambda value: map_leaves(lambda leaf: leaf[i], value)  # noqa: E731
+
+        def pick(value: Any, i: int = i) -> Any:
+            return map_leaves(lambda leaf: leaf[i], value)
+
         single = _copy(_run(module, pick(input), None if target is None else pick(target)))
         _assert_close(single, pick(output), 1e-9, 1e-10, f"example {i} alone vs in a batch")
         if not case.is_criterion:
             single_grad = _backward(case, module, pick(input), None, pick(grad_output))
-            _assert_close(single_grad, pick(grad_input), 1e-9, 1e-10,
-                          f"grad_input of example {i} alone vs in a batch")
+            _assert_close(
+                single_grad,
+                pick(grad_input),
+                1e-9,
+                1e-10,
+                f"grad_input of example {i} alone vs in a batch",
+            )
 
 
 def check_bad_input(case: Case) -> None:
@@ -297,11 +337,18 @@ def check_bad_input(case: Case) -> None:
         except Exception as error:
             message = str(error)
             assert name in message, f"error for bad input does not name {name}: {message!r}"
-            assert "expected" in message.lower(), f"error does not say what was expected: {message!r}"
+            assert "expected" in message.lower(), (
+                f"error does not say what was expected: {message!r}"
+            )
         else:
             raise AssertionError(f"no error for bad input {bad!r:.60}")
-        _assert_close(_run(module, _copy(input), target), expected, 0, 0,
-                      "the module is not usable after bad input")
+        _assert_close(
+            _run(module, _copy(input), target),
+            expected,
+            0,
+            0,
+            "the module is not usable after bad input",
+        )
 
 
 def check_get_parameters(case: Case) -> None:
@@ -319,7 +366,7 @@ def check_get_parameters(case: Case) -> None:
 
 
 def check_state_and_mode(case: Case) -> None:
-    """clear_state keeps results; evaluate()/training() switch every module and forward still runs."""
+    """clear_state keeps results; evaluate()/training() switch every module; forward still runs."""
     module, input, target = _prepare(case)
     expected = _copy(_run(module, input, target))
     module.clear_state()
@@ -350,9 +397,14 @@ def check_save_load(case: Case) -> None:
         loaded = load(path)
     assert type(loaded) is type(module) and repr(loaded) == repr(module)
     _assert_close(_run(loaded, _copy(input), target), expected, 0, 0, "output after load")
-    _assert_close(_backward(case, loaded, input, target, grad_output), expected_grad, 0, 0,
-                  "grad_input after load")
-    for a, b in zip(loaded.parameters()[0], module.parameters()[0]):
+    _assert_close(
+        _backward(case, loaded, input, target, grad_output),
+        expected_grad,
+        0,
+        0,
+        "grad_input after load",
+    )
+    for a, b in zip(loaded.parameters()[0], module.parameters()[0], strict=False):
         assert a.dtype == b.dtype and a.shape == b.shape
 
 
@@ -363,13 +415,29 @@ def _registered(module: Module) -> bool:
 
 
 MODULE_CHECKS: tuple[Check, ...] = (
-    check_forward, check_input_jacobian, check_parameter_jacobian, check_backward_scale,
-    check_acc_update, check_float32, check_clone_share, check_config, check_batch,
-    check_bad_input, check_get_parameters, check_state_and_mode, check_save_load,
+    check_forward,
+    check_input_jacobian,
+    check_parameter_jacobian,
+    check_backward_scale,
+    check_acc_update,
+    check_float32,
+    check_clone_share,
+    check_config,
+    check_batch,
+    check_bad_input,
+    check_get_parameters,
+    check_state_and_mode,
+    check_save_load,
 )
 CRITERION_CHECKS: tuple[Check, ...] = (
-    check_forward, check_input_jacobian, check_float32, check_clone_share, check_config,
-    check_bad_input, check_state_and_mode, check_save_load,
+    check_forward,
+    check_input_jacobian,
+    check_float32,
+    check_clone_share,
+    check_config,
+    check_bad_input,
+    check_state_and_mode,
+    check_save_load,
 )
 
 
@@ -381,8 +449,12 @@ def checks_for(case: Case) -> Iterator[Check]:
         return
     has_parameters = bool(case.module.parameters()[0])
     for check in MODULE_CHECKS:
-        if not has_parameters and check in (check_parameter_jacobian, check_backward_scale,
-                                            check_acc_update, check_get_parameters):
+        if not has_parameters and check in (
+            check_parameter_jacobian,
+            check_backward_scale,
+            check_acc_update,
+            check_get_parameters,
+        ):
             continue
         if check is check_batch and not case.batched:
             continue

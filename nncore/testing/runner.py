@@ -66,7 +66,9 @@ def registered_cases(distribution: str | None = None) -> list[tuple[str, Case | 
     return found
 
 
-def parametrize_with_checks(cases: Iterable[Case], expected_failed_checks: ExpectedFailures = None) -> Any:
+def parametrize_with_checks(
+    cases: Iterable[Case], expected_failed_checks: ExpectedFailures = None
+) -> Any:
     """A ``pytest.mark.parametrize("case, check", ...)`` over every check of every case.
 
     Use it on a test taking ``(case, check)`` that calls ``check(case)``.  Checks a case lists in
@@ -77,8 +79,11 @@ def parametrize_with_checks(cases: Iterable[Case], expected_failed_checks: Expec
 
     params = []
     for case in cases:
-        expected = (expected_failed_checks(case) if callable(expected_failed_checks)
-                    else dict(expected_failed_checks or {}))
+        expected = (
+            expected_failed_checks(case)
+            if callable(expected_failed_checks)
+            else dict(expected_failed_checks or {})
+        )
         for check in checks_for(case):
             name = check.__name__
             marks = []
@@ -90,5 +95,11 @@ def parametrize_with_checks(cases: Iterable[Case], expected_failed_checks: Expec
     return pytest.mark.parametrize("case, check", params)
 
 
-__all__ = ["Check", "CheckResult", "check_case", "parametrize_with_checks", "registered_cases",
-           "run_checks"]
+__all__ = [
+    "Check",
+    "CheckResult",
+    "check_case",
+    "parametrize_with_checks",
+    "registered_cases",
+    "run_checks",
+]

@@ -31,7 +31,7 @@ def map_leaves2(fn: Callable[[Any, Any], Any], a: Any, b: Any) -> Any:
     if is_table(a):
         if not is_table(b) or len(a) != len(b):
             raise AssertionError(f"table structures differ: {structure(a)} vs {structure(b)}")
-        return [map_leaves2(fn, x, y) for x, y in zip(a, b)]
+        return [map_leaves2(fn, x, y) for x, y in zip(a, b, strict=False)]
     return fn(a, b)
 
 

@@ -13,8 +13,8 @@ import sys
 from typing import Any
 
 from nncore import Module
-from nncore.errors import InputTypeError, repr_line
 from nncore.calls import NO_INPUT, register_call_hook
+from nncore.errors import InputTypeError, repr_line
 
 _HERE = os.path.dirname(os.path.abspath(__file__))
 _CORE = os.path.dirname(os.path.abspath(sys.modules["nncore"].__file__ or ""))

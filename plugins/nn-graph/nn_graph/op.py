@@ -18,8 +18,8 @@ import numpy as np
 
 from nncore import Module, registry
 from nncore.checks import describe, expect_float
-from nncore.errors import InputTypeError, ShapeError
 from nncore.contract import STORED_RESULTS
+from nncore.errors import InputTypeError, ShapeError
 
 from .node import Node
 from .parameters import Parameters
