@@ -74,7 +74,7 @@ def build_parser() -> argparse.ArgumentParser:
         "demo", help="train a small network on scikit-learn's digits",
         description="Train a network on scikit-learn's bundled 8x8 digits with plain SGD over "
                     "get_parameters(), print the test accuracy and save a loss/accuracy plot.")
-    demo.add_argument("--model", choices=sorted(MODELS), default="mlp",
+    demo.add_argument("--model", choices=sorted(MODELS), default="lenet",
                       help="network to train (default: %(default)s)")
     demo.add_argument("--epochs", type=_positive_int, default=20,
                       help="passes over the training set (default: %(default)s)")
@@ -83,7 +83,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--out", type=_plot_destination, default=".",
                       help="directory for the plot, or a .png file name (default: %(default)s)")
     demo.add_argument("--hidden", type=_positive_int, default=64,
-                      help="hidden units of the mlp (default: %(default)s)")
+                      help="hidden units of the fully connected layer (default: %(default)s)")
     demo.add_argument("--lr", type=_positive_float, default=0.1,
                       help="SGD learning rate (default: %(default)s)")
     demo.add_argument("--batch-size", type=_positive_int, default=16,

@@ -37,9 +37,32 @@ def mlp(hidden: int) -> Module:
     )
 
 
+def lenet(hidden: int) -> Module:
+    """A LeNet for 8x8 digits: two (3x3 convolution, padded - ReLU - 2x2 max pooling) stages,
+    then ``Linear(64, hidden) - ReLU - Linear(hidden, 10) - LogSoftMax``."""
+    from .registry import nn
+
+    return (
+        nn.Sequential()
+        .add(nn.View(-1, 1, 8, 8))
+        .add(nn.SpatialConvolution(1, 8, 3, 3, 1, 1, 1, 1))
+        .add(nn.ReLU())
+        .add(nn.SpatialMaxPooling(2, 2, 2, 2))
+        .add(nn.SpatialConvolution(8, 16, 3, 3, 1, 1, 1, 1))
+        .add(nn.ReLU())
+        .add(nn.SpatialMaxPooling(2, 2, 2, 2))
+        .add(nn.View(-1, 16 * 2 * 2))
+        .add(nn.Linear(16 * 2 * 2, hidden))
+        .add(nn.ReLU())
+        .add(nn.Linear(hidden, N_CLASSES))
+        .add(nn.LogSoftMax())
+    )
+
+
 #: ``{name: builder(hidden) -> Module}``; every network takes ``(batch, 64)`` pixels in [0, 1]
 #: and returns ``(batch, 10)`` log-probabilities.
 MODELS: dict[str, Callable[[int], Module]] = {
+    "lenet": lenet,
     "mlp": mlp,
 }
 
@@ -150,7 +173,7 @@ def plot(result: DemoResult, title: str) -> None:
 
 
 def run(
-    model: str = "mlp",
+    model: str = "lenet",
     epochs: int = 20,
     seed: int = 0,
     out: str | Path = ".",
