@@ -29,7 +29,8 @@ class SpatialConvolution(Module):
         out[b, o, y, x] = bias[o] + sum_{c,i,j} weight[o, c, i, j] * x[b, c, y*dh + i, x*dw + j]
 
     and ``out_h = (H + 2*pad_h - kh) // dh + 1`` (likewise for the width).  ``pad_h`` defaults
-    to ``pad_w``.  Computed as im2col + one BLAS GEMM per batch chunk.
+    to ``pad_w``.  Computed as im2col + one BLAS GEMM per batch chunk, or with Winograd
+    F(2x2, 3x3) for 3x3 stride-1 kernels between 16+ planes.
 
     >>> SpatialConvolution(3, 8, 5, 5, 1, 1, 2)
     nn.SpatialConvolution(3 -> 8, 5x5, 1,1, 2,2)
