@@ -134,7 +134,7 @@ def expect_fits(x: np.ndarray, out_h: int, out_w: int, geometry: Geometry) -> No
 
 def _chunks(batch: int, bytes_per_example: int) -> list[tuple[int, int]]:
     step = max(1, min(batch, CHUNK_BYTES // max(1, bytes_per_example)))
-    return [(start, min(start + step, batch)) for start in range(0, batch, step)]
+    return [(start, min(start + step, batch)) for start in range(0, batch, step)] or [(0, 0)]
 
 
 def _rows_buffer(
@@ -152,7 +152,7 @@ def _part(buffer: np.ndarray, keep: bool, start: int, stop: int) -> np.ndarray:
 
 def _flat(part: np.ndarray) -> np.ndarray:
     """``(rows, n, P)`` as the ``(rows, n * P)`` GEMM operand (a view: rows stay strided)."""
-    return part.reshape(part.shape[0], -1)
+    return part.reshape(part.shape[0], part.shape[1] * part.shape[2])
 
 
 def conv2d_forward(
@@ -217,7 +217,9 @@ def conv2d_backward_input(
     workspace.remember("grad_rows", None, grads)
     for start, stop in chunks:
         part = _part(grads, keep, start, stop)
-        _backend.batch_to_columns(grad_out[start:stop].reshape(stop - start, n_out, -1), part)
+        _backend.batch_to_columns(
+            grad_out[start:stop].reshape(stop - start, n_out, positions), part
+        )
         cols = workspace.buffer("gemm", (rows, (stop - start) * positions), grad_out.dtype)
         np.matmul(weight2d.T, _flat(part), out=cols)
         _backend.col2im(
@@ -269,7 +271,7 @@ def conv2d_backward_weight(
             grad_part = grads[:, start:stop]
         else:
             grad_part = workspace.buffer("grad_rows_again", (n_out, n, positions), dtype)
-            _backend.batch_to_columns(grad_out[start:stop].reshape(n, n_out, -1), grad_part)
+            _backend.batch_to_columns(grad_out[start:stop].reshape(n, n_out, positions), grad_part)
         if start == 0:
             np.matmul(_flat(grad_part), _flat(part).T, out=total)
         else:
@@ -330,7 +332,7 @@ def winograd_conv(
     )
     workspace.remember(buffer, None, tiles)
     for start, stop in chunks:
-        part = _part(tiles, keep, start, stop).reshape(16, channels, -1)
+        part = _part(tiles, keep, start, stop).reshape(16, channels, (stop - start) * count)
         _backend.winograd_input(x[start:stop], part, ph, pw, tiles_h, tiles_w)
         products = workspace.buffer("winograd_products", (16, n_out, part.shape[2]), x.dtype)
         np.matmul(kernel, part, out=products)
@@ -365,7 +367,7 @@ def winograd_backward_weight(
     total = workspace.buffer("winograd_grad_weight", (16, n_out, channels), x.dtype)
     for start, stop in chunks:
         if cached is not None:
-            part = cached[:, start:stop].reshape(16, channels, -1)
+            part = cached[:, start:stop].reshape(16, channels, (stop - start) * count)
         else:
             part = workspace.buffer(
                 "winograd_tiles_again", (16, channels, (stop - start) * count), x.dtype
@@ -457,7 +459,7 @@ def temporal_columns(x: np.ndarray, kw: int, dw: int, workspace: Workspace) -> n
     cols = workspace.buffer("cols", (kw * size, batch, out_t), x.dtype)
     _backend.im2col(x[:, None], cols, kw, size, dw, 1, 0, 0, 1, 1, out_t, 1)
     workspace.remember("cols", None, cols)
-    return cols.reshape(kw * size, -1)
+    return cols.reshape(kw * size, batch * out_t)
 
 
 def temporal_backward_input(

@@ -48,7 +48,7 @@ class TemporalConvolution(Module):
         x, single = self._frames(input)
         cols = temporal_columns(x, self.kw, self.dw, self._workspace)
         out = cols.T @ self.weight.T + self.bias
-        out = out.reshape(x.shape[0], -1, self.output_frame_size)
+        out = out.reshape(x.shape[0], (x.shape[1] - self.kw) // self.dw + 1, self.output_frame_size)
         return out[0] if single else out
 
     def update_grad_input(self, input: np.ndarray, grad_output: np.ndarray) -> np.ndarray:
