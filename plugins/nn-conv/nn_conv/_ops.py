@@ -478,8 +478,9 @@ def temporal_backward_input(
     cols = workspace.buffer("gemm", (weight.shape[1], grad_rows.shape[0]), grad_rows.dtype)
     np.matmul(weight.T, grad_rows.T, out=cols)
     grad = np.zeros((batch, 1, frames, size), grad_rows.dtype)
-    out_t = grad_rows.shape[0] // batch
-    _backend.col2im(cols.reshape(-1, batch, out_t), grad, kw, size, dw, 1, 0, 0, 1, 1, out_t, 1)
+    out_t = (frames - kw) // dw + 1
+    rows = weight.shape[1]
+    _backend.col2im(cols.reshape(rows, batch, out_t), grad, kw, size, dw, 1, 0, 0, 1, 1, out_t, 1)
     return grad[:, 0]
 
 
