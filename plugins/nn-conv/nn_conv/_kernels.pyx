@@ -111,6 +111,7 @@ def im2col(const floating[:, :, :, ::1] image, floating[:, :, :] cols, int kh, i
         raise ValueError("strides and dilations must be positive")
     cdef Py_ssize_t r, b, c, i, j, oy, ox, y, x_off, lo, hi
     cdef floating* row
+    cdef const floating* source
     for r in prange(cols.shape[0], nogil=True, schedule="static",
                    num_threads=_threads(cols.shape[0] * cols.shape[1] * cols.shape[2])):
         c = r // (kh * kw)
@@ -130,8 +131,12 @@ def im2col(const floating[:, :, :, ::1] image, floating[:, :, :] cols, int kh, i
                     continue
                 if lo > 0:
                     memset(row, 0, lo * sizeof(floating))
-                for ox in range(lo, hi):
-                    row[ox] = image[b, c, y, ox * sw + x_off]
+                source = &image[b, c, y, 0] + x_off
+                if sw == 1:  # the common case: a contiguous run of the image row
+                    memcpy(row + lo, source + lo, (hi - lo) * sizeof(floating))
+                else:
+                    for ox in range(lo, hi):
+                        row[ox] = source[ox * sw]
                 if hi < out_w:
                     memset(row + hi, 0, (out_w - hi) * sizeof(floating))
 
