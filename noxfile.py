@@ -152,6 +152,13 @@ def ecosystem(session: nox.Session) -> None:
     _run_pytest(session, "-m", "ecosystem", "tests/test_ecosystem.py")
 
 
+@nox.session(default=False)
+def fuzz(session: nox.Session) -> None:
+    """nncore.load on 100,000 mutated files (tests/loadfuzz.py); ``-- --count N`` for more."""
+    session.install("-e", ".", "-e", str(PLUGINS["nn-basic"]))
+    session.run("python", "tests/loadfuzz.py", "--folder", session.create_tmp(), *session.posargs)
+
+
 @nox.session
 def lint(session: nox.Session) -> None:
     """ruff over the whole repository (rules in pyproject.toml)."""
