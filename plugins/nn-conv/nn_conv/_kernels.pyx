@@ -611,8 +611,10 @@ def winograd_grad_output(const floating[:, :, :, ::1] grad, floating[:, :, :] ti
             or tiles.shape[2] != batch * tiles_h * tiles_w):
         raise ValueError(f"tiles must be (16, {n_out}, {batch * tiles_h * tiles_w})")
     cdef Py_ssize_t step = tiles.strides[0] // sizeof(floating)
-    cdef Py_ssize_t plane, b, o, ty, tx, y, x, i, k
-    cdef floating g00, g01, g10, g11, left, right
+    cdef Py_ssize_t plane, b, o, ty, tx, x, i
+    cdef floating g00, g01, g10, g11
+    cdef const floating* top
+    cdef const floating* bottom
     cdef floating* dst
     for plane in prange(batch * n_out, nogil=True, schedule="static",
                        num_threads=_threads(16 * tiles.shape[1] * tiles.shape[2])):
@@ -620,20 +622,31 @@ def winograd_grad_output(const floating[:, :, :, ::1] grad, floating[:, :, :] ti
         o = plane % n_out
         for ty in range(tiles_h):
             dst = &tiles[0, o, (b * tiles_h + ty) * tiles_w]
-            y = 2 * ty
-            for tx in range(tiles_w):
-                x = 2 * tx
-                g00 = grad[b, o, y, x]
-                g01 = grad[b, o, y, x + 1] if x + 1 < out_w else 0
-                g10 = grad[b, o, y + 1, x] if y + 1 < out_h else 0
-                g11 = grad[b, o, y + 1, x + 1] if y + 1 < out_h and x + 1 < out_w else 0
-                for i in range(4):
-                    # row i of A g, with A = [[1, 0], [1, 1], [1, -1], [0, -1]] (scalars, so
-                    # that every thread has its own)
-                    left = g00 if i == 0 else (g00 + g10 if i == 1 else (g00 - g10 if i == 2 else -g10))
-                    right = g01 if i == 0 else (g01 + g11 if i == 1 else (g01 - g11 if i == 2 else -g11))
-                    k = 4 * i
-                    dst[k * step + tx] = left  # (A g) A^T
-                    dst[(k + 1) * step + tx] = left + right
-                    dst[(k + 2) * step + tx] = left - right
-                    dst[(k + 3) * step + tx] = -right
+            top = &grad[b, o, 2 * ty, 0]
+            bottom = top + out_w if 2 * ty + 1 < out_h else NULL
+            # one row of A g at a time along the row of tiles: 4 output streams, not 16
+            for i in range(4):
+                for tx in range(tiles_w):
+                    x = 2 * tx
+                    g00 = top[x]
+                    g01 = top[x + 1] if x + 1 < out_w else 0
+                    g10 = bottom[x] if bottom != NULL else 0
+                    g11 = bottom[x + 1] if bottom != NULL and x + 1 < out_w else 0
+                    # row i of A g, with A = [[1, 0], [1, 1], [1, -1], [0, -1]]
+                    if i == 0:
+                        _winograd_grad_row(dst, step, tx, 0, g00, g01)
+                    elif i == 1:
+                        _winograd_grad_row(dst, step, tx, 1, g00 + g10, g01 + g11)
+                    elif i == 2:
+                        _winograd_grad_row(dst, step, tx, 2, g00 - g10, g01 - g11)
+                    else:
+                        _winograd_grad_row(dst, step, tx, 3, -g10, -g11)
+
+
+cdef inline void _winograd_grad_row(floating* dst, Py_ssize_t step, Py_ssize_t tx, int i,
+                                    floating left, floating right) noexcept nogil:
+    """Row ``i`` of ``(A g) A^T`` from row ``i`` of ``A g``, into entries ``4 i .. 4 i + 3``."""
+    dst[(4 * i) * step + tx] = left
+    dst[(4 * i + 1) * step + tx] = left + right
+    dst[(4 * i + 2) * step + tx] = left - right
+    dst[(4 * i + 3) * step + tx] = -right
