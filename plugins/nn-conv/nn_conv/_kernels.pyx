@@ -496,27 +496,34 @@ cdef inline void _winograd_rows(const floating* plane, Py_ssize_t height, Py_ssi
 
 cdef inline void _winograd_row_out(const floating* src, Py_ssize_t step, Py_ssize_t tiles_w,
                                    floating* top, floating* bottom, Py_ssize_t out_w,
-                                   floating shift) noexcept nogil:
+                                   floating shift, floating* scratch) noexcept nogil:
     """``A^T m A`` for a row of tiles (``m[4 i + j]`` of tile ``tx`` at ``src[(4 i + j) * step
-    + tx]``) into the two output rows ``top`` and ``bottom`` (``bottom`` NULL past the end)."""
+    + tx]``) into the two output rows ``top`` and ``bottom`` (``bottom`` NULL past the end).
+
+    ``A^T m`` goes first into ``scratch`` (8 rows of ``tiles_w``), one column of the tiles at a
+    time, so that only 4 rows of ``src`` stream at once."""
     cdef Py_ssize_t tx, k, x
-    cdef floating m[16]
-    cdef floating s0[4]
-    cdef floating s1[4]
-    for tx in range(tiles_w):
-        for k in range(16):
-            m[k] = src[k * step + tx]
-        for k in range(4):  # A^T m
-            s0[k] = m[k] + m[4 + k] + m[8 + k]
-            s1[k] = m[4 + k] - m[8 + k] - m[12 + k]
+    cdef floating a, b, c, d
+    cdef floating* s0 = scratch
+    cdef floating* s1 = scratch + 4 * tiles_w
+    for k in range(4):
+        for tx in range(tiles_w):
+            a = src[k * step + tx]
+            b = src[(4 + k) * step + tx]
+            c = src[(8 + k) * step + tx]
+            d = src[(12 + k) * step + tx]
+            s0[k * tiles_w + tx] = a + b + c
+            s1[k * tiles_w + tx] = b - c - d
+    for tx in range(tiles_w):  # (A^T m) A
         x = 2 * tx
-        top[x] = s0[0] + s0[1] + s0[2] + shift
+        top[x] = s0[tx] + s0[tiles_w + tx] + s0[2 * tiles_w + tx] + shift
         if bottom != NULL:
-            bottom[x] = s1[0] + s1[1] + s1[2] + shift
+            bottom[x] = s1[tx] + s1[tiles_w + tx] + s1[2 * tiles_w + tx] + shift
         if x + 1 < out_w:
-            top[x + 1] = s0[1] - s0[2] - s0[3] + shift
+            top[x + 1] = s0[tiles_w + tx] - s0[2 * tiles_w + tx] - s0[3 * tiles_w + tx] + shift
             if bottom != NULL:
-                bottom[x + 1] = s1[1] - s1[2] - s1[3] + shift
+                bottom[x + 1] = (s1[tiles_w + tx] - s1[2 * tiles_w + tx] - s1[3 * tiles_w + tx]
+                                 + shift)
 
 
 def winograd_input(const floating[:, :, :, ::1] image, floating[:, :, :] tiles, int ph, int pw,
@@ -582,18 +589,26 @@ def winograd_output(const floating[:, :, ::1] products, floating[:, :, :, ::1] o
         if add.shape[0] != n_out:
             raise ValueError("bias must have one entry per output plane")
     cdef Py_ssize_t step = products.shape[1] * products.shape[2]
-    cdef Py_ssize_t plane, b, o, ty
+    cdef Py_ssize_t plane, b, o, ty, failed = 0
     cdef floating shift
     cdef floating* bottom
+    cdef floating* scratch
     for plane in prange(batch * n_out, nogil=True, schedule="static",
                        num_threads=_threads(16 * products.shape[1] * products.shape[2])):
         b = plane // n_out
         o = plane % n_out
         shift = add[o] if has_bias else 0
+        scratch = <floating*> malloc(8 * tiles_w * sizeof(floating))
+        if scratch == NULL:
+            failed += 1
+            continue
         for ty in range(tiles_h):
             bottom = &out[b, o, 2 * ty + 1, 0] if 2 * ty + 1 < out_h else NULL
             _winograd_row_out(&products[0, o, (b * tiles_h + ty) * tiles_w], step, tiles_w,
-                              &out[b, o, 2 * ty, 0], bottom, out_w, shift)
+                              &out[b, o, 2 * ty, 0], bottom, out_w, shift, scratch)
+        free(scratch)
+    if failed:
+        raise MemoryError("no memory for the Winograd row buffers")
 
 
 def winograd_grad_output(const floating[:, :, :, ::1] grad, floating[:, :, :] tiles, int tiles_h,
