@@ -114,6 +114,20 @@ def test_venv_holds_only_what_was_installed(venv):
     assert not names & {"nn-conv", "nn-table", "torch", "scipy"}
 
 
+def test_a_class_of_an_absent_first_party_plugin_names_its_distribution(venv):
+    # nn-table is not installed in this venv, as after `pip uninstall nn-table`
+    out = venv.python("""
+        from nncore import nn, UnknownNameError
+        try:
+            nn.JoinTable
+        except UnknownNameError as error:
+            print(error)
+        print(nn["nn-basic:Tanh"].__name__)
+    """).stdout
+    assert "provided by the distribution 'nn-table' (pip install nn-table)" in out
+    assert out.splitlines()[-1] == "Tanh"
+
+
 def test_plugin_is_listed_by_nncore_plugins(venv):
     out = venv.nncore("plugins", "--classes").stdout
     row = next(line.split() for line in out.splitlines() if line.startswith("nn-example-plugin"))
