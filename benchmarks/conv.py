@@ -16,11 +16,14 @@ Needs ``pip install torch==2.13.0`` (the CPU wheel) next to nncore and nn-conv.
 from __future__ import annotations
 
 import argparse
+import cProfile
 import datetime
 import importlib
+import io
 import json
 import os
 import platform
+import pstats
 import re
 import statistics
 import subprocess
@@ -39,6 +42,7 @@ OURS_ONLY = "--ours-only" in sys.argv
 torch = None if OURS_ONLY else importlib.import_module("torch")
 
 from nn_conv import _backend, _reference  # noqa: E402
+from nncore import nn  # noqa: E402
 from nn_conv.lookup_table import LookupTable  # noqa: E402
 from nn_conv.spatial_convolution import SpatialConvolution  # noqa: E402
 from nn_conv.spatial_max_pooling import SpatialMaxPooling  # noqa: E402
@@ -46,7 +50,7 @@ from nn_conv.spatial_max_pooling import SpatialMaxPooling  # noqa: E402
 SECTION = "## nn-conv"
 RESULTS = Path(__file__).with_name("RESULTS.md")
 #: target ratio ours / PyTorch per case group
-TARGETS = {"conv": 1.5, "pool": 1.5, "lookup fwd": None, "lookup bwd": 1.0}
+TARGETS = {"conv": 1.5, "pool": 1.5, "lookup fwd": None, "lookup bwd": 1.0, "lenet": 1.3}
 Step = Callable[[], object]
 
 
@@ -196,6 +200,101 @@ def lookup_cases() -> dict[str, tuple[str, Step, Step]]:
     }
 
 
+LEARNING_RATE = 0.01
+
+
+def lenet() -> nn.Sequential:
+    """LeNet-5 for 1x28x28 images: two 5x5 convolution + tanh + 2x2 max pooling stages, then
+    three fully connected layers, as log-probabilities."""
+    net = nn.Sequential()
+    for layer in (
+        nn.SpatialConvolution(1, 6, 5, 5),
+        nn.Tanh(),
+        nn.SpatialMaxPooling(2, 2, 2, 2),
+        nn.SpatialConvolution(6, 16, 5, 5),
+        nn.Tanh(),
+        nn.SpatialMaxPooling(2, 2, 2, 2),
+        nn.View(16 * 4 * 4),
+        nn.Linear(256, 120),
+        nn.Tanh(),
+        nn.Linear(120, 84),
+        nn.Tanh(),
+        nn.Linear(84, 10),
+        nn.LogSoftMax(),
+    ):
+        net.add(layer)
+    return net.float()
+
+
+def torch_lenet(ours: nn.Sequential) -> torch.nn.Sequential:
+    """The same network in PyTorch, with ``ours``'s weights (both keep torch's layouts)."""
+    tn = torch.nn
+    theirs = tn.Sequential(
+        tn.Conv2d(1, 6, 5),
+        tn.Tanh(),
+        tn.MaxPool2d(2, 2),
+        tn.Conv2d(6, 16, 5),
+        tn.Tanh(),
+        tn.MaxPool2d(2, 2),
+        tn.Flatten(),
+        tn.Linear(256, 120),
+        tn.Tanh(),
+        tn.Linear(120, 84),
+        tn.Tanh(),
+        tn.Linear(84, 10),
+        tn.LogSoftmax(dim=1),
+    )
+    with torch.no_grad():
+        for mine, their in zip(ours.modules, theirs, strict=True):
+            if getattr(mine, "weight", None) is not None:
+                their.weight.copy_(torch.from_numpy(mine.weight))
+                their.bias.copy_(torch.from_numpy(mine.bias))
+    return theirs
+
+
+def lenet_case() -> tuple[Step, Step]:
+    """One SGD training step of LeNet-5 on a batch of 64: forward, NLL loss, backward, update."""
+    rng = np.random.default_rng(3)
+    x = rng.standard_normal((64, 1, 28, 28)).astype(np.float32)
+    labels = rng.integers(0, 10, 64)
+    net, criterion = lenet(), nn.ClassNLLCriterion()
+    params, grads = net.get_parameters()
+
+    def ours_step() -> float:
+        grads.fill(0)
+        out = net.forward(x)
+        loss = criterion.forward(out, labels)
+        net.backward(x, criterion.backward(out, labels))
+        np.subtract(params, LEARNING_RATE * grads, out=params)  # the layers hold views of it
+        return loss
+
+    if torch is None:
+        return ours_step, None
+    theirs = torch_lenet(net)
+    tparams = list(theirs.parameters())
+    tx, tlabels = torch.from_numpy(x), torch.from_numpy(labels)
+    nll = torch.nn.NLLLoss()
+
+    def torch_step() -> float:
+        for p in tparams:
+            p.grad = None
+        loss = nll(theirs(tx), tlabels)
+        loss.backward()
+        with torch.no_grad():
+            for p in tparams:
+                p.add_(p.grad, alpha=-LEARNING_RATE)
+        return loss.item()
+
+    with torch.no_grad():
+        _close(net.forward(x), theirs(tx), "LeNet output")
+    np.testing.assert_allclose(ours_step(), torch_step(), rtol=1e-4, err_msg="LeNet loss")
+    for mine, their in zip(net.modules, theirs, strict=True):
+        if getattr(mine, "weight", None) is not None:
+            _close(mine.weight, their.weight, f"{mine!r} weight after one step")
+            _close(mine.grad_weight, their.weight.grad, f"{mine!r} weight gradient")
+    return ours_step, torch_step
+
+
 def cases() -> dict[str, tuple[str, Step, Step]]:
     return {
         "LeNet conv1 (64x1x28x28 -> 6, 5x5) fwd+bwd": ("conv", *conv_case(64, 1, 28, 6, 5, 0)),
@@ -203,7 +302,65 @@ def cases() -> dict[str, tuple[str, Step, Step]]:
         "32x64x32x32 -> 64, 3x3 pad 1, fwd+bwd": ("conv", *conv_case(32, 64, 32, 64, 3, 1)),
         "max pool 2x2, 64x16x24x24, fwd+bwd": ("pool", *pool_case()),
         **lookup_cases(),
+        "LeNet-5 training step (batch 64, SGD)": ("lenet", *lenet_case()),
     }
+
+
+def per_call(fn: Step, calls: int = 200) -> float:
+    """Median of five timings of ``calls`` calls of ``fn``, in seconds per call."""
+    fn()
+    times = []
+    for _ in range(5):
+        start = time.perf_counter()
+        for _ in range(calls):
+            fn()
+        times.append((time.perf_counter() - start) / calls)
+    return statistics.median(times)
+
+
+def layer_profile() -> list[str]:
+    """Where one LeNet step of nn-conv spends its time: each layer's forward and backward
+    (``update_grad_input`` + ``acc_grad_parameters``) timed alone on the step's own values,
+    then the functions that take the most time under cProfile (self time)."""
+    rng = np.random.default_rng(3)
+    x = rng.standard_normal((64, 1, 28, 28)).astype(np.float32)
+    labels = rng.integers(0, 10, 64)
+    net, criterion = lenet(), nn.ClassNLLCriterion()
+    inputs = [x]
+    for layer in net.modules:
+        inputs.append(layer.forward(inputs[-1]))
+    grads = [criterion.backward(inputs[-1], labels)]
+    for layer, input in zip(reversed(net.modules), reversed(inputs[:-1]), strict=True):
+        grads.insert(0, layer.backward(input, grads[0]))
+    lines = [
+        "| layer | forward | backward |",
+        "|---|---:|---:|",
+    ]
+    total_f = total_b = 0.0
+    for i, layer in enumerate(net.modules):
+        forward = per_call(lambda layer=layer, i=i: layer.forward(inputs[i]))
+        backward = per_call(lambda layer=layer, i=i: layer.backward(inputs[i], grads[i + 1]))
+        total_f, total_b = total_f + forward, total_b + backward
+        lines.append(f"| {layer!r} | {forward * 1e6:.0f} us | {backward * 1e6:.0f} us |")
+    step, _ = lenet_case()
+    whole = per_call(step)
+    lines += [
+        f"| all layers | {total_f * 1e6:.0f} us | {total_b * 1e6:.0f} us |",
+        "",
+        f"Whole step (with the criterion and the SGD update): {whole * 1e3:.2f} ms.",
+        "",
+        "cProfile of 200 steps, functions by self time:",
+        "",
+        "```",
+    ]
+    profiler = cProfile.Profile()
+    profiler.runcall(lambda: [step() for _ in range(200)])
+    report = io.StringIO()
+    pstats.Stats(profiler, stream=report).sort_stats("tottime").print_stats(14)
+    body = report.getvalue().splitlines()
+    start = next(i for i, line in enumerate(body) if line.lstrip().startswith("ncalls"))
+    lines += [line.rstrip() for line in body[start:] if line.strip()]
+    return [*lines, "```"]
 
 
 def on_reference(step: Step) -> Step:
