@@ -42,10 +42,11 @@ OURS_ONLY = "--ours-only" in sys.argv
 torch = None if OURS_ONLY else importlib.import_module("torch")
 
 from nn_conv import _backend, _reference  # noqa: E402
-from nncore import nn  # noqa: E402
 from nn_conv.lookup_table import LookupTable  # noqa: E402
 from nn_conv.spatial_convolution import SpatialConvolution  # noqa: E402
 from nn_conv.spatial_max_pooling import SpatialMaxPooling  # noqa: E402
+
+from nncore import nn  # noqa: E402
 
 SECTION = "## nn-conv"
 RESULTS = Path(__file__).with_name("RESULTS.md")
