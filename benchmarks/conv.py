@@ -41,7 +41,7 @@ from threadpoolctl import threadpool_info, threadpool_limits
 OURS_ONLY = "--ours-only" in sys.argv
 torch = None if OURS_ONLY else importlib.import_module("torch")
 
-from nn_conv import _backend, _reference  # noqa: E402
+from nn_conv import _backend, _ops, _reference  # noqa: E402
 from nn_conv.lookup_table import LookupTable  # noqa: E402
 from nn_conv.spatial_convolution import SpatialConvolution  # noqa: E402
 from nn_conv.spatial_max_pooling import SpatialMaxPooling  # noqa: E402
@@ -364,6 +364,87 @@ def layer_profile() -> list[str]:
     return [*lines, "```"]
 
 
+def conv_phases() -> list[str]:
+    """LeNet conv2 forward+backward taken apart: each kernel and GEMM of nn-conv's im2col
+    convolution timed alone on the layer's own shapes (one chunk: the whole batch)."""
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal((64, 6, 12, 12)).astype(np.float32)
+    grad = rng.standard_normal((64, 16, 8, 8)).astype(np.float32)
+    layer = SpatialConvolution(6, 16, 5, 5).float()
+    geometry = layer.geometry().kernel_args()
+    weight = layer.weight.reshape(16, -1)
+    cols = np.empty((150, 64, 64), np.float32)
+    grad_rows = np.empty((16, 64, 64), np.float32)
+    product = np.empty((16, 64 * 64), np.float32)
+    back = np.empty((150, 64 * 64), np.float32)
+    out = np.empty((64, 16, 64), np.float32)
+    grad_in = np.zeros(x.shape, np.float32)
+    grad_weight = np.empty((150, 16), np.float32)
+    flat_cols, flat_grad = cols.reshape(150, -1), grad_rows.reshape(16, -1)
+    phases = {
+        "forward: im2col": lambda: _backend.im2col(x, cols, *geometry, 8, 8),
+        "forward: GEMM (16x150) @ (150x4096)": lambda: _ops._matmul(weight, flat_cols, product, 16),
+        "forward: to batch-first, + bias": lambda: _backend.columns_to_batch(
+            product.reshape(16, 64, 64), out, layer.bias
+        ),
+        "input gradient: dY to GEMM layout": lambda: _backend.batch_to_columns(
+            grad.reshape(64, 16, 64), grad_rows
+        ),
+        "input gradient: GEMM (150x16) @ (16x4096)": lambda: _ops._matmul(
+            weight.T, flat_grad, back, 16
+        ),
+        "input gradient: zero-filled result": lambda: np.zeros(x.shape, np.float32),
+        "input gradient: col2im": lambda: _backend.col2im(
+            back.reshape(150, 64, 64), grad_in, *geometry, 8, 8
+        ),
+        "weight gradient: GEMM (150x4096) @ (4096x16)": lambda: np.matmul(
+            flat_cols, flat_grad.T, out=grad_weight
+        ),
+        "bias gradient: sum": lambda: grad.sum(axis=(0, 2, 3)),
+    }
+    times = {name: per_call(phase) for name, phase in phases.items()}
+    layer.forward(x)
+    whole = per_call(lambda: (layer.forward(x), layer.backward(x, grad)))
+    total = sum(times.values())
+    lines = ["| phase | time | share of the phases |", "|---|---:|---:|"]
+    lines += [f"| {name} | {t * 1e6:.0f} us | {t / total:.0%} |" for name, t in times.items()]
+    return [
+        *lines,
+        f"| sum of the phases | {total * 1e6:.0f} us | |",
+        f"| the layer's forward + backward | {whole * 1e6:.0f} us | |",
+    ]
+
+
+def torch_profile() -> list[str]:
+    """PyTorch's operators in 50 LeNet steps, by self CPU time (its profiler's table)."""
+    _, step = lenet_case()
+    step()
+    with torch.profiler.profile(activities=[torch.profiler.ProfilerActivity.CPU]) as prof:
+        for _ in range(50):
+            step()
+    table = prof.key_averages().table(sort_by="self_cpu_time_total", row_limit=12)
+    return ["```", *(line.rstrip() for line in table.splitlines() if line.strip()), "```"]
+
+
+def where_the_time_goes() -> list[str]:
+    """The profile section of the record, everything on one thread."""
+    return [
+        "### Where the time goes (one thread)",
+        "",
+        "LeNet-5 training step, nn-conv, layer by layer:",
+        "",
+        *layer_profile(),
+        "",
+        "LeNet conv2 (64x6x12x12 -> 16, 5x5) forward+backward, nn-conv, phase by phase:",
+        "",
+        *conv_phases(),
+        "",
+        "The same LeNet-5 step in PyTorch, by operator (torch.profiler, 50 steps):",
+        "",
+        *torch_profile(),
+    ]
+
+
 def on_reference(step: Step) -> Step:
     """``step`` run with nn-conv switched to its numpy reference kernels."""
     compiled = _backend.kernels
@@ -509,8 +590,12 @@ def main() -> None:
             rows = table(measure(args.repeats), alone)
         lines += ["", f"Threads: {title}.", "", *rows]
         print(f"\nThreads: {title}\n" + "\n".join(rows), flush=True)
+    torch.set_num_threads(1)
+    with threadpool_limits(1):
+        profile = where_the_time_goes()
     torch.set_num_threads(default_threads)
-    lines += ["", *NOTES]
+    print("\n".join(profile))
+    lines += ["", *NOTES, "", *profile]
     if args.record:
         record(lines)
         print(f"\nrecorded in {RESULTS}")
