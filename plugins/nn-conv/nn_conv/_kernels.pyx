@@ -109,7 +109,7 @@ def im2col(const floating[:, :, :, ::1] image, floating[:, :, :] cols, int kh, i
     _check_columns(batch, channels, cols.shape[0], cols.shape[1], cols.shape[2], kh, kw, out_h, out_w)
     if sh < 1 or sw < 1 or dh < 1 or dw < 1:
         raise ValueError("strides and dilations must be positive")
-    cdef Py_ssize_t r, b, c, i, j, oy, ox, y, x_off, lo, hi
+    cdef Py_ssize_t r, b, c, i, j, oy, ox, y_off, x_off, lo, hi, top, bottom
     cdef floating* row
     cdef const floating* source
     for r in prange(cols.shape[0], nogil=True, schedule="static",
@@ -122,23 +122,44 @@ def im2col(const floating[:, :, :, ::1] image, floating[:, :, :] cols, int kh, i
         hi = _first_beyond(x_off, sw, width, out_w)
         if hi < lo:
             hi = lo
+        # output rows top <= oy < bottom read image rows inside the plane; the rest are padding
+        y_off = i * dh - ph
+        top = _first_inside(y_off, sh, out_h)
+        bottom = _first_beyond(y_off, sh, height, out_h)
+        if bottom < top:
+            bottom = top
         for b in range(batch):
-            for oy in range(out_h):
-                row = &cols[r, b, oy * out_w]
-                y = oy * sh - ph + i * dh
-                if y < 0 or y >= height:
-                    memset(row, 0, out_w * sizeof(floating))
-                    continue
+            row = &cols[r, b, 0]
+            if top > 0:
+                memset(row, 0, top * out_w * sizeof(floating))
+            if bottom < out_h:
+                memset(row + bottom * out_w, 0, (out_h - bottom) * out_w * sizeof(floating))
+            if bottom == top:
+                continue
+            # walk the rows with pointers: small images make the per-row work the bottleneck
+            source = &image[b, c, top * sh + y_off, 0] + x_off
+            row = row + top * out_w
+            for oy in range(top, bottom):
                 if lo > 0:
                     memset(row, 0, lo * sizeof(floating))
-                source = &image[b, c, y, 0] + x_off
-                if sw == 1:  # the common case: a contiguous run of the image row
+                if sw == 1 and hi - lo >= 64:  # a long contiguous run of the image row
                     memcpy(row + lo, source + lo, (hi - lo) * sizeof(floating))
+                elif sw == 1:  # a short run: a memcpy call costs more than the copy
+                    _copy_run(row, source, lo, hi)
                 else:
                     for ox in range(lo, hi):
                         row[ox] = source[ox * sw]
                 if hi < out_w:
                     memset(row + hi, 0, (out_w - hi) * sizeof(floating))
+                row = row + out_w
+                source = source + sh * width
+
+
+cdef inline void _copy_run(floating* target, const floating* source,
+                           Py_ssize_t lo, Py_ssize_t hi) noexcept nogil:
+    cdef Py_ssize_t k
+    for k in range(lo, hi):
+        target[k] = source[k]
 
 
 def col2im(const floating[:, :, ::1] cols, floating[:, :, :, ::1] image, int kh, int kw,

@@ -55,6 +55,20 @@ def test_im2col_and_col2im_match_the_reference(geometry, dtype, seed):
     np.testing.assert_allclose(fast_image, slow_image, **_tol(dtype))
 
 
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("pad, stride", [(0, 1), (2, 1), (1, 2)])
+def test_im2col_of_wide_rows_matches_the_reference(dtype, pad, stride):
+    """Rows of 64+ outputs take a different copy than the short rows drawn above."""
+    rng = np.random.default_rng(pad * 10 + stride)
+    image = rng.standard_normal((2, 2, 5, 150)).astype(dtype)
+    out_h, out_w = (5 + 2 * pad - 3) // stride + 1, (150 + 2 * pad - 3) // stride + 1
+    args = (3, 3, stride, stride, pad, pad, 1, 1, out_h, out_w)
+    fast, slow = (np.full((18, 2, out_h * out_w), np.nan, dtype) for _ in range(2))
+    compiled.im2col(image, fast, *args)
+    _reference.im2col(image, slow, *args)
+    np.testing.assert_array_equal(fast, slow)
+
+
 @SETTINGS
 @given(st.integers(1, 4), st.integers(1, 4), st.integers(1, 9), DTYPES, st.booleans())
 def test_layout_swaps_match_the_reference(n_out, batch, size, dtype, with_bias):
