@@ -132,18 +132,19 @@ def test_convolution_in_chunks_gives_the_same_result(monkeypatch, cls, keep):
 @pytest.mark.parametrize("cls", [SpatialConvolution, SpatialFullConvolution])
 def test_thin_gemms_over_column_blocks_give_the_same_result(monkeypatch, cls):
     """GEMMs split into column blocks (few output planes) agree with single GEMMs and with
-    the definition; 5 examples of 8x8 outputs are 320 columns, blocks of 256 leave a ragged
-    last block."""
+    the definition; 5 examples of 16x16 outputs are 1280 columns, and blocks of 256 (1024
+    for the weight gradient's sum) leave a ragged last block."""
     from nn_conv import _ops
 
     rng = np.random.default_rng(4)
     module = cls(3, 4, 3, 3, 1, 1, 1, 1)
-    x = rng.standard_normal((5, 3, 8, 8))
-    grad_output = rng.standard_normal((5, 4, 8, 8))
+    x = rng.standard_normal((5, 3, 16, 16))
+    grad_output = rng.standard_normal((5, 4, 16, 16))
     runs = []
     for thin in (0, 32):  # 0: never blocked; 32: every GEMM here is blocked
         monkeypatch.setattr(_ops, "THIN_GEMM", thin)
         monkeypatch.setattr(_ops, "BLOCK_BYTES", 1)
+        monkeypatch.setattr(_ops, "REDUCE_BYTES", 1)
         module.zero_grad_parameters()
         runs.append((module.forward(x), module.backward(x, grad_output), module.grad_weight.copy()))
     for a, b in zip(*runs, strict=True):
