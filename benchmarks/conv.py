@@ -553,6 +553,15 @@ NOTES = [
     "'no torch in process' column times nn-conv alone: importing torch slows numpy's BLAS",
     "in the same process.  Convolutions are im2col + GEMM, or Winograd F(2x2, 3x3) for 3x3",
     "stride-1 layers with 16+ planes; PyTorch uses oneDNN's direct convolutions.",
+    "GEMMs with fewer than 32 output planes (LeNet's) run over cache-sized column blocks,",
+    "and their weight gradient is summed over blocks of the batch: OpenBLAS is 1.5-2.5x",
+    "slower on one long thin product.  The LeNet step is the torch/nn computation: the first",
+    "convolution's input gradient is computed (Sequential.backward always does), which",
+    "PyTorch's autograd skips for an input that needs no gradient.  In the profile below,",
+    "cProfile charges the time inside compiled kernels and numpy ufuncs to the Python",
+    "function that calls them (they are not profiled on their own); the per-layer and",
+    "per-phase tables time each piece alone on the step's own values.  2x2 max pooling",
+    "forward is bound by branch mispredictions on real (random) data (sorted data: 8x faster).",
 ]
 
 
