@@ -380,6 +380,7 @@ def conv_phases() -> list[str]:
     out = np.empty((64, 16, 64), np.float32)
     grad_in = np.zeros(x.shape, np.float32)
     grad_weight = np.empty((150, 16), np.float32)
+    workspace = _ops.Workspace()
     flat_cols, flat_grad = cols.reshape(150, -1), grad_rows.reshape(16, -1)
     phases = {
         "forward: im2col": lambda: _backend.im2col(x, cols, *geometry, 8, 8),
@@ -397,8 +398,8 @@ def conv_phases() -> list[str]:
         "input gradient: col2im": lambda: _backend.col2im(
             back.reshape(150, 64, 64), grad_in, *geometry, 8, 8
         ),
-        "weight gradient: GEMM (150x4096) @ (4096x16)": lambda: np.matmul(
-            flat_cols, flat_grad.T, out=grad_weight
+        "weight gradient: GEMM (150x4096) @ (4096x16)": lambda: _ops._matmul_sum(
+            flat_cols, flat_grad, grad_weight, 16, workspace
         ),
         "bias gradient: sum": lambda: grad.sum(axis=(0, 2, 3)),
     }
