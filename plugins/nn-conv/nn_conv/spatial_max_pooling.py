@@ -44,6 +44,7 @@ class SpatialMaxPooling(Module):
                 f"for a {kw}x{kh} kernel"
             )
         self.indices = np.empty((0, 0, 0, 0), np.int64)
+        self.input_size: tuple[int, ...] | None = None
 
     def update_output(self, input: np.ndarray) -> np.ndarray:
         x, single = batched(input, 2, self.dtype, keep_float=True)
@@ -51,6 +52,7 @@ class SpatialMaxPooling(Module):
         out_h, out_w = geometry.out_size(*x.shape[2:], ceil=self.ceil_mode)
         expect_fits(x, out_h, out_w, geometry)
         out, self.indices = max_pool(x, geometry, out_h, out_w, self.indices)
+        self.input_size = x.shape[2:]  # SpatialMaxUnpooling restores planes of this size
         return out[0] if single else out
 
     def update_grad_input(self, input: np.ndarray, grad_output: np.ndarray) -> np.ndarray:

@@ -837,3 +837,22 @@ def test_torch_normalizations():
         ),
         xr,
     )
+
+
+def test_unpooling_restores_a_plane_that_pooling_did_not_tile_exactly():
+    from nncore import nn
+
+    x = np.random.default_rng(0).standard_normal((2, 5, 5))
+    pool = nn.SpatialMaxPooling(2, 2)
+    unpool = nn.SpatialMaxUnpooling(pool)
+    pooled = pool.forward(x)
+    restored = unpool.forward(pooled)
+    assert restored.shape == (2, 5, 5)
+    expected = np.zeros_like(x)
+    for c in range(2):
+        for i in range(2):
+            for j in range(2):
+                window = x[c, 2 * i:2 * i + 2, 2 * j:2 * j + 2]
+                y, z = np.unravel_index(np.argmax(window), window.shape)
+                expected[c, 2 * i + y, 2 * j + z] = window[y, z]
+    np.testing.assert_array_equal(restored, expected)
