@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._spatial import SeparableMap, adaptive_mask
+from ._separable import (
+    SeparableMap,
+    adaptive_mask,
+)
 
 
 class SpatialAdaptiveAveragePooling(SeparableMap):

@@ -6,8 +6,10 @@ import numpy as np
 
 from nncore import Module
 
-from ._spatial import (
+from ._separable import (
     adaptive_mask,
+)
+from ._spatial import (
     demote,
     expect_grad_shape,
     gather_planes,

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from ._spatial import PlanePadding
+from ._separable import (
+    PlanePadding,
+)
 
 
 class SpatialReplicationPadding(PlanePadding):

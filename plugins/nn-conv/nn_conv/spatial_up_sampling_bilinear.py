@@ -6,7 +6,10 @@ from typing import Any
 
 import numpy as np
 
-from ._spatial import SeparableMap, bilinear_matrix
+from ._separable import (
+    SeparableMap,
+    bilinear_matrix,
+)
 
 
 class SpatialUpSamplingBilinear(SeparableMap):

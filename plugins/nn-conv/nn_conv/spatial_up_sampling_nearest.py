@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._spatial import SeparableMap, selection
+from ._separable import (
+    SeparableMap,
+    selection,
+)
 
 
 class SpatialUpSamplingNearest(SeparableMap):

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from ._spatial import Padding
+from ._separable import (
+    Padding,
+)
 
 
 class VolumetricReplicationPadding(Padding):
