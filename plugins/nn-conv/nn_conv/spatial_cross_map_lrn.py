@@ -6,7 +6,15 @@ import numpy as np
 
 from nncore import Module
 
-from ._spatial import channel_window_sum, demote, expect_grad_shape, promote, promote_pair
+from ._planes import (
+    channel_window_sum,
+)
+from ._spatial import (
+    demote,
+    expect_grad_shape,
+    promote,
+    promote_pair,
+)
 
 
 class SpatialCrossMapLRN(Module):

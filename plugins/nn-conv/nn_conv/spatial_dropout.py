@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from ._spatial import FeatureDropout
+from ._planes import (
+    FeatureDropout,
+)
 
 
 class SpatialDropout(FeatureDropout):

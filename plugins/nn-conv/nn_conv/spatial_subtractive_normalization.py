@@ -6,12 +6,14 @@ import numpy as np
 
 from nncore import Module
 
-from ._spatial import (
+from ._planes import (
     LocalAverage,
+    normalization_kernel,
+)
+from ._spatial import (
     demote,
     expect_grad_shape,
     expect_planes,
-    normalization_kernel,
     promote,
     promote_pair,
 )
