@@ -1,6 +1,7 @@
 """Shared numpy machinery of nn-conv's numpy layers.
 
-Two families of helpers (separable linear maps live in ``_separable``):
+Two families of helpers (separable linear maps live in ``_separable``, feature dropout and
+local normalizations in ``_planes``):
 
 * batch promotion and input checks (``promote``, ``expect_planes``, ``expect_min_size``);
 * windowed views (``windows``) and their adjoint (``unwindows``), on which every convolution,
