@@ -30,6 +30,19 @@ def _ids(n_index: int, shape: tuple[int, ...]):
     return lambda rng: rng.integers(0, n_index, shape)
 
 
+def _with_target(shape: tuple[int, ...], target_shape: tuple[int, ...]):
+    """A table ``[input, target]`` whose target only gives the output size."""
+    return lambda rng: [rng.standard_normal(shape), rng.standard_normal(target_shape)]
+
+
+#: a table of the wrong length, a target size no adj reaches, a target that is no array
+_TABLE_BAD_INPUTS = [
+    "not an array",
+    [np.zeros((2, 2, 3, 3))],
+    [np.zeros((2, 2, 3, 3)), np.zeros((2, 3, 7, 5))],
+    [np.zeros((2, 2, 3, 3)), "not an array"],
+]
+
 _NOT_A_GRADIENT = {
     "check_parameter_jacobian": "padding rows and frequency scaling change the gradient on purpose",
 }
@@ -65,6 +78,20 @@ def examples() -> dict[str, list[Case]]:
                 batched=True,
             ),
             Case(SpatialFullConvolution(3, 2, 2, 3), input_shape=(3, 2, 3)),
+            # [input, target]: the target's size picks adj (6 = 5 + 1 rows, 5 = 5 + 0 columns)
+            Case(
+                SpatialFullConvolution(2, 3, 3, 3, 2, 2, 1, 1),
+                input=_with_target((2, 2, 3, 3), (2, 3, 6, 5)),
+                batched=True,
+                bad_inputs=_TABLE_BAD_INPUTS,
+                name="SpatialFullConvolution([input, target])",
+            ),
+            # an integer target of rank 2; the constructor's adj (2, 1) is ignored
+            Case(
+                SpatialFullConvolution(3, 2, 3, 2, 3, 2, 0, 1, 2, 1),
+                input=lambda rng: [rng.standard_normal((3, 2, 3)), np.zeros((2, 10), np.int64)],
+                name="SpatialFullConvolution([input, integer target])",
+            ),
         ],
         "SpatialMaxPooling": [
             Case(SpatialMaxPooling(2, 2), input=_distinct((2, 3, 4, 4)), batched=True),

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from nncore import Module
-from nncore.checks import expect_size
+from nncore.checks import describe, expect_array, expect_size
 from nncore.errors import ShapeError
 
 from ._ops import (
@@ -32,6 +34,11 @@ class SpatialFullConvolution(Module):
 
     so ``out_h = (H - 1)*dh - 2*pad_h + kh + adj_h``; ``adj_h < dh`` adds rows at the bottom
     (likewise for the width).
+
+    As in torch/nn the input may also be a table ``[input, target]``: the output then takes the
+    size of ``target``'s last two dimensions, with ``adj_h = (H' + 2*pad_h - kh) % dh`` (and
+    likewise ``adj_w``) in place of the constructor's, and ``grad_input`` is
+    ``[grad, zeros like target]``.  A target size no adj can reach raises ``ShapeError``.
 
     >>> SpatialFullConvolution(4, 2, 3, 3, 2, 2, 1, 1, 1, 1).forward(np.zeros((4, 5, 5))).shape
     (2, 10, 10)
@@ -72,32 +79,34 @@ class SpatialFullConvolution(Module):
         init_uniform(self, torch_stdv(stdv, self.kw * self.kh * self.n_input_plane))
         return self
 
-    def update_output(self, input: np.ndarray) -> np.ndarray:
-        x, single = batched(input, 2, self.weight.dtype)
+    def update_output(self, input: Any) -> np.ndarray:
+        tensor, adj, target_size = self._split(input)
+        x, single = batched(tensor, 2, self.weight.dtype)
         expect_size(x, 1, self.n_input_plane, "input planes (batch first)")
-        out_h, out_w = self._out_size(x)
+        out_h, out_w = self._out_size(x, adj, target_size)
         weight = self.weight.reshape(self.n_input_plane, -1)
         shape = (x.shape[0], self.n_output_plane, out_h, out_w)
-        out = conv2d_backward_input(x, weight, self._geometry(), shape, self._workspace, input)
+        out = conv2d_backward_input(x, weight, self._geometry(), shape, self._workspace, tensor)
         if self.bias is not None:
             out += self.bias[:, None, None]
         return out[0] if single else out
 
-    def update_grad_input(self, input: np.ndarray, grad_output: np.ndarray) -> np.ndarray:
-        x, g, single = self._pair(input, grad_output)
+    def update_grad_input(self, input: Any, grad_output: np.ndarray) -> Any:
+        tensor, x, g, single = self._pair(input, grad_output)
         weight = self.weight.reshape(self.n_input_plane, -1)
         grad = conv2d_forward(
             g, weight, None, self._geometry(), *x.shape[2:], self._workspace, grad_output
         )
-        return grad[0] if single else grad
+        grad = grad[0] if single else grad
+        if tensor is input:
+            return grad
+        return [grad, np.zeros_like(input[1])]  # the target gives only a size
 
-    def acc_grad_parameters(
-        self, input: np.ndarray, grad_output: np.ndarray, scale: float = 1.0
-    ) -> None:
-        x, g, _ = self._pair(input, grad_output)
+    def acc_grad_parameters(self, input: Any, grad_output: np.ndarray, scale: float = 1.0) -> None:
+        tensor, x, g, _ = self._pair(input, grad_output)
         # the weight gradient of a convolution from the output planes back to the input planes
         grad = conv2d_backward_weight(
-            g, x, self._geometry(), scale, self._workspace, grad_output, input
+            g, x, self._geometry(), scale, self._workspace, grad_output, tensor
         )
         self.grad_weight += grad.reshape(self.grad_weight.shape)
         if self.bias is not None:
@@ -106,23 +115,56 @@ class SpatialFullConvolution(Module):
     def _geometry(self) -> Geometry:
         return Geometry(self.kh, self.kw, self.dh, self.dw, self.pad_h, self.pad_w)
 
-    def _out_size(self, x: np.ndarray) -> tuple[int, int]:
-        out_h = (x.shape[2] - 1) * self.dh - 2 * self.pad_h + self.kh + self.adj_h
-        out_w = (x.shape[3] - 1) * self.dw - 2 * self.pad_w + self.kw + self.adj_w
+    def _split(self, input: Any) -> tuple[Any, tuple[int, int], tuple[int, ...] | None]:
+        """The input tensor, the ``(adj_h, adj_w)`` to use and the size a target asks for.
+
+        A table ``[input, target]`` takes the adj that makes the output as large as the
+        target's last two dimensions (torch/nn's rule), ignoring the constructor's.
+        """
+        if not isinstance(input, (list, tuple)):
+            return input, (self.adj_h, self.adj_w), None
+        if len(input) != 2:
+            raise ShapeError(
+                f"expected input to be an array or a table [input, target], got {describe(input)}"
+            )
+        target = expect_array(input[1], "target")
+        if target.ndim < 2:
+            raise ShapeError(
+                f"expected a target with at least 2 dimensions (its last two give the output "
+                f"size), got shape {target.shape}"
+            )
+        size = target.shape[-2:]
+        adj_h = (size[0] + 2 * self.pad_h - self.kh) % self.dh
+        adj_w = (size[1] + 2 * self.pad_w - self.kw) % self.dw
+        return input[0], (adj_h, adj_w), size
+
+    def _out_size(
+        self, x: np.ndarray, adj: tuple[int, int], target_size: tuple[int, ...] | None = None
+    ) -> tuple[int, int]:
+        base_h = (x.shape[2] - 1) * self.dh - 2 * self.pad_h + self.kh
+        base_w = (x.shape[3] - 1) * self.dw - 2 * self.pad_w + self.kw
+        out_h, out_w = base_h + adj[0], base_w + adj[1]
         if out_h < 1 or out_w < 1:
             raise ShapeError(
                 f"expected an input giving a positive output size, got shape {x.shape} "
                 f"(output {out_h}x{out_w})"
             )
+        if target_size is not None and (out_h, out_w) != target_size:
+            raise ShapeError(
+                f"expected a target size between {base_h}x{base_w} and "
+                f"{base_h + self.dh - 1}x{base_w + self.dw - 1} (the output sizes of input "
+                f"shape {x.shape}), got target size {target_size[0]}x{target_size[1]}"
+            )
         return out_h, out_w
 
     def _pair(
-        self, input: np.ndarray, grad_output: np.ndarray
-    ) -> tuple[np.ndarray, np.ndarray, bool]:
-        x, single = batched(input, 2, self.weight.dtype)
-        shape = (x.shape[0], self.n_output_plane, *self._out_size(x))
+        self, input: Any, grad_output: np.ndarray
+    ) -> tuple[Any, np.ndarray, np.ndarray, bool]:
+        tensor, adj, target_size = self._split(input)
+        x, single = batched(tensor, 2, self.weight.dtype)
+        shape = (x.shape[0], self.n_output_plane, *self._out_size(x, adj, target_size))
         g = expect_grad(grad_output, shape[1:] if single else shape, x.dtype)
-        return x, (g[None] if single else g), single
+        return tensor, x, (g[None] if single else g), single
 
     def extra_repr(self) -> str:
         text = (

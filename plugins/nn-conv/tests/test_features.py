@@ -1,0 +1,93 @@
+"""Table input of SpatialFullConvolution, LookupTable's acc-update-only mode and
+SpatialAveragePooling's ``divide`` flag, against direct formulas and the plain layers."""
+
+from __future__ import annotations
+
+import copy
+
+import numpy as np
+import pytest
+from nn_conv.spatial_full_convolution import SpatialFullConvolution
+
+from nncore.errors import ShapeError
+
+
+# ----------------------------------------------------------------------- SpatialFullConvolution
+def _scatter(x, weight, bias, stride, pad, out_size):
+    """Transposed convolution written as a scatter: every input pixel adds its weighted kernel."""
+    dh, dw = stride
+    ph, pw = pad
+    n_in, n_out, kh, kw = weight.shape
+    batch, _, height, width = x.shape
+    full = np.zeros((batch, n_out, out_size[0] + 2 * ph + kh, out_size[1] + 2 * pw + kw))
+    for y in range(height):
+        for z in range(width):
+            patch = np.einsum("bc,coij->boij", x[:, :, y, z], weight)
+            full[:, :, y * dh : y * dh + kh, z * dw : z * dw + kw] += patch
+    out = full[:, :, ph : ph + out_size[0], pw : pw + out_size[1]]
+    return out + bias[None, :, None, None]
+
+
+@pytest.mark.parametrize("target_size", [(7, 7), (8, 7), (7, 8), (8, 8)])
+def test_full_convolution_table_matches_scatter_and_plain_layer(target_size):
+    rng = np.random.default_rng(0)
+    module = SpatialFullConvolution(2, 3, 3, 3, 2, 2, 1, 1)
+    x = rng.standard_normal((2, 2, 4, 4))
+    target = rng.standard_normal((2, 3, *target_size))
+    out = module.forward([x, target])
+    assert out.shape == target.shape
+    expected = _scatter(x, module.weight, module.bias, (2, 2), (1, 1), target_size)
+    np.testing.assert_allclose(out, expected, rtol=1e-12, atol=1e-12)
+
+    # adj by hand: 4 pixels at stride 2 with a 3-wide kernel and padding 1 give 7, +adj
+    plain = SpatialFullConvolution(2, 3, 3, 3, 2, 2, 1, 1, target_size[1] - 7, target_size[0] - 7)
+    plain.weight[...], plain.bias[...] = module.weight, module.bias
+    np.testing.assert_allclose(out, plain.forward(x), rtol=1e-12, atol=1e-12)
+
+    grad_output = rng.standard_normal(out.shape)
+    module.zero_grad_parameters()
+    plain.zero_grad_parameters()
+    grad_input = module.backward([x, target], grad_output, 0.5)
+    assert isinstance(grad_input, list) and len(grad_input) == 2
+    np.testing.assert_allclose(
+        grad_input[0], plain.backward(x, grad_output, 0.5), rtol=1e-12, atol=1e-12
+    )
+    assert grad_input[1].shape == target.shape and not grad_input[1].any()
+    np.testing.assert_allclose(module.grad_weight, plain.grad_weight, rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(module.grad_bias, plain.grad_bias, rtol=1e-12, atol=1e-12)
+
+
+def test_full_convolution_table_ignores_constructor_adj_and_reads_last_two_dims():
+    rng = np.random.default_rng(1)
+    module = SpatialFullConvolution(3, 2, 3, 2, 3, 2, 0, 1, 2, 1)
+    x = rng.standard_normal((3, 2, 3))
+    # single example: H = 2 rows give 2 or 3, W = 3 columns give 9, 10 or 11
+    out = module.forward([x, np.zeros((5, 4, 2, 10), np.int64)])
+    assert out.shape == (2, 2, 10)
+    assert module.forward(x).shape == (2, 3, 11)  # the constructor's adj for a plain tensor
+    expected = _scatter(x[None], module.weight, module.bias, (2, 3), (1, 0), (2, 10))[0]
+    np.testing.assert_allclose(out, expected, rtol=1e-12, atol=1e-12)
+    grad = module.backward([x, np.zeros((5, 4, 2, 10), np.int64)], np.ones_like(out))
+    assert grad[1].dtype == np.int64 and grad[1].shape == (5, 4, 2, 10)
+
+
+def test_full_convolution_table_bad_inputs_leave_module_usable():
+    rng = np.random.default_rng(2)
+    module = SpatialFullConvolution(2, 3, 3, 3, 2, 2, 1, 1)
+    x = rng.standard_normal((2, 2, 4, 4))
+    expected = module.forward([x, np.zeros((7, 8))]).copy()
+    with pytest.raises(ShapeError, match=r"between 7x7 and 8x8 .* got target size 9x7"):
+        module.forward([x, np.zeros((9, 7))])
+    with pytest.raises(ShapeError, match=r"got target size 6x8"):
+        module.forward([x, np.zeros((2, 3, 6, 8))])
+    with pytest.raises(ShapeError, match=r"table \[input, target\], got a list of length 3"):
+        module.forward([x, np.zeros((7, 7)), np.zeros((7, 7))])
+    with pytest.raises(ShapeError, match=r"at least 2 dimensions"):
+        module.forward([x, np.zeros(7)])
+    with pytest.raises(TypeError, match=r"expected target to be a numpy.ndarray"):
+        module.forward([x, (7, 7)])
+    with pytest.raises(ShapeError, match=r"SpatialFullConvolution.*grad_output"):
+        module.backward([x, np.zeros((7, 8))], np.zeros((2, 3, 8, 8)))
+    np.testing.assert_allclose(module.forward([x, np.zeros((7, 8))]), expected, rtol=0, atol=0)
+    twin = copy.deepcopy(module)
+    np.testing.assert_allclose(twin.forward([x, np.zeros((7, 8))]), expected, rtol=0, atol=0)
