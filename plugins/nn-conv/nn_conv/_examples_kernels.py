@@ -103,6 +103,15 @@ def examples() -> dict[str, list[Case]]:
                 SpatialAveragePooling(3, 3, 2, 2, 1, 1, ceil_mode=True, count_include_pad=False),
                 input_shape=(2, 6, 5),
             ),
+            Case(
+                SpatialAveragePooling(2, 3, 1, 2, 1, 1, divide=False),
+                input_shape=(2, 2, 5, 4),
+                batched=True,
+            ),
+            Case(
+                SpatialAveragePooling(2, 2, 2, 2, ceil_mode=True, divide=False),
+                input_shape=(2, 3, 3),
+            ),
         ],
         "TemporalConvolution": [
             Case(TemporalConvolution(3, 2, 3, 2), input_shape=(2, 7, 3), batched=True),

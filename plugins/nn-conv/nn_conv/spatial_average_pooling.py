@@ -13,15 +13,23 @@ from ._ops import Geometry, batched, expect_fits, expect_grad
 class SpatialAveragePooling(Module):
     """Average pooling over ``kh x kw`` windows (torch/nn ``SpatialAveragePooling``).
 
-    Input ``(C, H, W)`` or ``(B, C, H, W)``.  ``out[b, c, y, x]`` is the sum of the window
-    starting at ``(y*dh - pad_h, x*dw - pad_w)`` over the plane, divided by the window's size
-    within the padded plane (``count_include_pad``, torch's default) or by the number of plane
-    elements it covers.  Output sizes as :class:`SpatialMaxPooling` (``ceil_mode`` likewise);
-    note torch/nn's default stride here is 1.
+    Input ``(C, H, W)`` or ``(B, C, H, W)``.  With ``S`` the sum of the window starting at
+    ``(y*dh - pad_h, x*dw - pad_w)`` over the plane::
+
+        out[b, c, y, x] = S / n              (divide=True, the default)
+        out[b, c, y, x] = S * kw * kh / n    (divide=False, torch/nn's ``divide`` field)
+
+    where ``n`` is the window's size within the padded plane (``count_include_pad``, torch's
+    default) or the number of plane elements it covers.  So ``divide=False`` gives the window
+    sum wherever ``n = kw*kh``; ``grad_input`` is scaled alike.  Output sizes as
+    :class:`SpatialMaxPooling` (``ceil_mode`` likewise); note torch/nn's default stride here is 1.
 
     >>> SpatialAveragePooling(2, 2, 2, 2).forward(np.arange(16.0).reshape(1, 4, 4))
     array([[[ 2.5,  4.5],
             [10.5, 12.5]]])
+    >>> SpatialAveragePooling(2, 2, 2, 2, divide=False).forward(np.arange(16.0).reshape(1, 4, 4))
+    array([[[10., 18.],
+            [42., 50.]]])
     """
 
     def __init__(
@@ -34,10 +42,11 @@ class SpatialAveragePooling(Module):
         pad_h: int = 0,
         ceil_mode: bool = False,
         count_include_pad: bool = True,
+        divide: bool = True,
     ) -> None:
         super().__init__()
         self.kw, self.kh, self.dw, self.dh, self.pad_w, self.pad_h = kw, kh, dw, dh, pad_w, pad_h
-        self.ceil_mode, self.count_include_pad = ceil_mode, count_include_pad
+        self.ceil_mode, self.count_include_pad, self.divide = ceil_mode, count_include_pad, divide
         if 2 * pad_w > kw or 2 * pad_h > kh:
             raise ValueError(
                 f"padding must be at most half the kernel size, got pad {pad_w},{pad_h} "
@@ -57,6 +66,8 @@ class SpatialAveragePooling(Module):
             *geometry[:6],
             self.count_include_pad,
         )
+        if not self.divide:
+            out *= self.kw * self.kh
         return out[0] if single else out
 
     def update_grad_input(self, input: np.ndarray, grad_output: np.ndarray) -> np.ndarray:
@@ -72,10 +83,13 @@ class SpatialAveragePooling(Module):
             *geometry[:6],
             self.count_include_pad,
         )
+        if not self.divide:
+            grad *= self.kw * self.kh
         return grad[0] if single else grad
 
     def extra_repr(self) -> str:
         text = f"{self.kw}x{self.kh}, {self.dw},{self.dh}"
         if (self.pad_w, self.pad_h) != (0, 0):
             text += f", {self.pad_w},{self.pad_h}"
-        return text + (", ceil" if self.ceil_mode else "")
+        text += ", ceil" if self.ceil_mode else ""
+        return text + ("" if self.divide else ", no divide")

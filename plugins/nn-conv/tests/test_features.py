@@ -7,6 +7,7 @@ import copy
 
 import numpy as np
 import pytest
+from nn_conv.spatial_average_pooling import SpatialAveragePooling
 from nn_conv.spatial_full_convolution import SpatialFullConvolution
 
 from nncore.errors import ShapeError
@@ -91,3 +92,47 @@ def test_full_convolution_table_bad_inputs_leave_module_usable():
     np.testing.assert_allclose(module.forward([x, np.zeros((7, 8))]), expected, rtol=0, atol=0)
     twin = copy.deepcopy(module)
     np.testing.assert_allclose(twin.forward([x, np.zeros((7, 8))]), expected, rtol=0, atol=0)
+
+
+# ----------------------------------------------------------------------- SpatialAveragePooling
+def test_average_pooling_without_divide_is_the_window_sum():
+    rng = np.random.default_rng(3)
+    x = rng.standard_normal((2, 3, 5, 6))
+    module = SpatialAveragePooling(3, 2, 2, 1, 1, 1, divide=False)
+    out = module.forward(x)
+    padded = np.pad(x, ((0, 0), (0, 0), (1, 1), (1, 1)))
+    expected = np.empty((2, 3, 6, 3))
+    for y in range(6):
+        for z in range(3):
+            expected[:, :, y, z] = padded[:, :, y : y + 2, 2 * z : 2 * z + 3].sum(axis=(2, 3))
+    np.testing.assert_allclose(out, expected, rtol=1e-12, atol=1e-12)
+    averaged = SpatialAveragePooling(3, 2, 2, 1, 1, 1).forward(x)
+    np.testing.assert_allclose(out, 6 * averaged, rtol=1e-12, atol=1e-12)
+
+
+def test_average_pooling_without_divide_scales_clipped_windows_by_kernel_size():
+    x = np.arange(9.0).reshape(1, 3, 3)
+    # ceil mode clips the last windows to the plane: their means are scaled by kw*kh = 4 all
+    # the same, torch/nn's rule (0+1+3+4, (2+5)/2*4, (6+7)/2*4, 8*4)
+    out = SpatialAveragePooling(2, 2, 2, 2, ceil_mode=True, divide=False).forward(x)
+    np.testing.assert_allclose(out, [[[8.0, 14.0], [26.0, 32.0]]], rtol=0, atol=1e-12)
+    excluded = SpatialAveragePooling(3, 3, 2, 2, 1, 1, count_include_pad=False, divide=False)
+    # the top-left window covers 0, 1, 3, 4 of the plane: mean 2, times 9
+    np.testing.assert_allclose(excluded.forward(x)[0, 0, 0], 18.0, rtol=0, atol=1e-12)
+
+
+def test_average_pooling_without_divide_gradient_and_repr():
+    rng = np.random.default_rng(4)
+    x = rng.standard_normal((2, 4, 4))
+    grad_output = rng.standard_normal((2, 2, 2))
+    module = SpatialAveragePooling(2, 2, 2, 2, divide=False)
+    module.forward(x)
+    # each input pixel is in one window, whose sum has derivative 1 with respect to it
+    expected = np.repeat(np.repeat(grad_output, 2, axis=1), 2, axis=2)
+    np.testing.assert_allclose(module.backward(x, grad_output), expected, rtol=0, atol=1e-12)
+    assert repr(module) == "nn.SpatialAveragePooling(2x2, 2,2, no divide)"
+    assert repr(SpatialAveragePooling(2, 2, 2, 2)) == "nn.SpatialAveragePooling(2x2, 2,2)"
+    assert SpatialAveragePooling(2, 2, divide=False).config()["divide"] is False
+    with pytest.raises(ShapeError, match=r"SpatialAveragePooling.*grad_output"):
+        module.backward(x, np.zeros((2, 3, 2)))
+    np.testing.assert_allclose(module.backward(x, grad_output), expected, rtol=0, atol=1e-12)
