@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from typing import Any
+
 import numpy as np
 
 from nncore import Module
 from nncore.checks import expect_array, expect_indices, expect_ndim
+from nncore.errors import StateError
 from nncore.random import generator
 
 from . import _backend
@@ -22,6 +26,12 @@ class LookupTable(Module):
     whose ``norm_type``-norm exceeds it is rescaled in place to that norm before the lookup.
     An id outside ``[0, n_index)`` raises ``IndexOutOfRangeError`` (an ``IndexError``).
 
+    ``acc_update_only()`` (or ``acc_update_only=True``) drops ``grad_weight``, so that a huge
+    table keeps no gradient buffer: ``acc_update_grad_parameters(input, grad_output, lr)`` then
+    subtracts ``lr`` times the gradient from the looked-up rows directly (as it always does),
+    ``acc_grad_parameters`` raises ``StateError``, and the weight is no longer listed by
+    ``parameters()``/``get_parameters()`` (it is still converted, saved and loaded).
+
     >>> table = LookupTable(5, 3)
     >>> table.forward(np.array([[0, 4], [4, 1]])).shape
     (2, 2, 3)
@@ -37,13 +47,14 @@ class LookupTable(Module):
         max_norm: float | None = None,
         norm_type: float = 2.0,
         scale_grad_by_freq: bool = False,
+        acc_update_only: bool = False,
     ) -> None:
         super().__init__()
         self.n_index, self.n_output = n_index, n_output
         self.padding_value, self.max_norm, self.norm_type = padding_value, max_norm, norm_type
         self.scale_grad_by_freq = scale_grad_by_freq
         self.weight = np.empty((n_index, n_output))
-        self.grad_weight = np.zeros_like(self.weight)
+        self.grad_weight = None if acc_update_only else np.zeros_like(self.weight)
         self.reset()
 
     def reset(self, stdv: float | None = None) -> LookupTable:
@@ -65,16 +76,45 @@ class LookupTable(Module):
     def acc_grad_parameters(
         self, input: np.ndarray, grad_output: np.ndarray, scale: float = 1.0
     ) -> None:
+        if self.grad_weight is None:
+            raise StateError(
+                "expected a gradient buffer for acc_grad_parameters, got a table in "
+                "acc-update-only mode (grad_weight is None): call "
+                "acc_update_grad_parameters(input, grad_output, lr) instead"
+            )
+        self._scatter(input, grad_output, self.grad_weight, scale)
+
+    def acc_update_grad_parameters(
+        self, input: np.ndarray, grad_output: np.ndarray, lr: float
+    ) -> None:
+        # the gradient does not depend on the weight, so it can be scattered straight into it
+        self._scatter(input, grad_output, self.weight, -lr)
+
+    def acc_update_only(self) -> LookupTable:
+        """Drop the gradient buffer; train with ``acc_update_grad_parameters`` (torch/nn
+        ``accUpdateOnly``).  Returns self."""
+        self.grad_weight = None
+        return self
+
+    def own_parameters(self) -> Iterator[tuple[str, np.ndarray, np.ndarray]]:
+        """The weight with its gradient, or nothing in acc-update-only mode."""
+        if self.grad_weight is not None:
+            yield from super().own_parameters()
+
+    def config(self) -> dict[str, Any]:
+        """The constructor arguments, with the current acc-update-only mode."""
+        return {**super().config(), "acc_update_only": self.grad_weight is None}
+
+    def _scatter(
+        self, input: np.ndarray, grad_output: np.ndarray, target: np.ndarray, scale: float
+    ) -> None:
+        """``target[id] += scale * grad_output[i]`` for every looked-up ``id`` (padding and
+        frequency rules applied), after checking both arguments."""
         ids = self._ids(input)
         grad = expect_grad(grad_output, (*np.shape(input), self.n_output), self.weight.dtype)
         padding = -1 if self.padding_value is None else self.padding_value
         _backend.embedding_backward(
-            ids,
-            grad.reshape(-1, self.n_output),
-            self.grad_weight,
-            scale,
-            padding,
-            self.scale_grad_by_freq,
+            ids, grad.reshape(-1, self.n_output), target, scale, padding, self.scale_grad_by_freq
         )
 
     def _ids(self, input: np.ndarray) -> np.ndarray:
@@ -87,4 +127,5 @@ class LookupTable(Module):
         text = f"{self.n_index} -> {self.n_output}"
         if self.padding_value is not None:
             text += f", padding {self.padding_value}"
-        return text + (f", max_norm {self.max_norm}" if self.max_norm is not None else "")
+        text += f", max_norm {self.max_norm}" if self.max_norm is not None else ""
+        return text + (", acc-update only" if self.grad_weight is None else "")

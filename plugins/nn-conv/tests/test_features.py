@@ -7,10 +7,12 @@ import copy
 
 import numpy as np
 import pytest
+from nn_conv.lookup_table import LookupTable
 from nn_conv.spatial_average_pooling import SpatialAveragePooling
 from nn_conv.spatial_full_convolution import SpatialFullConvolution
 
-from nncore.errors import ShapeError
+from nncore.errors import IndexOutOfRangeError, ShapeError, StateError
+from nncore.serialization import load, save
 
 
 # ----------------------------------------------------------------------- SpatialFullConvolution
@@ -136,3 +138,113 @@ def test_average_pooling_without_divide_gradient_and_repr():
     with pytest.raises(ShapeError, match=r"SpatialAveragePooling.*grad_output"):
         module.backward(x, np.zeros((2, 3, 2)))
     np.testing.assert_allclose(module.backward(x, grad_output), expected, rtol=0, atol=1e-12)
+
+
+# ----------------------------------------------------------------------- LookupTable
+def _updated_by_hand(weight, ids, grad_output, lr, padding=None, by_frequency=False):
+    """``weight`` after one SGD step, row by row in a plain loop."""
+    expected = weight.copy()
+    flat_ids, rows = ids.reshape(-1), grad_output.reshape(-1, weight.shape[1])
+    for i, row in zip(flat_ids, rows, strict=True):
+        if i == padding:
+            continue
+        count = np.count_nonzero(flat_ids == i) if by_frequency else 1
+        expected[i] -= lr * row / count
+    return expected
+
+
+@pytest.mark.parametrize(
+    "options", [{}, {"padding_value": 2}, {"padding_value": 0, "scale_grad_by_freq": True}]
+)
+def test_lookup_acc_update_only_equals_acc_grad_and_update(options):
+    rng = np.random.default_rng(5)
+    ids = np.array([[2, 0, 4, 2], [0, 2, 3, 2]])  # repeated ids, and the padding rows
+    grad_output = rng.standard_normal((2, 4, 3))
+    normal = LookupTable(6, 3, **options)
+    only = copy.deepcopy(normal)
+    assert only.acc_update_only() is only
+    assert only.grad_weight is None
+    expected = _updated_by_hand(
+        normal.weight,
+        ids,
+        grad_output,
+        0.3,
+        options.get("padding_value"),
+        options.get("scale_grad_by_freq", False),
+    )
+
+    np.testing.assert_allclose(only.forward(ids), normal.forward(ids), rtol=0, atol=0)
+    normal.zero_grad_parameters()
+    normal.backward(ids, grad_output)
+    normal.update_parameters(0.3)
+    only.update_grad_input(ids, grad_output)
+    only.acc_update_grad_parameters(ids, grad_output, 0.3)
+    np.testing.assert_allclose(normal.weight, expected, rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(only.weight, expected, rtol=1e-12, atol=1e-12)
+    assert only.grad_weight is None
+
+
+def test_lookup_acc_update_in_normal_mode_leaves_the_gradient_alone():
+    rng = np.random.default_rng(6)
+    module = LookupTable(4, 2)
+    ids, grad_output = np.array([1, 3, 1]), rng.standard_normal((3, 2))
+    module.grad_weight[...] = 7.0
+    expected = _updated_by_hand(module.weight, ids, grad_output, 0.5)
+    module.acc_update_grad_parameters(ids, grad_output, 0.5)
+    np.testing.assert_allclose(module.weight, expected, rtol=1e-12, atol=1e-12)
+    np.testing.assert_array_equal(module.grad_weight, np.full((4, 2), 7.0))
+
+
+def test_lookup_acc_update_only_refuses_gradients_and_bad_input():
+    rng = np.random.default_rng(7)
+    module = LookupTable(5, 2, acc_update_only=True)
+    assert module.grad_weight is None  # never allocated
+    assert repr(module) == "nn.LookupTable(5 -> 2, acc-update only)"
+    ids, grad_output = np.array([[0, 4]]), rng.standard_normal((1, 2, 2))
+    module.forward(ids)
+    with pytest.raises(StateError, match=r"LookupTable.*acc-update-only mode"):
+        module.acc_grad_parameters(ids, grad_output)
+    with pytest.raises(StateError, match=r"acc_update_grad_parameters"):
+        module.backward(ids, grad_output)
+    before = module.weight.copy()
+    with pytest.raises(ShapeError, match=r"LookupTable.*grad_output"):
+        module.acc_update_grad_parameters(ids, grad_output[:, :1], 0.1)
+    with pytest.raises(IndexOutOfRangeError, match=r"expected 0 <= index < 5"):
+        module.acc_update_grad_parameters(np.array([[0, 5]]), grad_output, 0.1)
+    np.testing.assert_array_equal(module.weight, before)
+    module.acc_update_grad_parameters(ids, grad_output, 0.1)
+    expected = _updated_by_hand(before, ids, grad_output, 0.1)
+    np.testing.assert_allclose(module.weight, expected, rtol=1e-12, atol=1e-12)
+
+
+def test_lookup_acc_update_only_with_the_core_features(tmp_path):
+    rng = np.random.default_rng(8)
+    module = LookupTable(6, 3, padding_value=1).acc_update_only()
+    ids = np.array([0, 1, 5])
+    expected = module.forward(ids).copy()
+    # no gradient: nothing to list, zero or flatten, but the weight is still state
+    assert module.parameters() == ([], [])
+    module.zero_grad_parameters()
+    module.update_parameters(0.1)
+    flat, grad_flat = module.get_parameters()
+    assert flat.size == grad_flat.size == 0
+    assert set(module.state_dict()) == {"weight"}
+
+    twin = module.clone()
+    assert twin.grad_weight is None and not np.shares_memory(twin.weight, module.weight)
+    rebuilt = LookupTable.from_config(module.config())
+    assert rebuilt.grad_weight is None and repr(rebuilt) == repr(module)
+
+    save(module, tmp_path / "table.nncore")
+    loaded = load(tmp_path / "table.nncore")
+    assert loaded.grad_weight is None
+    np.testing.assert_array_equal(loaded.forward(ids), expected)
+
+    module.float()
+    assert module.weight.dtype == np.float32 and module.grad_weight is None
+    grad_output = rng.standard_normal((3, 3)).astype(np.float32)
+    before = module.weight.copy()
+    module.acc_update_grad_parameters(ids, grad_output, 1.0)
+    np.testing.assert_allclose(
+        module.weight, _updated_by_hand(before, ids, grad_output, 1.0, 1), rtol=1e-6, atol=1e-6
+    )
