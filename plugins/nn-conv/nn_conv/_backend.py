@@ -28,10 +28,6 @@ REFERENCE = "numpy reference"
 def _load() -> tuple[ModuleType, str, str | None]:
     if os.environ.get("NNCORE_NO_EXTENSIONS", "") not in ("", "0"):
         return _reference, REFERENCE, "NNCORE_NO_EXTENSIONS is set"
-    # The threaded loops alternate with numpy's BLAS threads; OpenMP workers that spin after
-    # each loop (libgomp's default) would take the cores the next GEMM needs.  This only
-    # takes effect if no OpenMP runtime was loaded yet, and never overrides a user's choice.
-    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
     try:
         from . import _kernels
     except ImportError as error:
@@ -65,12 +61,6 @@ def activate(module: ModuleType, description: str) -> None:
     global kernels, ACTIVE
     kernels, ACTIVE = module, description
     globals().update({name: getattr(module, name) for name in NAMES})
-
-
-def set_num_threads(n: int) -> None:
-    """Use up to ``n`` threads in the compiled kernels' loops (no-op on the reference)."""
-    if hasattr(kernels, "set_num_threads"):
-        kernels.set_num_threads(n)
 
 
 def is_compiled() -> bool:

@@ -14,10 +14,6 @@ Bounds checking is off: shapes are checked before each loop, and every index rea
 (embedding ids, pooling argmax) is range-checked before it addresses memory.
 """
 
-from cython.parallel import prange
-
-import os
-
 import numpy as np
 
 from libc.math cimport fabs, pow, sqrt
@@ -28,39 +24,6 @@ from libc.string cimport memcpy, memset
 from cython cimport floating
 
 from nncore.errors import IndexOutOfRangeError
-
-
-def _default_threads() -> int:
-    """``NNCONV_NUM_THREADS``, else 1.
-
-    Threaded copies gain little next to the BLAS calls they feed, and their OpenMP workers
-    compete with BLAS's own threads for the cores (badly so when another library started the
-    OpenMP runtime with spinning workers, or when the machine is busy), so threading is opt-in.
-    """
-    try:
-        return max(1, int(os.environ.get("NNCONV_NUM_THREADS") or 1))
-    except ValueError:
-        return 1
-
-
-cdef int _max_threads = _default_threads()
-#: below this many elements moved, a loop runs on one thread (waking a pool costs more)
-cdef Py_ssize_t _PARALLEL_WORK = 1 << 17
-
-
-def set_num_threads(int n) -> None:
-    """Use up to ``n`` threads in the large data-movement loops (default 1, or
-    ``NNCONV_NUM_THREADS``).  Without OpenMP at build time every loop is serial anyway."""
-    global _max_threads
-    _max_threads = max(1, n)
-
-
-def get_num_threads() -> int:
-    return _max_threads
-
-
-cdef inline int _threads(Py_ssize_t work) noexcept nogil:
-    return 1 if work < _PARALLEL_WORK else _max_threads
 
 
 cdef inline Py_ssize_t _first_inside(Py_ssize_t offset, Py_ssize_t stride, Py_ssize_t n_out) noexcept nogil:
@@ -112,47 +75,47 @@ def im2col(const floating[:, :, :, ::1] image, floating[:, :, :] cols, int kh, i
     cdef Py_ssize_t r, b, c, i, j, oy, ox, y_off, x_off, lo, hi, top, bottom
     cdef floating* row
     cdef const floating* source
-    for r in prange(cols.shape[0], nogil=True, schedule="static",
-                   num_threads=_threads(cols.shape[0] * cols.shape[1] * cols.shape[2])):
-        c = r // (kh * kw)
-        i = (r // kw) % kh
-        j = r % kw
-        x_off = j * dw - pw
-        lo = _first_inside(x_off, sw, out_w)
-        hi = _first_beyond(x_off, sw, width, out_w)
-        if hi < lo:
-            hi = lo
-        # output rows top <= oy < bottom read image rows inside the plane; the rest are padding
-        y_off = i * dh - ph
-        top = _first_inside(y_off, sh, out_h)
-        bottom = _first_beyond(y_off, sh, height, out_h)
-        if bottom < top:
-            bottom = top
-        for b in range(batch):
-            row = &cols[r, b, 0]
-            if top > 0:
-                memset(row, 0, top * out_w * sizeof(floating))
-            if bottom < out_h:
-                memset(row + bottom * out_w, 0, (out_h - bottom) * out_w * sizeof(floating))
-            if bottom == top:
-                continue
-            # walk the rows with pointers: small images make the per-row work the bottleneck
-            source = &image[b, c, top * sh + y_off, 0] + x_off
-            row = row + top * out_w
-            for oy in range(top, bottom):
-                if lo > 0:
-                    memset(row, 0, lo * sizeof(floating))
-                if sw == 1 and hi - lo >= 64:  # a long contiguous run of the image row
-                    memcpy(row + lo, source + lo, (hi - lo) * sizeof(floating))
-                elif sw == 1:  # a short run: a memcpy call costs more than the copy
-                    _copy_run(row, source, lo, hi)
-                else:
-                    for ox in range(lo, hi):
-                        row[ox] = source[ox * sw]
-                if hi < out_w:
-                    memset(row + hi, 0, (out_w - hi) * sizeof(floating))
-                row = row + out_w
-                source = source + sh * width
+    with nogil:
+        for r in range(cols.shape[0]):
+            c = r // (kh * kw)
+            i = (r // kw) % kh
+            j = r % kw
+            x_off = j * dw - pw
+            lo = _first_inside(x_off, sw, out_w)
+            hi = _first_beyond(x_off, sw, width, out_w)
+            if hi < lo:
+                hi = lo
+            # output rows top <= oy < bottom read image rows inside the plane; the rest are padding
+            y_off = i * dh - ph
+            top = _first_inside(y_off, sh, out_h)
+            bottom = _first_beyond(y_off, sh, height, out_h)
+            if bottom < top:
+                bottom = top
+            for b in range(batch):
+                row = &cols[r, b, 0]
+                if top > 0:
+                    memset(row, 0, top * out_w * sizeof(floating))
+                if bottom < out_h:
+                    memset(row + bottom * out_w, 0, (out_h - bottom) * out_w * sizeof(floating))
+                if bottom == top:
+                    continue
+                # walk the rows with pointers: small images make the per-row work the bottleneck
+                source = &image[b, c, top * sh + y_off, 0] + x_off
+                row = row + top * out_w
+                for oy in range(top, bottom):
+                    if lo > 0:
+                        memset(row, 0, lo * sizeof(floating))
+                    if sw == 1 and hi - lo >= 64:  # a long contiguous run of the image row
+                        memcpy(row + lo, source + lo, (hi - lo) * sizeof(floating))
+                    elif sw == 1:  # a short run: a memcpy call costs more than the copy
+                        _copy_run(row, source, lo, hi)
+                    else:
+                        for ox in range(lo, hi):
+                            row[ox] = source[ox * sw]
+                    if hi < out_w:
+                        memset(row + hi, 0, (out_w - hi) * sizeof(floating))
+                    row = row + out_w
+                    source = source + sh * width
 
 
 cdef inline void _copy_run(floating* target, const floating* source,
@@ -174,24 +137,24 @@ def col2im(const floating[:, :, ::1] cols, floating[:, :, :, ::1] image, int kh,
     cdef const floating* row
     cdef floating* target
     # one thread owns whole (example, channel) planes of the image: no two threads add to one pixel
-    for plane in prange(batch * channels, nogil=True, schedule="static",
-                       num_threads=_threads(cols.shape[0] * cols.shape[1] * cols.shape[2])):
-        b = plane // channels
-        c = plane % channels
-        for i in range(kh):
-            for j in range(kw):
-                r = (c * kh + i) * kw + j
-                x_off = j * dw - pw
-                lo = _first_inside(x_off, sw, out_w)
-                hi = _first_beyond(x_off, sw, width, out_w)
-                for oy in range(out_h):
-                    y = oy * sh - ph + i * dh
-                    if y < 0 or y >= height:
-                        continue
-                    row = &cols[r, b, oy * out_w]
-                    target = &image[b, c, y, 0]
-                    for ox in range(lo, hi):
-                        target[ox * sw + x_off] += row[ox]
+    with nogil:
+        for plane in range(batch * channels):
+            b = plane // channels
+            c = plane % channels
+            for i in range(kh):
+                for j in range(kw):
+                    r = (c * kh + i) * kw + j
+                    x_off = j * dw - pw
+                    lo = _first_inside(x_off, sw, out_w)
+                    hi = _first_beyond(x_off, sw, width, out_w)
+                    for oy in range(out_h):
+                        y = oy * sh - ph + i * dh
+                        if y < 0 or y >= height:
+                            continue
+                        row = &cols[r, b, oy * out_w]
+                        target = &image[b, c, y, 0]
+                        for ox in range(lo, hi):
+                            target[ox * sw + x_off] += row[ox]
 
 
 def columns_to_batch(const floating[:, :, ::1] source, floating[:, :, ::1] target, bias):
@@ -207,13 +170,13 @@ def columns_to_batch(const floating[:, :, ::1] source, floating[:, :, ::1] targe
             raise ValueError("bias must have one entry per output plane")
     cdef Py_ssize_t pair, b, o, p
     cdef floating shift
-    for pair in prange(batch * n_out, nogil=True, schedule="static",
-                      num_threads=_threads(batch * n_out * size)):
-        b = pair // n_out
-        o = pair % n_out
-        shift = add[o] if has_bias else 0
-        for p in range(size):
-            target[b, o, p] = source[o, b, p] + shift
+    with nogil:
+        for pair in range(batch * n_out):
+            b = pair // n_out
+            o = pair % n_out
+            shift = add[o] if has_bias else 0
+            for p in range(size):
+                target[b, o, p] = source[o, b, p] + shift
 
 
 def batch_to_columns(const floating[:, :, ::1] source, floating[:, :, :] target):
@@ -226,11 +189,11 @@ def batch_to_columns(const floating[:, :, ::1] source, floating[:, :, :] target)
     if target.shape[0] != n_out or target.shape[1] != batch or target.shape[2] != size:
         raise ValueError("target must have the shape of source with its first two axes swapped")
     cdef Py_ssize_t pair, b, o, p
-    for pair in prange(batch * n_out, nogil=True, schedule="static",
-                      num_threads=_threads(batch * n_out * size)):
-        o = pair // batch
-        b = pair % batch
-        memcpy(&target[o, b, 0], &source[b, o, 0], size * sizeof(floating))
+    with nogil:
+        for pair in range(batch * n_out):
+            o = pair // batch
+            b = pair % batch
+            memcpy(&target[o, b, 0], &source[b, o, 0], size * sizeof(floating))
 
 
 def _check_pool(Py_ssize_t planes, Py_ssize_t out_planes, int kh, int kw, int sh, int sw):
@@ -267,23 +230,31 @@ def max_pool2d(const floating[:, :, ::1] image, floating[:, :, ::1] out, int64_t
     _check_pool(planes, out.shape[0], kh, kw, sh, sw)
     if indices.shape[0] != planes or indices.shape[1] != out_h or indices.shape[2] != out_w:
         raise ValueError("indices must have the output's shape")
-    cdef Py_ssize_t n, oy, ox
+    cdef Py_ssize_t n, oy, ox, first_edge
+    cdef bint finite
     cdef Span rows
     cdef const floating* plane
     # windows of these output columns lie inside the plane: their loop runs along the row
     cdef Py_ssize_t inner_lo = _first_inside(-pw, sw, out_w)
     cdef Py_ssize_t inner_hi = max(inner_lo, _first_beyond(kw - 1 - pw, sw, width, out_w))
-    for n in prange(planes, nogil=True, schedule="static",
-                   num_threads=_threads(planes * height * width)):
-        plane = &image[n, 0, 0]
-        for oy in range(out_h):
-            rows = _span(oy * sh - ph, kh, height, ph, False)
-            for ox in range(inner_lo):
-                _max_window(plane, width, rows, ox, sw, pw, kw, &out[n, oy, 0], &indices[n, oy, 0])
-            _max_windows_inside(plane, width, rows, inner_lo, inner_hi, sw, pw, kw,
-                                &out[n, oy, 0], &indices[n, oy, 0])
-            for ox in range(inner_hi, out_w):
-                _max_window(plane, width, rows, ox, sw, pw, kw, &out[n, oy, 0], &indices[n, oy, 0])
+    with nogil:
+        for n in range(planes):
+            plane = &image[n, 0, 0]
+            # a plane without NaN (the usual case) takes the branch-free loop for its inner windows
+            finite = not _has_nan(plane, height * width)
+            for oy in range(out_h):
+                rows = _span(oy * sh - ph, kh, height, ph, False)
+                if finite:
+                    for ox in range(inner_lo):
+                        _max_window(plane, width, rows, ox, sw, pw, kw, &out[n, oy, 0],
+                                    &indices[n, oy, 0])
+                    _max_windows_inside(plane, width, rows, inner_lo, inner_hi, sw, pw, kw,
+                                        &out[n, oy, 0], &indices[n, oy, 0])
+                    first_edge = inner_hi
+                else:
+                    first_edge = 0
+                for ox in range(first_edge, out_w):
+                    _max_window(plane, width, rows, ox, sw, pw, kw, &out[n, oy, 0], &indices[n, oy, 0])
 
 
 cdef inline void _max_window(const floating* plane, Py_ssize_t width, Span rows, Py_ssize_t ox,
@@ -305,30 +276,36 @@ cdef inline void _max_window(const floating* plane, Py_ssize_t width, Span rows,
 cdef inline void _max_windows_inside(const floating* plane, Py_ssize_t width, Span rows,
                                      Py_ssize_t lo, Py_ssize_t hi, int sw, int pw, int kw,
                                      floating* top, int64_t* best) noexcept nogil:
-    """:func:`_max_window` for the windows ``lo <= ox < hi``, taps outermost.
+    """:func:`_max_window` for the windows ``lo <= ox < hi`` of a plane without NaN, which
+    lie inside the row.
 
-    Visiting the taps in the same row-major order keeps the same winner on ties, and the
-    inner loop (branch-free selects along the output row) vectorises.
+    On random data a branch per tap is mispredicted about half the time, so each tap is a
+    select the compiler can make branch-free: ``maxss`` for the value, arithmetic for the
+    index (a NaN test in the same condition would bring the branch back).  Taps are visited
+    in the same row-major order, so ties keep the same winner.
     """
-    cdef Py_ssize_t ox, y, j, at
-    cdef int64_t where
+    cdef Py_ssize_t ox, y, j, at, start, where
     cdef floating value, held
-    cdef bint wins
     for ox in range(lo, hi):
-        at = rows.lo * width + ox * sw - pw
-        top[ox] = plane[at]
-        best[ox] = at
-    for y in range(rows.lo, rows.hi):
-        for j in range(kw):
-            if y == rows.lo and j == 0:
-                continue
-            for ox in range(lo, hi):
-                at = y * width + ox * sw - pw + j
+        start = ox * sw - pw
+        where = rows.lo * width + start
+        held = plane[where]
+        for y in range(rows.lo, rows.hi):
+            for j in range(kw):
+                at = y * width + start + j
                 value = plane[at]
-                held, where = top[ox], best[ox]  # loaded unconditionally: selects, no branches
-                wins = (value > held) | (value != value)
-                best[ox] = at if wins else where
-                top[ox] = value if wins else held
+                where = where + (at - where) * (value > held)
+                held = value if value > held else held
+        top[ox] = held
+        best[ox] = where
+
+
+cdef inline bint _has_nan(const floating* values, Py_ssize_t count) noexcept nogil:
+    cdef Py_ssize_t k
+    cdef int found = 0
+    for k in range(count):
+        found = found | (values[k] != values[k])
+    return found
 
 
 def max_pool2d_backward(const floating[:, :, ::1] grad_out, const int64_t[:, :, ::1] indices,
@@ -343,15 +320,16 @@ def max_pool2d_backward(const floating[:, :, ::1] grad_out, const int64_t[:, :, 
     cdef Py_ssize_t n, oy, ox, bad = 0
     cdef int64_t k
     cdef floating* flat
-    for n in prange(planes, nogil=True, schedule="static", num_threads=_threads(planes * size)):
-        flat = &grad_in[n, 0, 0]
-        for oy in range(out_h):
-            for ox in range(out_w):
-                k = indices[n, oy, ox]
-                if k < 0 or k >= size:
-                    bad += 1
-                else:
-                    flat[k] += grad_out[n, oy, ox]
+    with nogil:
+        for n in range(planes):
+            flat = &grad_in[n, 0, 0]
+            for oy in range(out_h):
+                for ox in range(out_w):
+                    k = indices[n, oy, ox]
+                    if k < 0 or k >= size:
+                        bad += 1
+                    else:
+                        flat[k] += grad_out[n, oy, ox]
     if bad:
         raise IndexOutOfRangeError(f"{bad} pooling indices lie outside planes of {size} elements")
 
@@ -366,20 +344,20 @@ def avg_pool2d(const floating[:, :, ::1] image, floating[:, :, ::1] out, int kh,
     cdef Span rows, cols
     cdef floating total
     cdef const floating* plane
-    for n in prange(planes, nogil=True, schedule="static",
-                   num_threads=_threads(planes * height * width)):
-        plane = &image[n, 0, 0]
-        for oy in range(out_h):
-            rows = _span(oy * sh - ph, kh, height, ph, count_include_pad)
-            for ox in range(out_w):
-                cols = _span(ox * sw - pw, kw, width, pw, count_include_pad)
-                total = 0
-                for y in range(rows.lo, rows.hi):
-                    for x in range(cols.lo, cols.hi):
-                        total = total + plane[y * width + x]
-                if rows.count > 0 and cols.count > 0:
-                    total = total / (rows.count * cols.count)
-                out[n, oy, ox] = total
+    with nogil:
+        for n in range(planes):
+            plane = &image[n, 0, 0]
+            for oy in range(out_h):
+                rows = _span(oy * sh - ph, kh, height, ph, count_include_pad)
+                for ox in range(out_w):
+                    cols = _span(ox * sw - pw, kw, width, pw, count_include_pad)
+                    total = 0
+                    for y in range(rows.lo, rows.hi):
+                        for x in range(cols.lo, cols.hi):
+                            total = total + plane[y * width + x]
+                    if rows.count > 0 and cols.count > 0:
+                        total = total / (rows.count * cols.count)
+                    out[n, oy, ox] = total
 
 
 def avg_pool2d_backward(const floating[:, :, ::1] grad_out, floating[:, :, ::1] grad_in, int kh,
@@ -392,19 +370,19 @@ def avg_pool2d_backward(const floating[:, :, ::1] grad_out, floating[:, :, ::1] 
     cdef Span rows, cols
     cdef floating share
     cdef floating* plane
-    for n in prange(planes, nogil=True, schedule="static",
-                   num_threads=_threads(planes * height * width)):
-        plane = &grad_in[n, 0, 0]
-        for oy in range(out_h):
-            rows = _span(oy * sh - ph, kh, height, ph, count_include_pad)
-            for ox in range(out_w):
-                cols = _span(ox * sw - pw, kw, width, pw, count_include_pad)
-                if rows.count <= 0 or cols.count <= 0:
-                    continue
-                share = grad_out[n, oy, ox] / (rows.count * cols.count)
-                for y in range(rows.lo, rows.hi):
-                    for x in range(cols.lo, cols.hi):
-                        plane[y * width + x] += share
+    with nogil:
+        for n in range(planes):
+            plane = &grad_in[n, 0, 0]
+            for oy in range(out_h):
+                rows = _span(oy * sh - ph, kh, height, ph, count_include_pad)
+                for ox in range(out_w):
+                    cols = _span(ox * sw - pw, kw, width, pw, count_include_pad)
+                    if rows.count <= 0 or cols.count <= 0:
+                        continue
+                    share = grad_out[n, oy, ox] / (rows.count * cols.count)
+                    for y in range(rows.lo, rows.hi):
+                        for x in range(cols.lo, cols.hi):
+                            plane[y * width + x] += share
 
 
 def _check_ids(const int64_t[::1] ids, Py_ssize_t n_index):
@@ -426,10 +404,11 @@ def embedding_forward(const int64_t[::1] ids, const floating[:, ::1] weight, flo
     _check_ids(ids, weight.shape[0])
     cdef Py_ssize_t i, d
     cdef int64_t row
-    for i in prange(n, nogil=True, schedule="static", num_threads=_threads(n * dim)):
-        row = ids[i]
-        for d in range(dim):
-            out[i, d] = weight[row, d]
+    with nogil:
+        for i in range(n):
+            row = ids[i]
+            for d in range(dim):
+                out[i, d] = weight[row, d]
 
 
 def embedding_backward(const int64_t[::1] ids, const floating[:, ::1] grad, floating[:, ::1] grad_weight,
@@ -568,25 +547,25 @@ def winograd_input(const floating[:, :, :, ::1] image, floating[:, :, :] tiles, 
     cdef floating* t
     cdef const floating* row
     cdef floating* dst
-    for plane in prange(batch * channels, nogil=True, schedule="static",
-                       num_threads=_threads(16 * tiles.shape[1] * tiles.shape[2])):
-        b = plane // channels
-        c = plane % channels
-        t = <floating*> malloc(4 * padded_width * sizeof(floating))
-        if t == NULL:
-            failed += 1
-            continue
-        for ty in range(tiles_h):
-            _winograd_rows(&image[b, c, 0, 0], height, width, 2 * ty - ph, pw, padded_width, t)
-            dst = &tiles[0, c, (b * tiles_h + ty) * tiles_w]
-            for a in range(4):  # (B^T d) B along the row of tiles: tile tx starts at column 2 tx
-                row = t + a * padded_width
-                for tx in range(tiles_w):
-                    dst[(4 * a) * step + tx] = row[2 * tx] - row[2 * tx + 2]
-                    dst[(4 * a + 1) * step + tx] = row[2 * tx + 1] + row[2 * tx + 2]
-                    dst[(4 * a + 2) * step + tx] = row[2 * tx + 2] - row[2 * tx + 1]
-                    dst[(4 * a + 3) * step + tx] = row[2 * tx + 1] - row[2 * tx + 3]
-        free(t)
+    with nogil:
+        for plane in range(batch * channels):
+            b = plane // channels
+            c = plane % channels
+            t = <floating*> malloc(4 * padded_width * sizeof(floating))
+            if t == NULL:
+                failed += 1
+                continue
+            for ty in range(tiles_h):
+                _winograd_rows(&image[b, c, 0, 0], height, width, 2 * ty - ph, pw, padded_width, t)
+                dst = &tiles[0, c, (b * tiles_h + ty) * tiles_w]
+                for a in range(4):  # (B^T d) B along the row of tiles: tile tx starts at column 2 tx
+                    row = t + a * padded_width
+                    for tx in range(tiles_w):
+                        dst[(4 * a) * step + tx] = row[2 * tx] - row[2 * tx + 2]
+                        dst[(4 * a + 1) * step + tx] = row[2 * tx + 1] + row[2 * tx + 2]
+                        dst[(4 * a + 2) * step + tx] = row[2 * tx + 2] - row[2 * tx + 1]
+                        dst[(4 * a + 3) * step + tx] = row[2 * tx + 1] - row[2 * tx + 3]
+            free(t)
     if failed:
         raise MemoryError("no memory for the Winograd row buffers")
 
@@ -614,20 +593,20 @@ def winograd_output(const floating[:, :, ::1] products, floating[:, :, :, ::1] o
     cdef floating shift
     cdef floating* bottom
     cdef floating* scratch
-    for plane in prange(batch * n_out, nogil=True, schedule="static",
-                       num_threads=_threads(16 * products.shape[1] * products.shape[2])):
-        b = plane // n_out
-        o = plane % n_out
-        shift = add[o] if has_bias else 0
-        scratch = <floating*> malloc(8 * tiles_w * sizeof(floating))
-        if scratch == NULL:
-            failed += 1
-            continue
-        for ty in range(tiles_h):
-            bottom = &out[b, o, 2 * ty + 1, 0] if 2 * ty + 1 < out_h else NULL
-            _winograd_row_out(&products[0, o, (b * tiles_h + ty) * tiles_w], step, tiles_w,
-                              &out[b, o, 2 * ty, 0], bottom, out_w, shift, scratch)
-        free(scratch)
+    with nogil:
+        for plane in range(batch * n_out):
+            b = plane // n_out
+            o = plane % n_out
+            shift = add[o] if has_bias else 0
+            scratch = <floating*> malloc(8 * tiles_w * sizeof(floating))
+            if scratch == NULL:
+                failed += 1
+                continue
+            for ty in range(tiles_h):
+                bottom = &out[b, o, 2 * ty + 1, 0] if 2 * ty + 1 < out_h else NULL
+                _winograd_row_out(&products[0, o, (b * tiles_h + ty) * tiles_w], step, tiles_w,
+                                  &out[b, o, 2 * ty, 0], bottom, out_w, shift, scratch)
+            free(scratch)
     if failed:
         raise MemoryError("no memory for the Winograd row buffers")
 
@@ -652,31 +631,31 @@ def winograd_grad_output(const floating[:, :, :, ::1] grad, floating[:, :, :] ti
     cdef const floating* top
     cdef const floating* bottom
     cdef floating* dst
-    for plane in prange(batch * n_out, nogil=True, schedule="static",
-                       num_threads=_threads(16 * tiles.shape[1] * tiles.shape[2])):
-        b = plane // n_out
-        o = plane % n_out
-        for ty in range(tiles_h):
-            dst = &tiles[0, o, (b * tiles_h + ty) * tiles_w]
-            top = &grad[b, o, 2 * ty, 0]
-            bottom = top + out_w if 2 * ty + 1 < out_h else NULL
-            # one row of A g at a time along the row of tiles: 4 output streams, not 16
-            for i in range(4):
-                for tx in range(tiles_w):
-                    x = 2 * tx
-                    g00 = top[x]
-                    g01 = top[x + 1] if x + 1 < out_w else 0
-                    g10 = bottom[x] if bottom != NULL else 0
-                    g11 = bottom[x + 1] if bottom != NULL and x + 1 < out_w else 0
-                    # row i of A g, with A = [[1, 0], [1, 1], [1, -1], [0, -1]]
-                    if i == 0:
-                        _winograd_grad_row(dst, step, tx, 0, g00, g01)
-                    elif i == 1:
-                        _winograd_grad_row(dst, step, tx, 1, g00 + g10, g01 + g11)
-                    elif i == 2:
-                        _winograd_grad_row(dst, step, tx, 2, g00 - g10, g01 - g11)
-                    else:
-                        _winograd_grad_row(dst, step, tx, 3, -g10, -g11)
+    with nogil:
+        for plane in range(batch * n_out):
+            b = plane // n_out
+            o = plane % n_out
+            for ty in range(tiles_h):
+                dst = &tiles[0, o, (b * tiles_h + ty) * tiles_w]
+                top = &grad[b, o, 2 * ty, 0]
+                bottom = top + out_w if 2 * ty + 1 < out_h else NULL
+                # one row of A g at a time along the row of tiles: 4 output streams, not 16
+                for i in range(4):
+                    for tx in range(tiles_w):
+                        x = 2 * tx
+                        g00 = top[x]
+                        g01 = top[x + 1] if x + 1 < out_w else 0
+                        g10 = bottom[x] if bottom != NULL else 0
+                        g11 = bottom[x + 1] if bottom != NULL and x + 1 < out_w else 0
+                        # row i of A g, with A = [[1, 0], [1, 1], [1, -1], [0, -1]]
+                        if i == 0:
+                            _winograd_grad_row(dst, step, tx, 0, g00, g01)
+                        elif i == 1:
+                            _winograd_grad_row(dst, step, tx, 1, g00 + g10, g01 + g11)
+                        elif i == 2:
+                            _winograd_grad_row(dst, step, tx, 2, g00 - g10, g01 - g11)
+                        else:
+                            _winograd_grad_row(dst, step, tx, 3, -g10, -g11)
 
 
 cdef inline void _winograd_grad_row(floating* dst, Py_ssize_t step, Py_ssize_t tx, int i,

@@ -22,11 +22,12 @@ import math
 from typing import Any, NamedTuple
 
 import numpy as np
+from numpy.lib.stride_tricks import as_strided
 
 from nncore.checks import expect_float, expect_ndim
 from nncore.errors import ShapeError, StateError
 
-from . import _backend
+from . import _backend, _threads
 
 #: GEMMs and column copies run over chunks of examples of about this many bytes of columns
 #: (a chunk stays in cache between the copy and the GEMM that reads it)
@@ -142,22 +143,37 @@ def expect_fits(x: np.ndarray, out_h: int, out_w: int, geometry: Geometry) -> No
         )
 
 
-def _chunks(batch: int, bytes_per_example: int) -> list[tuple[int, int]]:
-    step = max(1, min(batch, CHUNK_BYTES // max(1, bytes_per_example)))
-    return [(start, min(start + step, batch)) for start in range(0, batch, step)] or [(0, 0)]
+def _chunks(first: int, last: int, bytes_per_example: int) -> list[tuple[int, int]]:
+    """Examples ``first:last`` in chunks of about ``CHUNK_BYTES`` of columns."""
+    step = max(1, CHUNK_BYTES // max(1, bytes_per_example))
+    return [(start, min(start + step, last)) for start in range(first, last, step)]
 
 
-def _rows_buffer(
-    workspace: Workspace, name: str, rows: int, batch: int, step: int, positions: int, dtype, key
-) -> tuple[np.ndarray, bool]:
-    """A ``(rows, B, P)`` buffer for the whole batch when it may be kept, else for one chunk."""
-    keep = key is not None and rows * batch * positions * np.dtype(dtype).itemsize <= KEEP_BYTES
-    return workspace.buffer(name, (rows, batch if keep else step, positions), dtype), keep
+def _kept(workspace: Workspace, name: str, shape: tuple[int, ...], dtype, key) -> np.ndarray | None:
+    """A whole-batch buffer whose contents are kept for the backward pass, or None when there
+    is nothing to keep them for or they would take more than ``KEEP_BYTES``.  What the buffer
+    held before is forgotten either way."""
+    workspace.remember(name, None, None)
+    if key is None or math.prod(shape) * np.dtype(dtype).itemsize > KEEP_BYTES:
+        return None
+    return workspace.buffer(name, shape, dtype)
 
 
-def _part(buffer: np.ndarray, keep: bool, start: int, stop: int) -> np.ndarray:
-    """The columns of examples ``start:stop`` in a whole-batch or one-chunk buffer."""
-    return buffer[:, start:stop] if keep else buffer[:, : stop - start]
+def _rows(
+    kept: np.ndarray | None,
+    workspace: Workspace,
+    name: str,
+    slot: int,
+    shape: tuple[int, ...],
+    start: int,
+    stop: int,
+    dtype,
+) -> np.ndarray:
+    """The ``(rows, stop - start, P)`` columns of examples ``start:stop``: a slice of the kept
+    buffer, else scratch space of the thread's ``slot``."""
+    if kept is not None:
+        return kept[:, start:stop]
+    return workspace.buffer(f"{name}/{slot}", (shape[0], stop - start, *shape[2:]), dtype)
 
 
 def _flat(part: np.ndarray) -> np.ndarray:
@@ -165,33 +181,60 @@ def _flat(part: np.ndarray) -> np.ndarray:
     return part.reshape(part.shape[0], part.shape[1] * part.shape[2])
 
 
+def _column_blocks(m: np.ndarray, block: int) -> np.ndarray:
+    """The whole ``block``-wide column blocks of the 2-D ``m`` as a ``(blocks, rows, block)``
+    view: a stacked ``np.matmul`` runs its BLAS calls in one go, without the GIL."""
+    count = m.shape[1] // block
+    rows, columns = m.strides
+    return as_strided(m, (count, m.shape[0], block), (block * columns, rows, columns))
+
+
 def _matmul(a: np.ndarray, b: np.ndarray, out: np.ndarray, thin: int) -> None:
     """``out = a @ b`` of 2-D arrays, over blocks of ``b``'s columns when ``thin`` (the
     smaller of the two outer GEMM dimensions that do not vary with the batch) is small."""
     columns = b.shape[1]
     block = max(256, BLOCK_BYTES // max(1, max(b.shape[0], out.shape[0]) * b.itemsize))
-    if thin >= THIN_GEMM or columns <= block:
+    if thin >= THIN_GEMM or columns < 2 * block:
         np.matmul(a, b, out=out)
         return
-    for start in range(0, columns, block):
-        np.matmul(a, b[:, start : start + block], out=out[:, start : start + block])
+    np.matmul(a, _column_blocks(b, block), out=_column_blocks(out, block))
+    rest = columns - columns % block
+    if rest < columns:
+        np.matmul(a, b[:, rest:], out=out[:, rest:])
 
 
 def _matmul_sum(
-    a: np.ndarray, b: np.ndarray, out: np.ndarray, thin: int, workspace: Workspace
+    a: np.ndarray, b: np.ndarray, out: np.ndarray, thin: int, workspace: Workspace, slot: int
 ) -> None:
-    """``out = a @ b.T`` of 2-D arrays sharing their long second axis, summed over blocks of
+    """``out += a @ b.T`` of 2-D arrays sharing their long second axis, summed over blocks of
     that axis when ``thin`` (the smaller outer dimension) is small."""
     length = a.shape[1]
     block = max(1024, REDUCE_BYTES // max(1, (a.shape[0] + b.shape[0]) * a.itemsize))
-    if thin >= THIN_GEMM or length <= block:
-        np.matmul(a, b.T, out=out)
+    if thin >= THIN_GEMM or length < 2 * block:
+        out += a @ b.T
         return
-    np.matmul(a[:, :block], b[:, :block].T, out=out)
-    partial = workspace.buffer("gemm_sum", out.shape, out.dtype)
-    for start in range(block, length, block):
-        np.matmul(a[:, start : start + block], b[:, start : start + block].T, out=partial)
-        out += partial
+    count = length // block
+    partial = workspace.buffer(f"gemm_sum/{slot}", (count, *out.shape), out.dtype)
+    np.matmul(_column_blocks(a, block), _column_blocks(b, block).transpose(0, 2, 1), out=partial)
+    out += partial.sum(axis=0)
+    rest = count * block
+    if rest < length:
+        out += a[:, rest:] @ b[:, rest:].T
+
+
+def _sum_slots(workspace: Workspace, name: str, shape: tuple[int, ...], dtype, count: int):
+    """Zeroed per-thread accumulators ``name/0 .. name/count-1``, and a function summing them
+    into the first."""
+    totals = [workspace.buffer(f"{name}/{slot}", shape, dtype) for slot in range(count)]
+    for total in totals:
+        total.fill(0)
+
+    def summed() -> np.ndarray:
+        for total in totals[1:]:
+            totals[0] += total
+        return totals[0]
+
+    return totals, summed
 
 
 def conv2d_forward(
@@ -212,22 +255,24 @@ def conv2d_forward(
     n_out, rows = weight2d.shape
     positions = out_h * out_w
     out = np.empty((batch, n_out, out_h, out_w), x.dtype)
-    chunks = _chunks(batch, rows * positions * x.dtype.itemsize)
-    step = chunks[0][1]
-    cols, keep = _rows_buffer(workspace, "cols", rows, batch, step, positions, x.dtype, key)
-    workspace.remember("cols", None, cols)
-    for start, stop in chunks:
-        part = _part(cols, keep, start, stop)
-        _backend.im2col(x[start:stop], part, *geometry.kernel_args(), out_h, out_w)
-        product = workspace.buffer("gemm", (n_out, (stop - start) * positions), x.dtype)
-        _matmul(weight2d, _flat(part), product, n_out)
-        _backend.columns_to_batch(
-            product.reshape(n_out, stop - start, positions),
-            out[start:stop].reshape(stop - start, n_out, positions),
-            bias,
-        )
-    if keep:
-        workspace.remember("cols", key, cols)
+    shape = (rows, batch, positions)
+    kept = _kept(workspace, "cols", shape, x.dtype, key)
+
+    def convolve(first: int, last: int, slot: int) -> None:
+        for start, stop in _chunks(first, last, rows * positions * x.dtype.itemsize):
+            part = _rows(kept, workspace, "cols", slot, shape, start, stop, x.dtype)
+            _backend.im2col(x[start:stop], part, *geometry.kernel_args(), out_h, out_w)
+            product = workspace.buffer(f"gemm/{slot}", (n_out, part.shape[1] * positions), x.dtype)
+            _matmul(weight2d, _flat(part), product, n_out)
+            _backend.columns_to_batch(
+                product.reshape(n_out, stop - start, positions),
+                out[start:stop].reshape(stop - start, n_out, positions),
+                bias,
+            )
+
+    _threads.run(convolve, _threads.parts(batch, rows * positions))
+    if kept is not None:
+        workspace.remember("cols", key, kept)
     return out
 
 
@@ -247,29 +292,31 @@ def conv2d_backward_input(
     batch, n_out, out_h, out_w = grad_out.shape
     rows = weight2d.shape[1]
     positions = out_h * out_w
-    grad_in = np.zeros(image_shape, grad_out.dtype)
-    chunks = _chunks(batch, max(rows, n_out) * positions * grad_out.dtype.itemsize)
-    step = chunks[0][1]
-    grads, keep = _rows_buffer(
-        workspace, "grad_rows", n_out, batch, step, positions, grad_out.dtype, key
-    )
-    workspace.remember("grad_rows", None, grads)
-    for start, stop in chunks:
-        part = _part(grads, keep, start, stop)
-        _backend.batch_to_columns(
-            grad_out[start:stop].reshape(stop - start, n_out, positions), part
-        )
-        cols = workspace.buffer("gemm", (rows, (stop - start) * positions), grad_out.dtype)
-        _matmul(weight2d.T, _flat(part), cols, n_out)
-        _backend.col2im(
-            cols.reshape(rows, stop - start, positions),
-            grad_in[start:stop],
-            *geometry.kernel_args(),
-            out_h,
-            out_w,
-        )
-    if keep:
-        workspace.remember("grad_rows", key, grads)
+    dtype = grad_out.dtype
+    grad_in = np.empty(image_shape, dtype)
+    shape = (n_out, batch, positions)
+    kept = _kept(workspace, "grad_rows", shape, dtype, key)
+
+    def spread(first: int, last: int, slot: int) -> None:
+        grad_in[first:last] = 0
+        for start, stop in _chunks(first, last, max(rows, n_out) * positions * dtype.itemsize):
+            part = _rows(kept, workspace, "grad_rows", slot, shape, start, stop, dtype)
+            _backend.batch_to_columns(
+                grad_out[start:stop].reshape(stop - start, n_out, positions), part
+            )
+            cols = workspace.buffer(f"gemm/{slot}", (rows, part.shape[1] * positions), dtype)
+            _matmul(weight2d.T, _flat(part), cols, n_out)
+            _backend.col2im(
+                cols.reshape(rows, stop - start, positions),
+                grad_in[start:stop],
+                *geometry.kernel_args(),
+                out_h,
+                out_w,
+            )
+
+    _threads.run(spread, _threads.parts(batch, rows * positions))
+    if kept is not None:
+        workspace.remember("grad_rows", key, kept)
     return grad_in
 
 
@@ -294,31 +341,32 @@ def conv2d_backward_weight(
     dtype = grad_out.dtype
     cols = workspace.lookup("cols", key) if key is not None else None
     grads = workspace.lookup("grad_rows", grad_key) if grad_key is not None else None
-    if cols is not None and grads is not None and cols.shape[1] == grads.shape[1] == batch:
-        chunks = [(0, batch)]  # everything is at hand: one GEMM over the whole batch
-    else:
-        chunks = _chunks(batch, max(rows, n_out) * positions * x.dtype.itemsize)
+    split = _threads.parts(batch, rows * positions)
     # computed transposed, ``cols @ grads.T``: BLAS runs the long reduction 1.5-2x faster with
     # the thin operand on the right
-    total = workspace.buffer("grad_weight", (rows, n_out), dtype)
-    for start, stop in chunks:
-        n = stop - start
-        if cols is not None and cols.shape[1] == batch:
-            part = cols[:, start:stop]
-        else:
-            part = workspace.buffer("cols_again", (rows, n, positions), dtype)
-            _backend.im2col(x[start:stop], part, *geometry.kernel_args(), out_h, out_w)
-        if grads is not None and grads.shape[1] == batch:
-            grad_part = grads[:, start:stop]
-        else:
-            grad_part = workspace.buffer("grad_rows_again", (n_out, n, positions), dtype)
-            _backend.batch_to_columns(grad_out[start:stop].reshape(n, n_out, positions), grad_part)
-        if start == 0:
-            _matmul_sum(_flat(part), _flat(grad_part), total, n_out, workspace)
-        else:
-            chunk = workspace.buffer("grad_weight_chunk", total.shape, dtype)
-            _matmul_sum(_flat(part), _flat(grad_part), chunk, n_out, workspace)
-            total += chunk
+    totals, summed = _sum_slots(workspace, "grad_weight", (rows, n_out), dtype, len(split))
+
+    def reduce(first: int, last: int, slot: int) -> None:
+        for start, stop in _chunks(first, last, max(rows, n_out) * positions * dtype.itemsize):
+            n = stop - start
+            if cols is not None and cols.shape[1] == batch:
+                part = cols[:, start:stop]
+            else:
+                part = workspace.buffer(f"cols_again/{slot}", (rows, n, positions), dtype)
+                _backend.im2col(x[start:stop], part, *geometry.kernel_args(), out_h, out_w)
+            if grads is not None and grads.shape[1] == batch:
+                grad_part = grads[:, start:stop]
+            else:
+                grad_part = workspace.buffer(
+                    f"grad_rows_again/{slot}", (n_out, n, positions), dtype
+                )
+                _backend.batch_to_columns(
+                    grad_out[start:stop].reshape(n, n_out, positions), grad_part
+                )
+            _matmul_sum(_flat(part), _flat(grad_part), totals[slot], n_out, workspace, slot)
+
+    _threads.run(reduce, split)
+    total = summed()
     total *= scale
     return total.T
 
@@ -369,19 +417,24 @@ def winograd_conv(
     per_tile = (_G @ weight.astype(np.float64) @ _G.T).astype(x.dtype)  # (n_out, C, 4, 4)
     kernel = np.ascontiguousarray(per_tile.transpose(2, 3, 0, 1).reshape(16, n_out, channels))
     out = np.empty((batch, n_out, out_h, out_w), x.dtype)
-    chunks = _chunks(batch, 16 * max(channels, n_out) * count * x.dtype.itemsize)
-    tiles, keep = _rows_buffer(
-        workspace, buffer, 16 * channels, batch, chunks[0][1], count, x.dtype, key
-    )
-    workspace.remember(buffer, None, tiles)
-    for start, stop in chunks:
-        part = _part(tiles, keep, start, stop).reshape(16, channels, (stop - start) * count)
-        _backend.winograd_input(x[start:stop], part, ph, pw, tiles_h, tiles_w)
-        products = workspace.buffer("winograd_products", (16, n_out, part.shape[2]), x.dtype)
-        np.matmul(kernel, part, out=products)
-        _backend.winograd_output(products, out[start:stop], bias, tiles_h, tiles_w)
-    if keep:
-        workspace.remember(buffer, key, tiles)
+    shape = (16 * channels, batch, count)
+    kept = _kept(workspace, buffer, shape, x.dtype, key)
+
+    def convolve(first: int, last: int, slot: int) -> None:
+        per_example = 16 * max(channels, n_out) * count * x.dtype.itemsize
+        for start, stop in _chunks(first, last, per_example):
+            part = _rows(kept, workspace, buffer, slot, shape, start, stop, x.dtype)
+            part = part.reshape(16, channels, (stop - start) * count)
+            _backend.winograd_input(x[start:stop], part, ph, pw, tiles_h, tiles_w)
+            products = workspace.buffer(
+                f"winograd_products/{slot}", (16, n_out, part.shape[2]), x.dtype
+            )
+            np.matmul(kernel, part, out=products)
+            _backend.winograd_output(products, out[start:stop], bias, tiles_h, tiles_w)
+
+    _threads.run(convolve, _threads.parts(batch, 16 * channels * count))
+    if kept is not None:
+        workspace.remember(buffer, key, kept)
     return out
 
 
@@ -406,22 +459,31 @@ def winograd_backward_weight(
     cached = workspace.lookup("winograd_tiles", key) if key is not None else None
     if cached is not None and cached.shape[1] != batch:
         cached = None
-    chunks = _chunks(batch, 16 * max(channels, n_out) * count * x.dtype.itemsize)
-    total = workspace.buffer("winograd_grad_weight", (16, n_out, channels), x.dtype)
-    for start, stop in chunks:
-        if cached is not None:
-            part = cached[:, start:stop].reshape(16, channels, (stop - start) * count)
-        else:
-            part = workspace.buffer(
-                "winograd_tiles_again", (16, channels, (stop - start) * count), x.dtype
+    split = _threads.parts(batch, 16 * channels * count)
+    totals, summed = _sum_slots(
+        workspace, "winograd_grad_weight", (16, n_out, channels), x.dtype, len(split)
+    )
+
+    def reduce(first: int, last: int, slot: int) -> None:
+        partial = workspace.buffer(f"winograd_partial/{slot}", (16, n_out, channels), x.dtype)
+        per_example = 16 * max(channels, n_out) * count * x.dtype.itemsize
+        for start, stop in _chunks(first, last, per_example):
+            if cached is not None:
+                part = cached[:, start:stop].reshape(16, channels, (stop - start) * count)
+            else:
+                part = workspace.buffer(
+                    f"winograd_tiles_again/{slot}", (16, channels, (stop - start) * count), x.dtype
+                )
+                _backend.winograd_input(x[start:stop], part, ph, pw, tiles_h, tiles_w)
+            grads = workspace.buffer(
+                f"winograd_products/{slot}", (16, n_out, part.shape[2]), x.dtype
             )
-            _backend.winograd_input(x[start:stop], part, ph, pw, tiles_h, tiles_w)
-        grads = workspace.buffer("winograd_products", (16, n_out, part.shape[2]), x.dtype)
-        _backend.winograd_grad_output(grad_out[start:stop], grads, tiles_h, tiles_w)
-        if start == 0:
-            np.matmul(grads, part.transpose(0, 2, 1), out=total)
-        else:
-            total += grads @ part.transpose(0, 2, 1)
+            _backend.winograd_grad_output(grad_out[start:stop], grads, tiles_h, tiles_w)
+            np.matmul(grads, part.transpose(0, 2, 1), out=partial)
+            totals[slot] += partial
+
+    _threads.run(reduce, split)
+    total = summed()
     per_tile = total.astype(np.float64).reshape(4, 4, n_out, channels).transpose(2, 3, 0, 1)
     return (scale * (_G.T @ per_tile @ _G)).astype(x.dtype)
 
@@ -541,12 +603,15 @@ def max_pool(
     if indices.shape != out.shape:
         indices = np.empty(out.shape, np.int64)
     planes = batch * channels
-    _backend.max_pool2d(
-        x.reshape(planes, height, width),
-        out.reshape(planes, out_h, out_w),
-        indices.reshape(planes, out_h, out_w),
-        *geometry[:6],
-    )
+    x, out_planes = x.reshape(planes, height, width), out.reshape(planes, out_h, out_w)
+    argmax = indices.reshape(planes, out_h, out_w)
+
+    def pool(first: int, last: int, slot: int) -> None:
+        _backend.max_pool2d(
+            x[first:last], out_planes[first:last], argmax[first:last], *geometry[:6]
+        )
+
+    _threads.run(pool, _threads.parts(planes, height * width))
     return out, indices
 
 
@@ -559,11 +624,17 @@ def max_pool_backward(
             f"backward needs the forward pass of the same input first: indices "
             f"{indices.shape} do not match grad_output {grad_out.shape}"
         )
-    grad = np.zeros(shape, grad_out.dtype)
+    grad = np.empty(shape, grad_out.dtype)
     planes = shape[0] * shape[1]
-    _backend.max_pool2d_backward(
-        grad_out.reshape(planes, *grad_out.shape[2:]),
-        indices.reshape(planes, *indices.shape[2:]),
-        grad.reshape(planes, *shape[2:]),
-    )
+    grad_planes = grad.reshape(planes, *shape[2:])
+    grad_out = grad_out.reshape(planes, *grad_out.shape[2:])
+    argmax = indices.reshape(planes, *indices.shape[2:])
+
+    def route(first: int, last: int, slot: int) -> None:
+        grad_planes[first:last] = 0
+        _backend.max_pool2d_backward(
+            grad_out[first:last], argmax[first:last], grad_planes[first:last]
+        )
+
+    _threads.run(route, _threads.parts(planes, math.prod(shape[2:])))
     return grad
