@@ -39,6 +39,11 @@ class Module:
     parameter_names: ClassVar[tuple[str, ...]] = ()
     #: names of persistent non-trainable arrays (running statistics, ...)
     buffer_names: ClassVar[tuple[str, ...]] = ()
+    #: False when nothing needs the gradient with respect to this module's input, as for the
+    #: first layer of a network trained on fixed data: :meth:`backward` then skips
+    #: ``update_grad_input`` (torch/nn's idiom ``module.gradInput = nil``; PyTorch skips it for
+    #: inputs that do not require a gradient).  Set it on an instance.
+    needs_grad_input: bool = True
     _init_args: tuple[tuple[Any, ...], dict[str, Any]]
     _flat_parameters: tuple[np.ndarray, np.ndarray] | None = None
 
@@ -71,8 +76,15 @@ class Module:
         return self.update_output(input)
 
     def backward(self, input: Any, grad_output: Any, scale: float = 1.0) -> Any:
-        """``update_grad_input`` then ``acc_grad_parameters(scale)``; return ``grad_input``."""
-        grad_input = self.update_grad_input(input, grad_output)
+        """``update_grad_input`` then ``acc_grad_parameters(scale)``; return ``grad_input``.
+
+        With :attr:`needs_grad_input` false, only the parameter gradients are accumulated and
+        ``None`` is returned.
+        """
+        if self.needs_grad_input:
+            grad_input = self.update_grad_input(input, grad_output)
+        else:
+            grad_input = self.grad_input = None
         self.acc_grad_parameters(input, grad_output, scale)
         return grad_input
 

@@ -66,6 +66,43 @@ def test_update_grad_input_and_acc_grad_parameters_separately_equal_backward():
         np.testing.assert_allclose(ga, gb)
 
 
+def test_a_first_layer_without_input_gradient_skips_it_and_keeps_parameter_gradients():
+    calls = []
+
+    class Counted(Square):
+        def update_grad_input(self, input, grad_output):
+            calls.append("grad_input")
+            return super().update_grad_input(input, grad_output)
+
+    x = np.random.default_rng(3).standard_normal((3, 4))
+    g = np.random.default_rng(4).standard_normal((3, 4))
+    full, lean = Counted(4), Counted(4)
+    lean.needs_grad_input = False
+    for layer in (full, lean):
+        layer.forward(x)
+    assert full.backward(x, g) is not None and calls == ["grad_input"]
+    assert lean.backward(x, g) is None and lean.grad_input is None and calls == ["grad_input"]
+    np.testing.assert_allclose(lean.grad_weight, full.grad_weight, rtol=1e-15)
+    # expected by hand: d/dw of sum(g * w**2 * x) = 2 w sum_n(g x)
+    np.testing.assert_allclose(lean.grad_weight, 2 * lean.weight * (g * x).sum(0), rtol=1e-12)
+    assert Counted(4).needs_grad_input  # an instance setting, not a class one
+
+
+def test_a_network_whose_first_layer_needs_no_input_gradient_trains_the_same():
+    a, b = mlp(), mlp()
+    b.get(0).needs_grad_input = False
+    x = np.random.default_rng(1).standard_normal((3, 4))
+    g = np.random.default_rng(2).standard_normal((3, 2))
+    for net in (a, b):
+        net.forward(x)
+        net.zero_grad_parameters()
+    assert a.backward(x, g).shape == (3, 4)
+    assert b.backward(x, g) is None
+    for ga, gb in zip(a.parameters()[1], b.parameters()[1], strict=True):
+        np.testing.assert_allclose(gb, ga, rtol=1e-15)
+    assert b.clone().get(0).needs_grad_input is False
+
+
 def test_acc_update_default_is_correct_for_a_nonlinear_parameter_gradient():
     # Torch's trick (aliasing grad_weight to weight) would read the weight while updating it.
     x, g, lr = np.array([1.0, -2.0, 3.0]), np.array([0.5, 1.0, -1.0]), 0.1
