@@ -16,6 +16,7 @@ Needs ``pip install torch==2.13.0`` (the CPU wheel) next to nncore and nn-conv.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import cProfile
 import datetime
 import importlib
@@ -29,7 +30,7 @@ import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import numpy as np
@@ -41,6 +42,7 @@ from threadpoolctl import threadpool_info, threadpool_limits
 OURS_ONLY = "--ours-only" in sys.argv
 torch = None if OURS_ONLY else importlib.import_module("torch")
 
+import nn_conv  # noqa: E402
 from nn_conv import _backend, _ops, _reference  # noqa: E402
 from nn_conv.lookup_table import LookupTable  # noqa: E402
 from nn_conv.spatial_convolution import SpatialConvolution  # noqa: E402
@@ -253,12 +255,18 @@ def torch_lenet(ours: nn.Sequential) -> torch.nn.Sequential:
     return theirs
 
 
-def lenet_case() -> tuple[Step, Step]:
-    """One SGD training step of LeNet-5 on a batch of 64: forward, NLL loss, backward, update."""
+def lenet_case(input_gradient: bool = False) -> tuple[Step, Step]:
+    """One SGD training step of LeNet-5 on a batch of 64: forward, NLL loss, backward, update.
+
+    As in a PyTorch training loop, nothing needs the gradient with respect to the images, so
+    the first layer skips it (``needs_grad_input``; autograd skips it for an input that does
+    not require a gradient).  With ``input_gradient`` both compute it, as torch/nn always did.
+    """
     rng = np.random.default_rng(3)
     x = rng.standard_normal((64, 1, 28, 28)).astype(np.float32)
     labels = rng.integers(0, 10, 64)
     net, criterion = lenet(), nn.ClassNLLCriterion()
+    net.get(0).needs_grad_input = input_gradient
     params, grads = net.get_parameters()
 
     def ours_step() -> float:
@@ -273,10 +281,11 @@ def lenet_case() -> tuple[Step, Step]:
         return ours_step, None
     theirs = torch_lenet(net)
     tparams = list(theirs.parameters())
-    tx, tlabels = torch.from_numpy(x), torch.from_numpy(labels)
+    tx, tlabels = torch.from_numpy(x).requires_grad_(input_gradient), torch.from_numpy(labels)
     nll = torch.nn.NLLLoss()
 
     def torch_step() -> float:
+        tx.grad = None
         for p in tparams:
             p.grad = None
         loss = nll(theirs(tx), tlabels)
@@ -293,6 +302,8 @@ def lenet_case() -> tuple[Step, Step]:
         if getattr(mine, "weight", None) is not None:
             _close(mine.weight, their.weight, f"{mine!r} weight after one step")
             _close(mine.grad_weight, their.weight.grad, f"{mine!r} weight gradient")
+    if input_gradient:
+        _close(net.grad_input, tx.grad, "LeNet input gradient")
     return ours_step, torch_step
 
 
@@ -304,6 +315,7 @@ def cases() -> dict[str, tuple[str, Step, Step]]:
         "max pool 2x2, 64x16x24x24, fwd+bwd": ("pool", *pool_case()),
         **lookup_cases(),
         "LeNet-5 training step (batch 64, SGD)": ("lenet", *lenet_case()),
+        "LeNet-5 step, input gradient computed too": ("lenet", *lenet_case(input_gradient=True)),
     }
 
 
@@ -327,6 +339,7 @@ def layer_profile() -> list[str]:
     x = rng.standard_normal((64, 1, 28, 28)).astype(np.float32)
     labels = rng.integers(0, 10, 64)
     net, criterion = lenet(), nn.ClassNLLCriterion()
+    net.get(0).needs_grad_input = False  # as in the training step
     inputs = [x]
     for layer in net.modules:
         inputs.append(layer.forward(inputs[-1]))
@@ -399,7 +412,7 @@ def conv_phases() -> list[str]:
             back.reshape(150, 64, 64), grad_in, *geometry, 8, 8
         ),
         "weight gradient: GEMM (150x4096) @ (4096x16)": lambda: _ops._matmul_sum(
-            flat_cols, flat_grad, grad_weight, 16, workspace
+            flat_cols, flat_grad, grad_weight, 16, workspace, 0
         ),
         "bias gradient: sum": lambda: grad.sum(axis=(0, 2, 3)),
     }
@@ -547,23 +560,42 @@ def record(lines: list[str]) -> None:
 
 
 NOTES = [
-    "How to read it: the machine is a shared 2-vCPU VM whose load comes and goes; with two",
-    "threads per library, BLAS and OpenMP threads are often descheduled mid-GEMM and the",
-    "'library defaults' table swings by several times from run to run (for PyTorch as well).",
-    "The one-thread table is the stable, like-for-like comparison of the algorithms.  The",
+    "How to read it: the machine is a shared 2-vCPU VM whose load comes and goes, and runs",
+    "with two threads swing by tens of percent from run to run (for PyTorch as well); the",
+    "one-thread table is the stable, like-for-like comparison of the algorithms.  The",
     "'no torch in process' column times nn-conv alone: importing torch slows numpy's BLAS",
-    "in the same process.  Convolutions are im2col + GEMM, or Winograd F(2x2, 3x3) for 3x3",
-    "stride-1 layers with 16+ planes; PyTorch uses oneDNN's direct convolutions.",
-    "GEMMs with fewer than 32 output planes (LeNet's) run over cache-sized column blocks,",
-    "and their weight gradient is summed over blocks of the batch: OpenBLAS is 1.5-2.5x",
-    "slower on one long thin product.  The LeNet step is the torch/nn computation: the first",
-    "convolution's input gradient is computed (Sequential.backward always does), which",
-    "PyTorch's autograd skips for an input that needs no gradient.  In the profile below,",
-    "cProfile charges the time inside compiled kernels and numpy ufuncs to the Python",
-    "function that calls them (they are not profiled on their own); the per-layer and",
-    "per-phase tables time each piece alone on the step's own values.  2x2 max pooling",
-    "forward is bound by branch mispredictions on real (random) data (sorted data: 8x faster).",
+    "in the same process.  With more than one thread, nn-conv splits each large convolution",
+    "or pooling call by examples (planes for pooling) across threads, each running the whole",
+    "chain of kernels and GEMMs on its part with BLAS on one thread; PyTorch uses oneDNN's",
+    "direct convolutions on its OpenMP pool.  Convolutions are im2col + GEMM, or Winograd",
+    "F(2x2, 3x3) for 3x3 stride-1 layers with 16+ planes.  GEMMs with fewer than 32 output",
+    "planes (LeNet's) run over cache-sized column blocks in one stacked call, and their weight",
+    "gradient is summed over blocks of the batch: OpenBLAS is 1.5-2.5x slower on one long",
+    "thin product.  In the LeNet step the first layer skips its input gradient, as PyTorch's",
+    "autograd does for an input that needs no gradient (`needs_grad_input = False`); the",
+    "next row computes it on both sides, as torch/nn's Sequential always did.  In the",
+    "profile below, cProfile charges the time inside compiled kernels and numpy ufuncs to",
+    "the Python function that calls them; the per-layer and per-phase tables time each piece",
+    "alone on the step's own values.",
 ]
+
+
+@contextlib.contextmanager
+def thread_budget(threads: int) -> Iterator[None]:
+    """``threads`` threads for PyTorch, the BLAS/OpenMP pools and nn-conv's split calls;
+    0 leaves every library at its default."""
+    before = (torch.get_num_threads() if torch else None, nn_conv.get_num_threads())
+    if torch is not None and threads:
+        torch.set_num_threads(threads)
+    if threads:
+        nn_conv.set_num_threads(threads)
+    try:
+        with threadpool_limits(threads or None):
+            yield
+    finally:
+        if torch is not None:
+            torch.set_num_threads(before[0])
+        nn_conv.set_num_threads(before[1])
 
 
 def main() -> None:
@@ -573,13 +605,13 @@ def main() -> None:
         "--threads",
         default="0,1",
         help="comma-separated thread budgets to measure; 0 leaves every library at its default, "
-        "n gives PyTorch and the BLAS/OpenMP pools n threads each (default: 0,1)",
+        "n gives PyTorch, the BLAS/OpenMP pools and nn-conv n threads each (default: 0,1)",
     )
     parser.add_argument("--record", action="store_true", help="write the results into RESULTS.md")
     parser.add_argument("--ours-only", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.ours_only:
-        with threadpool_limits(int(args.threads) or None):
+        with thread_budget(int(args.threads)):
             steps = {name: ours for name, (_, ours, _) in cases().items()}
             times = medians(list(steps.values()), args.repeats)
         print(json.dumps(dict(zip(steps, times, strict=True))))
@@ -591,19 +623,15 @@ def main() -> None:
         "",
         *env,
     ]
-    default_threads = torch.get_num_threads()
     for threads in (int(t) for t in args.threads.split(",")):
         alone = measure_without_torch(args.repeats, threads)
-        torch.set_num_threads(threads or default_threads)
-        with threadpool_limits(threads or None):
+        with thread_budget(threads):
             title = "library defaults" if threads == 0 else f"{threads} thread(s) for everyone"
             rows = table(measure(args.repeats), alone)
         lines += ["", f"Threads: {title}.", "", *rows]
         print(f"\nThreads: {title}\n" + "\n".join(rows), flush=True)
-    torch.set_num_threads(1)
-    with threadpool_limits(1):
+    with thread_budget(1):
         profile = where_the_time_goes()
-    torch.set_num_threads(default_threads)
     print("\n".join(profile))
     lines += ["", *NOTES, "", *profile]
     if args.record:
