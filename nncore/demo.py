@@ -42,7 +42,7 @@ def lenet(hidden: int) -> Module:
     then ``Linear(64, hidden) - ReLU - Linear(hidden, 10) - LogSoftMax``."""
     from .registry import nn
 
-    return (
+    net = (
         nn.Sequential()
         .add(nn.View(-1, 1, 8, 8))
         .add(nn.SpatialConvolution(1, 8, 3, 3, 1, 1, 1, 1))
@@ -57,6 +57,9 @@ def lenet(hidden: int) -> Module:
         .add(nn.Linear(hidden, N_CLASSES))
         .add(nn.LogSoftMax())
     )
+    for layer in net.modules[:2]:  # the pixels need no gradient: skip the first layers' own
+        layer.needs_grad_input = False
+    return net
 
 
 #: ``{name: builder(hidden) -> Module}``; every network takes ``(batch, 64)`` pixels in [0, 1]

@@ -237,6 +237,15 @@ def _sum_slots(workspace: Workspace, name: str, shape: tuple[int, ...], dtype, c
     return totals, summed
 
 
+def _gemm_parts(batch: int, work_per_example: int, thin: int) -> list[tuple[int, int]]:
+    """How to split an im2col convolution of ``batch`` examples across threads: not at all
+    when its GEMMs are thin (``thin`` output planes below ``THIN_GEMM``).  Those are many small
+    BLAS calls, which were measured to run no faster (often slower) on two threads at once
+    than one after the other, and the thread hand-offs cost more than the copies around them
+    would gain."""
+    return _threads.parts(batch, work_per_example) if thin >= THIN_GEMM else [(0, batch)]
+
+
 def conv2d_forward(
     x: np.ndarray,
     weight2d: np.ndarray,
@@ -270,7 +279,7 @@ def conv2d_forward(
                 bias,
             )
 
-    _threads.run(convolve, _threads.parts(batch, rows * positions))
+    _threads.run(convolve, _gemm_parts(batch, rows * positions, n_out))
     if kept is not None:
         workspace.remember("cols", key, kept)
     return out
@@ -314,7 +323,7 @@ def conv2d_backward_input(
                 out_w,
             )
 
-    _threads.run(spread, _threads.parts(batch, rows * positions))
+    _threads.run(spread, _gemm_parts(batch, rows * positions, n_out))
     if kept is not None:
         workspace.remember("grad_rows", key, kept)
     return grad_in
@@ -341,7 +350,7 @@ def conv2d_backward_weight(
     dtype = grad_out.dtype
     cols = workspace.lookup("cols", key) if key is not None else None
     grads = workspace.lookup("grad_rows", grad_key) if grad_key is not None else None
-    split = _threads.parts(batch, rows * positions)
+    split = _gemm_parts(batch, rows * positions, n_out)
     # computed transposed, ``cols @ grads.T``: BLAS runs the long reduction 1.5-2x faster with
     # the thin operand on the right
     totals, summed = _sum_slots(workspace, "grad_weight", (rows, n_out), dtype, len(split))

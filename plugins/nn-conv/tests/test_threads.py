@@ -10,10 +10,11 @@ from nn_conv.spatial_full_convolution import SpatialFullConvolution
 from nn_conv.spatial_max_pooling import SpatialMaxPooling
 
 LAYERS = {
-    "im2col": lambda: SpatialConvolution(3, 5, 3, 3, 1, 1, 1, 1),
+    "im2col": lambda: SpatialConvolution(3, 32, 3, 3, 1, 1, 1, 1),
+    "im2col, thin (not split)": lambda: SpatialConvolution(3, 5, 3, 3, 1, 1, 1, 1),
     "winograd": lambda: SpatialConvolution(16, 16, 3, 3, 1, 1, 1, 1),
-    "strided": lambda: SpatialConvolution(3, 4, 5, 5, 2, 2),
-    "full": lambda: SpatialFullConvolution(3, 4, 3, 3, 2, 2, 1, 1, 1, 1),
+    "strided": lambda: SpatialConvolution(3, 32, 5, 5, 2, 2),
+    "full": lambda: SpatialFullConvolution(32, 4, 3, 3, 2, 2, 1, 1, 1, 1),
     "max pool": lambda: SpatialMaxPooling(3, 3, 2, 2, 1, 1),
 }
 
