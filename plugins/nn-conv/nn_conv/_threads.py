@@ -6,6 +6,8 @@ thin slices and the threads meet after every call.  So a convolution or pooling 
 batch into one contiguous part per thread instead, and each thread runs the whole chain on its
 part: the kernels release the GIL, and numpy's BLAS is limited to one thread for the duration
 (through ``threadpoolctl``, as numpy recommends), so that the parts do not fight over the cores.
+Calls too small to pay for a thread hand-off run in the caller, and so do convolutions whose
+GEMMs are thin (see ``_ops._gemm_parts``).
 
 ``NNCONV_NUM_THREADS`` sets the number of threads (default: the cores this process may use);
 :func:`set_num_threads` changes it at run time.  One thread runs everything in the caller.
@@ -19,8 +21,9 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
-#: below this many elements of work per part, a call is not split (a hand-off costs ~50 us)
-MIN_PART_WORK = 1 << 15
+#: below this many elements of work per part, a call is not split: a hand-off between threads
+#: costs 30-100 us on a small VM, the time of a 2x2 max pooling over ~64k elements
+MIN_PART_WORK = 1 << 16
 
 
 def _cores() -> int:

@@ -17,7 +17,7 @@ from ._ops import (
     spatial_conv_backward_input,
     spatial_conv_backward_weight,
 )
-from ._spatial import declare_weight_and_bias, init_uniform, torch_stdv
+from ._spatial import add_bias_grad, declare_weight_and_bias, init_uniform, torch_stdv
 
 
 class SpatialConvolution(Module):
@@ -105,8 +105,7 @@ class SpatialConvolution(Module):
             x, g, self.n_output_plane, self.geometry(), scale, self._workspace, input, grad_output
         )
         self.grad_weight += grad
-        if self.bias is not None:
-            self.grad_bias += scale * g.sum(axis=(0, 2, 3))
+        add_bias_grad(self, g, scale)
 
     def _pair(
         self, input: np.ndarray, grad_output: np.ndarray

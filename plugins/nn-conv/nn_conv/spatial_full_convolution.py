@@ -19,7 +19,7 @@ from ._ops import (
     conv2d_forward,
     expect_grad,
 )
-from ._spatial import declare_weight_and_bias, init_uniform, torch_stdv
+from ._spatial import add_bias_grad, declare_weight_and_bias, init_uniform, torch_stdv
 
 
 class SpatialFullConvolution(Module):
@@ -109,8 +109,7 @@ class SpatialFullConvolution(Module):
             g, x, self._geometry(), scale, self._workspace, grad_output, tensor
         )
         self.grad_weight += grad.reshape(self.grad_weight.shape)
-        if self.bias is not None:
-            self.grad_bias += scale * g.sum(axis=(0, 2, 3))
+        add_bias_grad(self, g, scale)
 
     def _geometry(self) -> Geometry:
         return Geometry(self.kh, self.kw, self.dh, self.dw, self.pad_h, self.pad_w)

@@ -98,7 +98,7 @@ class VolumetricConvolution(Module):
         self.grad_weight += scale * conv_grad_weight(
             x, g, self.weight.shape[2:], stride, pad, dilation
         )
-        add_bias_grad(self, g, scale, (0, 2, 3, 4))
+        add_bias_grad(self, g, scale)
 
     def extra_repr(self) -> str:
         text = f"{self.n_input_plane} -> {self.n_output_plane}, {self.kt}x{self.kw}x{self.kh}"

@@ -110,7 +110,7 @@ class VolumetricFullConvolution(Module):
         _, stride, pad = self._geometry(x)
         # the roles of conv's input and output swap: grad_output is windowed, input weighs it
         self.grad_weight += scale * conv_grad_weight(g, x, self.weight.shape[2:], stride, pad)
-        add_bias_grad(self, g, scale, (0, 2, 3, 4))
+        add_bias_grad(self, g, scale)
 
     def extra_repr(self) -> str:
         text = (
