@@ -74,13 +74,20 @@ def run(body: Callable[[int, int, int], None], split: Sequence[tuple[int, int]])
 
     ``slot`` numbers the parts from 0, so a body can keep per-part scratch buffers.  The
     caller's thread runs part 0; an exception in any part is raised here, after all finished.
+    Unless everything runs on one thread, BLAS is held to one thread meanwhile, for a single
+    part too: the products of these layers are small or thin, and BLAS's threads make them
+    slower (its idle workers also spin for a while after each threaded call).
     """
-    if len(split) == 1:
-        body(*split[0], 0)
+    if _threads == 1:
+        for slot, (start, stop) in enumerate(split):
+            body(start, stop, slot)
         return
-    pool = _worker_pool()
     _limit_blas()
     try:
+        if len(split) == 1:
+            body(*split[0], 0)
+            return
+        pool = _worker_pool()
         futures: list[Future] = [
             pool.submit(body, start, stop, slot)
             for slot, (start, stop) in enumerate(split)
