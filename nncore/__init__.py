@@ -24,7 +24,7 @@ from .errors import (
     ShapeError,
     UnknownNameError,
 )
-from .module import FoundModules, Module
+from .module import FoundModules, Module, update_rate
 from .random import manual_seed
 from .registry import disable_plugin, nn, prefer, registry, reload
 from .serialization import load, save
@@ -59,4 +59,5 @@ __all__ = [
     "reload",
     "save",
     "swap",
+    "update_rate",
 ]

@@ -13,6 +13,7 @@ import builtins
 import copy
 import inspect
 from collections.abc import Callable, Iterator
+from contextvars import ContextVar
 from typing import Any, ClassVar
 
 import numpy as np
@@ -25,6 +26,19 @@ from .queries import FoundModules, matcher
 
 #: child names of Container children ("0", "1", ...), shared instead of rebuilt per walk
 _INDEX_NAMES: list[str] = [str(i) for i in range(64)]
+#: the learning rate of the default ``acc_update_grad_parameters`` call in progress
+_UPDATE_RATE: ContextVar[float | None] = ContextVar("nncore_update_rate", default=None)
+
+
+def update_rate() -> float | None:
+    """The learning rate of the enclosing default ``acc_update_grad_parameters``, or None.
+
+    That default reaches a container's children through ``acc_grad_parameters``.  A module
+    that keeps no gradient buffer (a ``LookupTable`` in acc-update-only mode, torch/nn's
+    ``accUpdateOnly``) checks this in its ``acc_grad_parameters`` and updates its parameters
+    directly, by ``-update_rate() * scale`` times the gradient.
+    """
+    return _UPDATE_RATE.get()
 
 
 class Module:
@@ -121,11 +135,13 @@ class Module:
         saved = [g.copy() for g in grads]
         for g in grads:
             g.fill(0)
+        rate = _UPDATE_RATE.set(lr)
         try:
             self.acc_grad_parameters(input, grad_output, 1.0)
             for p, g in zip(params, grads, strict=False):
                 p -= lr * g
         finally:
+            _UPDATE_RATE.reset(rate)
             for g, old in zip(grads, saved, strict=False):
                 g[...] = old
 

@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from nncore import Module
+from nncore import Module, update_rate
 from nncore.checks import expect_array, expect_indices, expect_ndim
 from nncore.errors import StateError
 from nncore.random import generator
@@ -76,13 +76,17 @@ class LookupTable(Module):
     def acc_grad_parameters(
         self, input: np.ndarray, grad_output: np.ndarray, scale: float = 1.0
     ) -> None:
-        if self.grad_weight is None:
+        if self.grad_weight is not None:
+            self._scatter(input, grad_output, self.grad_weight, scale)
+            return
+        lr = update_rate()  # a container's acc_update_grad_parameters reaches us this way
+        if lr is None:
             raise StateError(
                 "expected a gradient buffer for acc_grad_parameters, got a table in "
                 "acc-update-only mode (grad_weight is None): call "
                 "acc_update_grad_parameters(input, grad_output, lr) instead"
             )
-        self._scatter(input, grad_output, self.grad_weight, scale)
+        self._scatter(input, grad_output, self.weight, -lr * scale)
 
     def acc_update_grad_parameters(
         self, input: np.ndarray, grad_output: np.ndarray, lr: float

@@ -11,6 +11,7 @@ from nn_conv.lookup_table import LookupTable
 from nn_conv.spatial_average_pooling import SpatialAveragePooling
 from nn_conv.spatial_full_convolution import SpatialFullConvolution
 
+import nncore
 from nncore.errors import IndexOutOfRangeError, ShapeError, StateError
 from nncore.serialization import load, save
 
@@ -248,3 +249,33 @@ def test_lookup_acc_update_only_with_the_core_features(tmp_path):
     np.testing.assert_allclose(
         module.weight, _updated_by_hand(before, ids, grad_output, 1.0, 1), rtol=1e-6, atol=1e-6
     )
+
+
+def test_lookup_acc_update_only_trains_inside_a_container():
+    """A network's acc_update_grad_parameters reaches the table through the container: the
+    table updates its rows itself, the other layers through their gradients."""
+    from nncore import nn
+
+    rng = np.random.default_rng(8)
+    ids = rng.integers(0, 6, (4, 3))
+
+    def network(only: bool):
+        nncore.manual_seed(3)
+        table = LookupTable(6, 2, padding_value=2)
+        if only:
+            table.acc_update_only()
+        return nn.Sequential().add(table).add(nn.View(-1, 6)).add(nn.Linear(6, 2))
+
+    reference, lean = network(False), network(True)
+    grad_output = rng.standard_normal((4, 2))
+    for net in (reference, lean):
+        net.forward(ids)
+        net.update_grad_input(ids, grad_output)
+    reference.zero_grad_parameters()
+    reference.acc_grad_parameters(ids, grad_output)
+    expected = [m.weight - 0.2 * m.grad_weight for m in reference.modules if hasattr(m, "weight")]
+    lean.acc_update_grad_parameters(ids, grad_output, 0.2)
+    got = [m.weight for m in lean.modules if hasattr(m, "weight")]
+    for want, have in zip(expected, got, strict=True):
+        np.testing.assert_allclose(have, want, rtol=1e-12, atol=1e-12)
+    assert lean.get(0).grad_weight is None
