@@ -29,8 +29,10 @@ class LookupTable(Module):
     ``acc_update_only()`` (or ``acc_update_only=True``) drops ``grad_weight``, so that a huge
     table keeps no gradient buffer: ``acc_update_grad_parameters(input, grad_output, lr)`` then
     subtracts ``lr`` times the gradient from the looked-up rows directly (as it always does),
-    ``acc_grad_parameters`` raises ``StateError``, and the weight is no longer listed by
-    ``parameters()``/``get_parameters()`` (it is still converted, saved and loaded).
+    also when it comes from a container's ``acc_update_grad_parameters``
+    (:func:`nncore.update_rate`); ``acc_grad_parameters`` otherwise raises ``StateError``, and
+    the weight is no longer listed by ``parameters()``/``get_parameters()`` (it is still
+    converted, saved and loaded).
 
     >>> table = LookupTable(5, 3)
     >>> table.forward(np.array([[0, 4], [4, 1]])).shape
