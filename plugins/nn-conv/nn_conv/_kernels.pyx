@@ -26,6 +26,13 @@ from cython cimport floating
 from nncore.errors import IndexOutOfRangeError
 
 
+cdef extern from *:
+    void __builtin_prefetch(const void* address) nogil
+
+#: how many rows ahead the embedding gather prefetches
+cdef Py_ssize_t _PREFETCH_ROWS = 8
+
+
 cdef inline Py_ssize_t _first_inside(Py_ssize_t offset, Py_ssize_t stride, Py_ssize_t n_out) noexcept nogil:
     """Smallest ``o >= 0`` with ``o * stride + offset >= 0`` (clamped to ``n_out``)."""
     cdef Py_ssize_t o
@@ -402,13 +409,19 @@ def embedding_forward(const int64_t[::1] ids, const floating[:, ::1] weight, flo
     if out.shape[0] != n or out.shape[1] != dim:
         raise ValueError("out must be (len(ids), weight.shape[1])")
     _check_ids(ids, weight.shape[0])
-    cdef Py_ssize_t i, d
-    cdef int64_t row
+    cdef Py_ssize_t i, ahead
+    cdef Py_ssize_t line, row_bytes = dim * sizeof(floating)
+    cdef const char* upcoming
     with nogil:
         for i in range(n):
-            row = ids[i]
-            for d in range(dim):
-                out[i, d] = weight[row, d]
+            # the rows are scattered over a large table: ask for a later row's cache lines
+            # now, so that the copy below does not wait on memory one row at a time
+            ahead = i + _PREFETCH_ROWS
+            if ahead < n:
+                upcoming = <const char*> &weight[ids[ahead], 0]
+                for line in range(0, row_bytes, 64):
+                    __builtin_prefetch(upcoming + line)
+            memcpy(&out[i, 0], &weight[ids[i], 0], row_bytes)
 
 
 def embedding_backward(const int64_t[::1] ids, const floating[:, ::1] grad, floating[:, ::1] grad_weight,
