@@ -27,7 +27,14 @@ from nncore.errors import IndexOutOfRangeError
 
 
 cdef extern from *:
-    void __builtin_prefetch(const void* address) nogil
+    """
+    #if defined(__GNUC__) || defined(__clang__)
+    #define NNCONV_PREFETCH(address) __builtin_prefetch(address)
+    #else
+    #define NNCONV_PREFETCH(address) ((void)(address))
+    #endif
+    """
+    void NNCONV_PREFETCH(const void* address) nogil
 
 #: how many rows ahead the embedding gather prefetches
 cdef Py_ssize_t _PREFETCH_ROWS = 8
@@ -420,7 +427,7 @@ def embedding_forward(const int64_t[::1] ids, const floating[:, ::1] weight, flo
             if ahead < n:
                 upcoming = <const char*> &weight[ids[ahead], 0]
                 for line in range(0, row_bytes, 64):
-                    __builtin_prefetch(upcoming + line)
+                    NNCONV_PREFETCH(upcoming + line)
             memcpy(&out[i, 0], &weight[ids[i], 0], row_bytes)
 
 
