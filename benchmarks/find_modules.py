@@ -33,8 +33,14 @@ def network(size: int) -> nncore.Module:
     count = 1
     while count < size:
         left = nn.Sequential().add(linear(2, 2)).add(nn.Tanh()).add(linear(2, 2)).add(nn.ReLU())
-        right = (nn.Sequential().add(conv(1, 1, 1, 1)).add(nn.Sigmoid()).add(nn.Identity())
-                 .add(conv(1, 1, 1, 1)).add(nn.Tanh()))
+        right = (
+            nn.Sequential()
+            .add(conv(1, 1, 1, 1))
+            .add(nn.Sigmoid())
+            .add(nn.Identity())
+            .add(conv(1, 1, 1, 1))
+            .add(nn.Tanh())
+        )
         block = nn.Sequential().add(nn.ConcatTable().add(left).add(right)).add(nn.CAddTable())
         block.add(linear(2, 2)).add(nn.Tanh())
         root.add(block)
@@ -77,8 +83,10 @@ def main() -> None:
 
     net = network(args.modules)
     total = len(net.list_modules())
-    print(f"find_modules on {total} modules ({platform.python_implementation()} "
-          f"{platform.python_version()}, numpy {np.__version__}); {args.repeat} runs each")
+    print(
+        f"find_modules on {total} modules ({platform.python_implementation()} "
+        f"{platform.python_version()}, numpy {np.__version__}); {args.repeat} runs each"
+    )
     print(f"{'query':32s} {'CPU ms (median)':>15s} {'wall ms (best)':>15s} {'matches':>8s}")
     cpu, wall = timed(lambda: sum(1 for _ in net.named_modules()), args.repeat)
     print(f"{'(named_modules walk only)':32s} {cpu:15.2f} {wall:15.2f} {total:8d}")
@@ -89,8 +97,10 @@ def main() -> None:
         print(f"{label:32s} {cpu:15.2f} {wall:15.2f} {matches:8d}")
         if cpu > TARGET_MS:
             slow.append(label)
-    print(f"target: under {TARGET_MS:g} ms per query: "
-          + ("met" if not slow else f"missed by {', '.join(slow)}"))
+    print(
+        f"target: under {TARGET_MS:g} ms per query: "
+        + ("met" if not slow else f"missed by {', '.join(slow)}")
+    )
 
 
 if __name__ == "__main__":

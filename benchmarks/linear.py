@@ -58,9 +58,14 @@ def _calls_for(fn: Callable[[], object], budget: float, clock: Clock) -> int:
     return calls
 
 
-def paired(ours: Callable[[], object], theirs: Callable[[], object], repeats: int,
-           clock: Clock = time.perf_counter, settle: float = 0.0,
-           budget: float = 0.005) -> tuple[float, float, float]:
+def paired(
+    ours: Callable[[], object],
+    theirs: Callable[[], object],
+    repeats: int,
+    clock: Clock = time.perf_counter,
+    settle: float = 0.0,
+    budget: float = 0.005,
+) -> tuple[float, float, float]:
     """Median seconds per call of each, and the median of the paired ratios ours / theirs.
 
     The two are timed alternately, loop after loop, so both see the same load on a shared
@@ -71,10 +76,15 @@ def paired(ours: Callable[[], object], theirs: Callable[[], object], repeats: in
     which would steal the cores from the other library's threads.
     """
     calls_ours, calls_theirs = _calls_for(ours, budget, clock), _calls_for(theirs, budget, clock)
-    samples = [(_loop(ours, calls_ours, clock, settle), _loop(theirs, calls_theirs, clock, settle))
-               for _ in range(repeats)]
-    return (statistics.median(o for o, _ in samples), statistics.median(t for _, t in samples),
-            statistics.median(o / t for o, t in samples))
+    samples = [
+        (_loop(ours, calls_ours, clock, settle), _loop(theirs, calls_theirs, clock, settle))
+        for _ in range(repeats)
+    ]
+    return (
+        statistics.median(o for o, _ in samples),
+        statistics.median(t for _, t in samples),
+        statistics.median(o / t for o, t in samples),
+    )
 
 
 def linear_cases(dtype: type, batch: int = 64, n_in: int = 784, n_out: int = 512):
@@ -128,26 +138,31 @@ def tiny_cases():
         def step() -> None:
             module.forward(x10)
             module.backward(x10, g10)
+
         return step
 
     def torch_step(module) -> Callable[[], object]:
         def step() -> None:
             t10_grad.grad = None
             module(t10_grad).backward(tg10)
+
         return step
 
     def no_grad(fn: Callable[[], object]) -> Callable[[], object]:
         def call() -> object:
             with torch.no_grad():
                 return fn()
+
         return call
 
     linear, tlinear = nn.Linear(10, 10), torch.nn.Linear(10, 10).double()
     tanh, ttanh = nn.Tanh(), torch.nn.Tanh()
     return {
         "Linear(10, 10) forward": (lambda: linear.forward(x10), lambda: tlinear(t10)),
-        "Linear(10, 10) forward, torch.no_grad": (lambda: linear.forward(x10),
-                                                  no_grad(lambda: tlinear(t10))),
+        "Linear(10, 10) forward, torch.no_grad": (
+            lambda: linear.forward(x10),
+            no_grad(lambda: tlinear(t10)),
+        ),
         "Linear(10, 10) forward+backward": (ours_step(linear), torch_step(tlinear)),
         "Tanh(10) forward": (lambda: tanh.forward(x10), lambda: ttanh(t10)),
         "Tanh(10) forward+backward": (ours_step(tanh), torch_step(ttanh)),
@@ -173,8 +188,9 @@ def measure(repeats: int) -> list[tuple[str, str, float, float, float]]:
     """``[(group, case, ours_seconds, torch_seconds, median_ratio)]``."""
     rows = []
     for count in (None, 1):
-        label = (f"{torch.get_num_threads()} threads, wall" if count is None
-                 else "1 thread, CPU time")
+        label = (
+            f"{torch.get_num_threads()} threads, wall" if count is None else "1 thread, CPU time"
+        )
         clock = time.perf_counter if count is None else time.process_time
         settle = 0.2 if count is None else 0.0
         with threads(count):
@@ -205,8 +221,7 @@ def environment() -> list[str]:
         cpu = next(line.split(":", 1)[1].strip() for line in lines if line.startswith("model name"))
     return [
         f"date: {datetime.date.today().isoformat()}",
-        f"machine: {cpu}, {os.cpu_count()} cores, "
-        f"{platform.system()} {platform.release()}",
+        f"machine: {cpu}, {os.cpu_count()} cores, {platform.system()} {platform.release()}",
         f"python {platform.python_version()}, numpy {np.__version__}, torch {torch.__version__} "
         f"({torch.get_num_threads()} threads), nncore {nncore.__version__}",
         "thread pools: " + "; ".join(pools),
@@ -218,8 +233,9 @@ def table(rows: list[tuple[str, str, float, float, float]]) -> list[str]:
     for group, name, ours, theirs, ratio in rows:
         target = TARGETS[group]
         verdict = "met" if ratio <= target else "missed"
-        lines.append(f"| {name} | {_time(ours)} | {_time(theirs)} | {ratio:.2f} | "
-                     f"<= {target} ({verdict}) |")
+        lines.append(
+            f"| {name} | {_time(ours)} | {_time(theirs)} | {ratio:.2f} | <= {target} ({verdict}) |"
+        )
     return lines
 
 
@@ -245,8 +261,11 @@ def record(measured: list[str]) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=15, help="timed loops per case")
-    parser.add_argument("--record", action="store_true",
-                        help=f"update the measurements in {SECTION!r} of RESULTS.md")
+    parser.add_argument(
+        "--record",
+        action="store_true",
+        help=f"update the measurements in {SECTION!r} of RESULTS.md",
+    )
     args = parser.parse_args()
     nncore.manual_seed(0)
     torch.manual_seed(0)
