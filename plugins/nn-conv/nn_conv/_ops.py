@@ -34,6 +34,9 @@ from . import _backend, _threads
 CHUNK_BYTES = 8 * 2**20
 #: the whole batch's columns are kept for the weight gradient when they take at most this
 KEEP_BYTES = 64 * 2**20
+#: the input gradient's columns go from its GEMM straight into col2im, in chunks of about this
+#: many bytes: they stay in L2 between the two (10-13% faster for LeNet's layers than 8 MiB)
+SPREAD_CHUNK_BYTES = 256 * 2**10
 #: GEMMs with fewer output planes than this run over blocks of about ``BLOCK_BYTES`` of
 #: columns: OpenBLAS packs a thin ``(n_out, K)`` operand poorly against a long ``(K, N)`` one,
 #: and LeNet-sized products run ~1.8x faster over blocks that stay in L2
@@ -143,9 +146,11 @@ def expect_fits(x: np.ndarray, out_h: int, out_w: int, geometry: Geometry) -> No
         )
 
 
-def _chunks(first: int, last: int, bytes_per_example: int) -> list[tuple[int, int]]:
-    """Examples ``first:last`` in chunks of about ``CHUNK_BYTES`` of columns."""
-    step = max(1, CHUNK_BYTES // max(1, bytes_per_example))
+def _chunks(
+    first: int, last: int, bytes_per_example: int, budget: int | None = None
+) -> list[tuple[int, int]]:
+    """Examples ``first:last`` in chunks of about ``budget`` (``CHUNK_BYTES``) of columns."""
+    step = max(1, (budget or CHUNK_BYTES) // max(1, bytes_per_example))
     return [(start, min(start + step, last)) for start in range(first, last, step)]
 
 
@@ -308,7 +313,8 @@ def conv2d_backward_input(
 
     def spread(first: int, last: int, slot: int) -> None:
         grad_in[first:last] = 0
-        for start, stop in _chunks(first, last, max(rows, n_out) * positions * dtype.itemsize):
+        per_example = max(rows, n_out) * positions * dtype.itemsize
+        for start, stop in _chunks(first, last, per_example, SPREAD_CHUNK_BYTES):
             part = _rows(kept, workspace, "grad_rows", slot, shape, start, stop, dtype)
             _backend.batch_to_columns(
                 grad_out[start:stop].reshape(stop - start, n_out, positions), part

@@ -115,10 +115,12 @@ def test_convolution_in_chunks_gives_the_same_result(monkeypatch, cls, keep):
     module = cls(3, 4, 3, 3, 1, 1, 1, 1)
     x = rng.standard_normal((5, 3, 6, 6))
     grad_output = rng.standard_normal((5, 4, 6, 6))
+    monkeypatch.setattr(_ops, "SPREAD_CHUNK_BYTES", 2**30)
     module.forward(x)
     whole = module.forward(x), module.backward(x, grad_output), module.grad_weight.copy()
     module.zero_grad_parameters()
     monkeypatch.setattr(_ops, "CHUNK_BYTES", 2 * 36 * 36 * 8)  # two examples per chunk
+    monkeypatch.setattr(_ops, "SPREAD_CHUNK_BYTES", 2 * 36 * 36 * 8)
     monkeypatch.setattr(_ops, "KEEP_BYTES", 2**30 if keep else 0)
     chunked = module.forward(x), module.backward(x, grad_output), module.grad_weight
     for a, b in zip(whole, chunked, strict=True):
