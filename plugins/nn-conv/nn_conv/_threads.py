@@ -2,12 +2,13 @@
 
 The layers' work is a chain of data-movement kernels and BLAS products per example.  Threading
 the products alone (BLAS's own threads) pays poorly at these sizes: each product is split into
-thin slices and the threads meet after every call.  So a convolution or pooling call splits its
-batch into one contiguous part per thread instead, and each thread runs the whole chain on its
+thin slices and the threads meet after every call.  So a large convolution splits its batch
+into one contiguous part per thread instead, and each thread runs the whole chain on its
 part: the kernels release the GIL, and numpy's BLAS is limited to one thread for the duration
 (through ``threadpoolctl``, as numpy recommends), so that the parts do not fight over the cores.
 Calls too small to pay for a thread hand-off run in the caller, and so do convolutions whose
-GEMMs are thin (see ``_ops._gemm_parts``).
+GEMMs are thin (see ``_ops._gemm_parts``) and pooling: both are bound by memory traffic, and
+on two threads they were measured no faster.
 
 ``NNCONV_NUM_THREADS`` sets the number of threads (default: the cores this process may use);
 :func:`set_num_threads` changes it at run time.  One thread runs everything in the caller.
@@ -22,7 +23,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
 #: below this many elements of work per part, a call is not split: a hand-off between threads
-#: costs 30-100 us on a small VM, the time of a 2x2 max pooling over ~64k elements
+#: costs 30-100 us on a small VM
 MIN_PART_WORK = 1 << 16
 
 
