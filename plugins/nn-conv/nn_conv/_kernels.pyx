@@ -150,7 +150,6 @@ def col2im(const floating[:, :, ::1] cols, floating[:, :, :, ::1] image, int kh,
     cdef Py_ssize_t plane, r, b, c, i, j, oy, ox, y, x_off, lo, hi
     cdef const floating* row
     cdef floating* target
-    # one thread owns whole (example, channel) planes of the image: no two threads add to one pixel
     with nogil:
         for plane in range(batch * channels):
             b = plane // channels
@@ -563,31 +562,30 @@ def winograd_input(const floating[:, :, :, ::1] image, floating[:, :, :] tiles, 
         raise ValueError("tiles must be aligned to its element size")
     cdef Py_ssize_t step = tiles.strides[0] // sizeof(floating)
     cdef Py_ssize_t padded_width = 2 * tiles_w + 2
-    cdef Py_ssize_t plane, b, c, ty, tx, a, failed = 0
-    cdef floating* t
+    cdef Py_ssize_t plane, b, c, ty, tx, a
     cdef const floating* row
     cdef floating* dst
-    with nogil:
-        for plane in range(batch * channels):
-            b = plane // channels
-            c = plane % channels
-            t = <floating*> malloc(4 * padded_width * sizeof(floating))
-            if t == NULL:
-                failed += 1
-                continue
-            for ty in range(tiles_h):
-                _winograd_rows(&image[b, c, 0, 0], height, width, 2 * ty - ph, pw, padded_width, t)
-                dst = &tiles[0, c, (b * tiles_h + ty) * tiles_w]
-                for a in range(4):  # (B^T d) B along the row of tiles: tile tx starts at column 2 tx
-                    row = t + a * padded_width
-                    for tx in range(tiles_w):
-                        dst[(4 * a) * step + tx] = row[2 * tx] - row[2 * tx + 2]
-                        dst[(4 * a + 1) * step + tx] = row[2 * tx + 1] + row[2 * tx + 2]
-                        dst[(4 * a + 2) * step + tx] = row[2 * tx + 2] - row[2 * tx + 1]
-                        dst[(4 * a + 3) * step + tx] = row[2 * tx + 1] - row[2 * tx + 3]
-            free(t)
-    if failed:
-        raise MemoryError("no memory for the Winograd row buffers")
+    cdef floating* t = <floating*> malloc(4 * padded_width * sizeof(floating))
+    if t == NULL:
+        raise MemoryError("no memory for the Winograd row buffer")
+    try:
+        with nogil:
+            for plane in range(batch * channels):
+                b = plane // channels
+                c = plane % channels
+                for ty in range(tiles_h):
+                    _winograd_rows(&image[b, c, 0, 0], height, width, 2 * ty - ph, pw,
+                                   padded_width, t)
+                    dst = &tiles[0, c, (b * tiles_h + ty) * tiles_w]
+                    for a in range(4):  # (B^T d) B along the row of tiles: tile tx starts at 2 tx
+                        row = t + a * padded_width
+                        for tx in range(tiles_w):
+                            dst[(4 * a) * step + tx] = row[2 * tx] - row[2 * tx + 2]
+                            dst[(4 * a + 1) * step + tx] = row[2 * tx + 1] + row[2 * tx + 2]
+                            dst[(4 * a + 2) * step + tx] = row[2 * tx + 2] - row[2 * tx + 1]
+                            dst[(4 * a + 3) * step + tx] = row[2 * tx + 1] - row[2 * tx + 3]
+    finally:
+        free(t)
 
 
 def winograd_output(const floating[:, :, ::1] products, floating[:, :, :, ::1] out, bias,
@@ -609,26 +607,25 @@ def winograd_output(const floating[:, :, ::1] products, floating[:, :, :, ::1] o
         if add.shape[0] != n_out:
             raise ValueError("bias must have one entry per output plane")
     cdef Py_ssize_t step = products.shape[1] * products.shape[2]
-    cdef Py_ssize_t plane, b, o, ty, failed = 0
+    cdef Py_ssize_t plane, b, o, ty
     cdef floating shift
     cdef floating* bottom
-    cdef floating* scratch
-    with nogil:
-        for plane in range(batch * n_out):
-            b = plane // n_out
-            o = plane % n_out
-            shift = add[o] if has_bias else 0
-            scratch = <floating*> malloc(8 * tiles_w * sizeof(floating))
-            if scratch == NULL:
-                failed += 1
-                continue
-            for ty in range(tiles_h):
-                bottom = &out[b, o, 2 * ty + 1, 0] if 2 * ty + 1 < out_h else NULL
-                _winograd_row_out(&products[0, o, (b * tiles_h + ty) * tiles_w], step, tiles_w,
-                                  &out[b, o, 2 * ty, 0], bottom, out_w, shift, scratch)
-            free(scratch)
-    if failed:
-        raise MemoryError("no memory for the Winograd row buffers")
+    cdef floating* scratch = <floating*> malloc(8 * tiles_w * sizeof(floating))
+    if scratch == NULL:
+        raise MemoryError("no memory for the Winograd row buffer")
+    try:
+        with nogil:
+            for plane in range(batch * n_out):
+                b = plane // n_out
+                o = plane % n_out
+                shift = add[o] if has_bias else 0
+                for ty in range(tiles_h):
+                    bottom = &out[b, o, 2 * ty + 1, 0] if 2 * ty + 1 < out_h else NULL
+                    _winograd_row_out(&products[0, o, (b * tiles_h + ty) * tiles_w], step,
+                                      tiles_w, &out[b, o, 2 * ty, 0], bottom, out_w, shift,
+                                      scratch)
+    finally:
+        free(scratch)
 
 
 def winograd_grad_output(const floating[:, :, :, ::1] grad, floating[:, :, :] tiles, int tiles_h,
