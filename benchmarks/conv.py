@@ -43,7 +43,7 @@ OURS_ONLY = "--ours-only" in sys.argv
 torch = None if OURS_ONLY else importlib.import_module("torch")
 
 import nn_conv  # noqa: E402
-from nn_conv import _backend, _ops, _reference  # noqa: E402
+from nn_conv import _backend, _reference  # noqa: E402
 from nn_conv.lookup_table import LookupTable  # noqa: E402
 from nn_conv.spatial_convolution import SpatialConvolution  # noqa: E402
 from nn_conv.spatial_max_pooling import SpatialMaxPooling  # noqa: E402
@@ -378,45 +378,33 @@ def layer_profile() -> list[str]:
 
 
 def conv_phases() -> list[str]:
-    """LeNet conv2 forward+backward taken apart: each kernel and GEMM of nn-conv's im2col
-    convolution timed alone on the layer's own shapes (one chunk: the whole batch)."""
+    """LeNet conv2 forward+backward taken apart: each of nn-conv's per-example kernels (a
+    convolution with few output planes) timed alone on the layer's own shapes."""
     rng = np.random.default_rng(0)
     x = rng.standard_normal((64, 6, 12, 12)).astype(np.float32)
     grad = rng.standard_normal((64, 16, 8, 8)).astype(np.float32)
     layer = SpatialConvolution(6, 16, 5, 5).float()
-    geometry = layer.geometry().kernel_args()
-    weight = layer.weight.reshape(16, -1)
+    geometry = (*layer.geometry().kernel_args(), 8, 8)
+    weight = np.ascontiguousarray(layer.weight.reshape(16, -1))
     cols = np.empty((150, 64, 64), np.float32)
-    grad_rows = np.empty((16, 64, 64), np.float32)
-    product = np.empty((16, 64 * 64), np.float32)
-    back = np.empty((150, 64 * 64), np.float32)
     out = np.empty((64, 16, 64), np.float32)
-    grad_in = np.zeros(x.shape, np.float32)
-    grad_weight = np.empty((150, 16), np.float32)
-    workspace = _ops.Workspace()
-    flat_cols, flat_grad = cols.reshape(150, -1), grad_rows.reshape(16, -1)
+    grad_in = np.empty(x.shape, np.float32)
+    grad_weight = np.zeros((16, 150), np.float32)
+    flat_grad = grad.reshape(64, 16, 64)
     phases = {
-        "forward: im2col": lambda: _backend.im2col(x, cols, *geometry, 8, 8),
-        "forward: GEMM (16x150) @ (150x4096)": lambda: _ops._matmul(weight, flat_cols, product, 16),
-        "forward: to batch-first, + bias": lambda: _backend.columns_to_batch(
-            product.reshape(16, 64, 64), out, layer.bias
+        "forward: im2col + GEMM per example, columns kept": lambda: _backend.conv2d_gemm_forward(
+            x, weight, layer.bias, out, cols, *geometry, 1
         ),
-        "input gradient: dY to GEMM layout": lambda: _backend.batch_to_columns(
-            grad.reshape(64, 16, 64), grad_rows
+        "input gradient: GEMM + col2im per example": lambda: _backend.conv2d_gemm_backward_input(
+            flat_grad, weight, grad_in, *geometry, 1
         ),
-        "input gradient: GEMM (150x16) @ (16x4096)": lambda: _ops._matmul(
-            weight.T, flat_grad, back, 16
-        ),
-        "input gradient: zero-filled result": lambda: np.zeros(x.shape, np.float32),
-        "input gradient: col2im": lambda: _backend.col2im(
-            back.reshape(150, 64, 64), grad_in, *geometry, 8, 8
-        ),
-        "weight gradient: GEMM (150x4096) @ (4096x16)": lambda: _ops._matmul_sum(
-            flat_cols, flat_grad, grad_weight, 16, workspace, 0
+        "weight gradient: GEMMs over groups of kept columns": lambda: (
+            _backend.conv2d_gemm_backward_weight(x, flat_grad, grad_weight, cols, *geometry, 1)
         ),
         "bias gradient: sum (einsum)": lambda: np.einsum("bpk->p", grad.reshape(64, 16, -1)),
     }
     times = {name: per_call(phase) for name, phase in phases.items()}
+    im2col = per_call(lambda: _backend.im2col(x, cols, *geometry))
     layer.forward(x)
     whole = per_call(lambda: (layer.forward(x), layer.backward(x, grad)))
     total = sum(times.values())
@@ -426,6 +414,9 @@ def conv_phases() -> list[str]:
         *lines,
         f"| sum of the phases | {total * 1e6:.0f} us | |",
         f"| the layer's forward + backward | {whole * 1e6:.0f} us | |",
+        "",
+        f"Of the forward kernel's time, the im2col copy alone (whole batch) takes "
+        f"{im2col * 1e6:.0f} us.",
     ]
 
 
@@ -564,26 +555,27 @@ NOTES = [
     "with two threads swing by tens of percent from run to run (for PyTorch as well); the",
     "one-thread table is the stable, like-for-like comparison of the algorithms.  The",
     "'no torch in process' column times nn-conv alone: importing torch slows numpy's BLAS",
-    "in the same process.  With more than one thread, nn-conv splits each large convolution",
-    "with fat GEMMs by examples across threads, each running the whole chain of kernels and",
-    "GEMMs on its part with BLAS on one thread (thin convolutions and pooling, bound by",
-    "memory traffic, run on one thread: they were measured no faster on two); PyTorch uses",
-    "oneDNN's direct convolutions on its OpenMP pool.  Convolutions are im2col + GEMM, or Winograd",
-    "F(2x2, 3x3) for 3x3 stride-1 layers with 16+ planes.  GEMMs with fewer than 32 output",
-    "planes (LeNet's) run over cache-sized column blocks in one stacked call, and their weight",
-    "gradient is summed over blocks of the batch: OpenBLAS is 1.5-2.5x slower on one long",
-    "thin product.  In the LeNet step the first layer skips its input gradient, as PyTorch's",
-    "autograd does for an input that needs no gradient (`needs_grad_input = False`); the",
-    "next row computes it on both sides, as torch/nn's Sequential always did.  In the",
-    "profile below, cProfile charges the time inside compiled kernels and numpy ufuncs to",
-    "the Python function that calls them; the per-layer and per-phase tables time each piece",
-    "alone on the step's own values.",
+    "in the same process.  Convolutions with fewer than 32 output planes (LeNet's) run in",
+    "compiled kernels that take one example at a time: its columns go from the im2col copy",
+    "into BLAS while in cache, and the weight gradient takes groups of examples for a long",
+    "reduction.  With more than one thread, each such call is shared by a team of worker",
+    "threads that spin (without the GIL, yielding the core) for 5 ms after their last call",
+    "and claim examples through an atomic counter: joining costs about a microsecond, where",
+    "waking a sleeping thread costs 30-100 us, as much as half a LeNet layer.  Larger",
+    "convolutions split the batch into one part per thread.  BLAS is held to one thread",
+    "inside nn-conv calls.  PyTorch uses oneDNN's direct convolutions on its OpenMP pool.",
+    "Winograd F(2x2, 3x3) serves 3x3 stride-1 layers with 16+ planes.  In the LeNet step",
+    "the first layer skips its input gradient, as PyTorch's autograd does for an input that",
+    "needs no gradient (`needs_grad_input = False`); the next row computes it on both sides,",
+    "as torch/nn's Sequential always did.  In the profile below, cProfile charges the time",
+    "inside compiled kernels and numpy ufuncs to the Python function that calls them; the",
+    "per-layer and per-phase tables time each piece alone on the step's own values.",
 ]
 
 
 @contextlib.contextmanager
 def thread_budget(threads: int) -> Iterator[None]:
-    """``threads`` threads for PyTorch, the BLAS/OpenMP pools and nn-conv's split calls;
+    """``threads`` threads for PyTorch, the BLAS/OpenMP pools and nn-conv's shared calls;
     0 leaves every library at its default."""
     before = (torch.get_num_threads() if torch else None, nn_conv.get_num_threads())
     if torch is not None and threads:

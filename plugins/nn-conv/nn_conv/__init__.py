@@ -2,7 +2,7 @@
 
 
 def set_num_threads(n: int) -> None:
-    """Split large convolutions across up to ``n`` threads (1: never, and BLAS is left alone).
+    """Share convolutions across up to ``n`` threads (1: never, and BLAS is left alone).
 
     The default is ``NNCONV_NUM_THREADS``, else the number of cores this process may use.
     """
@@ -12,7 +12,7 @@ def set_num_threads(n: int) -> None:
 
 
 def get_num_threads() -> int:
-    """How many threads large convolutions are split across."""
+    """How many threads convolutions are shared across."""
     from ._threads import get_num_threads as get_threads
 
     return get_threads()

@@ -5,7 +5,8 @@
 other code in the package (and its tests) call ``_backend.im2col(...)`` without caring which
 implementation is active:
 
-``im2col``, ``col2im``, ``columns_to_batch``, ``batch_to_columns``, ``max_pool2d``,
+``im2col``, ``col2im``, ``conv2d_gemm_forward``, ``conv2d_gemm_backward_input``,
+``conv2d_gemm_backward_weight``, ``columns_to_batch``, ``batch_to_columns``, ``max_pool2d``,
 ``max_pool2d_backward``, ``avg_pool2d``, ``avg_pool2d_backward``, ``embedding_forward``,
 ``embedding_backward``, ``embedding_renorm``, ``winograd_input``, ``winograd_output``,
 ``winograd_grad_output`` (signatures and layouts: ``_kernels.pyx``).
@@ -38,6 +39,9 @@ def _load() -> tuple[ModuleType, str, str | None]:
 NAMES = (
     "im2col",
     "col2im",
+    "conv2d_gemm_forward",
+    "conv2d_gemm_backward_input",
+    "conv2d_gemm_backward_weight",
     "columns_to_batch",
     "batch_to_columns",
     "max_pool2d",
@@ -70,6 +74,7 @@ def is_compiled() -> bool:
 
 #: the module whose functions are used, its description, and why the reference was chosen
 kernels, ACTIVE, REASON = _load()
+conv2d_gemm_forward = conv2d_gemm_backward_input = conv2d_gemm_backward_weight = None
 im2col = col2im = columns_to_batch = batch_to_columns = max_pool2d = max_pool2d_backward = None
 avg_pool2d = avg_pool2d_backward = embedding_forward = embedding_backward = embedding_renorm = None
 winograd_input = winograd_output = winograd_grad_output = None

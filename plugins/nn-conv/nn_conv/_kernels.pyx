@@ -18,12 +18,15 @@ import numpy as np
 
 from libc.math cimport fabs, pow, sqrt
 from libc.stdint cimport int64_t
-from libc.stdlib cimport free, malloc
+from libc.stdlib cimport calloc, free, malloc
 from libc.string cimport memcpy, memset
 
 from cython cimport floating
+from scipy.linalg.cython_blas cimport dgemm, sgemm
 
 from nncore.errors import IndexOutOfRangeError
+
+include "_team.pxi"
 
 
 cdef extern from *:
@@ -74,6 +77,79 @@ def _check_columns(Py_ssize_t batch, Py_ssize_t channels, Py_ssize_t rows, Py_ss
             f"({channels * kh * kw}, {batch}, {out_h * out_w})")
 
 
+ctypedef struct Tap:
+    # where row ``(c * kh + i) * kw + j`` of a column matrix reads its image plane: output
+    # ``(oy, ox)`` reads pixel ``(oy * sh + y_off, ox * sw + x_off)`` of plane ``channel``,
+    # which lies inside the plane for ``top <= oy < bottom`` and ``lo <= ox < hi``
+    Py_ssize_t channel, y_off, top, bottom, x_off, lo, hi
+
+
+cdef Tap* _plan_taps(Py_ssize_t rows, Py_ssize_t height, Py_ssize_t width, int kh, int kw,
+                     int sh, int sw, int ph, int pw, int dh, int dw, int out_h,
+                     int out_w) except NULL:
+    """Where each row of the column matrix reads (free the result)."""
+    cdef Tap* taps = <Tap*> malloc(max(rows, 1) * sizeof(Tap))
+    if taps == NULL:
+        raise MemoryError("no memory for the column plan")
+    cdef Py_ssize_t r
+    for r in range(rows):
+        taps[r].channel = r // (kh * kw)
+        taps[r].y_off = (r // kw) % kh * dh - ph
+        taps[r].top = _first_inside(taps[r].y_off, sh, out_h)
+        taps[r].bottom = max(taps[r].top, _first_beyond(taps[r].y_off, sh, height, out_h))
+        taps[r].x_off = r % kw * dw - pw
+        taps[r].lo = _first_inside(taps[r].x_off, sw, out_w)
+        taps[r].hi = max(taps[r].lo, _first_beyond(taps[r].x_off, sw, width, out_w))
+    return taps
+
+
+def _check_geometry(int kh, int kw, int sh, int sw, int dh, int dw, int out_h, int out_w):
+    if kh < 1 or kw < 1 or out_h < 0 or out_w < 0:
+        raise ValueError("kernel sizes must be positive and output sizes non-negative")
+    if sh < 1 or sw < 1 or dh < 1 or dw < 1:
+        raise ValueError("strides and dilations must be positive")
+
+
+cdef void _fill_row(floating* row, const floating* plane, const Tap* tap, Py_ssize_t width,
+                    int sh, int sw, int out_h, int out_w) noexcept nogil:
+    """One row of the column matrix: ``plane`` seen through one kernel tap (zero outside it)."""
+    cdef Py_ssize_t oy, ox, lo = tap.lo, hi = tap.hi
+    cdef const floating* source
+    if tap.top > 0:
+        memset(row, 0, tap.top * out_w * sizeof(floating))
+    if tap.bottom < out_h:
+        memset(row + tap.bottom * out_w, 0, (out_h - tap.bottom) * out_w * sizeof(floating))
+    # walk the rows with pointers: small images make the per-row work the bottleneck
+    source = plane + (tap.top * sh + tap.y_off) * width + tap.x_off
+    row = row + tap.top * out_w
+    for oy in range(tap.top, tap.bottom):
+        if lo > 0:
+            memset(row, 0, lo * sizeof(floating))
+        if sw == 1 and hi - lo >= 64:  # a long contiguous run of the image row
+            memcpy(row + lo, source + lo, (hi - lo) * sizeof(floating))
+        elif sw == 1:  # a short run: a memcpy call costs more than the copy
+            for ox in range(lo, hi):
+                row[ox] = source[ox]
+        else:
+            for ox in range(lo, hi):
+                row[ox] = source[ox * sw]
+        if hi < out_w:
+            memset(row + hi, 0, (out_w - hi) * sizeof(floating))
+        row = row + out_w
+        source = source + sh * width
+
+
+cdef void _add_row(const floating* row, floating* plane, const Tap* tap, Py_ssize_t width,
+                   int sh, int sw, int out_w) noexcept nogil:
+    """The adjoint of :func:`_fill_row`: add one row of the column matrix back onto ``plane``."""
+    cdef Py_ssize_t oy, ox
+    cdef floating* target
+    for oy in range(tap.top, tap.bottom):
+        target = plane + (oy * sh + tap.y_off) * width + tap.x_off
+        for ox in range(tap.lo, tap.hi):
+            target[ox * sw] += row[oy * out_w + ox]
+
+
 def im2col(const floating[:, :, :, ::1] image, floating[:, :, :] cols, int kh, int kw,
            int sh, int sw, int ph, int pw, int dh, int dw, int out_h, int out_w):
     """Write the convolution columns of ``image`` into ``cols`` (zero where padding).
@@ -84,59 +160,18 @@ def im2col(const floating[:, :, :, ::1] image, floating[:, :, :] cols, int kh, i
     cdef Py_ssize_t batch = image.shape[0], channels = image.shape[1]
     cdef Py_ssize_t height = image.shape[2], width = image.shape[3]
     _check_columns(batch, channels, cols.shape[0], cols.shape[1], cols.shape[2], kh, kw, out_h, out_w)
-    if sh < 1 or sw < 1 or dh < 1 or dw < 1:
-        raise ValueError("strides and dilations must be positive")
-    cdef Py_ssize_t r, b, c, i, j, oy, ox, y_off, x_off, lo, hi, top, bottom
-    cdef floating* row
-    cdef const floating* source
-    with nogil:
-        for r in range(cols.shape[0]):
-            c = r // (kh * kw)
-            i = (r // kw) % kh
-            j = r % kw
-            x_off = j * dw - pw
-            lo = _first_inside(x_off, sw, out_w)
-            hi = _first_beyond(x_off, sw, width, out_w)
-            if hi < lo:
-                hi = lo
-            # output rows top <= oy < bottom read image rows inside the plane; the rest are padding
-            y_off = i * dh - ph
-            top = _first_inside(y_off, sh, out_h)
-            bottom = _first_beyond(y_off, sh, height, out_h)
-            if bottom < top:
-                bottom = top
-            for b in range(batch):
-                row = &cols[r, b, 0]
-                if top > 0:
-                    memset(row, 0, top * out_w * sizeof(floating))
-                if bottom < out_h:
-                    memset(row + bottom * out_w, 0, (out_h - bottom) * out_w * sizeof(floating))
-                if bottom == top:
-                    continue
-                # walk the rows with pointers: small images make the per-row work the bottleneck
-                source = &image[b, c, top * sh + y_off, 0] + x_off
-                row = row + top * out_w
-                for oy in range(top, bottom):
-                    if lo > 0:
-                        memset(row, 0, lo * sizeof(floating))
-                    if sw == 1 and hi - lo >= 64:  # a long contiguous run of the image row
-                        memcpy(row + lo, source + lo, (hi - lo) * sizeof(floating))
-                    elif sw == 1:  # a short run: a memcpy call costs more than the copy
-                        _copy_run(row, source, lo, hi)
-                    else:
-                        for ox in range(lo, hi):
-                            row[ox] = source[ox * sw]
-                    if hi < out_w:
-                        memset(row + hi, 0, (out_w - hi) * sizeof(floating))
-                    row = row + out_w
-                    source = source + sh * width
-
-
-cdef inline void _copy_run(floating* target, const floating* source,
-                           Py_ssize_t lo, Py_ssize_t hi) noexcept nogil:
-    cdef Py_ssize_t k
-    for k in range(lo, hi):
-        target[k] = source[k]
+    _check_geometry(kh, kw, sh, sw, dh, dw, out_h, out_w)
+    cdef Py_ssize_t r, b
+    cdef Tap* taps = _plan_taps(cols.shape[0], height, width, kh, kw, sh, sw, ph, pw, dh, dw,
+                                out_h, out_w)
+    try:
+        with nogil:
+            for r in range(cols.shape[0]):
+                for b in range(batch):
+                    _fill_row(&cols[r, b, 0], &image[b, taps[r].channel, 0, 0], &taps[r], width,
+                              sh, sw, out_h, out_w)
+    finally:
+        free(taps)
 
 
 def col2im(const floating[:, :, ::1] cols, floating[:, :, :, ::1] image, int kh, int kw,
@@ -145,29 +180,324 @@ def col2im(const floating[:, :, ::1] cols, floating[:, :, :, ::1] image, int kh,
     cdef Py_ssize_t batch = image.shape[0], channels = image.shape[1]
     cdef Py_ssize_t height = image.shape[2], width = image.shape[3]
     _check_columns(batch, channels, cols.shape[0], cols.shape[1], cols.shape[2], kh, kw, out_h, out_w)
-    if sh < 1 or sw < 1 or dh < 1 or dw < 1:
-        raise ValueError("strides and dilations must be positive")
-    cdef Py_ssize_t plane, r, b, c, i, j, oy, ox, y, x_off, lo, hi
-    cdef const floating* row
-    cdef floating* target
-    with nogil:
-        for plane in range(batch * channels):
-            b = plane // channels
-            c = plane % channels
-            for i in range(kh):
-                for j in range(kw):
-                    r = (c * kh + i) * kw + j
-                    x_off = j * dw - pw
-                    lo = _first_inside(x_off, sw, out_w)
-                    hi = _first_beyond(x_off, sw, width, out_w)
-                    for oy in range(out_h):
-                        y = oy * sh - ph + i * dh
-                        if y < 0 or y >= height:
-                            continue
-                        row = &cols[r, b, oy * out_w]
-                        target = &image[b, c, y, 0]
-                        for ox in range(lo, hi):
-                            target[ox * sw + x_off] += row[ox]
+    _check_geometry(kh, kw, sh, sw, dh, dw, out_h, out_w)
+    cdef Py_ssize_t b, r
+    cdef Tap* taps = _plan_taps(cols.shape[0], height, width, kh, kw, sh, sw, ph, pw, dh, dw,
+                                out_h, out_w)
+    try:
+        with nogil:
+            for b in range(batch):  # each example's planes stay in cache while its rows land
+                for r in range(cols.shape[0]):
+                    _add_row(&cols[r, b, 0], &image[b, taps[r].channel, 0, 0], &taps[r], width,
+                             sh, sw, out_w)
+    finally:
+        free(taps)
+
+
+# ----------------------------------------------------------------------- one example at a time
+# Convolutions with few output planes: per example, the columns go from the copy into BLAS
+# while they are in cache, and a whole range of examples runs in one call without the GIL
+# (a thread works through its part of the batch with no hand-off).  BLAS is column-major: a
+# row-major ``(r, c)`` matrix with row stride ``ld`` is its ``(c, r)`` transpose to BLAS.
+cdef inline void _gemm(char* trans_a, char* trans_b, int m, int n, int k, const floating* a,
+                       int lda, const floating* b, int ldb, floating beta, floating* c,
+                       int ldc) noexcept nogil:
+    """Column-major ``c = op(a) @ op(b) + beta * c``."""
+    cdef floating one = 1
+    if floating is float:
+        sgemm(trans_a, trans_b, &m, &n, &k, &one, <float*> a, &lda, <float*> b, &ldb, &beta, c,
+              &ldc)
+    else:
+        dgemm(trans_a, trans_b, &m, &n, &k, &one, <double*> a, &lda, <double*> b, &ldb, &beta,
+              c, &ldc)
+
+
+cdef Py_ssize_t _BLAS_INT_MAX = 2**31 - 1
+#: the weight gradient's GEMMs take groups of examples of about this many bytes of operands
+cdef Py_ssize_t _GROUP_BYTES = 128 * 1024
+
+
+ctypedef struct ConvJob:
+    # one call of a per-example kernel: raw pointers into the caller's arrays (which outlive
+    # the call), the plan of the columns, and per-thread scratch space
+    const char* image  # (B, C, H, W), or the output gradient (B, n_out, P)
+    const char* weight  # (n_out, K)
+    const char* bias  # (n_out,) or NULL
+    const char* grad  # (B, n_out, P): the output gradient of the weight-gradient kernel
+    char* out  # (B, n_out, P) or the input gradient (B, C, H, W)
+    char* kept  # (K, B, P) columns left for the weight gradient, or NULL
+    Py_ssize_t kept_stride  # elements between rows of ``kept``
+    char* scratch  # per slot: K * P columns, then (weight gradient) n_out * K sums
+    Py_ssize_t scratch_size  # elements per slot
+    Tap* taps
+    Py_ssize_t batch, group  # examples, and examples per item of the weight gradient's round
+    Py_ssize_t channels, height, width, n_out, rows, positions
+    int sh, sw, out_h, out_w
+
+
+cdef floating* _columns_of(ConvJob* job, Py_ssize_t b, int slot, floating kind) noexcept nogil:
+    """Where example ``b``'s columns go: its place in the kept buffer, else the slot's scratch."""
+    if job.kept != NULL:
+        return <floating*> job.kept + b * job.positions
+    return <floating*> job.scratch + slot * job.scratch_size
+
+
+cdef int _row_stride(ConvJob* job) noexcept nogil:
+    return job.kept_stride if job.kept != NULL else job.positions
+
+
+cdef void _fill_columns(ConvJob* job, Py_ssize_t b, floating* columns, floating kind) noexcept nogil:
+    cdef Py_ssize_t r, ld = _row_stride(job)
+    cdef const floating* image = <const floating*> job.image + b * job.channels * job.height * job.width
+    for r in range(job.rows):
+        _fill_row(columns + r * ld, image + job.taps[r].channel * job.height * job.width,
+                  &job.taps[r], job.width, job.sh, job.sw, job.out_h, job.out_w)
+
+
+cdef void _forward_example(ConvJob* job, Py_ssize_t b, int slot, floating kind) noexcept nogil:
+    cdef floating* columns = _columns_of(job, b, slot, kind)
+    cdef floating* out = <floating*> job.out + b * job.n_out * job.positions
+    cdef const floating* bias = <const floating*> job.bias
+    cdef Py_ssize_t o, p
+    _fill_columns(job, b, columns, kind)
+    for o in range(job.n_out):
+        for p in range(job.positions):
+            out[o * job.positions + p] = bias[o] if bias != NULL else 0
+    if job.rows > 0 and job.n_out > 0 and job.positions > 0:
+        _gemm(b"N", b"N", job.positions, job.n_out, job.rows, columns, _row_stride(job),
+              <const floating*> job.weight, job.rows, 1, out, job.positions)
+
+
+cdef void _backward_input_example(ConvJob* job, Py_ssize_t b, int slot,
+                                  floating kind) noexcept nogil:
+    cdef floating* columns = <floating*> job.scratch + slot * job.scratch_size
+    cdef Py_ssize_t plane = job.height * job.width, r
+    cdef floating* grad_in = <floating*> job.out + b * job.channels * plane
+    memset(grad_in, 0, job.channels * plane * sizeof(floating))
+    if job.rows == 0 or job.n_out == 0 or job.positions == 0:
+        return
+    _gemm(b"N", b"T", job.positions, job.rows, job.n_out,
+          <const floating*> job.image + b * job.n_out * job.positions, job.positions,
+          <const floating*> job.weight, job.rows, 0, columns, job.positions)
+    for r in range(job.rows):
+        _add_row(columns + r * job.positions, grad_in + job.taps[r].channel * plane, &job.taps[r],
+                 job.width, job.sh, job.sw, job.out_w)
+
+
+cdef void _backward_weight_group(ConvJob* job, Py_ssize_t group, int slot,
+                                 floating kind) noexcept nogil:
+    # examples first:first+n form one GEMM with a long reduction (n * P): per example it
+    # would be too short for BLAS to run well
+    cdef Py_ssize_t first = group * job.group, n = min(job.group, job.batch - first)
+    cdef Py_ssize_t length = n * job.positions, e, o, r, ld
+    cdef floating* area = <floating*> job.scratch + slot * job.scratch_size
+    cdef floating* columns
+    cdef floating* grads = area + (0 if job.kept != NULL else job.rows * job.group * job.positions)
+    cdef floating* sums = grads + job.n_out * job.group * job.positions
+    cdef const floating* image
+    cdef const floating* grad = <const floating*> job.grad
+    cdef Py_ssize_t plane = job.height * job.width
+    if job.kept != NULL:
+        columns, ld = <floating*> job.kept + first * job.positions, job.kept_stride
+    else:
+        columns, ld = area, length
+        for e in range(n):
+            image = <const floating*> job.image + (first + e) * job.channels * plane
+            for r in range(job.rows):
+                _fill_row(columns + r * ld + e * job.positions,
+                          image + job.taps[r].channel * plane, &job.taps[r], job.width, job.sh,
+                          job.sw, job.out_h, job.out_w)
+    for e in range(n):  # (n, n_out, P) -> (n_out, n * P)
+        for o in range(job.n_out):
+            memcpy(grads + o * length + e * job.positions,
+                   grad + ((first + e) * job.n_out + o) * job.positions,
+                   job.positions * sizeof(floating))
+    # sums (rows, n_out) += columns (rows, length) @ grads.T: BLAS runs the long reduction
+    # faster with the thin operand first
+    _gemm(b"T", b"N", job.n_out, job.rows, length, grads, length, columns, ld, 1, sums,
+          job.n_out)
+
+
+# the tasks a team runs, one per kernel and element type
+cdef void _forward_float(void* job, Py_ssize_t b, int slot) noexcept nogil:
+    _forward_example(<ConvJob*> job, b, slot, <float> 0)
+cdef void _forward_double(void* job, Py_ssize_t b, int slot) noexcept nogil:
+    _forward_example(<ConvJob*> job, b, slot, <double> 0)
+cdef void _backward_input_float(void* job, Py_ssize_t b, int slot) noexcept nogil:
+    _backward_input_example(<ConvJob*> job, b, slot, <float> 0)
+cdef void _backward_input_double(void* job, Py_ssize_t b, int slot) noexcept nogil:
+    _backward_input_example(<ConvJob*> job, b, slot, <double> 0)
+cdef void _backward_weight_float(void* job, Py_ssize_t group, int slot) noexcept nogil:
+    _backward_weight_group(<ConvJob*> job, group, slot, <float> 0)
+cdef void _backward_weight_double(void* job, Py_ssize_t group, int slot) noexcept nogil:
+    _backward_weight_group(<ConvJob*> job, group, slot, <double> 0)
+
+
+cdef ConvJob _conv_job(Py_ssize_t batch, Py_ssize_t channels, Py_ssize_t height, Py_ssize_t width,
+                       Py_ssize_t n_out, Py_ssize_t weight_out, Py_ssize_t weight_rows, int kh,
+                       int kw, int sh, int sw, int ph, int pw, int dh, int dw, int out_h,
+                       int out_w) except *:
+    """Check the shapes a per-example kernel gets and describe its call (taps not planned yet)."""
+    _check_geometry(kh, kw, sh, sw, dh, dw, out_h, out_w)
+    cdef ConvJob job
+    memset(&job, 0, sizeof(ConvJob))
+    job.batch, job.group = batch, 1
+    job.channels, job.height, job.width, job.n_out = channels, height, width, n_out
+    job.rows, job.positions = channels * kh * kw, out_h * out_w
+    job.sh, job.sw, job.out_h, job.out_w = sh, sw, out_h, out_w
+    if weight_out != n_out or weight_rows != job.rows:
+        raise ValueError(f"weight must be ({n_out}, {job.rows}), got ({weight_out}, {weight_rows})")
+    if max(n_out, job.rows, job.positions, batch) > _BLAS_INT_MAX:
+        raise ValueError("a matrix side exceeds what BLAS can address")
+    return job
+
+
+cdef Py_ssize_t _kept_stride(floating[:, :, :] kept, Py_ssize_t batch, Py_ssize_t rows,
+                             Py_ssize_t positions) except -1:
+    """The row stride (in elements) of a ``(rows, batch, positions)`` column buffer."""
+    _check_unit_stride(kept.strides[2], sizeof(floating))
+    if kept.shape[0] != rows or kept.shape[1] != batch or kept.shape[2] != positions:
+        raise ValueError(f"column buffer of shape ({kept.shape[0]}, {kept.shape[1]}, "
+                         f"{kept.shape[2]}) does not match ({rows}, {batch}, {positions})")
+    if kept.strides[1] != positions * <Py_ssize_t> sizeof(floating) and batch > 1:
+        raise ValueError("the examples of the column buffer must follow each other")
+    if rows <= 1:  # numpy may give a single row any stride
+        return max(batch * positions, 1)
+    if kept.strides[0] % sizeof(floating):
+        raise ValueError("the column buffer must be aligned to its element size")
+    cdef Py_ssize_t stride = kept.strides[0] // sizeof(floating)
+    if stride < batch * positions or stride > _BLAS_INT_MAX:
+        raise ValueError("the rows of the column buffer overlap or lie too far apart for BLAS")
+    return stride
+
+
+cdef void _run_job(ConvJob* job, ExampleTask task, Py_ssize_t scratch_size, Py_ssize_t count,
+                   int slots, int kh, int kw, int ph, int pw, int dh, int dw) except *:
+    """Plan the taps, allocate ``slots`` zeroed scratch areas and run ``task`` over ``count``
+    items (the caller frees ``job.scratch``)."""
+    job.taps = _plan_taps(job.rows, job.height, job.width, kh, kw, job.sh, job.sw, ph, pw, dh, dw,
+                          job.out_h, job.out_w)
+    job.scratch_size = scratch_size
+    job.scratch = <char*> calloc(max(slots * scratch_size, 1), 8)  # 8: room for doubles
+    try:
+        if job.scratch == NULL:
+            raise MemoryError("no memory for the per-thread columns")
+        with nogil:
+            _run(task, job, count, slots)
+    finally:
+        free(job.taps)
+        job.taps = NULL
+
+
+def conv2d_gemm_forward(const floating[:, :, :, ::1] image, const floating[:, ::1] weight, bias,
+                        floating[:, :, ::1] out, kept, int kh, int kw, int sh, int sw, int ph,
+                        int pw, int dh, int dw, int out_h, int out_w, int threads):
+    """``out[b] = weight @ columns(image[b]) (+ bias)`` for every example ``b``.
+
+    ``out`` is ``(B, n_out, out_h * out_w)`` and ``weight`` ``(n_out, C * kh * kw)``.  With
+    ``kept`` (``(C * kh * kw, B, out_h * out_w)``, its examples contiguous) the columns are left
+    there for the weight gradient.  Up to ``threads`` threads of the team share the examples.
+    """
+    cdef ConvJob job = _conv_job(image.shape[0], image.shape[1], image.shape[2], image.shape[3],
+                                 out.shape[1], weight.shape[0], weight.shape[1], kh, kw, sh, sw,
+                                 ph, pw, dh, dw, out_h, out_w)
+    if out.shape[0] != image.shape[0] or out.shape[2] != job.positions:
+        raise ValueError(f"out must be ({image.shape[0]}, {job.n_out}, {job.positions})")
+    cdef floating[:, :, :] columns
+    cdef const floating[::1] add
+    if kept is not None:
+        columns = kept
+        job.kept_stride = _kept_stride(columns, image.shape[0], job.rows, job.positions)
+        if image.shape[0] > 0:
+            job.kept = <char*> &columns[0, 0, 0]
+    if bias is not None:
+        add = bias
+        if add.shape[0] != job.n_out:
+            raise ValueError("bias must have one entry per output plane")
+        job.bias = <const char*> &add[0] if job.n_out > 0 else NULL
+    if image.shape[0] == 0:
+        return
+    job.image, job.out = <const char*> &image[0, 0, 0, 0], <char*> &out[0, 0, 0]
+    job.weight = <const char*> &weight[0, 0] if weight.size else NULL
+    try:
+        _run_job(&job, _forward_float if floating is float else _forward_double,
+                 0 if job.kept != NULL else job.rows * job.positions, image.shape[0], threads,
+                 kh, kw, ph, pw, dh, dw)
+    finally:
+        free(job.scratch)
+
+
+def conv2d_gemm_backward_input(const floating[:, :, ::1] grad_out, const floating[:, ::1] weight,
+                               floating[:, :, :, ::1] grad_in, int kh, int kw, int sh, int sw,
+                               int ph, int pw, int dh, int dw, int out_h, int out_w, int threads):
+    """``grad_in[b] = col2im(weight.T @ grad_out[b])`` for every example ``b`` (overwritten).
+
+    ``grad_out`` is ``(B, n_out, out_h * out_w)``.  Up to ``threads`` threads share the examples.
+    """
+    cdef ConvJob job = _conv_job(grad_in.shape[0], grad_in.shape[1], grad_in.shape[2],
+                                 grad_in.shape[3], grad_out.shape[1], weight.shape[0],
+                                 weight.shape[1], kh, kw, sh, sw, ph, pw, dh, dw, out_h, out_w)
+    if grad_out.shape[0] != grad_in.shape[0] or grad_out.shape[2] != job.positions:
+        raise ValueError(f"grad_out must be ({grad_in.shape[0]}, {job.n_out}, {job.positions})")
+    if grad_in.shape[0] == 0:
+        return
+    if grad_out.size:
+        job.image = <const char*> &grad_out[0, 0, 0]
+    job.weight = <const char*> &weight[0, 0] if weight.size else NULL
+    job.out = <char*> &grad_in[0, 0, 0, 0] if grad_in.size else NULL
+    if grad_in.size == 0:
+        return
+    try:
+        _run_job(&job, _backward_input_float if floating is float else _backward_input_double,
+                 job.rows * job.positions, grad_in.shape[0], threads, kh, kw, ph, pw, dh, dw)
+    finally:
+        free(job.scratch)
+
+
+def conv2d_gemm_backward_weight(const floating[:, :, :, ::1] image,
+                                const floating[:, :, ::1] grad_out, floating[:, ::1] grad_weight,
+                                kept, int kh, int kw, int sh, int sw, int ph, int pw, int dh,
+                                int dw, int out_h, int out_w, int threads):
+    """``grad_weight += sum over b of grad_out[b] @ columns(image[b]).T``.
+
+    ``grad_weight`` is ``(n_out, C * kh * kw)``.  ``kept`` holds the columns as
+    :func:`conv2d_gemm_forward` left them, or is None (they are made again, one example at a
+    time).  Up to ``threads`` threads share the examples, each summing into its own buffer.
+    """
+    cdef ConvJob job = _conv_job(image.shape[0], image.shape[1], image.shape[2], image.shape[3],
+                                 grad_out.shape[1], grad_weight.shape[0], grad_weight.shape[1],
+                                 kh, kw, sh, sw, ph, pw, dh, dw, out_h, out_w)
+    if grad_out.shape[0] != image.shape[0] or grad_out.shape[2] != job.positions:
+        raise ValueError(f"grad_out must be ({image.shape[0]}, {job.n_out}, {job.positions})")
+    cdef floating[:, :, :] columns
+    if kept is not None:
+        columns = kept
+        job.kept_stride = _kept_stride(columns, image.shape[0], job.rows, job.positions)
+        if image.shape[0] > 0:
+            job.kept = <char*> &columns[0, 0, 0]
+    if image.shape[0] == 0 or grad_weight.size == 0 or job.positions == 0:
+        return
+    job.image, job.grad = <const char*> &image[0, 0, 0, 0], <const char*> &grad_out[0, 0, 0]
+    cdef int slots = max(1, min(threads, image.shape[0]))
+    # examples per GEMM: their gradients (and columns, unless kept) take ~GROUP_BYTES, and
+    # every thread gets at least one group
+    cdef Py_ssize_t per_example = job.positions * (job.n_out + (0 if job.kept != NULL else job.rows))
+    job.group = max(1, min(_GROUP_BYTES // (per_example * sizeof(floating)),
+                           (image.shape[0] + slots - 1) // slots))
+    cdef Py_ssize_t groups = (image.shape[0] + job.group - 1) // job.group
+    cdef Py_ssize_t scratch_size = per_example * job.group + job.n_out * job.rows
+    cdef Py_ssize_t slot, o, r
+    cdef floating* sums
+    try:
+        _run_job(&job, _backward_weight_float if floating is float else _backward_weight_double,
+                 scratch_size, groups, slots, kh, kw, ph, pw, dh, dw)
+        for slot in range(slots):  # each slot summed its groups as (rows, n_out)
+            sums = <floating*> job.scratch + (slot + 1) * scratch_size - job.n_out * job.rows
+            for r in range(job.rows):
+                for o in range(job.n_out):
+                    grad_weight[o, r] += sums[r * job.n_out + o]
+    finally:
+        free(job.scratch)
 
 
 def columns_to_batch(const floating[:, :, ::1] source, floating[:, :, ::1] target, bias):

@@ -8,7 +8,8 @@ whole chunk with no transposed copy of the columns:
 * input gradient: ``W.T @ dY`` (BLAS reads ``W.T`` in place) then ``col2im``;
 * weight gradient: ``cols (K, B*P) @ dY.T``, transposed (again read in place by BLAS).
 
-GEMMs with few output planes run over column blocks that stay in cache (see ``THIN_GEMM``).
+Convolutions with few output planes (thin GEMMs, see ``THIN_GEMM``) instead run one example
+at a time inside a compiled kernel: its columns go from the copy into BLAS while in cache.
 
 The transposed (full) convolution is the same three products with the roles of input and
 output swapped, so it reuses these functions.  Buffers live in a per-module ``Workspace`` and
@@ -22,7 +23,6 @@ import math
 from typing import Any, NamedTuple
 
 import numpy as np
-from numpy.lib.stride_tricks import as_strided
 
 from nncore.checks import expect_float, expect_ndim
 from nncore.errors import ShapeError, StateError
@@ -37,14 +37,10 @@ KEEP_BYTES = 64 * 2**20
 #: the input gradient's columns go from its GEMM straight into col2im, in chunks of about this
 #: many bytes: they stay in L2 between the two (10-13% faster for LeNet's layers than 8 MiB)
 SPREAD_CHUNK_BYTES = 256 * 2**10
-#: GEMMs with fewer output planes than this run over blocks of about ``BLOCK_BYTES`` of
-#: columns: OpenBLAS packs a thin ``(n_out, K)`` operand poorly against a long ``(K, N)`` one,
-#: and LeNet-sized products run ~1.8x faster over blocks that stay in L2
+#: convolutions with fewer output planes than this run one example at a time (the
+#: ``conv2d_gemm_*`` kernels): OpenBLAS packs a thin ``(n_out, K)`` operand poorly against a
+#: long ``(K, N)`` one, and per example the columns never leave the cache
 THIN_GEMM = 32
-BLOCK_BYTES = 192 * 2**10
-#: the weight gradient's long reduction of a thin GEMM is summed over blocks of the shared
-#: axis of about this many bytes of both operands (2.5x faster for LeNet's first layer)
-REDUCE_BYTES = 512 * 2**10
 
 
 class Geometry(NamedTuple):
@@ -186,47 +182,6 @@ def _flat(part: np.ndarray) -> np.ndarray:
     return part.reshape(part.shape[0], part.shape[1] * part.shape[2])
 
 
-def _column_blocks(m: np.ndarray, block: int) -> np.ndarray:
-    """The whole ``block``-wide column blocks of the 2-D ``m`` as a ``(blocks, rows, block)``
-    view: a stacked ``np.matmul`` runs its BLAS calls in one go, without the GIL."""
-    count = m.shape[1] // block
-    rows, columns = m.strides
-    return as_strided(m, (count, m.shape[0], block), (block * columns, rows, columns))
-
-
-def _matmul(a: np.ndarray, b: np.ndarray, out: np.ndarray, thin: int) -> None:
-    """``out = a @ b`` of 2-D arrays, over blocks of ``b``'s columns when ``thin`` (the
-    smaller of the two outer GEMM dimensions that do not vary with the batch) is small."""
-    columns = b.shape[1]
-    block = max(256, BLOCK_BYTES // max(1, max(b.shape[0], out.shape[0]) * b.itemsize))
-    if thin >= THIN_GEMM or columns < 2 * block:
-        np.matmul(a, b, out=out)
-        return
-    np.matmul(a, _column_blocks(b, block), out=_column_blocks(out, block))
-    rest = columns - columns % block
-    if rest < columns:
-        np.matmul(a, b[:, rest:], out=out[:, rest:])
-
-
-def _matmul_sum(
-    a: np.ndarray, b: np.ndarray, out: np.ndarray, thin: int, workspace: Workspace, slot: int
-) -> None:
-    """``out += a @ b.T`` of 2-D arrays sharing their long second axis, summed over blocks of
-    that axis when ``thin`` (the smaller outer dimension) is small."""
-    length = a.shape[1]
-    block = max(1024, REDUCE_BYTES // max(1, (a.shape[0] + b.shape[0]) * a.itemsize))
-    if thin >= THIN_GEMM or length < 2 * block:
-        out += a @ b.T
-        return
-    count = length // block
-    partial = workspace.buffer(f"gemm_sum/{slot}", (count, *out.shape), out.dtype)
-    np.matmul(_column_blocks(a, block), _column_blocks(b, block).transpose(0, 2, 1), out=partial)
-    out += partial.sum(axis=0)
-    rest = count * block
-    if rest < length:
-        out += a[:, rest:] @ b[:, rest:].T
-
-
 def _sum_slots(workspace: Workspace, name: str, shape: tuple[int, ...], dtype, count: int):
     """Zeroed per-thread accumulators ``name/0 .. name/count-1``, and a function summing them
     into the first."""
@@ -240,15 +195,6 @@ def _sum_slots(workspace: Workspace, name: str, shape: tuple[int, ...], dtype, c
         return totals[0]
 
     return totals, summed
-
-
-def _gemm_parts(batch: int, work_per_example: int, thin: int) -> list[tuple[int, int]]:
-    """How to split an im2col convolution of ``batch`` examples across threads: not at all
-    when its GEMMs are thin (``thin`` output planes below ``THIN_GEMM``).  Those are many small
-    BLAS calls, which were measured to run no faster (often slower) on two threads at once
-    than one after the other, and the thread hand-offs cost more than the copies around them
-    would gain."""
-    return _threads.parts(batch, work_per_example) if thin >= THIN_GEMM else [(0, batch)]
 
 
 def conv2d_forward(
@@ -271,20 +217,36 @@ def conv2d_forward(
     out = np.empty((batch, n_out, out_h, out_w), x.dtype)
     shape = (rows, batch, positions)
     kept = _kept(workspace, "cols", shape, x.dtype, key)
+    if n_out < THIN_GEMM:
+        with _threads.team(batch, rows * positions) as threads:
+            _backend.conv2d_gemm_forward(
+                x,
+                np.ascontiguousarray(weight2d),
+                bias,
+                out.reshape(batch, n_out, positions),
+                kept,
+                *geometry.kernel_args(),
+                out_h,
+                out_w,
+                threads,
+            )
+        if kept is not None:
+            workspace.remember("cols", key, kept)
+        return out
 
     def convolve(first: int, last: int, slot: int) -> None:
         for start, stop in _chunks(first, last, rows * positions * x.dtype.itemsize):
             part = _rows(kept, workspace, "cols", slot, shape, start, stop, x.dtype)
             _backend.im2col(x[start:stop], part, *geometry.kernel_args(), out_h, out_w)
             product = workspace.buffer(f"gemm/{slot}", (n_out, part.shape[1] * positions), x.dtype)
-            _matmul(weight2d, _flat(part), product, n_out)
+            np.matmul(weight2d, _flat(part), out=product)
             _backend.columns_to_batch(
                 product.reshape(n_out, stop - start, positions),
                 out[start:stop].reshape(stop - start, n_out, positions),
                 bias,
             )
 
-    _threads.run(convolve, _gemm_parts(batch, rows * positions, n_out))
+    _threads.run(convolve, _threads.parts(batch, rows * positions))
     if kept is not None:
         workspace.remember("cols", key, kept)
     return out
@@ -308,6 +270,18 @@ def conv2d_backward_input(
     positions = out_h * out_w
     dtype = grad_out.dtype
     grad_in = np.empty(image_shape, dtype)
+    if n_out < THIN_GEMM:
+        with _threads.team(batch, rows * positions) as threads:
+            _backend.conv2d_gemm_backward_input(
+                grad_out.reshape(batch, n_out, positions),
+                np.ascontiguousarray(weight2d),
+                grad_in,
+                *geometry.kernel_args(),
+                out_h,
+                out_w,
+                threads,
+            )
+        return grad_in
     shape = (n_out, batch, positions)
     kept = _kept(workspace, "grad_rows", shape, dtype, key)
 
@@ -320,7 +294,7 @@ def conv2d_backward_input(
                 grad_out[start:stop].reshape(stop - start, n_out, positions), part
             )
             cols = workspace.buffer(f"gemm/{slot}", (rows, part.shape[1] * positions), dtype)
-            _matmul(weight2d.T, _flat(part), cols, n_out)
+            np.matmul(weight2d.T, _flat(part), out=cols)
             _backend.col2im(
                 cols.reshape(rows, stop - start, positions),
                 grad_in[start:stop],
@@ -329,7 +303,7 @@ def conv2d_backward_input(
                 out_w,
             )
 
-    _threads.run(spread, _gemm_parts(batch, rows * positions, n_out))
+    _threads.run(spread, _threads.parts(batch, rows * positions))
     if kept is not None:
         workspace.remember("grad_rows", key, kept)
     return grad_in
@@ -355,8 +329,24 @@ def conv2d_backward_weight(
     positions = out_h * out_w
     dtype = grad_out.dtype
     cols = workspace.lookup("cols", key) if key is not None else None
+    split = _threads.parts(batch, rows * positions)
+    if n_out < THIN_GEMM:
+        total = workspace.buffer("grad_weight/0", (n_out, rows), dtype)
+        total.fill(0)
+        with _threads.team(batch, rows * positions) as threads:
+            _backend.conv2d_gemm_backward_weight(
+                x,
+                grad_out.reshape(batch, n_out, positions),
+                total,
+                cols if cols is not None and cols.shape[1] == batch else None,
+                *geometry.kernel_args(),
+                out_h,
+                out_w,
+                threads,
+            )
+        total *= scale
+        return total
     grads = workspace.lookup("grad_rows", grad_key) if grad_key is not None else None
-    split = _gemm_parts(batch, rows * positions, n_out)
     # computed transposed, ``cols @ grads.T``: BLAS runs the long reduction 1.5-2x faster with
     # the thin operand on the right
     totals, summed = _sum_slots(workspace, "grad_weight", (rows, n_out), dtype, len(split))
@@ -378,7 +368,7 @@ def conv2d_backward_weight(
                 _backend.batch_to_columns(
                     grad_out[start:stop].reshape(n, n_out, positions), grad_part
                 )
-            _matmul_sum(_flat(part), _flat(grad_part), totals[slot], n_out, workspace, slot)
+            totals[slot] += _flat(part) @ _flat(grad_part).T
 
     _threads.run(reduce, split)
     total = summed()

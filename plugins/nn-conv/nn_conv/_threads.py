@@ -1,14 +1,23 @@
-"""How nn-conv uses the cores: a batch split across threads, BLAS on one thread in each.
+"""How nn-conv uses the cores: a batch shared by threads, BLAS on one thread in each.
 
 The layers' work is a chain of data-movement kernels and BLAS products per example.  Threading
 the products alone (BLAS's own threads) pays poorly at these sizes: each product is split into
-thin slices and the threads meet after every call.  So a large convolution splits its batch
-into one contiguous part per thread instead, and each thread runs the whole chain on its
-part: the kernels release the GIL, and numpy's BLAS is limited to one thread for the duration
-(through ``threadpoolctl``, as numpy recommends), so that the parts do not fight over the cores.
-Calls too small to pay for a thread hand-off run in the caller, and so do convolutions whose
-GEMMs are thin (see ``_ops._gemm_parts``) and pooling: both are bound by memory traffic, and
-on two threads they were measured no faster.
+thin slices and the threads meet after every call.  So the batch is shared instead, and each
+thread runs the whole chain on its examples, with numpy's BLAS limited to one thread for the
+duration (through ``threadpoolctl``, as numpy recommends) so that the threads do not fight
+over the cores.  Two ways:
+
+* Convolutions with few output planes run in compiled kernels that take one example at a time
+  (``conv2d_gemm_*``).  Their calls are short (a LeNet layer takes well under a millisecond),
+  so waking a sleeping thread for each one (30-100 us on a small VM) would eat the gain: a
+  *team* of worker threads spins for ``SPIN_SECONDS`` after each call, without the GIL and
+  yielding the core to anyone who wants it, and claims examples as soon as a call publishes
+  them (:func:`team`).
+* Larger convolutions split the batch into one contiguous part per thread on a thread pool
+  (:func:`run`); their parts take milliseconds, so the hand-off does not matter.
+
+Calls too small to pay for a second thread run in the caller, and so does pooling: bound by
+memory traffic, it was measured no faster on two threads.
 
 ``NNCONV_NUM_THREADS`` sets the number of threads (default: the cores this process may use);
 :func:`set_num_threads` changes it at run time.  One thread runs everything in the caller.
@@ -16,15 +25,22 @@ on two threads they were measured no faster.
 
 from __future__ import annotations
 
+import atexit
+import contextlib
 import os
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
+
+from . import _backend
 
 #: below this many elements of work per part, a call is not split: a hand-off between threads
 #: costs 30-100 us on a small VM
 MIN_PART_WORK = 1 << 16
+#: how long a team worker spins for the next call before it sleeps (a LeNet training step
+#: calls its convolutions a millisecond or so apart)
+SPIN_SECONDS = 0.005
 
 
 def _cores() -> int:
@@ -47,11 +63,15 @@ _lock = threading.Lock()
 _blas: Any = None  # threadpoolctl's controller of the BLAS libraries, found on first use
 _blas_users = 0  # split calls running now (they may overlap, from several caller threads)
 _blas_threads: list[int] = []  # the BLAS libraries' thread counts before the first of them
+_team_workers: list[threading.Thread] = []  # worker k serves slot k + 1 (slot 0: the caller)
+_team_wakers: list[threading.Semaphore] = []
+_team_asleep: set[int] = set()  # slots whose worker waits on its semaphore
 
 
 def set_num_threads(n: int) -> None:
     """Split each large call across up to ``n`` threads (1: run everything in the caller)."""
     global _threads, _pool
+    _stop_team()
     with _lock:
         _threads = max(1, int(n))
         if _pool is not None:
@@ -79,15 +99,12 @@ def run(body: Callable[[int, int, int], None], split: Sequence[tuple[int, int]])
     part too: the products of these layers are small or thin, and BLAS's threads make them
     slower (its idle workers also spin for a while after each threaded call).
     """
-    if _threads == 1:
-        for slot, (start, stop) in enumerate(split):
-            body(start, stop, slot)
+    if _threads == 1 or len(split) == 1:
+        with _blas_on_one_thread():
+            for slot, (start, stop) in enumerate(split):
+                body(start, stop, slot)
         return
-    _limit_blas()
-    try:
-        if len(split) == 1:
-            body(*split[0], 0)
-            return
+    with _blas_on_one_thread():
         pool = _worker_pool()
         futures: list[Future] = [
             pool.submit(body, start, stop, slot)
@@ -101,8 +118,78 @@ def run(body: Callable[[int, int, int], None], split: Sequence[tuple[int, int]])
         for error in errors:
             if error is not None:
                 raise error
-    finally:
-        _restore_blas()
+
+
+@contextlib.contextmanager
+def team(count: int, work_per_item: int) -> Iterator[int]:
+    """The number of threads (the caller's included) that share a call of a per-example
+    kernel over ``count`` items; the team's workers are started or woken for it, and BLAS
+    is held to one thread meanwhile."""
+    slots = len(parts(count, work_per_item))
+    if slots > 1 and hasattr(_backend.kernels, "serve"):
+        _wake_team(slots - 1)
+    with _blas_on_one_thread():
+        yield slots
+
+
+def _wake_team(workers: int) -> None:
+    with _lock:
+        while len(_team_workers) < workers:
+            slot = len(_team_workers) + 1
+            waker = threading.Semaphore(0)
+            worker = threading.Thread(
+                target=_serve, args=(slot, waker), name=f"nn-conv team {slot}", daemon=True
+            )
+            _team_wakers.append(waker)
+            _team_workers.append(worker)
+            worker.start()
+        for slot in _team_asleep:
+            _team_wakers[slot - 1].release()
+        _team_asleep.clear()
+
+
+def _serve(slot: int, waker: threading.Semaphore) -> None:
+    """A team worker: spin for calls; sleep once none came for ``SPIN_SECONDS``."""
+    kernels = _backend.kernels
+    while kernels.serve(slot, SPIN_SECONDS):
+        with _lock:
+            _team_asleep.add(slot)
+        waker.acquire()
+
+
+def _stop_team() -> None:
+    kernels = _backend.kernels
+    if not hasattr(kernels, "serve"):
+        return
+    with _lock:
+        workers = list(_team_workers)
+        kernels.stop_workers(True)
+        for waker in _team_wakers:
+            waker.release()
+    for worker in workers:
+        worker.join()
+    with _lock:
+        _team_workers.clear()
+        _team_wakers.clear()
+        _team_asleep.clear()
+        kernels.stop_workers(False)
+
+
+def _forget_threads_after_fork() -> None:
+    """A child process has only the thread that forked: start afresh."""
+    global _lock, _pool, _blas_users
+    _lock = threading.Lock()
+    _pool = None
+    _blas_users = 0
+    _team_workers.clear()
+    _team_wakers.clear()
+    _team_asleep.clear()
+    if hasattr(_backend.kernels, "reset_team"):
+        _backend.kernels.reset_team()
+
+
+os.register_at_fork(after_in_child=_forget_threads_after_fork)
+atexit.register(_stop_team)
 
 
 def _worker_pool() -> ThreadPoolExecutor:
@@ -113,9 +200,13 @@ def _worker_pool() -> ThreadPoolExecutor:
         return _pool
 
 
-def _limit_blas() -> None:
-    """BLAS on one thread while any split call runs."""
+@contextlib.contextmanager
+def _blas_on_one_thread() -> Iterator[None]:
+    """BLAS on one thread while any call runs, unless nn-conv itself runs on one thread."""
     global _blas, _blas_users, _blas_threads
+    if _threads == 1:
+        yield
+        return
     with _lock:
         if _blas is None:
             _blas = _blas_controller()
@@ -124,15 +215,14 @@ def _limit_blas() -> None:
             for lib in _blas.lib_controllers:
                 lib.set_num_threads(1)
         _blas_users += 1
-
-
-def _restore_blas() -> None:
-    global _blas_users
-    with _lock:
-        _blas_users -= 1
-        if _blas_users == 0 and _blas is not False:
-            for lib, count in zip(_blas.lib_controllers, _blas_threads, strict=True):
-                lib.set_num_threads(count)
+    try:
+        yield
+    finally:
+        with _lock:
+            _blas_users -= 1
+            if _blas_users == 0 and _blas is not False:
+                for lib, count in zip(_blas.lib_controllers, _blas_threads, strict=True):
+                    lib.set_num_threads(count)
 
 
 def _blas_controller() -> Any:

@@ -233,3 +233,84 @@ def test_pooling_indices_outside_the_plane_raise(kernels):
 def test_mismatched_column_buffer_is_refused():
     with pytest.raises(ValueError):
         compiled.im2col(np.zeros((1, 2, 4, 4)), np.zeros((9, 1, 4)), 3, 3, 1, 1, 0, 0, 1, 1, 2, 2)
+
+
+@SETTINGS
+@given(
+    conv_geometry(),
+    st.integers(1, 4),
+    DTYPES,
+    st.booleans(),
+    st.booleans(),
+    st.sampled_from([1, 2, 3]),
+    st.integers(0, 2**32 - 1),
+)
+def test_per_example_convolution_matches_the_reference(
+    geometry, n_out, dtype, keep, with_bias, threads, seed
+):
+    """The three one-example-at-a-time kernels, with the columns kept or not, on one or more
+    threads of a running team."""
+    from nn_conv import _threads
+
+    shape, args = geometry
+    kh, kw, *_, out_h, out_w = args
+    batch, channels = shape[:2]
+    rows, positions = channels * kh * kw, out_h * out_w
+    rng = np.random.default_rng(seed)
+    image = rng.standard_normal(shape).astype(dtype)
+    weight = rng.standard_normal((n_out, rows)).astype(dtype)
+    bias = rng.standard_normal(n_out).astype(dtype) if with_bias else None
+    grad = rng.standard_normal((batch, n_out, positions)).astype(dtype)
+    start = rng.standard_normal((n_out, rows)).astype(dtype)  # the weight gradient accumulates
+    results = []
+    for kernels in (compiled, _reference):
+        kept = np.full((rows, batch, positions), np.nan, dtype) if keep else None
+        out = np.full((batch, n_out, positions), np.nan, dtype)
+        grad_in = np.full(shape, np.nan, dtype)
+        grad_weight = start.copy()
+        with _threads.team(batch, 1 << 20) as _:
+            kernels.conv2d_gemm_forward(image, weight, bias, out, kept, *args, threads)
+            kernels.conv2d_gemm_backward_input(grad, weight, grad_in, *args, threads)
+            kernels.conv2d_gemm_backward_weight(image, grad, grad_weight, kept, *args, threads)
+        results.append((out, grad_in, grad_weight, kept))
+    (out, grad_in, grad_weight, kept), expected = results
+    np.testing.assert_allclose(out, expected[0], **_tol(dtype))
+    np.testing.assert_allclose(grad_in, expected[1], **_tol(dtype))
+    np.testing.assert_allclose(grad_weight, expected[2], **_tol(dtype))
+    if keep:
+        np.testing.assert_array_equal(kept, expected[3])
+
+
+def test_per_example_kernels_refuse_mismatched_arrays():
+    """Shapes that do not fit raise before any unchecked loop; the kernels work afterwards."""
+    image, weight = np.ones((2, 1, 4, 4)), np.ones((3, 9))
+    out, kept = np.empty((2, 3, 4)), np.empty((9, 2, 4))
+    args = (3, 3, 1, 1, 0, 0, 1, 1, 2, 2)
+    cases = [
+        lambda: compiled.conv2d_gemm_forward(image, np.ones((3, 8)), None, out, None, *args, 2),
+        lambda: compiled.conv2d_gemm_forward(image, weight, np.ones(2), out, None, *args, 2),
+        lambda: compiled.conv2d_gemm_forward(
+            image, weight, None, np.empty((2, 3, 5)), None, *args, 2
+        ),
+        lambda: compiled.conv2d_gemm_forward(
+            image, weight, None, out, np.empty((9, 1, 4)), *args, 2
+        ),
+        lambda: compiled.conv2d_gemm_forward(image, weight, None, out, kept[:, :, ::2], *args, 2),
+        lambda: compiled.conv2d_gemm_backward_input(
+            np.ones((2, 3, 5)), weight, image.copy(), *args, 2
+        ),
+        lambda: compiled.conv2d_gemm_backward_weight(
+            image, np.ones((1, 3, 4)), np.zeros((3, 9)), None, *args, 2
+        ),
+        lambda: compiled.conv2d_gemm_backward_weight(
+            image, np.ones((2, 3, 4)), np.zeros((3, 9)), kept[:8], *args, 2
+        ),
+        lambda: compiled.conv2d_gemm_forward(
+            image, weight, None, out, None, 3, 3, 0, 1, 0, 0, 1, 1, 2, 2, 2
+        ),
+    ]
+    for case in cases:
+        with pytest.raises(ValueError):
+            case()
+    compiled.conv2d_gemm_forward(image, weight, None, out, kept, *args, 2)
+    np.testing.assert_allclose(out, 9.0)

@@ -131,28 +131,28 @@ def test_convolution_in_chunks_gives_the_same_result(monkeypatch, cls, keep):
     ) == keep
 
 
+@pytest.mark.parametrize("keep", [True, False])
 @pytest.mark.parametrize("cls", [SpatialConvolution, SpatialFullConvolution])
-def test_thin_gemms_over_column_blocks_give_the_same_result(monkeypatch, cls):
-    """GEMMs split into column blocks (few output planes) agree with single GEMMs and with
-    the definition; 5 examples of 16x16 outputs are 1280 columns, and blocks of 256 (1024
-    for the weight gradient's sum) leave a ragged last block."""
+def test_thin_convolutions_one_example_at_a_time_give_the_same_result(monkeypatch, cls, keep):
+    """Few output planes take the per-example kernels; they agree with the batched GEMMs and
+    with the definition, whether the forward columns are kept for the weight gradient or not."""
     from nn_conv import _ops
 
     rng = np.random.default_rng(4)
-    module = cls(3, 4, 3, 3, 1, 1, 1, 1)
-    x = rng.standard_normal((5, 3, 16, 16))
-    grad_output = rng.standard_normal((5, 4, 16, 16))
+    module = cls(3, 4, 3, 3, 2, 1, 1, 1)
+    x = rng.standard_normal((5, 3, 9, 8))
+    monkeypatch.setattr(_ops, "KEEP_BYTES", 2**30 if keep else 0)
     runs = []
-    for thin in (0, 32):  # 0: never blocked; 32: every GEMM here is blocked
+    for thin in (0, 32):  # 0: batched GEMMs; 32: one example at a time
         monkeypatch.setattr(_ops, "THIN_GEMM", thin)
-        monkeypatch.setattr(_ops, "BLOCK_BYTES", 1)
-        monkeypatch.setattr(_ops, "REDUCE_BYTES", 1)
         module.zero_grad_parameters()
-        runs.append((module.forward(x), module.backward(x, grad_output), module.grad_weight.copy()))
+        out = module.forward(x)
+        grad_output = np.random.default_rng(5).standard_normal(out.shape)
+        runs.append((out, module.backward(x, grad_output), module.grad_weight.copy()))
     for a, b in zip(*runs, strict=True):
         np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-12)
     if cls is SpatialConvolution:
-        expected = direct_conv(x, module.weight, module.bias, (1, 1), (1, 1))
+        expected = direct_conv(x, module.weight, module.bias, (1, 2), (1, 1))
         np.testing.assert_allclose(runs[1][0], expected, **TOL)
 
 

@@ -852,7 +852,7 @@ def test_unpooling_restores_a_plane_that_pooling_did_not_tile_exactly():
     for c in range(2):
         for i in range(2):
             for j in range(2):
-                window = x[c, 2 * i:2 * i + 2, 2 * j:2 * j + 2]
+                window = x[c, 2 * i : 2 * i + 2, 2 * j : 2 * j + 2]
                 y, z = np.unravel_index(np.argmax(window), window.shape)
                 expected[c, 2 * i + y, 2 * j + z] = window[y, z]
     np.testing.assert_array_equal(restored, expected)

@@ -1,19 +1,25 @@
-"""Large convolutions split across threads give the single-thread results."""
+"""Convolutions shared by threads give the single-thread results; the team of spinning
+workers starts, stops and survives a fork."""
 
 from __future__ import annotations
 
+import multiprocessing
+import threading
+
 import numpy as np
 import pytest
-from nn_conv import _threads, get_num_threads, set_num_threads
+from nn_conv import _backend, _threads, get_num_threads, set_num_threads
 from nn_conv.spatial_convolution import SpatialConvolution
 from nn_conv.spatial_full_convolution import SpatialFullConvolution
 
 LAYERS = {
     "im2col": lambda: SpatialConvolution(3, 32, 3, 3, 1, 1, 1, 1),
-    "im2col, thin (not split)": lambda: SpatialConvolution(3, 5, 3, 3, 1, 1, 1, 1),
+    "thin, one example at a time": lambda: SpatialConvolution(3, 5, 3, 3, 1, 1, 1, 1),
+    "thin, strided": lambda: SpatialConvolution(3, 4, 5, 5, 2, 2),
     "winograd": lambda: SpatialConvolution(16, 16, 3, 3, 1, 1, 1, 1),
     "strided": lambda: SpatialConvolution(3, 32, 5, 5, 2, 2),
     "full": lambda: SpatialFullConvolution(32, 4, 3, 3, 2, 2, 1, 1, 1, 1),
+    "full, thin": lambda: SpatialFullConvolution(4, 3, 3, 3, 2, 2, 1, 1, 1, 1),
 }
 
 
@@ -91,3 +97,46 @@ def test_blas_threads_are_restored_after_a_split_call(restore_threads):
 def test_thread_count_is_at_least_one(restore_threads):
     set_num_threads(0)
     assert get_num_threads() == 1
+
+
+def _team_threads() -> list[threading.Thread]:
+    return [t for t in threading.enumerate() if t.name.startswith("nn-conv team")]
+
+
+def test_the_team_starts_with_two_threads_and_stops_with_one(restore_threads, monkeypatch):
+    if not _backend.is_compiled():
+        pytest.skip("the team serves the compiled kernels")
+    monkeypatch.setattr(_threads, "MIN_PART_WORK", 1)
+    layer = SpatialConvolution(3, 5, 3, 3)
+    x = np.random.default_rng(0).standard_normal((8, 3, 9, 9))
+    set_num_threads(2)
+    layer.forward(x)
+    assert len(_team_threads()) == 1
+    set_num_threads(1)
+    assert _team_threads() == []
+    layer.forward(x)
+    assert _team_threads() == []
+
+
+def _convolve_in_child(queue) -> None:
+    x = np.random.default_rng(0).standard_normal((8, 3, 9, 9))
+    queue.put([SpatialConvolution(3, n_out, 3, 3).forward(x).shape for n_out in (5, 32)])
+
+
+def test_a_forked_child_can_convolve_on_threads(restore_threads, monkeypatch):
+    """The child of a fork has none of its parent's threads: it starts its own."""
+    monkeypatch.setattr(_threads, "MIN_PART_WORK", 1)
+    set_num_threads(2)
+    x = np.random.default_rng(0).standard_normal((8, 3, 9, 9))
+    for n_out in (5, 32):  # the team, then the thread pool run
+        SpatialConvolution(3, n_out, 3, 3).forward(x)
+    context = multiprocessing.get_context("fork")
+    queue = context.Queue()
+    child = context.Process(target=_convolve_in_child, args=(queue,))
+    child.start()
+    child.join(timeout=60)
+    if child.is_alive():
+        child.kill()
+        pytest.fail("the forked child hung")
+    assert child.exitcode == 0
+    assert queue.get(timeout=5) == [(8, 5, 7, 7), (8, 32, 7, 7)]
