@@ -140,3 +140,26 @@ def test_a_forked_child_can_convolve_on_threads(restore_threads, monkeypatch):
         pytest.fail("the forked child hung")
     assert child.exitcode == 0
     assert queue.get(timeout=5) == [(8, 5, 7, 7), (8, 32, 7, 7)]
+
+
+def test_callers_on_several_threads_get_their_own_results(restore_threads, monkeypatch):
+    """The team serves one call at a time; a call that finds it busy runs in its caller."""
+    monkeypatch.setattr(_threads, "MIN_PART_WORK", 1)
+    set_num_threads(2)
+    rng = np.random.default_rng(3)
+    layers = [SpatialConvolution(3, 4, 3, 3) for _ in range(4)]
+    inputs = [rng.standard_normal((16, 3, 10, 10)) for _ in layers]
+    expected = [layer.forward(x).copy() for layer, x in zip(layers, inputs, strict=True)]
+    failures: list[str] = []
+
+    def convolve(k: int) -> None:
+        for _ in range(30):
+            if not np.allclose(layers[k].forward(inputs[k]), expected[k], rtol=0, atol=1e-12):
+                failures.append(f"caller {k}")
+
+    callers = [threading.Thread(target=convolve, args=(k,)) for k in range(len(layers))]
+    for caller in callers:
+        caller.start()
+    for caller in callers:
+        caller.join()
+    assert failures == []
