@@ -377,6 +377,7 @@ cdef void _run_job(ConvJob* job, ExampleTask task, Py_ssize_t scratch_size, Py_s
     items (the caller frees ``job.scratch``)."""
     job.taps = _plan_taps(job.rows, job.height, job.width, kh, kw, job.sh, job.sw, ph, pw, dh, dw,
                           job.out_h, job.out_w)
+    slots = max(slots, 1)
     job.scratch_size = scratch_size
     job.scratch = <char*> calloc(max(slots * scratch_size, 1), 8)  # 8: room for doubles
     try:
