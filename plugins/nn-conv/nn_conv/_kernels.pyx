@@ -2,8 +2,10 @@
 """Compiled kernels of nn-conv: column packing for GEMM convolution, pooling, embedding.
 
 Every function has a pure-numpy twin with the same signature in ``nn_conv._reference``; the
-tests compare the two on random shapes.  The heavy arithmetic of convolution is a GEMM done
-by the caller (numpy's BLAS); these kernels only move data around it.
+tests compare the two on random shapes.  The heavy arithmetic of convolution is BLAS GEMMs:
+done by the caller (numpy) around the data-movement kernels, or, for convolutions with few
+output planes, inside the ``conv2d_gemm_*`` kernels (scipy's Cython BLAS, one example at a
+time, shared by a team of threads: ``_team.pxi``).
 
 Layouts: images are C-contiguous ``(batch, channels, height, width)``.  The column matrix of a
 convolution is ``(channels * kh * kw, batch, out_h * out_w)``: row ``(c * kh + i) * kw + j`` holds
