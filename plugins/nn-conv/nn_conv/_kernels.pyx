@@ -20,7 +20,7 @@ import numpy as np
 
 from libc.math cimport fabs, pow, sqrt
 from libc.stdint cimport int64_t
-from libc.stdlib cimport calloc, free, malloc
+from libc.stdlib cimport free, malloc
 from libc.string cimport memcpy, memset
 
 from cython cimport floating
@@ -231,6 +231,8 @@ ctypedef struct ConvJob:
     Py_ssize_t kept_stride  # elements between rows of ``kept``
     char* scratch  # per slot: K * P columns, then (weight gradient) n_out * K sums
     Py_ssize_t scratch_size  # elements per slot
+    int slots  # threads the call is shared by
+    bint team  # the scratch space is the team's (and the caller holds the team)
     Tap* taps
     Py_ssize_t batch, group  # examples, and examples per item of the weight gradient's round
     Py_ssize_t channels, height, width, n_out, rows, positions
@@ -373,23 +375,35 @@ cdef Py_ssize_t _kept_stride(floating[:, :, :] kept, Py_ssize_t batch, Py_ssize_
     return stride
 
 
-cdef void _run_job(ConvJob* job, ExampleTask task, Py_ssize_t scratch_size, Py_ssize_t count,
-                   int slots, int kh, int kw, int ph, int pw, int dh, int dw) except *:
-    """Plan the taps, allocate ``slots`` zeroed scratch areas and run ``task`` over ``count``
-    items (the caller frees ``job.scratch``)."""
+cdef void _run_job(ConvJob* job, ExampleTask task, Py_ssize_t scratch_size, Py_ssize_t zeroed,
+                   Py_ssize_t count, int slots, size_t itemsize, int kh, int kw, int ph, int pw,
+                   int dh, int dw) except *:
+    """Plan the taps, take scratch space (``scratch_size`` elements per thread, the last
+    ``zeroed`` of them zeroed) and run ``task`` over ``count`` items.  The caller reads what it
+    needs from the scratch space, then calls :func:`_end_job`."""
     job.taps = _plan_taps(job.rows, job.height, job.width, kh, kw, job.sh, job.sw, ph, pw, dh, dw,
                           job.out_h, job.out_w)
-    slots = max(slots, 1)
+    cdef Py_ssize_t slot
+    with nogil:
+        job.scratch = _take_team(max(max(slots, 1) * scratch_size * itemsize, 1), &job.team)
+        # without the team (another caller holds it) the call runs in its caller alone
+        job.slots = max(slots, 1) if job.team else 1
+    if job.scratch == NULL:
+        raise MemoryError("no memory for the per-thread columns")
     job.scratch_size = scratch_size
-    job.scratch = <char*> calloc(max(slots * scratch_size, 1), 8)  # 8: room for doubles
-    try:
-        if job.scratch == NULL:
-            raise MemoryError("no memory for the per-thread columns")
-        with nogil:
-            _run(task, job, count, slots)
-    finally:
-        free(job.taps)
-        job.taps = NULL
+    with nogil:
+        for slot in range(job.slots):
+            memset(job.scratch + ((slot + 1) * scratch_size - zeroed) * itemsize, 0,
+                   zeroed * itemsize)
+        _run(task, job, count, job.slots)
+
+
+cdef void _end_job(ConvJob* job) noexcept:
+    free(job.taps)
+    job.taps = NULL
+    if job.scratch != NULL:
+        _give_back_team(job.scratch, job.team)
+        job.scratch = NULL
 
 
 def conv2d_gemm_forward(const floating[:, :, :, ::1] image, const floating[:, ::1] weight, bias,
@@ -424,10 +438,10 @@ def conv2d_gemm_forward(const floating[:, :, :, ::1] image, const floating[:, ::
     job.weight = <const char*> &weight[0, 0] if weight.size else NULL
     try:
         _run_job(&job, _forward_float if floating is float else _forward_double,
-                 0 if job.kept != NULL else job.rows * job.positions, image.shape[0], threads,
-                 kh, kw, ph, pw, dh, dw)
+                 0 if job.kept != NULL else job.rows * job.positions, 0, image.shape[0], threads,
+                 sizeof(floating), kh, kw, ph, pw, dh, dw)
     finally:
-        free(job.scratch)
+        _end_job(&job)
 
 
 def conv2d_gemm_backward_input(const floating[:, :, ::1] grad_out, const floating[:, ::1] weight,
@@ -452,9 +466,10 @@ def conv2d_gemm_backward_input(const floating[:, :, ::1] grad_out, const floatin
         return
     try:
         _run_job(&job, _backward_input_float if floating is float else _backward_input_double,
-                 job.rows * job.positions, grad_in.shape[0], threads, kh, kw, ph, pw, dh, dw)
+                 job.rows * job.positions, 0, grad_in.shape[0], threads, sizeof(floating), kh,
+                 kw, ph, pw, dh, dw)
     finally:
-        free(job.scratch)
+        _end_job(&job)
 
 
 def conv2d_gemm_backward_weight(const floating[:, :, :, ::1] image,
@@ -483,24 +498,26 @@ def conv2d_gemm_backward_weight(const floating[:, :, :, ::1] image,
     job.image, job.grad = <const char*> &image[0, 0, 0, 0], <const char*> &grad_out[0, 0, 0]
     cdef int slots = max(1, min(threads, image.shape[0]))
     # examples per GEMM: their gradients (and columns, unless kept) take ~GROUP_BYTES, and
-    # every thread gets at least one group
+    # the groups are the runs the team hands out in the forward pass (so that each thread
+    # tends to find the columns it kept in its own cache)
     cdef Py_ssize_t per_example = job.positions * (job.n_out + (0 if job.kept != NULL else job.rows))
     job.group = max(1, min(_GROUP_BYTES // (per_example * sizeof(floating)),
-                           (image.shape[0] + slots - 1) // slots))
+                           image.shape[0] // (2 * slots)))
     cdef Py_ssize_t groups = (image.shape[0] + job.group - 1) // job.group
     cdef Py_ssize_t scratch_size = per_example * job.group + job.n_out * job.rows
     cdef Py_ssize_t slot, o, r
     cdef floating* sums
     try:
         _run_job(&job, _backward_weight_float if floating is float else _backward_weight_double,
-                 scratch_size, groups, slots, kh, kw, ph, pw, dh, dw)
-        for slot in range(slots):  # each slot summed its groups as (rows, n_out)
+                 scratch_size, job.n_out * job.rows, groups, slots, sizeof(floating), kh, kw, ph,
+                 pw, dh, dw)
+        for slot in range(job.slots):  # each slot summed its groups as (rows, n_out)
             sums = <floating*> job.scratch + (slot + 1) * scratch_size - job.n_out * job.rows
             for r in range(job.rows):
                 for o in range(job.n_out):
                     grad_weight[o, r] += sums[r * job.n_out + o]
     finally:
-        free(job.scratch)
+        _end_job(&job)
 
 
 def columns_to_batch(const floating[:, :, ::1] source, floating[:, :, ::1] target, bias):

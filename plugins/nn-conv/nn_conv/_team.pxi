@@ -8,6 +8,7 @@
 # waking and stopping the worker threads is Python's job (``nn_conv._threads``).
 
 from libc.stdint cimport uint64_t
+from libc.stdlib cimport free, malloc, realloc
 from posix.time cimport CLOCK_MONOTONIC, clock_gettime, timespec
 
 cdef extern from *:
@@ -21,9 +22,9 @@ cdef extern from *:
     #define NNCONV_LOAD(p) __atomic_load_n((p), __ATOMIC_ACQUIRE)
     #define NNCONV_STORE(p, v) __atomic_store_n((p), (v), __ATOMIC_RELEASE)
     #define NNCONV_ADD(p, v) __atomic_add_fetch((p), (v), __ATOMIC_ACQ_REL)
-    /* Move *counter from `seen` to `seen + 1`; false if another thread moved it first. */
-    static inline int nnconv_claim(uint64_t* counter, uint64_t seen) {
-        return __atomic_compare_exchange_n(counter, &seen, seen + 1, 0, __ATOMIC_ACQ_REL,
+    /* Move *counter from `seen` to `seen + n`; false if another thread moved it first. */
+    static inline int nnconv_claim(uint64_t* counter, uint64_t seen, uint64_t n) {
+        return __atomic_compare_exchange_n(counter, &seen, seen + n, 0, __ATOMIC_ACQ_REL,
                                            __ATOMIC_ACQUIRE);
     }
     /* Take the flag from 0 to 1; false if it was taken. */
@@ -43,7 +44,7 @@ cdef extern from *:
     void _store_int "NNCONV_STORE"(int* address, int value) nogil
     void _store_pointer "NNCONV_STORE"(void** address, void* value) nogil
     Py_ssize_t _add_size "NNCONV_ADD"(Py_ssize_t* address, Py_ssize_t value) nogil
-    bint nnconv_claim(uint64_t* counter, uint64_t seen) nogil
+    bint nnconv_claim(uint64_t* counter, uint64_t seen, uint64_t n) nogil
     bint nnconv_take(int* flag) nogil
     int sched_yield() nogil
 
@@ -61,6 +62,7 @@ cdef struct Team:
     void* task  # the ExampleTask (stored as a plain pointer for the atomic accesses)
     void* job
     Py_ssize_t count
+    Py_ssize_t chunk  # examples per claim
     int slots  # threads this round has scratch space for
     int busy  # a caller is running a round (others run their call on their own)
     int stop  # workers return from serve()
@@ -71,33 +73,41 @@ _team.next = _CLOSED
 
 
 cdef bint _work(int slot) noexcept nogil:
-    """Run examples of the open round until none is left; whether any was run."""
+    """Run examples of the open round until none is left; whether any was run.
+
+    Examples are claimed in runs of ``Team.chunk``: the threads then write neighbouring
+    examples' outputs only at run boundaries (no cache line bounces between them), and as the
+    caller always claims first, each thread tends to get the same runs in every call (the
+    columns a forward pass kept are then still in its cache for the weight gradient)."""
     cdef uint64_t seen
-    cdef Py_ssize_t example
+    cdef Py_ssize_t first, last, count, example
     cdef bint worked = False
     cdef ExampleTask task
     cdef void* job
     while True:
         seen = _load_u64(&_team.next)
-        example = <Py_ssize_t> (seen & _CLOSED)
+        first = <Py_ssize_t> (seen & _CLOSED)
         # read before the claim: if the round changed meanwhile, the claim fails
         task = <ExampleTask> _load_pointer(&_team.task)
         job = _load_pointer(&_team.job)
-        if example >= _load_size(&_team.count) or slot >= _load_int(&_team.slots):
+        count = _load_size(&_team.count)
+        if first >= count or slot >= _load_int(&_team.slots):
             return worked
-        if not nnconv_claim(&_team.next, seen):
+        last = min(first + _load_size(&_team.chunk), count)
+        if not nnconv_claim(&_team.next, seen, last - first):
             continue
-        task(job, example, slot)
-        _add_size(&_team.done, 1)
+        for example in range(first, last):
+            task(job, example, slot)
+        _add_size(&_team.done, last - first)
         worked = True
 
 
 cdef void _run(ExampleTask task, void* job, Py_ssize_t count, int slots) noexcept nogil:
-    """``task(job, example, slot)`` for every example, shared with the spinning workers when
-    ``slots > 1`` and no other caller holds the team; otherwise all in the caller (slot 0)."""
+    """``task(job, example, slot)`` for every example: shared with the spinning workers when
+    ``slots > 1`` (the caller holds the team, see :func:`_take_team`), else all in the caller."""
     cdef Py_ssize_t example
     cdef uint64_t round_
-    if slots <= 1 or count <= 1 or not nnconv_take(&_team.busy):
+    if slots <= 1 or count <= 1:
         for example in range(count):
             task(job, example, 0)
         return
@@ -105,6 +115,7 @@ cdef void _run(ExampleTask task, void* job, Py_ssize_t count, int slots) noexcep
     _store_pointer(&_team.task, <void*> task)
     _store_pointer(&_team.job, job)
     _store_size(&_team.count, count)
+    _store_size(&_team.chunk, max(1, count // (2 * slots)))
     _store_int(&_team.slots, slots)
     _store_size(&_team.done, 0)
     _store_u64(&_team.next, round_ << 32)  # opens the round
@@ -112,6 +123,43 @@ cdef void _run(ExampleTask task, void* job, Py_ssize_t count, int slots) noexcep
     while _load_size(&_team.done) < count:
         NNCONV_PAUSE()
     _store_u64(&_team.next, (round_ << 32) | _CLOSED)
+
+
+# The team's scratch space, reused from call to call: allocating it per call costs page faults
+# and, when it is returned to the system while the other core runs, a TLB shootdown.
+cdef char* _team_scratch = NULL
+cdef size_t _team_scratch_bytes = 0
+#: scratch space up to this size stays with the team after a call
+cdef size_t _KEEP_SCRATCH_BYTES = 16 << 20
+
+
+cdef char* _take_team(size_t nbytes, bint* team) noexcept nogil:
+    """``nbytes`` of scratch space: the team's own when no other caller holds the team (then
+    ``team[0]`` is set and the caller holds the team until :func:`_give_back_team`), else a
+    fresh allocation.  NULL when out of memory."""
+    global _team_scratch, _team_scratch_bytes
+    cdef char* grown
+    team[0] = nnconv_take(&_team.busy)
+    if not team[0]:
+        return <char*> malloc(nbytes)
+    if nbytes > _team_scratch_bytes:
+        grown = <char*> realloc(_team_scratch, nbytes)
+        if grown == NULL:
+            _store_int(&_team.busy, 0)
+            team[0] = False
+            return NULL
+        _team_scratch, _team_scratch_bytes = grown, nbytes
+    return _team_scratch
+
+
+cdef void _give_back_team(char* scratch, bint team) noexcept nogil:
+    global _team_scratch, _team_scratch_bytes
+    if not team:
+        free(scratch)
+        return
+    if _team_scratch_bytes > _KEEP_SCRATCH_BYTES:
+        free(_team_scratch)
+        _team_scratch, _team_scratch_bytes = NULL, 0
     _store_int(&_team.busy, 0)
 
 
