@@ -1,7 +1,7 @@
 # A team of threads that share the examples of one kernel call (included by _kernels.pyx).
 #
 # The caller publishes a *round* (a task and a count of examples) and works on it itself;
-# workers that spin nearby (``serve``) claim examples one at a time with an atomic counter,
+# workers that spin nearby (``serve``) claim runs of examples with an atomic counter,
 # so a worker that wakes late only takes what is left.  Nothing here touches Python objects,
 # so a round runs without the GIL from start to end, and joining a spinning worker costs
 # about a microsecond instead of a thread wake-up (30-100 us on a small VM).  Starting,
