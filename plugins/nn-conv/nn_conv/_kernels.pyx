@@ -71,8 +71,6 @@ def _check_unit_stride(Py_ssize_t stride, size_t itemsize):
 
 def _check_columns(Py_ssize_t batch, Py_ssize_t channels, Py_ssize_t rows, Py_ssize_t cols_batch,
                    Py_ssize_t positions, int kh, int kw, int out_h, int out_w):
-    if kh < 1 or kw < 1 or out_h < 0 or out_w < 0:
-        raise ValueError("kernel sizes must be positive and output sizes non-negative")
     if rows != channels * kh * kw or cols_batch != batch or positions != out_h * out_w:
         raise ValueError(
             f"column buffer of shape ({rows}, {cols_batch}, {positions}) does not match "
@@ -161,8 +159,8 @@ def im2col(const floating[:, :, :, ::1] image, floating[:, :, :] cols, int kh, i
     _check_unit_stride(cols.strides[2], sizeof(floating))
     cdef Py_ssize_t batch = image.shape[0], channels = image.shape[1]
     cdef Py_ssize_t height = image.shape[2], width = image.shape[3]
-    _check_columns(batch, channels, cols.shape[0], cols.shape[1], cols.shape[2], kh, kw, out_h, out_w)
     _check_geometry(kh, kw, sh, sw, dh, dw, out_h, out_w)
+    _check_columns(batch, channels, cols.shape[0], cols.shape[1], cols.shape[2], kh, kw, out_h, out_w)
     cdef Py_ssize_t r, b
     cdef Tap* taps = _plan_taps(cols.shape[0], height, width, kh, kw, sh, sw, ph, pw, dh, dw,
                                 out_h, out_w)
@@ -181,8 +179,8 @@ def col2im(const floating[:, :, ::1] cols, floating[:, :, :, ::1] image, int kh,
     """Add the columns ``cols`` back onto ``image`` (the adjoint of :func:`im2col`)."""
     cdef Py_ssize_t batch = image.shape[0], channels = image.shape[1]
     cdef Py_ssize_t height = image.shape[2], width = image.shape[3]
-    _check_columns(batch, channels, cols.shape[0], cols.shape[1], cols.shape[2], kh, kw, out_h, out_w)
     _check_geometry(kh, kw, sh, sw, dh, dw, out_h, out_w)
+    _check_columns(batch, channels, cols.shape[0], cols.shape[1], cols.shape[2], kh, kw, out_h, out_w)
     cdef Py_ssize_t b, r
     cdef Tap* taps = _plan_taps(cols.shape[0], height, width, kh, kw, sh, sw, ph, pw, dh, dw,
                                 out_h, out_w)

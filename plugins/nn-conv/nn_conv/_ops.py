@@ -230,23 +230,23 @@ def conv2d_forward(
                 out_w,
                 threads,
             )
-        if kept is not None:
-            workspace.remember("cols", key, kept)
-        return out
+    else:
 
-    def convolve(first: int, last: int, slot: int) -> None:
-        for start, stop in _chunks(first, last, rows * positions * x.dtype.itemsize):
-            part = _rows(kept, workspace, "cols", slot, shape, start, stop, x.dtype)
-            _backend.im2col(x[start:stop], part, *geometry.kernel_args(), out_h, out_w)
-            product = workspace.buffer(f"gemm/{slot}", (n_out, part.shape[1] * positions), x.dtype)
-            np.matmul(weight2d, _flat(part), out=product)
-            _backend.columns_to_batch(
-                product.reshape(n_out, stop - start, positions),
-                out[start:stop].reshape(stop - start, n_out, positions),
-                bias,
-            )
+        def convolve(first: int, last: int, slot: int) -> None:
+            for start, stop in _chunks(first, last, rows * positions * x.dtype.itemsize):
+                part = _rows(kept, workspace, "cols", slot, shape, start, stop, x.dtype)
+                _backend.im2col(x[start:stop], part, *geometry.kernel_args(), out_h, out_w)
+                product = workspace.buffer(
+                    f"gemm/{slot}", (n_out, part.shape[1] * positions), x.dtype
+                )
+                np.matmul(weight2d, _flat(part), out=product)
+                _backend.columns_to_batch(
+                    product.reshape(n_out, stop - start, positions),
+                    out[start:stop].reshape(stop - start, n_out, positions),
+                    bias,
+                )
 
-    _threads.run(convolve, _threads.parts(batch, rows * positions))
+        _threads.run(convolve, _threads.parts(batch, rows * positions))
     if kept is not None:
         workspace.remember("cols", key, kept)
     return out
@@ -329,7 +329,6 @@ def conv2d_backward_weight(
     positions = out_h * out_w
     dtype = grad_out.dtype
     cols = workspace.lookup("cols", key) if key is not None else None
-    split = _threads.parts(batch, rows * positions)
     if n_out < THIN_GEMM:
         total = workspace.buffer("grad_weight/0", (n_out, rows), dtype)
         total.fill(0)
@@ -347,6 +346,7 @@ def conv2d_backward_weight(
         total *= scale
         return total
     grads = workspace.lookup("grad_rows", grad_key) if grad_key is not None else None
+    split = _threads.parts(batch, rows * positions)
     # computed transposed, ``cols @ grads.T``: BLAS runs the long reduction 1.5-2x faster with
     # the thin operand on the right
     totals, summed = _sum_slots(workspace, "grad_weight", (rows, n_out), dtype, len(split))

@@ -99,12 +99,11 @@ def run(body: Callable[[int, int, int], None], split: Sequence[tuple[int, int]])
     part too: the products of these layers are small or thin, and BLAS's threads make them
     slower (its idle workers also spin for a while after each threaded call).
     """
-    if _threads == 1 or len(split) == 1:
-        with _blas_on_one_thread():
+    with _blas_on_one_thread():
+        if _threads == 1 or len(split) == 1:
             for slot, (start, stop) in enumerate(split):
                 body(start, stop, slot)
-        return
-    with _blas_on_one_thread():
+            return
         pool = _worker_pool()
         futures: list[Future] = [
             pool.submit(body, start, stop, slot)
