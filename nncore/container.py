@@ -16,6 +16,9 @@ from .module import Module
 class Container(Module):
     """A module whose children are the list ``self.modules`` (torch/nn ``nn.Container``)."""
 
+    #: a container hands its input on as it is: each child applies its own dtype policy
+    accepts = "any"
+
     def __init__(self, *modules: Module) -> None:
         super().__init__()
         self.modules: list[Module] = []
@@ -63,6 +66,8 @@ class Container(Module):
 
     def named_children(self) -> Iterator[tuple[str, Module]]:
         return ((str(i), m) for i, m in enumerate(self.modules))
+
+    named_children.lists_children = True  # type: ignore[attr-defined]  # see named_modules
 
     def set_child(self, name: str, module: Module) -> None:
         """Replace child ``name``; the name one past the last child appends (used by loading)."""

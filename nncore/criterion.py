@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
+import numpy as np
+
+from .dtypes import Policy, accept
+from .errors import ENTRY_POINTS, locate
 from .module import Module
 
 
@@ -16,6 +20,10 @@ class Criterion(Module):
     config and the container protocol (for criteria made of criteria) work on it unchanged.
     """
 
+    #: the dtype policy of the target (``Module.accepts`` is the input's): ``"float"`` for
+    #: regression targets, ``"index"`` for class indices
+    target_accepts: ClassVar[Policy] = "float"
+
     def __init__(self) -> None:
         super().__init__()
         self.output: Any = 0.0
@@ -25,11 +33,33 @@ class Criterion(Module):
 
         ``target`` may be left out by criteria that have none (``L1Cost``).
         """
-        return self.update_output(input, target)
+        try:
+            input, target = self._accept(input, target)
+            output = self.update_output(input, target)
+        except Exception as error:
+            locate(error, self)
+            raise
+        self.output = output
+        return output
 
     def backward(self, input: Any, target: Any = None) -> Any:  # type: ignore[override]
-        """Compute the gradient of the loss with respect to ``input``."""
-        return self.update_grad_input(input, target)
+        """Compute, store and return the gradient of the loss with respect to ``input``."""
+        try:
+            input, target = self._accept(input, target)
+            grad_input = self.update_grad_input(input, target)
+        except Exception as error:
+            locate(error, self)
+            raise
+        self.grad_input = grad_input
+        return grad_input
+
+    def _accept(self, input: Any, target: Any) -> tuple[Any, Any]:
+        dtype = self._dtype
+        if type(input) is not np.ndarray or input.dtype is not dtype:
+            input = accept(input, self.accepts, dtype)
+        if target is not None and (type(target) is not np.ndarray or target.dtype is not dtype):
+            target = accept(target, self.target_accepts, dtype, "target")
+        return input, target
 
     def __call__(self, input: Any, target: Any = None) -> float:  # type: ignore[override]
         return self.forward(input, target)
@@ -52,3 +82,5 @@ class Criterion(Module):
         average = getattr(self, "size_average", False)
         return float(total / count) if average and count else float(total)
 
+
+ENTRY_POINTS.update(method.__code__ for method in (Criterion.forward, Criterion.backward))

@@ -1,7 +1,13 @@
 """``Module``: the contract every layer, container and criterion follows.
 
-A module declares its arrays (``parameter_names``, ``buffer_names``); the gradient of
-parameter ``p`` lives in ``grad_p``.  Containers expose their children through two methods,
+A layer implements ``update_output``, ``update_grad_input`` and, when it has parameters,
+``acc_grad_parameters``, returning what it computes.  ``forward`` and ``backward`` are the calls
+the rest of the world makes: they apply the module's input dtype policy, check the gradient
+against the output, call those methods, store ``output``/``grad_input`` and, when an exception
+leaves them, record which module raised it and where that module sits in the network.
+
+A module declares its arrays (``parameter_names``, ``buffer_names``); the gradient of parameter
+``p`` lives in ``grad_p``.  Containers expose their children through two methods,
 ``named_children()`` and ``set_child(name, module)`` (the container protocol); everything
 recursive here (parameters, share, type, training, find, replace) goes through them only, so a
 container written in any plugin works with every feature below.
@@ -19,15 +25,33 @@ from typing import Any, ClassVar
 import numpy as np
 
 from . import parameters as _flat
-from .calls import NO_INPUT, hooked_call
-from .contract import LOCATED_METHODS, located
-from .dtypes import Dtype, as_dtype
-from .queries import FoundModules, matcher
+from .dtypes import Dtype, Policy, accept, as_dtype, convert
+from . import hooks
+from .errors import ENTRY_POINTS, InputTypeError, locate
+from .gradients import MissingGradient, check_grad_output
 
 #: child names of Container children ("0", "1", ...), shared instead of rebuilt per walk
 _INDEX_NAMES: list[str] = [str(i) for i in range(64)]
 #: the learning rate of the default ``acc_update_grad_parameters`` call in progress
 _UPDATE_RATE: ContextVar[float | None] = ContextVar("nncore_update_rate", default=None)
+
+
+class _NoOutput(np.ndarray):
+    """The type of :data:`NO_OUTPUT`: copies of a module keep the very same marker."""
+
+    def __copy__(self) -> _NoOutput:
+        return self
+
+    def __deepcopy__(self, memo: dict) -> _NoOutput:
+        return self
+
+    def __reduce__(self) -> str:
+        return "NO_OUTPUT"  # pickled by reference to this module's constant
+
+
+#: ``output`` and ``grad_input`` of a module that has not run forward (an empty, read-only array)
+NO_OUTPUT: np.ndarray = np.empty(0).view(_NoOutput)
+NO_OUTPUT.flags.writeable = False
 
 
 def update_rate() -> float | None:
@@ -39,6 +63,19 @@ def update_rate() -> float | None:
     directly, by ``-update_rate() * scale`` times the gradient.
     """
     return _UPDATE_RATE.get()
+
+
+class FoundModules(tuple):
+    """``(modules, containers)`` as torch/nn's ``findModules`` returns, plus ``.paths``."""
+
+    modules: list[Module]
+    containers: list[Module]
+    paths: list[str]
+
+    def __new__(cls, modules: list, containers: list, paths: list) -> FoundModules:
+        found = super().__new__(cls, (modules, containers))
+        found.modules, found.containers, found.paths = modules, containers, paths
+        return found
 
 
 class Module:
@@ -53,6 +90,11 @@ class Module:
     parameter_names: ClassVar[tuple[str, ...]] = ()
     #: names of persistent non-trainable arrays (running statistics, ...)
     buffer_names: ClassVar[tuple[str, ...]] = ()
+    #: what forward and backward do with the dtype of input arrays (see ``nncore.dtypes``):
+    #: ``"float"`` casts integer, bool and float16 arrays to the module's dtype and refuses the
+    #: other floating dtype; ``"index"`` and ``"any"`` pass arrays as given; a tuple gives one
+    #: policy per element of a table input
+    accepts: ClassVar[Policy] = "float"
     #: False when nothing needs the gradient with respect to this module's input, as for the
     #: first layer of a network trained on fixed data: :meth:`backward` then skips
     #: ``update_grad_input`` (torch/nn's idiom ``module.gradInput = nil``; PyTorch skips it for
@@ -66,60 +108,98 @@ class Module:
         instance._init_args = (args, kwargs)
         return instance
 
-    def __init_subclass__(cls, **kwargs: Any) -> None:
-        super().__init_subclass__(**kwargs)
-        for name in LOCATED_METHODS:
-            method = cls.__dict__.get(name)
-            if callable(method) and not getattr(method, "_nncore_located", False):
-                setattr(cls, name, located(method))
-        if getattr(cls.forward, "_nncore_forward_alias", cls.forward is Module.forward):
-            # forward is update_output for every module that does not define its own: calling
-            # the (wrapped) update_output directly saves a Python frame on each call
-            cls.update_output._nncore_forward_alias = True  # type: ignore[attr-defined]
-            cls.forward = cls.update_output  # type: ignore[method-assign]
-
     def __init__(self) -> None:
-        self.output: Any = np.empty(0)
-        self.grad_input: Any = np.empty(0)
+        self.output: Any = NO_OUTPUT
+        self.grad_input: Any = NO_OUTPUT
         self.train = True
         self._dtype = np.dtype(np.float64)
 
     # ----------------------------------------------------------------- the contract
     def forward(self, input: Any) -> Any:
-        """Compute and return ``self.output`` (calls :meth:`update_output`)."""
-        return self.update_output(input)
+        """Compute the output for ``input`` (``update_output``), store it and return it."""
+        try:
+            if type(input) is not np.ndarray or input.dtype is not self._dtype:
+                input = accept(input, self.accepts, self._dtype)
+            output = self.update_output(input)
+        except Exception as error:
+            locate(error, self)
+            raise
+        self.output = output
+        return output
 
     def backward(self, input: Any, grad_output: Any, scale: float = 1.0) -> Any:
-        """``update_grad_input`` then ``acc_grad_parameters(scale)``; return ``grad_input``.
+        """``update_grad_input`` then ``acc_grad_parameters(scale)``; store and return
+        ``grad_input``.
 
+        ``grad_output`` must have the structure and shapes of the output of the last forward.
         With :attr:`needs_grad_input` false, only the parameter gradients are accumulated and
         ``None`` is returned.
         """
-        if self.needs_grad_input:
-            grad_input = self.update_grad_input(input, grad_output)
-        else:
-            grad_input = self.grad_input = None
-        self.acc_grad_parameters(input, grad_output, scale)
+        try:
+            input, grad_output = self._accept_backward(input, grad_output)
+            if self.needs_grad_input:
+                grad_input = self.update_grad_input(input, grad_output)
+            else:
+                grad_input = None
+            self.acc_grad_parameters(input, grad_output, scale)
+        except Exception as error:
+            locate(error, self)
+            raise
+        self.grad_input = grad_input
         return grad_input
 
-    def __call__(self, input: Any = NO_INPUT) -> Any:
+    def backward_input(self, input: Any, grad_output: Any) -> Any:
+        """The input half of :meth:`backward`: ``update_grad_input``, checked and stored alike.
+
+        A container's ``update_grad_input`` calls its children this way, so each child's
+        ``grad_output`` is checked and its ``grad_input`` is kept for ``acc_grad_parameters``.
+        """
+        try:
+            input, grad_output = self._accept_backward(input, grad_output)
+            grad_input = self.update_grad_input(input, grad_output) if self.needs_grad_input else None
+        except Exception as error:
+            locate(error, self)
+            raise
+        self.grad_input = grad_input
+        return grad_input
+
+    def _accept_backward(self, input: Any, grad_output: Any) -> tuple[Any, Any]:
+        """``(input, grad_output)`` as backward computes on them (see ``nncore.gradients``)."""
+        output = self.output
+        if (
+            type(grad_output) is not np.ndarray
+            or grad_output.dtype is not self._dtype
+            or type(output) is not np.ndarray  # NO_OUTPUT's type is not np.ndarray either
+            or grad_output.shape != output.shape
+        ):
+            grad_output = check_grad_output(self, grad_output)
+        if type(input) is not np.ndarray or input.dtype is not self._dtype:
+            input = accept(input, self.accepts, self._dtype)
+        return input, grad_output
+
+    def __call__(self, input: Any = hooks.NO_INPUT) -> Any:
         """``forward(input)``; a call hook (graph building) handles calls on other things.
 
         An array takes the fast path straight to :meth:`forward`.  A call with no argument, or
-        on something a plugin registered with :func:`register_call_hook` (an nngraph node, a
-        list of nodes), goes to that plugin's handler; any other input is forwarded.
+        on something a plugin registered a call hook for (an nngraph node, a list of nodes),
+        goes to that plugin's handler; any other input is forwarded.
         """
         if isinstance(input, np.ndarray):
             return self.forward(input)
-        return hooked_call(self, input)
+        return hooks.call(self, input)
 
     def update_output(self, input: Any) -> Any:
         """Return the output for ``input`` (subclasses override)."""
         raise NotImplementedError(f"{type(self).__name__} does not implement update_output")
 
     def update_grad_input(self, input: Any, grad_output: Any) -> Any:
-        """Return the gradient of the loss with respect to ``input`` (subclasses override)."""
-        raise NotImplementedError(f"{type(self).__name__} does not implement update_grad_input")
+        """Return the gradient of the loss with respect to ``input`` (subclasses override).
+
+        A module that does not override it has no input gradient to give: this returns a
+        :class:`MissingGradient`, which is fine for the first module of a network (its input
+        needs no gradient) and an error naming this module wherever it is used.
+        """
+        return MissingGradient(self)
 
     def acc_grad_parameters(self, input: Any, grad_output: Any, scale: float = 1.0) -> None:
         """Accumulate ``scale`` times the parameter gradients (no-op without parameters)."""
@@ -138,11 +218,14 @@ class Module:
         rate = _UPDATE_RATE.set(lr)
         try:
             self.acc_grad_parameters(input, grad_output, 1.0)
-            for p, g in zip(params, grads, strict=False):
+            for p, g in zip(params, grads, strict=True):
                 p -= lr * g
+        except Exception as error:
+            locate(error, self)
+            raise
         finally:
             _UPDATE_RATE.reset(rate)
-            for g, old in zip(grads, saved, strict=False):
+            for g, old in zip(grads, saved, strict=True):
                 g[...] = old
 
     # ----------------------------------------------------------------- parameters
@@ -151,12 +234,13 @@ class Module:
         for name in self.parameter_names:
             param = getattr(self, name, None)
             if param is not None:
-                yield name, param, getattr(self, "grad_" + name)
+                yield name, param, getattr(self, "grad_" + name, None)
 
     def parameters(self) -> tuple[list[np.ndarray], list[np.ndarray]]:
         """Return ``(params, grads)`` of this module and its descendants.
 
-        A parameter shared by several modules (same memory) appears once.
+        A parameter shared by several modules (same memory, shared with :meth:`share`) appears
+        once.  A parameter shared by assignment with a gradient of its own is refused.
         """
         return _flat.distinct_pairs(self)
 
@@ -165,7 +249,9 @@ class Module:
 
         Every parameter becomes a view into the flat vector, shared ones included (they appear
         once).  Calling it again returns the same vectors when nothing changed, and re-flattens
-        (keeping values) when modules were added or parameters rebound in between.
+        (keeping values) when modules were added or parameters rebound in between; the old
+        vectors then become read-only.  On a part of a flattened network (a sub-network, a
+        sharing clone) it returns views into the network's vectors.
         """
         return _flat.flatten(self)
 
@@ -176,7 +262,7 @@ class Module:
 
     def update_parameters(self, lr: float) -> None:
         """``param -= lr * grad`` once for every distinct parameter."""
-        for p, g in zip(*self.parameters(), strict=False):
+        for p, g in zip(*self.parameters(), strict=True):
             p -= lr * g
 
     # ----------------------------------------------------------------- container protocol
@@ -198,10 +284,8 @@ class Module:
         Paths join child names with dots (``"0.3.1"``); the root's path is ``""`` and its
         container is ``None``.
         """
-        from .container import Container
-
         stack: list[tuple[str, Module, Module | None]] = [(prefix, self, None)]
-        leaf, listed, names = Module.named_children, Container.named_children, _INDEX_NAMES
+        leaf, names = Module.named_children, _INDEX_NAMES
         while stack:  # iterative: deep networks must not hit the recursion limit
             path, module, container = stack.pop()
             yield path, module, container
@@ -209,9 +293,9 @@ class Module:
             if method is leaf:  # most modules: no children, nothing to build
                 continue
             dot = path + "." if path else ""
-            if method is listed:
-                # Container's own named_children is (str(i), modules[i]): read the list directly,
-                # saving a generator per container (find_modules on big networks is this loop)
+            if getattr(method, "lists_children", False):
+                # children named "0", "1", ... from a list (Container): read it directly, saving
+                # a generator per container (find_modules on big networks is this loop)
                 children = module.modules  # type: ignore[attr-defined]
                 if len(children) > len(names):
                     names.extend(str(i) for i in range(len(names), len(children)))
@@ -251,7 +335,16 @@ class Module:
         ``(modules, containers)`` like torch/nn's ``findModules`` (a module without container
         is its own), with the dotted paths in ``.paths``.
         """
-        match = matcher(query)
+        if isinstance(query, type):
+            match: Callable[[Module], bool] = lambda module: isinstance(module, query)  # noqa: E731
+        elif isinstance(query, str):
+            match = hooks.name_matcher(query)
+        elif callable(query):
+            match = query
+        else:
+            raise InputTypeError(
+                f"find_modules expects a class, a name or a predicate, got {query!r}"
+            )
         modules, containers, paths = [], [], []
         for path, module, container in self.named_modules():
             if match(module):
@@ -262,61 +355,44 @@ class Module:
 
     # ----------------------------------------------------------------- copies and sharing
     def share(self, other: Module, *names: str) -> Module:
-        """Make the arrays called ``names`` point to ``other``'s (recursively through children).
+        """Make the arrays called ``names`` those of ``other`` (recursively through children).
 
         Sharing a parameter shares its gradient too, so a shared parameter is one parameter:
-        it appears once in ``get_parameters`` and is updated once.
+        it appears once in ``get_parameters`` and is updated once.  ``names`` must be arrays
+        the modules declare; the two networks must have the same structure, and the shared
+        arrays the same shapes and dtypes.
         """
-        for name in names:
-            if getattr(other, name, None) is None or getattr(self, name, None) is None:
-                continue
-            setattr(self, name, getattr(other, name))
-            if name in self.parameter_names:
-                setattr(self, "grad_" + name, getattr(other, "grad_" + name))
-        mine, theirs = self.children(), other.children()
-        for child, source in zip(mine, theirs, strict=False):
-            child.share(source, *names)
+        from .sharing import share
+
+        share(self, other, names)
         return self
 
     def clone(self, *names: str) -> Module:
-        """A deep copy; with ``names``, the copy then shares those arrays with self.
+        """A deep copy; with ``names``, the copy shares those arrays with self.
 
         Sharing inside the copied subtree is preserved; nothing is shared with anything outside
-        it unless named.
+        it unless named.  The shared arrays are never copied, and no flat parameter vector is.
         """
-        twin = copy.deepcopy(self)
-        if names:
-            twin.share(self, *names)
-        return twin
+        from .sharing import clone
+
+        return clone(self, names)
+
+    def __getstate__(self) -> dict[str, Any]:
+        # a copy must not carry the flat vectors: they belong to the original's parameters
+        state = dict(self.__dict__)
+        state.pop("_flat_parameters", None)
+        return state
 
     def type(self, dtype: Dtype) -> Module:
-        """Convert every declared array of self and descendants to ``dtype``; keep sharing.
+        """Convert every declared floating array of self and descendants to ``dtype``.
 
-        The descendants of a module whose ``casts_children`` attribute is False (DontCast) keep
-        their dtype.
+        Arrays that already have it are kept as they are (so ``float()`` twice copies nothing
+        and flat vectors stay valid).  Sharing is kept.  The arrays replaced by a conversion, and
+        the flat parameter vectors they lived in, become read-only: code still holding them
+        fails instead of training a copy nobody uses.  The descendants of a module whose
+        ``casts_children`` attribute is False (DontCast) keep their dtype.
         """
-        target = as_dtype(dtype)
-        converted: dict[tuple, np.ndarray] = {}
-
-        def convert(array: np.ndarray) -> np.ndarray:
-            key = _flat.memory_key(array)
-            if key not in converted:
-                converted[key] = array.astype(target)
-            return converted[key]
-
-        kept: set[int] = set()  # descendants of a module with ``casts_children = False``
-        for _, module, container in self.named_modules():
-            if container is not None and (
-                id(container) in kept or not getattr(container, "casts_children", True)
-            ):
-                kept.add(id(module))
-                continue
-            for name in module.array_names():
-                value = getattr(module, name, None)
-                if isinstance(value, np.ndarray) and value.dtype.kind == "f":
-                    setattr(module, name, convert(value))
-            module._dtype = target
-            module.clear_state()
+        convert(self, as_dtype(dtype))
         return self
 
     def float(self) -> Module:
@@ -329,7 +405,7 @@ class Module:
 
     @property
     def dtype(self) -> np.dtype:
-        """The floating dtype this module's arrays have (float64 unless converted)."""
+        """The floating dtype this module computes in (float64 unless converted)."""
         return self._dtype
 
     def array_names(self) -> tuple[str, ...]:
@@ -353,8 +429,8 @@ class Module:
     def clear_state(self) -> Module:
         """Drop cached outputs, gradients with respect to input and other temporary buffers."""
         for module in self.list_modules():
-            module.output = np.empty(0, dtype=module._dtype)
-            module.grad_input = np.empty(0, dtype=module._dtype)
+            module.output = NO_OUTPUT
+            module.grad_input = NO_OUTPUT
         return self
 
     def reset(self, stdv: builtins.float | None = None) -> Module:
@@ -416,10 +492,9 @@ class Module:
         return f"nn.{type(self).__name__}" + (f"({extra})" if extra else "")
 
 
-#: child names of list containers, "0", "1", ..., grown on demand
-
-
-# Module's own forward/backward only delegate to wrapped methods and its acc_grad_parameters does
-# nothing: wrapping them would only add to the per-call cost of every layer inheriting them.
-for _name in set(LOCATED_METHODS) - {"forward", "backward", "acc_grad_parameters"}:
-    setattr(Module, _name, located(getattr(Module, _name)))
+ENTRY_POINTS.update(
+    method.__code__
+    for method in (
+        Module.forward, Module.backward, Module.backward_input, Module.acc_update_grad_parameters
+    )
+)

@@ -21,7 +21,7 @@ from typing import Any
 import importlib_metadata
 import pluggy
 
-from . import hookspecs
+from . import hooks, hookspecs
 from .catalogue import KNOWN_PROVIDERS
 from .errors import AmbiguousNameError, PluginError, RegistryError, UnknownNameError
 from .plugin import KINDS, ClassSpec
@@ -118,6 +118,7 @@ class Registry:
         self.by_name: dict[str, list[Entry]] = {}
         self._names_of_class: dict[type, tuple[str, ...]] = {}
         self._examples: dict[str, Any] = {}
+        self._call_handlers_installed = False
         self.manager = pluggy.PluginManager(GROUP)
         self.manager.add_hookspecs(hookspecs)
         if entry_points is None:
@@ -296,11 +297,14 @@ class Registry:
 
     # ----------------------------------------------------------------- call handlers
     def install_call_handlers(self) -> None:
-        """Import and run every loaded plugin's ``nncore_call_handler`` reference.
+        """Import and run every loaded plugin's ``nncore_call_handler`` reference, once.
 
         A reference that fails is recorded on its plugin (an error in strict mode); the other
         plugins' handlers are still installed.
         """
+        if self._call_handlers_installed:
+            return
+        self._call_handlers_installed = True
         for record in self.plugins.values():
             if record.status != "loaded" or record.call_handler_ref is None:
                 continue
@@ -354,6 +358,12 @@ def disable_plugin(*distributions: str) -> Registry:
         preferred=current.preferred,
         strict=current.strict,
     )
+
+
+hooks.install(
+    name_matcher=lambda pattern: registry().name_matcher(pattern),
+    load_call_handlers=lambda: registry().install_call_handlers(),
+)
 
 
 def prefer(name: str, distribution: str) -> None:

@@ -89,14 +89,18 @@ class Case:
         value = self.target(rng, input) if callable(self.target) else self.target
         return copy.deepcopy(value)
 
-    def make_grad_output(self, rng: np.random.Generator, output: Any) -> Any:
+    def make_grad_output(self, rng: np.random.Generator, output: Any, dtype: Any = None) -> Any:
+        """A random gradient shaped like ``output``, in its floating dtype (else in ``dtype``,
+        the module's, for integer outputs)."""
         if self.grad_output is not None:
             return self.grad_output(rng, output)
         from .tables import map_leaves
 
         def like(leaf: Any) -> np.ndarray:
-            dtype = leaf.dtype if isinstance(leaf, np.ndarray) and leaf.dtype.kind == "f" else None
-            return rng.standard_normal(np.shape(leaf)).astype(dtype or np.float64)
+            floating = isinstance(leaf, np.ndarray) and leaf.dtype.kind == "f"
+            return rng.standard_normal(np.shape(leaf)).astype(
+                leaf.dtype if floating else (dtype or np.float64)
+            )
 
         return map_leaves(like, output)
 

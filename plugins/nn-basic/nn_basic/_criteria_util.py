@@ -192,6 +192,8 @@ class WeightedCriteria(Criterion):
     ``weights`` is a declared buffer so that saving, loading, ``type`` and ``clone`` carry it.
     """
 
+    accepts = target_accepts = "any"  # each criterion applies its own
+
     buffer_names = ("weights",)
 
     def __init__(self) -> None:

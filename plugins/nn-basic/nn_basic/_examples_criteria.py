@@ -227,6 +227,8 @@ def examples() -> dict[str, list[Case]]:
             Case(ModuleCriterion(MSECriterion(), Tanh(), Tanh()), input_shape=(3, 2),
                  target=_same),
             Case(ModuleCriterion(AbsCriterion(), target_module=Tanh(), cast_target=False),
-                 input_shape=(4,), target=_same),
+                 input_shape=(4,), target=_same,
+                 skip={"check_float32": "cast_target=False keeps the target module in float64, "
+                       "so a float32 target is refused as mixing dtypes"}),
         ],
     }

@@ -47,7 +47,7 @@ class Add(Module):
         """``array`` as ``(batch, input_size)``: one example or a batch of examples."""
         if array.shape == self.bias.shape:
             return array.reshape(1, -1)
-        if array.ndim >= 2 and array[0].size == self.bias.size:
+        if array.ndim >= 2 and math.prod(array.shape[1:]) == self.bias.size:
             return array.reshape(array.shape[0], -1)
         raise ShapeError(
             f"expected input of shape {self.bias.shape} or a batch of {self.bias.size}-element "

@@ -22,6 +22,8 @@ class ClassNLLCriterion(ClassWeightedCriterion):
     0.4904146265058631
     """
 
+    target_accepts = "index"
+
     def __init__(self, weights: Any = None, size_average: bool = True,
                  ignore_index: int = -100) -> None:
         super().__init__(weights, size_average)

@@ -34,6 +34,8 @@ class ClassSimplexCriterion(MSECriterion):
     0.0
     """
 
+    target_accepts = "index"
+
     buffer_names = ("simplex",)
 
     def __init__(self, n_classes: int, size_average: bool = True) -> None:

@@ -21,6 +21,8 @@ class Collapse(Module):
     ((24,), (5, 24))
     """
 
+    accepts = "any"  # moves values around: any dtype passes as given
+
     def __init__(self, n_input_dims: int) -> None:
         super().__init__()
         self.n_input_dims = n_input_dims

@@ -45,16 +45,11 @@ class Concat(Container):
     def update_grad_input(self, input: Any, grad_output: np.ndarray) -> Any:
         expect_same_shape(grad_output, self.output, "grad_output", "output")
         pairs = zip(self.modules, self._windows(), strict=True)
-        return total_gradient([m.update_grad_input(input, grad_output[w]) for m, w in pairs])
+        return total_gradient([m.backward_input(input, grad_output[w]) for m, w in pairs])
 
     def acc_grad_parameters(self, input: Any, grad_output: np.ndarray, scale: float = 1.0) -> None:
         for module, window in zip(self.modules, self._windows(), strict=True):
             module.acc_grad_parameters(input, grad_output[window], scale)
-
-    def backward(self, input: Any, grad_output: np.ndarray, scale: float = 1.0) -> Any:
-        expect_same_shape(grad_output, self.output, "grad_output", "output")
-        pairs = zip(self.modules, self._windows(), strict=True)
-        return total_gradient([m.backward(input, grad_output[w], scale) for m, w in pairs])
 
     def extra_repr(self) -> str:
         return str(self.dimension)

@@ -26,6 +26,8 @@ class Constant(Module):
            [1., 2.]])
     """
 
+    accepts = "any"  # moves values around: any dtype passes as given
+
     buffer_names = ("value",)
 
     def __init__(self, value: Any, n_input_dims: int | None = None) -> None:

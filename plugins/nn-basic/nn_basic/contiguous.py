@@ -20,6 +20,8 @@ class Contiguous(Module):
     (True, True)
     """
 
+    accepts = "any"  # moves values around: any dtype passes as given
+
     def update_output(self, input: np.ndarray) -> np.ndarray:
         return np.ascontiguousarray(expect_array(input))
 

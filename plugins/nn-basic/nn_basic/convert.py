@@ -27,6 +27,8 @@ class Convert(Module):
     (3, 4, 2)
     """
 
+    accepts = "any"  # moves values around: any dtype passes as given
+
     def __init__(self, input_shape: str | None = None, output_shape: str | None = None) -> None:
         super().__init__()
         if output_shape is not None and input_shape is None:

@@ -28,6 +28,8 @@ class Copy(Module):
     (True, False)
     """
 
+    accepts = "any"  # moves values around: any dtype passes as given
+
     def __init__(self, intype: Any = None, outtype: Any = None, force_copy: bool = False,
                  dont_cast: bool = False) -> None:
         super().__init__()

@@ -21,6 +21,8 @@ class CrossEntropyCriterion(ClassWeightedCriterion):
     1.386294
     """
 
+    target_accepts = "index"
+
     def update_output(self, input: np.ndarray, target: Any) -> float:
         rows, picked, w = class_rows(self, input, target)
         return -float(np.sum(w * log_softmax(rows)[picked]))

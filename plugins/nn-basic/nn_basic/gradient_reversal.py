@@ -13,9 +13,14 @@ class GradientReversal(Module):
     keyword, hence ``lambda_``).  Used for domain-adversarial training.
 
     >>> import numpy as np
-    >>> GradientReversal(0.5).backward(np.zeros(2), np.array([1.0, -2.0]))
+    >>> reverse = GradientReversal(0.5)
+    >>> reverse.forward(np.zeros(2))
+    array([0., 0.])
+    >>> reverse.backward(np.zeros(2), np.array([1.0, -2.0]))
     array([-0.5,  1. ])
     """
+
+    accepts = "any"  # moves values around: any dtype passes as given
 
     def __init__(self, lambda_: float = 1.0) -> None:
         super().__init__()

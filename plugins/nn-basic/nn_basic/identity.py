@@ -16,6 +16,8 @@ class Identity(Module):
     True
     """
 
+    accepts = "any"  # moves values around: any dtype passes as given
+
     def update_output(self, input: Any) -> Any:
         return input
 

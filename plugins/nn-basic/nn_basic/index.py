@@ -25,6 +25,8 @@ class Index(Module):
            [4., 5.]])
     """
 
+    accepts = ("any", "index")  # [values, indices]
+
     def __init__(self, dimension: int) -> None:
         super().__init__()
         self.dimension = dimension

@@ -28,6 +28,8 @@ class MaskedSelect(Module):
            [ 0., 40.]])
     """
 
+    accepts = ("any", "index")  # [values, mask]
+
     def _unpack(self, input: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
         x, mask = expect_pair(input, "[input, mask]")
         expect_float(x)

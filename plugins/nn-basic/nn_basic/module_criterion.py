@@ -22,6 +22,8 @@ class ModuleCriterion(Criterion):
     1.0
     """
 
+    accepts = target_accepts = "any"  # its modules and criterion apply theirs
+
     def __init__(self, criterion: Criterion, input_module: Module | None = None,
                  target_module: Module | None = None, cast_target: bool = True) -> None:
         super().__init__()

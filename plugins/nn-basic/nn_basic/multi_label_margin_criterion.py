@@ -25,6 +25,8 @@ class MultiLabelMarginCriterion(AveragedCriterion):
     0.85
     """
 
+    target_accepts = "index"
+
     def _hinges(self, input: Any, target: Any) -> tuple[np.ndarray, ...]:
         """``z[n, j, i] = 1 - x[n, y_j] + x[n, i]``, where it counts, and the target indices."""
         expect_ndim(expect_float(input), (1, 2))

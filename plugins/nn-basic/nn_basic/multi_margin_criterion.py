@@ -23,6 +23,8 @@ class MultiMarginCriterion(Criterion):
     0.166667
     """
 
+    target_accepts = "index"
+
     buffer_names = ("weights",)
 
     def __init__(self, p: int = 1, weights: Any = None, margin: float = 1.0,

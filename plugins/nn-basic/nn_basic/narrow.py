@@ -24,6 +24,8 @@ class Narrow(Module):
     (array([2., 4., 6.]), array([2., 4., 6.]))
     """
 
+    accepts = "any"  # moves values around: any dtype passes as given
+
     def __init__(self, dimension: int, offset: int, length: int = 1) -> None:
         super().__init__()
         self.dimension = dimension

@@ -22,6 +22,8 @@ class OneHot(Module):
            [1., 0., 0., 0., 0.]])
     """
 
+    accepts = "index"
+
     def __init__(self, output_size: int) -> None:
         super().__init__()
         self.output_size = output_size

@@ -55,7 +55,7 @@ class Parallel(Container):
     def update_grad_input(self, input: np.ndarray, grad_output: np.ndarray) -> np.ndarray:
         expect_same_shape(grad_output, self.output, "grad_output", "output")
         zipped = zip(self.modules, self._slices(input), self._windows(), strict=True)
-        grads = [m.update_grad_input(input[s], grad_output[w]) for m, s, w in zipped]
+        grads = [m.backward_input(input[s], grad_output[w]) for m, s, w in zipped]
         return self._grad_input(input, grads)
 
     def acc_grad_parameters(
@@ -64,14 +64,6 @@ class Parallel(Container):
         zipped = zip(self.modules, self._slices(input), self._windows(), strict=True)
         for module, s, window in zipped:
             module.acc_grad_parameters(input[s], grad_output[window], scale)
-
-    def backward(
-        self, input: np.ndarray, grad_output: np.ndarray, scale: float = 1.0
-    ) -> np.ndarray:
-        expect_same_shape(grad_output, self.output, "grad_output", "output")
-        zipped = zip(self.modules, self._slices(input), self._windows(), strict=True)
-        grads = [m.backward(input[s], grad_output[w], scale) for m, s, w in zipped]
-        return self._grad_input(input, grads)
 
     def extra_repr(self) -> str:
         return f"{self.input_dimension}, {self.output_dimension}"

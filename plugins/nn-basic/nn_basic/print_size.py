@@ -20,6 +20,8 @@ class PrintSize(Module):
         (2, 3)
     """
 
+    accepts = "any"  # moves values around: any dtype passes as given
+
     def __init__(self, prefix: str = "PrintSize") -> None:
         super().__init__()
         self.prefix = prefix

@@ -25,6 +25,8 @@ class Replicate(Module):
            [1., 2., 3.]])
     """
 
+    accepts = "any"  # moves values around: any dtype passes as given
+
     def __init__(self, n_features: int, dim: int = 0, n_input_dims: int | None = None) -> None:
         super().__init__()
         self.n_features = n_features

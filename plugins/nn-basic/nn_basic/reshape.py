@@ -28,6 +28,8 @@ class Reshape(Module):
     ((1, 4), (4,))
     """
 
+    accepts = "any"  # moves values around: any dtype passes as given
+
     def __init__(self, *size: int, batch_mode: bool | None = None) -> None:
         super().__init__()
         self.size = sizes_from_args(size)

@@ -23,6 +23,8 @@ class Select(Module):
     (array([3., 4., 5.]), array([2., 5.]))
     """
 
+    accepts = "any"  # moves values around: any dtype passes as given
+
     def __init__(self, dimension: int, index: int) -> None:
         super().__init__()
         self.dimension = dimension

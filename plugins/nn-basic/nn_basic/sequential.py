@@ -36,7 +36,7 @@ class Sequential(Container):
     def update_grad_input(self, input: Any, grad_output: Any) -> Any:
         grad = grad_output
         for module, module_input in self._reversed(input):
-            grad = module.update_grad_input(module_input, grad)
+            grad = module.backward_input(module_input, grad)
         return grad
 
     def acc_grad_parameters(self, input: Any, grad_output: Any, scale: float = 1.0) -> None:
@@ -44,12 +44,6 @@ class Sequential(Container):
         for module, module_input in self._reversed(input):
             module.acc_grad_parameters(module_input, grad, scale)
             grad = module.grad_input
-
-    def backward(self, input: Any, grad_output: Any, scale: float = 1.0) -> Any:
-        grad = grad_output
-        for module, module_input in self._reversed(input):
-            grad = module.backward(module_input, grad, scale)
-        return grad
 
     def __repr__(self) -> str:
         return format_chain(self, self.modules)

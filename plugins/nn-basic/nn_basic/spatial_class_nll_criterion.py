@@ -24,6 +24,8 @@ class SpatialClassNLLCriterion(ClassWeightedCriterion):
     0.693147
     """
 
+    target_accepts = "index"
+
     def _pixels(self, input: Any, target: Any) -> tuple[np.ndarray, Any, np.ndarray]:
         """The input as one row of class scores per pixel, with :func:`nll_terms`."""
         n, c, h, w = expect_ndim(expect_float(input), 4).shape

@@ -27,6 +27,8 @@ class Squeeze(Module):
     (1, 4)
     """
 
+    accepts = "any"  # moves values around: any dtype passes as given
+
     def __init__(self, dim: int | None = None, num_input_dims: int | None = None) -> None:
         super().__init__()
         self.dim = dim

@@ -27,6 +27,8 @@ class Transpose(Module):
     (5, 3, 4, 2)
     """
 
+    accepts = "any"  # moves values around: any dtype passes as given
+
     def __init__(self, *permutations: Sequence[int], num_input_dims: int | None = None) -> None:
         super().__init__()
         if not all(isinstance(p, Sequence) and len(p) == 2 for p in permutations):

@@ -25,6 +25,8 @@ class Unsqueeze(Module):
     (5, 2, 1, 4, 3)
     """
 
+    accepts = "any"  # moves values around: any dtype passes as given
+
     def __init__(self, pos: int, num_input_dims: int | None = None) -> None:
         super().__init__()
         self.pos = pos

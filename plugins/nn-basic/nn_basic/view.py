@@ -30,6 +30,8 @@ class View(Module):
     (5, 6)
     """
 
+    accepts = "any"  # moves values around: any dtype passes as given
+
     def __init__(self, *size: int, num_input_dims: int | None = None) -> None:
         super().__init__()
         self.size = sizes_from_args(size)

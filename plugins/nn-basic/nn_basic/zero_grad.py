@@ -24,9 +24,14 @@ class ZeroGrad(Module):
     back along this path (torch/nn ``ZeroGrad``).
 
     >>> import numpy as np
-    >>> ZeroGrad().backward(np.ones(2), np.ones(2))
+    >>> stop = ZeroGrad()
+    >>> stop.forward(np.ones(2))
+    array([1., 1.])
+    >>> stop.backward(np.ones(2), np.ones(2))
     array([0., 0.])
     """
+
+    accepts = "any"  # moves values around: any dtype passes as given
 
     def update_output(self, input: Any) -> Any:
         _zeros_like(input)

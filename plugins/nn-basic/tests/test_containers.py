@@ -22,7 +22,7 @@ from nn_basic.tanh import Tanh
 from nn_basic.weight_norm import WeightNorm
 
 from nncore import Module
-from nncore.errors import NaNError, NNCoreError, ShapeError, StateError
+from nncore.errors import InputTypeError, NaNError, NNCoreError, ShapeError, StateError
 
 TOL = {"rtol": 1e-12, "atol": 1e-12}
 
@@ -225,8 +225,11 @@ def test_dont_cast_keeps_the_wrapped_module_and_converts_at_the_border():
     expected = np.tanh(1.0) * inner.weight.sum(axis=1) + inner.bias
     np.testing.assert_allclose(out, np.broadcast_to(expected, (4, 2)), rtol=1e-6)
     np.testing.assert_allclose(inner.grad_weight, 4 * np.tanh(1.0) * np.ones((2, 3)), rtol=1e-6)
-    plain = Sequential(Tanh(), DontCast(Linear(3, 2))).float()
-    assert plain.forward(x).dtype == np.float64  # no castout: the float64 output goes out
+    plain = Sequential(DontCast(Linear(3, 2))).float()
+    # no castin: the inner float64 module takes float64; no castout: float64 goes out
+    assert plain.forward(x.astype(np.float64)).dtype == np.float64
+    with pytest.raises(InputTypeError, match="expected input of dtype float64"):
+        plain.forward(x)
 
 
 def test_weight_norm_reparameterises_the_weight():

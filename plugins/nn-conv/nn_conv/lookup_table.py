@@ -39,6 +39,8 @@ class LookupTable(Module):
     (2, 2, 3)
     """
 
+    accepts = "index"
+
     parameter_names = ("weight",)
 
     def __init__(

@@ -44,6 +44,8 @@ class SpatialFullConvolution(Module):
     (2, 10, 10)
     """
 
+    accepts = ("float", "any")  # [input, target]: only the target's shape is read
+
     parameter_names = ("weight", "bias")
 
     def __init__(

@@ -85,6 +85,7 @@ def test_spatial_convolution_matches_the_definition(cls):
 
     grad_output = rng.standard_normal(expected.shape)
     module.zero_grad_parameters()
+    module.forward(x)
     grad_input = module.backward(x, grad_output)
 
     def loss():
@@ -199,7 +200,7 @@ def test_winograd_float32_agrees_with_im2col(monkeypatch):
 def test_spatial_convolution_float32_and_strided_input():
     rng = np.random.default_rng(2)
     module = SpatialConvolution(2, 2, 3, 3).float()
-    x = rng.standard_normal((3, 2, 7, 9))[:, :, :, ::2]  # not contiguous
+    x = rng.standard_normal((3, 2, 7, 9)).astype(np.float32)[:, :, :, ::2]  # not contiguous
     out = module.forward(x)
     assert out.dtype == np.float32
     expected = direct_conv(
@@ -382,12 +383,12 @@ def test_average_pooling_hand_computed():
 
 def test_pooling_keeps_float32_and_rejects_bad_input():
     x = np.ones((2, 4, 4), np.float32)
-    assert SpatialMaxPooling(2, 2).forward(x).dtype == np.float32
-    assert SpatialAveragePooling(2, 2).forward(x).dtype == np.float32
+    assert SpatialMaxPooling(2, 2).float().forward(x).dtype == np.float32
+    assert SpatialAveragePooling(2, 2).float().forward(x).dtype == np.float32
     with pytest.raises(InputTypeError):
         SpatialMaxPooling(2, 2).forward("not an array")
     with pytest.raises(ShapeError):
-        SpatialMaxPooling(5, 5).forward(x)
+        SpatialMaxPooling(5, 5).float().forward(x)
     with pytest.raises(ValueError, match="half the kernel"):
         SpatialMaxPooling(2, 2, 2, 2, 2, 2)
 
@@ -406,6 +407,7 @@ def test_temporal_convolution_matches_the_definition():
     np.testing.assert_allclose(module.forward(x[0]), expected[0], **TOL)
     grad_output = rng.standard_normal(expected.shape)
     module.zero_grad_parameters()
+    module.forward(x)
     grad_input = module.backward(x, grad_output)
 
     def loss():
@@ -475,6 +477,7 @@ def test_lookup_table_max_norm_renormalises_looked_up_rows():
 
 def test_lookup_table_out_of_range_id_is_an_index_error_and_changes_nothing():
     module = LookupTable(5, 3, max_norm=0.1)
+    module.forward(np.array([[0, 1]]))  # renormalises rows 0 and 1; backward differentiates it
     weight = module.weight.copy()
     for bad in (5, -1):
         with pytest.raises(IndexError, match=f"index {bad} is out of range") as info:
@@ -496,6 +499,7 @@ def test_lookup_table_accepts_non_contiguous_and_float_ids():
     np.testing.assert_array_equal(out, module.weight[ids])
     np.testing.assert_array_equal(module.forward(np.array([2.0, 7.0])), module.weight[[2, 7]])
     module.zero_grad_parameters()
+    module.forward(ids.T)
     module.backward(ids.T, np.ones((3, 4, 4), np.float32))
     np.testing.assert_array_equal(
         module.grad_weight.sum(axis=1), 4 * np.bincount(ids.ravel(), minlength=10)

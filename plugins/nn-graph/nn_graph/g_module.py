@@ -33,6 +33,8 @@ class gModule(Module):  # noqa: N801 -- torch/nn's name
     [(5, 2), (5, 4)]
     """
 
+    accepts = "any"  # each module of the graph applies its own policy
+
     def __init__(self, inputs: Node | list[Node], outputs: Node | list[Node]) -> None:
         super().__init__()
         inputs, outputs = as_nodes(inputs, "input"), as_nodes(outputs, "output")
@@ -100,9 +102,6 @@ class gModule(Module):  # noqa: N801 -- torch/nn's name
     def acc_grad_parameters(self, input: Any, grad_output: Any, scale: float = 1.0) -> None:
         self._backward(input, grad_output, "acc", scale)
 
-    def backward(self, input: Any, grad_output: Any, scale: float = 1.0) -> Any:
-        return self._backward(input, grad_output, "both", scale)
-
     def _backward(self, input: Any, grad_output: Any, mode: str, scale: float = 1.0) -> Any:
         graph_inputs = self._graph_inputs(input)
         values = self._values(graph_inputs)
@@ -125,10 +124,8 @@ class gModule(Module):  # noqa: N801 -- torch/nn's name
             module = self.modules[step.module]
             x = self._node_input(step, values, graph_inputs)
             try:
-                if mode == "both":
-                    grad_x = module.backward(x, grad, scale)
-                elif mode == "grad_input":
-                    grad_x = module.update_grad_input(x, grad)
+                if mode == "grad_input":
+                    grad_x = module.backward_input(x, grad)
                 else:
                     module.acc_grad_parameters(x, grad, scale)
                     grad_x = module.grad_input

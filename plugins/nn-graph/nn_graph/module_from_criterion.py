@@ -28,6 +28,8 @@ class ModuleFromCriterion(Module):
     array([5.])
     """
 
+    accepts = "any"  # the criterion applies its own policy
+
     def __init__(self, criterion: Criterion) -> None:
         super().__init__()
         if not isinstance(criterion, Criterion):

@@ -13,7 +13,7 @@ import sys
 from typing import Any
 
 from nncore import Module
-from nncore.calls import NO_INPUT, register_call_hook
+from nncore.hooks import NO_INPUT, register_call_hook
 from nncore.errors import InputTypeError, repr_line
 
 _HERE = os.path.dirname(os.path.abspath(__file__))

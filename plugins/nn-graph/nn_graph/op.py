@@ -18,7 +18,6 @@ import numpy as np
 
 from nncore import Module, registry
 from nncore.checks import describe, expect_float
-from nncore.contract import STORED_RESULTS
 from nncore.errors import InputTypeError, ShapeError
 
 from .node import Node
@@ -69,13 +68,14 @@ class Op(Module):
     def update_output(self, input: Any) -> Any:
         x, params = self._split(input)
         with self._bound(params):
-            return _raw(self.operation, "update_output", x)
+            output = self.operation.output = self.operation.update_output(x)
+            return output
 
     def update_grad_input(self, input: Any, grad_output: Any) -> list[Any]:
         x, params = self._split(input)
         with self._bound(params) as grads:
-            grad_x = _raw(self.operation, "update_grad_input", x, grad_output)
-            _raw(self.operation, "acc_grad_parameters", x, grad_output, 1.0)
+            grad_x = self.operation.update_grad_input(x, grad_output)
+            self.operation.acc_grad_parameters(x, grad_output, 1.0)
         return [grad_x, *grads]
 
     # ----------------------------------------------------------------- binding
@@ -164,12 +164,3 @@ def _build(cls: type[Module], args: tuple, kwargs: dict) -> tuple[Module, bool]:
             return bare, False
     return cls(*args, **kwargs), True
 
-
-def _raw(module: Module, method: str, *args: Any) -> Any:
-    """Call ``method`` without nncore's error location (errors should name the op, not the
-    wrapped module, which is no child of anything), keeping its ``output``/``grad_input``."""
-    function = getattr(type(module), method)
-    result = getattr(function, "__wrapped__", function)(module, *args)
-    if method in STORED_RESULTS:
-        setattr(module, STORED_RESULTS[method], result)
-    return result

@@ -29,6 +29,8 @@ class Parameters(Module):
     True
     """
 
+    accepts = "any"  # the input is ignored
+
     parameter_names = ("weight",)
     #: a graph node of this module needs no input (gModule accepts it as a source)
     needs_input = False

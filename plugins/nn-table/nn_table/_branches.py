@@ -6,7 +6,7 @@ from typing import Any
 
 from nncore import Container, Module
 
-from ._tables import child_grad_input, expect_table
+from ._tables import expect_table
 
 
 class Branches(Container):
@@ -26,12 +26,8 @@ class Branches(Container):
         return [child.forward(x) for child, x in zip(self.branches(inputs), inputs, strict=True)]
 
     def update_grad_input(self, input: Any, grad_output: Any) -> list[Any]:
-        return [child_grad_input(c, x, g) for c, x, g in self._zipped(input, grad_output)]
+        return [c.backward_input(x, g) for c, x, g in self._zipped(input, grad_output)]
 
     def acc_grad_parameters(self, input: Any, grad_output: Any, scale: float = 1.0) -> None:
         for child, x, g in self._zipped(input, grad_output):
             child.acc_grad_parameters(x, g, scale)
-
-    def backward(self, input: Any, grad_output: Any, scale: float = 1.0) -> list[Any]:
-        self.grad_input = [c.backward(x, g, scale) for c, x, g in self._zipped(input, grad_output)]
-        return self.grad_input

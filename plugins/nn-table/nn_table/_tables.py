@@ -147,12 +147,6 @@ def scatter(template: Any, picked: Sequence[int], values: Sequence[Any]) -> list
     return grads
 
 
-def child_grad_input(child: Module, input: Any, grad_output: Any) -> Any:
-    """``child.update_grad_input`` storing the result in ``child.grad_input`` as backward does."""
-    child.grad_input = child.update_grad_input(input, grad_output)
-    return child.grad_input
-
-
 def pair(input: Any) -> tuple[np.ndarray, np.ndarray, bool]:
     """The two vectors (or two batches of vectors) of a pair module, promoted to 2-D.
 

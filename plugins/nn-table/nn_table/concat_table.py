@@ -6,7 +6,7 @@ from typing import Any
 
 from nncore import Container, Module
 
-from ._tables import child_grad_input, expect_table, total
+from ._tables import expect_table, total
 
 
 class ConcatTable(Container):
@@ -31,14 +31,9 @@ class ConcatTable(Container):
         return list(zip(self.modules, grads, strict=True))
 
     def update_grad_input(self, input: Any, grad_output: Any) -> Any:
-        return total([child_grad_input(c, input, g) for c, g in self._branches(grad_output)],
+        return total([c.backward_input(input, g) for c, g in self._branches(grad_output)],
                      input)
 
     def acc_grad_parameters(self, input: Any, grad_output: Any, scale: float = 1.0) -> None:
         for child, grad in self._branches(grad_output):
             child.acc_grad_parameters(input, grad, scale)
-
-    def backward(self, input: Any, grad_output: Any, scale: float = 1.0) -> Any:
-        grads = [c.backward(input, g, scale) for c, g in self._branches(grad_output)]
-        self.grad_input = total(grads, input)
-        return self.grad_input

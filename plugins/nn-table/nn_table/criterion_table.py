@@ -28,6 +28,8 @@ class CriterionTable(Module):
     5.0
     """
 
+    accepts = "any"  # the criterion applies its own policy
+
     def __init__(self, criterion: Criterion) -> None:
         super().__init__()
         if not isinstance(criterion, Criterion):

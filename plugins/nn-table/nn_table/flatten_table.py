@@ -19,6 +19,8 @@ class FlattenTable(Module):
     [(1,), (2,), (3,), (4,)]
     """
 
+    accepts = "any"  # moves values around: any dtype passes as given
+
     def update_output(self, input: Any) -> list[Any]:
         return leaves(expect_table(input))
 

@@ -25,6 +25,8 @@ class JoinTable(Module):
     (2, 3, 2)
     """
 
+    accepts = "any"  # moves values around: any dtype passes as given
+
     def __init__(self, dimension: int, n_input_dims: int | None = None) -> None:
         super().__init__()
         self.dimension = dimension

@@ -21,9 +21,14 @@ class SelectTable(Module):
     >>> x = [np.ones(2), [np.zeros(3)]]
     >>> SelectTable(-1).forward(x)
     [array([0., 0., 0.])]
-    >>> SelectTable(0).backward(x, np.array([5.0, 6.0]))
+    >>> first = SelectTable(0)
+    >>> first.forward(x)
+    array([1., 1.])
+    >>> first.backward(x, np.array([5.0, 6.0]))
     [array([5., 6.]), [array([0., 0., 0.])]]
     """
+
+    accepts = "any"  # moves values around: any dtype passes as given
 
     def __init__(self, index: int | slice | tuple[int | None, ...]) -> None:
         super().__init__()

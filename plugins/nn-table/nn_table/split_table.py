@@ -26,6 +26,8 @@ class SplitTable(Module):
     4
     """
 
+    accepts = "any"  # moves values around: any dtype passes as given
+
     def __init__(self, dimension: int, n_input_dims: int | None = None) -> None:
         super().__init__()
         self.dimension = dimension

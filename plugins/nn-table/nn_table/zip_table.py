@@ -17,6 +17,8 @@ class ZipTable(Module):
     [['a0', 'b0', 'c0'], ['a1', 'b1', 'c1']]
     """
 
+    accepts = "any"  # moves values around: any dtype passes as given
+
     def update_output(self, input: Any) -> list[list[Any]]:
         return transpose(input)
 

@@ -19,6 +19,8 @@ class ZipTableOneToMany(Module):
     [['v', 'a'], ['v', 'b'], ['v', 'c']]
     """
 
+    accepts = "any"  # moves values around: any dtype passes as given
+
     def update_output(self, input: Any) -> list[list[Any]]:
         element, items = expect_table(input, length=2)
         return [[element, item] for item in expect_table(items, "input[1]")]

@@ -125,7 +125,9 @@ def test_select_table_documented_examples():
     assert nn.SelectTable(0).forward(table) is table[0]
     assert nn.SelectTable(-1).forward(table) is table[1]
     g = rng.standard_normal((2, 3))
-    grad = nn.SelectTable(0).backward(table, g)
+    first = nn.SelectTable(0)
+    first.forward(table)
+    grad = first.backward(table, g)
     np.testing.assert_array_equal(grad[0], g)
     np.testing.assert_array_equal(grad[1], np.zeros((2, 1)))
 
@@ -138,7 +140,9 @@ def test_select_table_nested_gradients_are_zeros_of_the_same_nesting():
     grad = select.backward(table, g)
     np.testing.assert_array_equal(grad[0], np.zeros((2, 3)))
     np.testing.assert_array_equal(grad[1][1][0], np.full((2, 2), 8.0))
-    grad = nn.SelectTable(0).backward(table, np.ones((2, 3)))
+    first = nn.SelectTable(0)
+    first.forward(table)
+    grad = first.backward(table, np.ones((2, 3)))
     assert grad[1][1][0].shape == (2, 2) and not grad[1][1][0].any()
 
 
@@ -167,7 +171,9 @@ def test_narrow_table_documented_examples():
     assert [t.shape for t in nn.NarrowTable(1, 2).forward(table)] == [(2, 1), (1, 2)]
     assert [t.shape for t in nn.NarrowTable(0).forward(table)] == [(2, 3)]
     g = [np.full((2, 3), 3.0), np.full((2, 1), 4.0)]
-    grad = nn.NarrowTable(0, 2).backward(table, g)
+    first_two = nn.NarrowTable(0, 2)
+    first_two.forward(table)
+    grad = first_two.backward(table, g)
     np.testing.assert_array_equal(grad[0], g[0])
     np.testing.assert_array_equal(grad[1], g[1])
     np.testing.assert_array_equal(grad[2], [[0.0, 0.0]])
@@ -199,6 +205,7 @@ def test_zip_table_documented_example():
     assert out == [["a1", "b1", "c1"], ["a2", "b2", "c2"]]
     x = [[np.zeros(1), np.zeros(2)], [np.zeros(1), np.zeros(2)]]
     g = [[np.ones(1), 2 * np.ones(1)], [3 * np.ones(2), 4 * np.ones(2)]]
+    zip_table.forward(x)
     grad = zip_table.backward(x, g)
     assert [[a.tolist() for a in row] for row in grad] == [[[1.0], [3.0, 3.0]], [[2.0], [4.0, 4.0]]]
     with pytest.raises(ShapeError, match=r"expected input\[1\] to be a table of 2 elements"):
@@ -210,6 +217,7 @@ def test_zip_table_one_to_many():
     assert zip_one.forward(["el", ["a", "b", "c"]]) == [["el", "a"], ["el", "b"], ["el", "c"]]
     v, items = np.zeros(2), [np.zeros(1), np.zeros(3)]
     g = [[np.array([1.0, 2.0]), np.ones(1)], [np.array([10.0, 20.0]), np.ones(3)]]
+    zip_one.forward([v, items])
     grad_v, grad_items = zip_one.backward([v, items], g)
     np.testing.assert_array_equal(grad_v, [11.0, 22.0])
     assert grad_items[0] is g[0][1] and grad_items[1] is g[1][1]

@@ -37,7 +37,9 @@ def test_pairwise_distance_batch_and_gradient(p):
 
 
 def test_pairwise_distance_of_equal_vectors_has_zero_gradient():
-    grad_x, grad_y = nn.PairwiseDistance(2).backward([X, X.copy()], np.array(1.0))
+    distance = nn.PairwiseDistance(2)
+    distance.forward([X, X.copy()])
+    grad_x, grad_y = distance.backward([X, X.copy()], np.array(1.0))
     np.testing.assert_array_equal(grad_x, np.zeros(3))
     np.testing.assert_array_equal(grad_y, np.zeros(3))
 
@@ -65,7 +67,9 @@ def test_cosine_distance_gradient_is_orthogonal_to_its_own_input():
     # the cosine does not change when x is scaled, so its gradient has no component along x
     rng = np.random.default_rng(5)
     x, y = rng.standard_normal((3, 4)), rng.standard_normal((3, 4))
-    grad_x, grad_y = nn.CosineDistance().backward([x, y], np.ones(3))
+    cosine = nn.CosineDistance()
+    cosine.forward([x, y])
+    grad_x, grad_y = cosine.backward([x, y], np.ones(3))
     np.testing.assert_allclose(np.sum(grad_x * x, axis=1), 0, atol=1e-12)
     np.testing.assert_allclose(np.sum(grad_y * y, axis=1), 0, atol=1e-12)
     # its component along y/|y| is (1 - cos^2) / |x|

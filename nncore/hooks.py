@@ -1,19 +1,23 @@
-"""``module(x)`` on something other than an array: hooks plugins register (graph building).
+"""What ``Module`` needs from the registry, installed by the registry when it is imported.
 
-The core never imports a graph plugin; a plugin names its handler through the
-``nncore_call_handler`` hook and the registry installs it on the first such call.
+Two things: how a name matches a module (``find_modules("Linear")`` also matches by registered
+and qualified names), and what calling a module on something other than an array does (nn-graph
+builds a graph node).  The module layer imports neither the registry nor any plugin.
 """
 
 from __future__ import annotations
 
+import fnmatch
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from .errors import InputTypeError
-from .registry import registry
 
 if TYPE_CHECKING:
     from .module import Module
+
+Matcher = Callable[[Any], bool]
+
 
 class _NoInput:
     def __repr__(self) -> str:
@@ -23,10 +27,25 @@ class _NoInput:
 #: the value ``Module.__call__`` sees when called with no argument (``nn.Identity()()``)
 NO_INPUT: Any = _NoInput()
 
+_name_matcher: Callable[[str], Matcher] | None = None
+_load_call_handlers: Callable[[], None] | None = None
 #: ``(types, handler)`` pairs registered by plugins, see :func:`register_call_hook`
 _call_hooks: list[tuple[tuple[type, ...], Callable[[Any, Any], Any]]] = []
-#: the registry whose plugins' call handlers are installed (a reloaded registry installs again)
-_call_hooks_installed_for: Any = None
+
+
+def install(name_matcher: Callable[[str], Matcher], load_call_handlers: Callable[[], None]) -> None:
+    """Called by the registry: its name matching, and the function that imports the plugins'
+    call handlers (it is called before every call on something other than an array, and does
+    its work once per registry)."""
+    global _name_matcher, _load_call_handlers
+    _name_matcher, _load_call_handlers = name_matcher, load_call_handlers
+
+
+def name_matcher(pattern: str) -> Matcher:
+    """A predicate matching modules whose names match ``pattern`` (wildcards allowed)."""
+    if _name_matcher is not None:
+        return _name_matcher(pattern)
+    return lambda module: fnmatch.fnmatchcase(type(module).__name__, pattern)
 
 
 def register_call_hook(types: tuple[type, ...], handler: Callable[[Any, Any], Any]) -> None:
@@ -41,17 +60,16 @@ def register_call_hook(types: tuple[type, ...], handler: Callable[[Any, Any], An
         _call_hooks.append((tuple(types), handler))
 
 
-def hooked_call(module: Module, input: Any) -> Any:
+def call(module: Module, input: Any) -> Any:
     """``Module.__call__`` for anything but an array: a registered handler, else forward."""
-    global _call_hooks_installed_for
-    current = registry()
-    if _call_hooks_installed_for is not current:
-        # plugins name their handler lazily (hook ``nncore_call_handler``): import them once
-        _call_hooks_installed_for = current
-        current.install_call_handlers()
+    if _load_call_handlers is not None:
+        _load_call_handlers()
     for types, handler in _call_hooks:
-        if (input is NO_INPUT or isinstance(input, types)
-                or (isinstance(input, list) and any(isinstance(x, types) for x in input))):
+        if (
+            input is NO_INPUT
+            or isinstance(input, types)
+            or (isinstance(input, list) and any(isinstance(x, types) for x in input))
+        ):
             return handler(module, input)
     if input is NO_INPUT:
         raise InputTypeError(

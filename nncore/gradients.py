@@ -1,0 +1,101 @@
+"""What ``backward`` checks about ``grad_output``, and the gradient of a module that has none.
+
+``grad_output`` must match the output of the last forward: same table structure, same shapes.
+Its arrays follow the module's input dtype policy (integers are cast, the other floating dtype is
+refused).  A module that defines no ``update_grad_input`` gives a :class:`MissingGradient`: fine
+as the gradient of a network's input, an error naming it wherever a module needs it.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from .dtypes import accept
+from .errors import MissingGradientError, ShapeError, StateError
+
+if TYPE_CHECKING:
+    from .module import Module
+
+
+class MissingGradient:
+    """The input gradient of a module that does not implement ``update_grad_input``.
+
+    torch/nn's default ``updateGradInput`` returns an empty gradient, which is fine for the first
+    module of a network (char-rnn's ``OneHot``: nothing needs the gradient of the data).  Where a
+    module does need it, any use of this value raises :class:`MissingGradientError` naming the
+    module that has no gradient to give and what to implement.
+    """
+
+    __array_ufunc__ = None  # numpy defers to the operators below, which raise
+
+    def __init__(self, module: Module) -> None:
+        self.module = module
+
+    def error(self) -> MissingGradientError:
+        name = type(self.module).__name__
+        return MissingGradientError(
+            f"expected a gradient from {name}, got none: {name} defines no update_grad_input, "
+            f"so it can only be the first module of a network; implement "
+            f"{name}.update_grad_input(input, grad_output) to put modules before it"
+        )
+
+    def _refuse(self, *args: Any, **kwargs: Any) -> Any:
+        raise self.error()
+
+    __array__ = __add__ = __radd__ = __mul__ = __rmul__ = __sub__ = __rsub__ = _refuse
+    __matmul__ = __rmatmul__ = __truediv__ = __rtruediv__ = __neg__ = __getitem__ = _refuse
+
+    def __repr__(self) -> str:
+        return f"MissingGradient({type(self.module).__name__})"
+
+
+def check_grad_output(module: Module, grad_output: Any) -> Any:
+    """``grad_output`` after checking it against ``module.output`` and applying the dtype policy.
+
+    Raises StateError when there is no output to differentiate (backward before forward) and
+    ShapeError when the structure or a shape differs from the output's.
+    """
+    from .module import NO_OUTPUT
+
+    output = module.output
+    if output is NO_OUTPUT:
+        raise StateError(
+            "expected forward before backward: there is no output to take the gradient of "
+            "(forward was not called, or clear_state() dropped its output)"
+        )
+    _compare(output, grad_output, "grad_output")
+    policy = "float" if module.accepts != "any" else "any"
+    return accept(grad_output, policy, module.dtype, "grad_output")
+
+
+def _compare(output: Any, grad: Any, what: str) -> None:
+    if isinstance(grad, MissingGradient):
+        raise grad.error()
+    if isinstance(output, np.ndarray):
+        if not isinstance(grad, np.ndarray):
+            if grad is None or np.isscalar(grad):
+                return  # a module that takes none or a scalar says so itself
+            raise ShapeError(
+                f"expected {what} to be an array of shape {output.shape} (the output's), got "
+                f"{type(grad).__name__}"
+            )
+        if grad.shape != output.shape:
+            raise ShapeError(
+                f"expected {what} of shape {output.shape} (the shape of the output of the last "
+                f"forward), got shape {grad.shape}"
+            )
+    elif isinstance(output, list) and grad is not None:
+        if not isinstance(grad, list):
+            raise ShapeError(
+                f"expected {what} to be a table of {len(output)} elements like the output, got "
+                f"{type(grad).__name__}"
+            )
+        if len(grad) != len(output):
+            raise ShapeError(
+                f"expected {what} to be a table of {len(output)} elements like the output, got "
+                f"one of {len(grad)}"
+            )
+        for k, (out, g) in enumerate(zip(output, grad, strict=True)):
+            _compare(out, g, f"{what}[{k}]")
