@@ -71,6 +71,15 @@ def accept(value: Any, policy: Policy, dtype: np.dtype, what: str = "input") -> 
     return value
 
 
+def explain_cast(error: BaseException, module: Module) -> None:
+    """Say, on an indexing error, that the module's input was cast to floating point."""
+    if isinstance(error, (IndexError, TypeError)) and hasattr(error, "add_note"):
+        error.add_note(
+            f"(the input was cast to {module.dtype.name} because {type(module).__name__} "
+            "declares accepts = 'float'; a module that takes indices declares accepts = 'index')"
+        )
+
+
 def _floating(array: np.ndarray, dtype: np.dtype, what: str) -> np.ndarray:
     if array.dtype == dtype:
         return array

@@ -25,7 +25,7 @@ from typing import Any, ClassVar
 import numpy as np
 
 from . import parameters as _flat
-from .dtypes import Dtype, Policy, accept, as_dtype, convert
+from .dtypes import Dtype, Policy, accept, as_dtype, convert, explain_cast
 from . import hooks
 from .errors import ENTRY_POINTS, InputTypeError, locate
 from .gradients import MissingGradient, check_grad_output
@@ -117,11 +117,14 @@ class Module:
     # ----------------------------------------------------------------- the contract
     def forward(self, input: Any) -> Any:
         """Compute the output for ``input`` (``update_output``), store it and return it."""
+        given = input
         try:
             if type(input) is not np.ndarray or input.dtype is not self._dtype:
                 input = accept(input, self.accepts, self._dtype)
             output = self.update_output(input)
         except Exception as error:
+            if input is not given:
+                explain_cast(error, self)
             locate(error, self)
             raise
         self.output = output

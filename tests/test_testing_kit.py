@@ -84,6 +84,52 @@ class BatchDependent(Scale):
         return out - out.mean() if input.ndim == 2 else out
 
 
+class AddsInItsInputDtype(Scale):
+    """Declares it takes any dtype, then adds in the input's: bool ``x + x`` is logical or."""
+
+    accepts = "any"
+
+    def update_output(self, input):
+        return (input + input) * self.weight
+
+
+class DividesByTheBatch(Scale):
+    def update_output(self, input):
+        return super().update_output(input) * (1 / len(input)) * len(input)
+
+
+class RefusesNaNRawly(Scale):
+    def update_output(self, input):
+        if np.isnan(input).any():
+            raise ValueError("nan")
+        return super().update_output(input)
+
+
+class OwnForward(Scale):
+    """Calls its own update_output, skipping the dtype policy."""
+
+    def forward(self, input):
+        self.output = self.update_output(input)
+        return self.output
+
+
+class OwnBackward(Scale):
+    """Skips the checks backward makes on grad_output."""
+
+    def backward(self, input, grad_output, scale=1.0):
+        self.acc_grad_parameters(input, grad_output, scale)
+        self.grad_input = self.update_grad_input(input, grad_output)
+        return self.grad_input
+
+
+class CopiesOnEveryConversion(Scale):
+    def type(self, dtype):
+        self.weight = self.weight.astype(dtype)
+        self.grad_weight = self.grad_weight.astype(dtype)
+        self._dtype = np.dtype(dtype)
+        return self
+
+
 class HalfLoss(Criterion):
     def update_output(self, input, target):
         return float(np.sum((expect_float(input) - target) ** 2))
@@ -115,6 +161,13 @@ def test_a_correct_module_passes_every_check():
         (BreaksOnBadInput(4), "check_bad_input"),
         (IgnoresDtype(4), "check_float32"),
         (BatchDependent(4), "check_batch"),
+        (AddsInItsInputDtype(4), "check_input_dtypes"),
+        (DividesByTheBatch(4), "check_empty_batch"),
+        (RefusesNaNRawly(4), "check_non_finite"),
+        (OwnForward(4), "check_mixed_float"),
+        (OwnBackward(4), "check_backward_before_forward"),
+        (OwnBackward(4), "check_grad_output_shape"),
+        (CopiesOnEveryConversion(4), "check_same_dtype_conversion"),
     ],
     ids=lambda v: type(v).__name__ if isinstance(v, Module) else v,
 )
