@@ -111,5 +111,9 @@ def expect_indices(value: Any, low: int, high: int, what: str = "index") -> np.n
 def dimension(dim: int, ndim: int, what: str = "dimension") -> int:
     """Normalise a possibly negative dimension against ``ndim``; raise if out of range."""
     if not -ndim <= dim < ndim:
-        raise ShapeError(f"{what} {dim} is out of range for an input with {ndim} dimensions")
+        needed = dim + 1 if dim >= 0 else -dim
+        raise ShapeError(
+            f"{what} {dim} is out of range: expected an input with at least {needed} "
+            f"dimensions, got {ndim}"
+        )
     return dim % ndim

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from nncore import Criterion, Module
-from nncore.checks import expect_float, expect_ndim
+from nncore.checks import expect_float, expect_ndim, expect_same_shape, expect_size
 from nncore.random import generator
 from nncore.testing import Case, check_case, parametrize_with_checks, run_checks
 
@@ -27,7 +27,7 @@ class Scale(Module):
         return self
 
     def update_output(self, input):
-        expect_ndim(expect_float(input), (1, 2))
+        expect_size(expect_ndim(expect_float(input), (1, 2)), -1, self.weight.size)
         return input * self.weight
 
     def update_grad_input(self, input, grad_output):
@@ -132,7 +132,8 @@ class CopiesOnEveryConversion(Scale):
 
 class HalfLoss(Criterion):
     def update_output(self, input, target):
-        return float(np.sum((expect_float(input) - target) ** 2))
+        expect_same_shape(target, expect_float(input), "target", "input")
+        return float(np.sum((input - target) ** 2))
 
     def update_grad_input(self, input, target):
         return input - target  # the true gradient is 2 * (input - target)

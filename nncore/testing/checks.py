@@ -27,6 +27,7 @@ from .hostile import (
     check_mixed_float,
     check_non_finite,
     check_same_dtype_conversion,
+    check_wrong_shapes,
 )
 from .tables import is_differentiable, is_table, leaves, map_leaves, map_leaves2, structure
 
@@ -440,6 +441,7 @@ MODULE_CHECKS: tuple[Check, ...] = (
     check_non_finite,
     check_backward_before_forward,
     check_grad_output_shape,
+    check_wrong_shapes,
 )
 CRITERION_CHECKS: tuple[Check, ...] = (
     check_forward,
@@ -454,6 +456,7 @@ CRITERION_CHECKS: tuple[Check, ...] = (
     check_mixed_float,
     check_empty_batch,
     check_non_finite,
+    check_wrong_shapes,
 )
 
 

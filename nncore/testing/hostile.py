@@ -240,6 +240,41 @@ def check_non_finite(case: Case) -> None:
             assert_clear_error(error, trial, what)
 
 
+def _reshaped(input: Any) -> dict[str, Any]:
+    """Inputs of shapes a module may not take: one more dimension, one less, a longer last one."""
+    first = next((leaf for leaf in leaves(input) if is_differentiable(leaf) and leaf.ndim), None)
+    if first is None:
+        return {}
+
+    def change(fn: Any) -> Any:
+        return map_leaves(lambda leaf: fn(leaf) if leaf is first else leaf, input) if is_table(
+            input) else fn(input)
+
+    shapes = {
+        "one more dimension": change(lambda x: np.stack([x, x])),
+        "a longer last dimension": change(
+            lambda x: np.concatenate([x, x[..., :1]], axis=-1)),
+    }
+    if first.ndim > 1:
+        shapes["one dimension less"] = change(lambda x: x[0])
+    return shapes
+
+
+def check_wrong_shapes(case: Case) -> None:
+    """Inputs of other shapes are computed or refused with a clear error, never a raw one
+    (forward, then backward with a gradient shaped like the output)."""
+    module, input, target = _prepared(case)
+    for what, odd in _reshaped(input).items():
+        trial = copy.deepcopy(module)
+        try:
+            with _quiet():
+                output = _forward(trial, odd, target, case)
+                if not case.is_criterion:
+                    trial.backward(copy.deepcopy(odd), _grad_like(output, module.dtype))
+        except Exception as error:
+            assert_clear_error(error, trial, f"an input with {what}")
+
+
 # ----------------------------------------------------------------------------- misuse
 def check_backward_before_forward(case: Case) -> None:
     """backward on a module that has not run forward is a StateError naming the module."""
