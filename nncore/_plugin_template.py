@@ -38,31 +38,20 @@ INIT = '''\
 '''
 
 PLUGIN = '''\
-"""Registration with nncore: names and lazy references only, no layer imports."""
+"""Registration with nncore: each class's name and the module defining it, no layer imports."""
 
 from __future__ import annotations
 
 from nncore.plugin import ClassSpec, hookimpl, specs
 
-from ._names import NAMES
+MODULES = {
+    "$class_name": "$module",
+}
 
 
 @hookimpl
 def nncore_classes() -> list[ClassSpec]:
-    return specs("$package", "module", NAMES)
-
-
-@hookimpl
-def nncore_examples() -> str:
-    return "$package._examples:examples"
-'''
-
-NAMES = '''\
-"""$distribution's classes: {ClassName: module file}."""
-
-NAMES: dict[str, str] = {
-    "$class_name": "$module",
-}
+    return specs("$package", "module", MODULES)
 '''
 
 MODULE = '''\
@@ -73,9 +62,15 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from nncore import Module
-from nncore.checks import expect_float, expect_ndim, expect_same_shape, expect_size
-from nncore.random import generator
+from nncore.plugin import (
+    Case,
+    Module,
+    expect_float,
+    expect_ndim,
+    expect_same_shape,
+    expect_size,
+    generator,
+)
 
 
 class $class_name(Module):
@@ -122,27 +117,15 @@ class $class_name(Module):
 
     def extra_repr(self) -> str:
         return str(self.weight.size)
-'''
-
-EXAMPLES = '''\
-"""Conformance-kit examples: every registered class needs at least one ``Case``."""
-
-from __future__ import annotations
-
-import numpy as np
-from nncore.testing import Case
-
-from .$module import $class_name
 
 
-def examples() -> dict[str, list[Case]]:
-    return {
-        "$class_name": [
-            Case($class_name(4), input_shape=(3, 4), batched=True,
-                 bad_inputs=["not an array", np.zeros((3, 5)), np.zeros((2, 3, 4))]),
-            Case($class_name(4), input_shape=(4,)),
-        ],
-    }
+def examples() -> list[Case]:
+    """The conformance kit's cases for $class_name (``nncore check`` runs them)."""
+    return [
+        Case($class_name(4), input_shape=(3, 4), batched=True,
+             bad_inputs=["not an array", np.zeros((3, 5)), np.zeros((2, 3, 4))]),
+        Case($class_name(4), input_shape=(4,)),
+    ]
 '''
 
 TEST_CONFORMANCE = '''\
@@ -153,18 +136,17 @@ from __future__ import annotations
 import nncore
 from nncore.testing import parametrize_with_checks, registered_cases
 
-from $package._examples import examples
+CASES = registered_cases("$distribution")
 
 
-@parametrize_with_checks([case for cases in examples().values() for case in cases])
+@parametrize_with_checks([case for _, case in CASES if case is not None])
 def test_conformance(case, check):
     check(case)
 
 
 def test_every_registered_class_has_examples():
-    found = registered_cases("$distribution")
-    assert found, "the plugin is not installed (pip install -e .)"
-    assert [name for name, case in found if case is None] == []
+    assert CASES, "the plugin is not installed (pip install -e .)"
+    assert [name for name, case in CASES if case is None] == []
 
 
 def test_resolves_through_nncore():
@@ -179,7 +161,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from nncore import ShapeError
+from nncore.plugin import ShapeError
 
 from $package.$module import $class_name
 
@@ -220,9 +202,9 @@ from nncore import nn
 layer = nn.$class_name(4)             # or nn["$distribution:$class_name"] if the name is taken
 ```
 
-Adding a layer: write `$package/<snake_name>.py`, name it in `$package/_names.py`, give it
-examples (`Case`s) in `$package/_examples.py`, and test it against values computed by hand in
-`tests/`.
+Adding a layer: write `$package/<snake_name>.py` with the class and its conformance examples
+(an `examples()` function returning `Case`s, as `$module.py` does), name it in
+`$package/_plugin.py`, and test it against values computed by hand in `tests/`.
 '''
 
 FILES: dict[str, str] = {
@@ -230,9 +212,7 @@ FILES: dict[str, str] = {
     "README.md": README,
     "$package/__init__.py": INIT,
     "$package/_plugin.py": PLUGIN,
-    "$package/_names.py": NAMES,
     "$package/$module.py": MODULE,
-    "$package/_examples.py": EXAMPLES,
     "tests/test_conformance.py": TEST_CONFORMANCE,
     "tests/test_$module.py": TEST_MODULE,
 }

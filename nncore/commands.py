@@ -14,7 +14,7 @@ import time
 from typing import Any
 
 from .errors import NNCoreError
-from .plugin import KINDS
+from .hookspecs import KINDS
 
 
 class CommandError(NNCoreError):
@@ -155,8 +155,8 @@ def run_check(args: argparse.Namespace) -> int:
     for qualified, case in cases:
         if case is None:
             missing.append(qualified)
-            print(f"FAIL {qualified}: no conformance example (add a Case to the plugin's "
-                  "nncore_examples)")
+            print(f"FAIL {qualified}: no conformance example (define examples() returning a "
+                  "list of Case in the module of the class)")
             continue
         results = run_checks(case)
         counts = {s: sum(r.status == s for r in results) for s in totals}

@@ -1,16 +1,45 @@
 # mypy: disable-error-code="empty-body"
-"""The plugin API: hooks a layer package implements to contribute to nncore.
+"""The hooks a layer package implements to contribute to nncore, and what they return.
 
 A plugin is a distribution with an entry point in the ``nncore`` group pointing at a light
 registration module (no heavy imports, no side effects) that implements some of these hooks
-with ``@nncore.plugin.hookimpl``.  Every hook is optional.
+with ``@nncore.plugin.hookimpl``.  Every hook is optional.  A registered class's conformance
+examples live with it: the module that defines the class may define ``examples()``, returning
+a list of ``nncore.plugin.Case`` (the test suite and ``nncore check`` run the kit on them).
 """
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import pluggy
 
 hookspec = pluggy.HookspecMarker("nncore")
+hookimpl = pluggy.HookimplMarker("nncore")
+
+#: what a registered class is, declared so that listing by kind never imports it
+KINDS = ("module", "container", "criterion")
+
+
+class ClassSpec(NamedTuple):
+    """One class a plugin provides: short name, lazy ``"pkg.module:Class"`` reference, kind.
+
+    >>> ClassSpec("Swish", "my_layers.swish:Swish")
+    ClassSpec(name='Swish', ref='my_layers.swish:Swish', kind='module')
+    """
+
+    name: str
+    ref: str
+    kind: str = "module"
+
+
+def specs(package: str, kind: str, names: dict[str, str]) -> list[ClassSpec]:
+    """``ClassSpec``s for ``{ClassName: "module_file"}`` inside ``package``.
+
+    >>> specs("nn_basic", "module", {"Linear": "linear"})
+    [ClassSpec(name='Linear', ref='nn_basic.linear:Linear', kind='module')]
+    """
+    return [ClassSpec(name, f"{package}.{module}:{name}", kind) for name, module in names.items()]
 
 
 @hookspec
@@ -19,16 +48,6 @@ def nncore_classes() -> list:
 
     Each spec names a class lazily (``"pkg.module:Class"``); nothing is imported until the class
     is first used, so listing names stays cheap even for packages with compiled kernels.
-    """
-
-
-@hookspec
-def nncore_examples() -> str:
-    """Return a lazy reference ``"pkg.module:function"`` to the conformance examples.
-
-    The function takes no argument and returns ``{short_name: [nncore.testing.Case, ...]}`` for
-    every class the plugin provides.  nncore's test suite runs the conformance kit over them; a
-    registered class without examples fails that suite.
     """
 
 
@@ -47,7 +66,7 @@ def nncore_call_handler() -> str:
     ``module(array)`` always runs ``forward``.  The first time a module is called with no
     argument or with something other than an array, nncore imports every plugin's reference
     and calls it with no argument; the function registers its handler with
-    ``nncore.calls.register_call_hook(types, handler)`` (idempotently: the plugin may already
+    ``nncore.plugin.register_call_hook(types, handler)`` (idempotently: the plugin may already
     have done so when it was imported).  nn-graph uses this so that ``nn.Identity()()`` and
     ``nn.Linear(10, 5)(node)`` build graph nodes without nncore importing nn-graph.
     """

@@ -1,4 +1,7 @@
-"""What a plugin's registration module imports: ``hookimpl`` and ``ClassSpec``.
+"""Everything a plugin (a layer package) may use from nncore, in one place.
+
+A plugin's code imports from here only; the rest of nncore is private to it and may change.
+``docs/plugin-authors.md`` describes each name.
 
 >>> from nncore.plugin import ClassSpec
 >>> ClassSpec("Swish", "my_layers.swish:Swish")
@@ -7,31 +10,79 @@ ClassSpec(name='Swish', ref='my_layers.swish:Swish', kind='module')
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from .checks import (
+    describe,
+    dimension,
+    expect_array,
+    expect_float,
+    expect_indices,
+    expect_ndim,
+    expect_same_shape,
+    expect_size,
+)
+from .container import Container, format_branches, format_chain, indent
+from .criterion import Criterion
+from .dtypes import Dtype, as_dtype
+from .errors import (
+    IndexOutOfRangeError,
+    InputError,
+    InputTypeError,
+    MissingGradientError,
+    NaNError,
+    NNCoreError,
+    ParameterLayoutError,
+    RegistryError,
+    ShapeError,
+    StateError,
+    UnknownNameError,
+    repr_line,
+)
+from .hooks import NO_INPUT, register_call_hook
+from .hookspecs import KINDS, ClassSpec, hookimpl, specs
+from .module import Module, update_rate
+from .random import generator
 
-import pluggy
+from .registry import nn, registry
+from .testing import Case
 
-hookimpl = pluggy.HookimplMarker("nncore")
-
-KINDS = ("module", "container", "criterion")
-
-
-class ClassSpec(NamedTuple):
-    """One class a plugin provides: short name, lazy ``"pkg.module:Class"`` reference, kind.
-
-    ``kind`` is ``"module"``, ``"container"`` or ``"criterion"``; it is declared here so that
-    listing by kind never imports the class.
-    """
-
-    name: str
-    ref: str
-    kind: str = "module"
-
-
-def specs(package: str, kind: str, names: dict[str, str]) -> list[ClassSpec]:
-    """``ClassSpec``s for ``{ClassName: "module_file"}`` inside ``package``.
-
-    >>> specs("nn_basic", "module", {"Linear": "linear"})
-    [ClassSpec(name='Linear', ref='nn_basic.linear:Linear', kind='module')]
-    """
-    return [ClassSpec(name, f"{package}.{module}:{name}", kind) for name, module in names.items()]
+__all__ = [
+    "KINDS",
+    "NO_INPUT",
+    "Case",
+    "ClassSpec",
+    "Container",
+    "Criterion",
+    "Dtype",
+    "IndexOutOfRangeError",
+    "InputError",
+    "InputTypeError",
+    "MissingGradientError",
+    "Module",
+    "NNCoreError",
+    "NaNError",
+    "ParameterLayoutError",
+    "RegistryError",
+    "ShapeError",
+    "StateError",
+    "UnknownNameError",
+    "as_dtype",
+    "describe",
+    "dimension",
+    "expect_array",
+    "expect_float",
+    "expect_indices",
+    "expect_ndim",
+    "expect_same_shape",
+    "expect_size",
+    "format_branches",
+    "format_chain",
+    "generator",
+    "hookimpl",
+    "nn",
+    "indent",
+    "register_call_hook",
+    "registry",
+    "repr_line",
+    "specs",
+    "update_rate",
+]

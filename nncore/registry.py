@@ -24,7 +24,7 @@ import pluggy
 from . import hooks, hookspecs
 from .catalogue import KNOWN_PROVIDERS
 from .errors import AmbiguousNameError, PluginError, RegistryError, UnknownNameError
-from .plugin import KINDS, ClassSpec
+from .hookspecs import KINDS, ClassSpec
 
 GROUP = "nncore"
 
@@ -45,7 +45,6 @@ class PluginRecord:
     errors: list[str] = field(default_factory=list)
     class_count: int = 0
     backend: str | None = None
-    examples_ref: str | None = None
     call_handler_ref: str | None = None
 
 
@@ -142,7 +141,6 @@ class Registry:
             plugin = entry_point.load()
             self.manager.register(plugin, name=distribution)
             specs = self._call(plugin, "nncore_classes") or []
-            record.examples_ref = self._first(self._call(plugin, "nncore_examples"))
             record.backend = self._first(self._call(plugin, "nncore_backend"))
             record.call_handler_ref = self._first(self._call(plugin, "nncore_call_handler"))
             for spec_list in specs:
@@ -319,17 +317,15 @@ class Registry:
                     ) from error
 
     # ----------------------------------------------------------------- conformance examples
-    def examples(self, distribution: str) -> dict[str, builtins.list]:
-        """``{short_name: [Case, ...]}`` declared by a plugin through ``nncore_examples``."""
-        distribution = canonical(distribution)
-        if distribution not in self._examples:
-            record = self.plugins[distribution]
-            if record.examples_ref is None:
-                self._examples[distribution] = {}
-            else:
-                factory = import_ref(record.examples_ref, f"examples of {distribution}")
-                self._examples[distribution] = factory()
-        return self._examples[distribution]
+    def examples(self, entry: Entry) -> builtins.list[Any]:
+        """The conformance cases of a registered class: those of ``examples()``, in the module
+        that defines it, whose module is an instance of exactly that class."""
+        if entry.qualified not in self._examples:
+            cls = entry.load()
+            factory = getattr(sys.modules[entry.module_name], "examples", None)
+            cases = factory() if callable(factory) else []
+            self._examples[entry.qualified] = [c for c in cases if type(c.module) is cls]
+        return self._examples[entry.qualified]
 
 
 _registry: Registry | None = None

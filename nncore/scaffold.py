@@ -4,7 +4,7 @@
 >>> root = pathlib.Path(tempfile.mkdtemp()) / "nn-my-layers"
 >>> created = create("nn-my-layers", root)
 >>> created.package, sorted(p.name for p in created.files)[:3]
-('nn_my_layers', ['README.md', '__init__.py', '_examples.py'])
+('nn_my_layers', ['README.md', '__init__.py', '_plugin.py'])
 """
 
 from __future__ import annotations

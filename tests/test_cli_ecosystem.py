@@ -19,15 +19,10 @@ LAYERS = {
         def nncore_classes():
             return specs("toy_layers", "module", {"Double": "layers", "WrongGrad": "layers",
                                                   "Untested": "layers", "Linear": "layers"})
-
-        @hookimpl
-        def nncore_examples():
-            return "toy_layers._examples:examples"
     """,
     "toy_layers/layers.py": """
         import numpy as np
-        from nncore import Module
-        from nncore.checks import expect_float
+        from nncore.plugin import Case, Module, expect_float
 
         class Double(Module):
             '''y = 2 x.'''
@@ -52,17 +47,13 @@ LAYERS = {
 
             def __init__(self, input_size, output_size, bias=True):
                 super().__init__()
-    """,
-    "toy_layers/_examples.py": """
-        from nncore.testing import Case
-        from toy_layers.layers import Double, Linear, WrongGrad
 
         def examples():
-            return {
-                "Double": [Case(Double(), input_shape=(3, 2), batched=True)],
-                "WrongGrad": [Case(WrongGrad(), input_shape=(3, 2), batched=True)],
-                "Linear": [Case(Linear(2, 2), input_shape=(3, 2), batched=True)],
-            }
+            return [
+                Case(Double(), input_shape=(3, 2), batched=True),
+                Case(WrongGrad(), input_shape=(3, 2), batched=True),
+                Case(Linear(2, 2), input_shape=(3, 2), batched=True),
+            ]
     """,
 }
 
@@ -214,7 +205,7 @@ def test_new_plugin_writes_a_complete_package(tmp_path, capsys):
         ast.parse(path.read_text(), str(path))  # valid Python, every template variable filled
         assert "$" not in path.read_text()
     assert "class SoftGate(Module):" in (package / "soft_gate.py").read_text()
-    assert '"SoftGate": "soft_gate"' in (package / "_names.py").read_text()
+    assert '"SoftGate": "soft_gate"' in (package / "_plugin.py").read_text()
     assert "parametrize_with_checks" in (root / "tests" / "test_conformance.py").read_text()
     assert "nncore check nn-fancy-layers" in (root / "README.md").read_text()
 

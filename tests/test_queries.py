@@ -271,13 +271,9 @@ BLOCKS = {
         @hookimpl
         def nncore_classes():
             return specs("toy_blocks", "container", {"Residual": "residual"})
-
-        @hookimpl
-        def nncore_examples():
-            return "toy_blocks._examples:examples"
     """,
     "toy_blocks/residual.py": """
-        from nncore import Module
+        from nncore.plugin import Case, Module, nn
 
         class Residual(Module):
             '''y = x + body(x); its one child is called "body" (the protocol only, no Container).'''
@@ -302,14 +298,9 @@ BLOCKS = {
 
             def acc_grad_parameters(self, input, grad_output, scale=1.0):
                 self.body.acc_grad_parameters(input, grad_output, scale)
-    """,
-    "toy_blocks/_examples.py": """
-        from nncore import nn
-        from nncore.testing import Case
-        from toy_blocks.residual import Residual
 
         def examples():
-            return {"Residual": [Case(Residual(nn.Linear(3, 3)), input_shape=(2, 3), batched=True)]}
+            return [Case(Residual(nn.Linear(3, 3)), input_shape=(2, 3), batched=True)]
     """,
 }
 

@@ -58,7 +58,7 @@ def registered_cases(distribution: str | None = None) -> list[tuple[str, Case | 
     found: list[tuple[str, Case | None]] = []
     reg = registry()
     for entry in reg.list(provider=distribution):
-        cases: list[Case] = reg.examples(entry.distribution).get(entry.name) or []
+        cases: list[Case] = reg.examples(entry)
         if not cases:
             found.append((entry.qualified, None))
         for case in cases:

@@ -1,17 +1,18 @@
-"""Registration with nncore: names and lazy references only, no layer imports."""
+"""nn-example-plugin's registration with nncore: each class's name and the module defining it.
+
+Names and lazy references only: nothing here imports a layer.
+"""
 
 from __future__ import annotations
 
 from nncore.plugin import ClassSpec, hookimpl, specs
 
-from ._names import NAMES
+MODULES = {
+    "Swish": "swish",
+    "Linear": "linear",
+}
 
 
 @hookimpl
 def nncore_classes() -> list[ClassSpec]:
-    return specs("nn_example_plugin", "module", NAMES)
-
-
-@hookimpl
-def nncore_examples() -> str:
-    return "nn_example_plugin._examples:examples"
+    return specs("nn_example_plugin", "module", MODULES)

@@ -6,9 +6,7 @@ import math
 
 import numpy as np
 
-from nncore import Module
-from nncore.checks import expect_float, expect_ndim, expect_size
-from nncore.random import generator
+from nncore.plugin import Case, Module, expect_float, expect_ndim, expect_size, generator
 
 
 class Linear(Module):
@@ -41,8 +39,12 @@ class Linear(Module):
         return self
 
     def update_output(self, input: np.ndarray) -> np.ndarray:
-        if not (isinstance(input, np.ndarray) and 0 < input.ndim < 3
-                and input.shape[-1] == self.weight.shape[1] and input.dtype.kind in "fiub"):
+        if not (
+            isinstance(input, np.ndarray)
+            and 0 < input.ndim < 3
+            and input.shape[-1] == self.weight.shape[1]
+            and input.dtype.kind in "fiub"
+        ):
             expect_size(expect_ndim(expect_float(input), (1, 2)), -1, self.weight.shape[1])
         output = np.dot(input, self.weight.T)
         if self.bias is not None:
@@ -52,8 +54,9 @@ class Linear(Module):
     def update_grad_input(self, input: np.ndarray, grad_output: np.ndarray) -> np.ndarray:
         return np.dot(grad_output, self.weight)
 
-    def acc_grad_parameters(self, input: np.ndarray, grad_output: np.ndarray,
-                            scale: float = 1.0) -> None:
+    def acc_grad_parameters(
+        self, input: np.ndarray, grad_output: np.ndarray, scale: float = 1.0
+    ) -> None:
         # scaling grad_output (batch x outputs) first is cheaper than scaling the weight update
         grad = grad_output if scale == 1 else scale * grad_output
         if input.ndim == 1:
@@ -66,3 +69,17 @@ class Linear(Module):
     def extra_repr(self) -> str:
         size = f"{self.weight.shape[1]} -> {self.weight.shape[0]}"
         return size if self.bias is not None else size + ", without bias"
+
+
+def examples() -> list[Case]:
+    """The conformance kit's cases for Linear."""
+    return [
+        Case(
+            Linear(5, 3),
+            input_shape=(4, 5),
+            batched=True,
+            bad_inputs=["not an array", np.zeros((4, 6)), np.zeros((2, 4, 5))],
+        ),
+        Case(Linear(5, 3), input_shape=(5,)),
+        Case(Linear(4, 2, bias=False), input_shape=(3, 4), batched=True),
+    ]

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from nncore import Module
-from nncore.checks import expect_float, expect_same_shape
+from nncore.plugin import Case, Module, expect_float, expect_same_shape
 
 
 class Swish(Module):
@@ -33,3 +32,12 @@ class Swish(Module):
 
     def extra_repr(self) -> str:
         return "" if self.beta == 1.0 else f"beta={self.beta:g}"
+
+
+def examples() -> list[Case]:
+    """The conformance kit's cases for Swish."""
+    return [
+        Case(Swish(), input_shape=(3, 4), batched=True),
+        Case(Swish(beta=2.5), input_shape=(2, 3, 2), batched=True),
+        Case(Swish(), input_shape=(5,)),
+    ]

@@ -8,8 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from nncore.checks import dimension, expect_array
-from nncore.errors import ShapeError, StateError
+from nncore.plugin import ShapeError, StateError, dimension, expect_array
 
 Window = tuple[slice, ...]
 

@@ -9,10 +9,19 @@ from typing import Any
 
 import numpy as np
 
-from nncore import Criterion, Module
-from nncore.checks import describe, expect_float, expect_indices, expect_ndim, expect_same_shape
-from nncore.container import format_branches
-from nncore.errors import InputError, InputTypeError, ShapeError
+from nncore.plugin import (
+    Criterion,
+    InputError,
+    InputTypeError,
+    Module,
+    ShapeError,
+    describe,
+    expect_float,
+    expect_indices,
+    expect_ndim,
+    expect_same_shape,
+    format_branches,
+)
 
 _ANY_INT = (np.iinfo(np.int64).min, np.iinfo(np.int64).max)
 
@@ -28,8 +37,11 @@ def float_pair(input: Any, target: Any) -> tuple[np.ndarray, np.ndarray]:
 def expect_list(value: Any, length: int, what: str = "input", exact: bool = False) -> list[Any]:
     """Check that ``value`` is a list (a Torch table) of ``length`` items, or more unless
     ``exact``; return it."""
-    if not isinstance(value, (list, tuple)) or len(value) < length or (
-            exact and len(value) != length):
+    if (
+        not isinstance(value, (list, tuple))
+        or len(value) < length
+        or (exact and len(value) != length)
+    ):
         plenty = "" if exact else " (or more)"
         raise InputTypeError(
             f"expected {what} to be a list of {length}{plenty} items, got {describe(value)}"

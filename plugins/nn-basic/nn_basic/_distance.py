@@ -7,7 +7,7 @@ from typing import ClassVar
 
 import numpy as np
 
-from nncore import Module
+from nncore.plugin import Module
 
 from ._rows import as_rows, grad_rows, reset_uniform
 

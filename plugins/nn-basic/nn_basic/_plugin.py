@@ -1,23 +1,141 @@
-"""nn-basic's registration with nncore: names and lazy references only, no layer imports."""
+"""nn-basic's registration with nncore: each class's name and the module defining it.
+
+Names and lazy references only: nothing here imports a layer.
+"""
 
 from __future__ import annotations
 
 from nncore.plugin import ClassSpec, hookimpl, specs
 
-from . import _names_containers, _names_criteria, _names_shape, _names_simple, _names_transfer
+CONTAINERS = {
+    "Sequential": "sequential",
+    "Bottle": "bottle",
+    "Concat": "concat",
+    "Decorator": "decorator",
+    "DepthConcat": "depth_concat",
+    "DontCast": "dont_cast",
+    "NaN": "nan",
+    "Parallel": "parallel",
+    "Profile": "profile",
+    "WeightNorm": "weight_norm",
+}
+
+MODULES = {
+    "Collapse": "collapse",
+    "Constant": "constant",
+    "Contiguous": "contiguous",
+    "Convert": "convert",
+    "Copy": "copy",
+    "Index": "index",
+    "MaskedSelect": "masked_select",
+    "Max": "max",
+    "Mean": "mean",
+    "Min": "min",
+    "Narrow": "narrow",
+    "OneHot": "one_hot",
+    "Padding": "padding",
+    "PixelShuffle": "pixel_shuffle",
+    "PrintSize": "print_size",
+    "Replicate": "replicate",
+    "Reshape": "reshape",
+    "Select": "select",
+    "Squeeze": "squeeze",
+    "Sum": "sum",
+    "TemporalDynamicKMaxPooling": "temporal_dynamic_k_max_pooling",
+    "Transpose": "transpose",
+    "Unsqueeze": "unsqueeze",
+    "View": "view",
+    "Identity": "identity",
+    "Linear": "linear",
+    "LinearWeightNorm": "linear_weight_norm",
+    "SparseLinear": "sparse_linear",
+    "Bilinear": "bilinear",
+    "PartialLinear": "partial_linear",
+    "Euclidean": "euclidean",
+    "WeightedEuclidean": "weighted_euclidean",
+    "Cosine": "cosine",
+    "Kmeans": "kmeans",
+    "CAdd": "cadd",
+    "CMul": "cmul",
+    "Add": "add",
+    "Mul": "mul",
+    "MulConstant": "mul_constant",
+    "AddConstant": "add_constant",
+    "Abs": "abs",
+    "Exp": "exp",
+    "Log": "log",
+    "Square": "square",
+    "Sqrt": "sqrt",
+    "Power": "power",
+    "Clamp": "clamp",
+    "Normalize": "normalize",
+    "MM": "mm",
+    "MV": "mv",
+    "BatchNormalization": "batch_normalization",
+    "Dropout": "dropout",
+    "WhiteNoise": "white_noise",
+    "GradientReversal": "gradient_reversal",
+    "L1Penalty": "l1_penalty",
+    "ZeroGrad": "zero_grad",
+    "Tanh": "tanh",
+    "CReLU": "crelu",
+    "ELU": "elu",
+    "GatedLinearUnit": "gated_linear_unit",
+    "HardShrink": "hard_shrink",
+    "HardTanh": "hard_tanh",
+    "LeakyReLU": "leaky_relu",
+    "LogSigmoid": "log_sigmoid",
+    "LogSoftMax": "log_soft_max",
+    "PReLU": "prelu",
+    "ReLU": "relu",
+    "ReLU6": "relu6",
+    "RReLU": "rrelu",
+    "SELU": "selu",
+    "Sigmoid": "sigmoid",
+    "SoftMax": "soft_max",
+    "SoftMin": "soft_min",
+    "SoftPlus": "soft_plus",
+    "SoftShrink": "soft_shrink",
+    "SoftSign": "soft_sign",
+    "SpatialLogSoftMax": "spatial_log_soft_max",
+    "SpatialSoftMax": "spatial_soft_max",
+    "TanhShrink": "tanh_shrink",
+    "Threshold": "threshold",
+}
+
+CRITERIA = {
+    "MSECriterion": "mse_criterion",
+    "ClassNLLCriterion": "class_nll_criterion",
+    "AbsCriterion": "abs_criterion",
+    "SmoothL1Criterion": "smooth_l1_criterion",
+    "BCECriterion": "bce_criterion",
+    "CrossEntropyCriterion": "cross_entropy_criterion",
+    "ClassSimplexCriterion": "class_simplex_criterion",
+    "DistKLDivCriterion": "dist_kl_div_criterion",
+    "MarginCriterion": "margin_criterion",
+    "SoftMarginCriterion": "soft_margin_criterion",
+    "MultiMarginCriterion": "multi_margin_criterion",
+    "MultiLabelMarginCriterion": "multi_label_margin_criterion",
+    "MultiLabelSoftMarginCriterion": "multi_label_soft_margin_criterion",
+    "HingeEmbeddingCriterion": "hinge_embedding_criterion",
+    "L1HingeEmbeddingCriterion": "l1_hinge_embedding_criterion",
+    "CosineEmbeddingCriterion": "cosine_embedding_criterion",
+    "DistanceRatioCriterion": "distance_ratio_criterion",
+    "MarginRankingCriterion": "margin_ranking_criterion",
+    "WeightedMSECriterion": "weighted_mse_criterion",
+    "SpatialClassNLLCriterion": "spatial_class_nll_criterion",
+    "SpatialAutoCropMSECriterion": "spatial_auto_crop_mse_criterion",
+    "L1Cost": "l1_cost",
+    "MultiCriterion": "multi_criterion",
+    "ParallelCriterion": "parallel_criterion",
+    "ModuleCriterion": "module_criterion",
+}
 
 
 @hookimpl
 def nncore_classes() -> list[ClassSpec]:
     return (
-        specs("nn_basic", "container", _names_containers.NAMES)
-        + specs("nn_basic", "module", _names_simple.NAMES)
-        + specs("nn_basic", "module", _names_shape.NAMES)
-        + specs("nn_basic", "module", _names_transfer.NAMES)
-        + specs("nn_basic", "criterion", _names_criteria.NAMES)
+        specs("nn_basic", "container", CONTAINERS)
+        + specs("nn_basic", "module", MODULES)
+        + specs("nn_basic", "criterion", CRITERIA)
     )
-
-
-@hookimpl
-def nncore_examples() -> str:
-    return "nn_basic._examples:examples"

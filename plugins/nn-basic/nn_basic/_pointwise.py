@@ -13,9 +13,7 @@ from typing import ClassVar
 
 import numpy as np
 
-from nncore import Module
-from nncore.checks import expect_float, expect_same_shape
-from nncore.errors import ShapeError, StateError
+from nncore.plugin import Module, ShapeError, StateError, expect_float, expect_same_shape
 
 
 def floating(input: np.ndarray, dtype: np.dtype) -> np.ndarray:

@@ -13,9 +13,16 @@ from typing import Any
 
 import numpy as np
 
-from nncore import Module
-from nncore.checks import describe, dimension, expect_array, expect_float
-from nncore.errors import InputTypeError, ShapeError, StateError
+from nncore.plugin import (
+    InputTypeError,
+    Module,
+    ShapeError,
+    StateError,
+    describe,
+    dimension,
+    expect_array,
+    expect_float,
+)
 
 
 def batch_dimension(dim: int, ndim: int, n_input_dims: int | None) -> int:
@@ -77,12 +84,13 @@ def placed(grad_output: Any, input: np.ndarray, where: tuple) -> np.ndarray:
     return grad_input
 
 
-def put_along(grad_output: Any, input: np.ndarray, indices: np.ndarray | None,
-              axis: int) -> np.ndarray:
+def put_along(
+    grad_output: Any, input: np.ndarray, indices: np.ndarray | None, axis: int
+) -> np.ndarray:
     """Zeros of ``input``'s shape with ``grad_output`` at the ``indices`` forward picked along
     ``axis``; raise StateError when they do not belong to this input."""
-    others = input.shape[:axis] + input.shape[axis + 1:]
-    if indices is None or indices.shape[:axis] + indices.shape[axis + 1:] != others:
+    others = input.shape[:axis] + input.shape[axis + 1 :]
+    if indices is None or indices.shape[:axis] + indices.shape[axis + 1 :] != others:
         raise StateError(f"expected forward on this input before backward, got {describe(input)}")
     grad = expect_shape(grad_output, indices.shape)
     grad_input = np.zeros(input.shape, dtype=grad.dtype)
@@ -114,7 +122,7 @@ def insert_position(pos: int, ndim: int, offset: int = 0) -> int:
 
 def spread_reduced(grad_output: np.ndarray, input: np.ndarray, dim: int) -> np.ndarray:
     """``grad_output`` of a reduction over ``dim`` viewed with that axis restored as size 1."""
-    kept = input.shape[:dim] + (1,) + input.shape[dim + 1:]
+    kept = input.shape[:dim] + (1,) + input.shape[dim + 1 :]
     return expect_elements(grad_output, math.prod(kept)).reshape(kept)
 
 
@@ -155,9 +163,14 @@ def sizes_from_args(size: tuple[Any, ...]) -> tuple[int, ...]:
 
 
 _TORCH_TYPES = {
-    "torch.ByteTensor": np.uint8, "torch.CharTensor": np.int8, "torch.ShortTensor": np.int16,
-    "torch.IntTensor": np.int32, "torch.LongTensor": np.int64, "torch.FloatTensor": np.float32,
-    "torch.DoubleTensor": np.float64, "torch.HalfTensor": np.float16,
+    "torch.ByteTensor": np.uint8,
+    "torch.CharTensor": np.int8,
+    "torch.ShortTensor": np.int16,
+    "torch.IntTensor": np.int32,
+    "torch.LongTensor": np.int64,
+    "torch.FloatTensor": np.float32,
+    "torch.DoubleTensor": np.float64,
+    "torch.HalfTensor": np.float16,
 }
 
 

@@ -7,9 +7,15 @@ from typing import Any
 
 import numpy as np
 
-from nncore.checks import describe, expect_float, expect_ndim, expect_size
-from nncore.errors import InputTypeError, ShapeError
-from nncore.random import generator
+from nncore.plugin import (
+    InputTypeError,
+    ShapeError,
+    describe,
+    expect_float,
+    expect_ndim,
+    expect_size,
+    generator,
+)
 
 from ._reduce import expect_shape
 

@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from nncore import Module
-from nncore.checks import expect_float, expect_ndim, expect_same_shape
+from nncore.plugin import Module, expect_float, expect_ndim, expect_same_shape
 
 from ._pointwise import floating, forward_output
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from nncore.plugin import Case
+
 from ._pointwise import Pointwise
 
 
@@ -22,3 +24,8 @@ class Abs(Pointwise):
 
     def derivative(self, x: np.ndarray, y: np.ndarray) -> np.ndarray:
         return np.where(x >= 0, 1.0, -1.0).astype(y.dtype)
+
+
+def examples() -> list[Case]:
+    """The conformance kit's cases for Abs."""
+    return [Case(Abs(), input_shape=(3, 4), batched=True)]

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from nncore.plugin import Case
+
+from ._cases import normal_like
 from ._criteria_util import AveragedCriterion, float_pair, norm
 
 
@@ -23,3 +26,15 @@ class AbsCriterion(AveragedCriterion):
     def update_grad_input(self, input: np.ndarray, target: np.ndarray) -> np.ndarray:
         float_pair(input, target)
         return np.where(input >= target, 1.0, -1.0).astype(input.dtype) * norm(self, input.size)
+
+
+def _regression(crit_class: type, **kwargs: object) -> list[Case]:
+    return [
+        Case(crit_class(**kwargs), input_shape=(4, 3), target=normal_like),
+        Case(crit_class(size_average=False, **kwargs), input_shape=(5,), target=normal_like),
+    ]
+
+
+def examples() -> list[Case]:
+    """The conformance kit's cases for AbsCriterion."""
+    return _regression(AbsCriterion)

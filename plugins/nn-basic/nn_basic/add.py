@@ -6,9 +6,7 @@ import math
 
 import numpy as np
 
-from nncore import Module
-from nncore.checks import expect_float, expect_same_shape
-from nncore.errors import ShapeError
+from nncore.plugin import Case, Module, ShapeError, expect_float, expect_same_shape
 
 from ._rows import reset_uniform
 
@@ -48,7 +46,7 @@ class Add(Module):
         if array.shape == self.bias.shape:
             return array.reshape(1, -1)
         if array.ndim >= 2 and math.prod(array.shape[1:]) == self.bias.size:
-            return array.reshape(array.shape[0], -1)
+            return array.reshape(array.shape[0], self.bias.size)
         raise ShapeError(
             f"expected input of shape {self.bias.shape} or a batch of {self.bias.size}-element "
             f"examples, got shape {array.shape}"
@@ -72,3 +70,11 @@ class Add(Module):
 
     def extra_repr(self) -> str:
         return "scalar" if self.scalar else str(self.bias.size)
+
+
+def examples() -> list[Case]:
+    """The conformance kit's cases for Add."""
+    return [
+        Case(Add(4), input_shape=(3, 4), batched=True),
+        Case(Add(4, scalar=True), input_shape=(2, 4), batched=True),
+    ]

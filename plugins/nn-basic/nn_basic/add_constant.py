@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from nncore import Module
-from nncore.checks import expect_float, expect_same_shape
-from nncore.errors import ShapeError
+from nncore.plugin import Case, Module, ShapeError, expect_float, expect_same_shape
 
 from ._pointwise import inplace_repr
 
@@ -58,3 +56,12 @@ class AddConstant(Module):
         constant = self.constant_scalar
         text = f"{constant}" if np.ndim(constant) == 0 else f"size {np.size(constant)}"
         return inplace_repr(self, text)
+
+
+def examples() -> list[Case]:
+    """The conformance kit's cases for AddConstant."""
+    return [
+        Case(AddConstant(2.0), input_shape=(3, 4), batched=True),
+        Case(AddConstant(np.array([1.0, -2.0, 0.5])), input_shape=(2, 3), batched=True),
+        Case(AddConstant(-1.0, inplace=True), input_shape=(3, 4), batched=True),
+    ]

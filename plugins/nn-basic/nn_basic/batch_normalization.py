@@ -4,10 +4,15 @@ from __future__ import annotations
 
 import numpy as np
 
-from nncore import Module
-from nncore.checks import expect_float, expect_ndim, expect_size
-from nncore.errors import StateError
-from nncore.random import generator
+from nncore.plugin import (
+    Case,
+    Module,
+    StateError,
+    expect_float,
+    expect_ndim,
+    expect_size,
+    generator,
+)
 
 from ._rows import grad_rows
 
@@ -37,8 +42,9 @@ class BatchNormalization(Module):
     parameter_names = ("weight", "bias")
     buffer_names = ("running_mean", "running_var")
 
-    def __init__(self, n_output: int, eps: float = 1e-5, momentum: float = 0.1,
-                 affine: bool = True) -> None:
+    def __init__(
+        self, n_output: int, eps: float = 1e-5, momentum: float = 0.1, affine: bool = True
+    ) -> None:
         super().__init__()
         self.eps, self.momentum, self.affine = eps, momentum, affine
         self.running_mean = np.zeros(n_output)
@@ -115,3 +121,12 @@ class BatchNormalization(Module):
 
     def extra_repr(self) -> str:
         return f"{self.running_mean.size}" + ("" if self.affine else ", affine=False")
+
+
+def examples() -> list[Case]:
+    """The conformance kit's cases for BatchNormalization."""
+    return [
+        Case(BatchNormalization(3), input_shape=(5, 3)),
+        Case(BatchNormalization(3, affine=False, momentum=0.3), input_shape=(4, 3)),
+        Case(BatchNormalization(3).evaluate(), input_shape=(4, 3), batched=True),
+    ]

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from nncore.errors import InputError
+from nncore.plugin import Case, InputError
 
+from ._cases import W3, bit_targets
 from ._criteria_util import ClassWeightedCriterion, norm, weighted_pair
 
 EPS = 1e-12  # keeps log finite at probabilities 0 and 1, as torch/nn does
@@ -26,8 +27,9 @@ class BCECriterion(ClassWeightedCriterion):
     def update_output(self, input: np.ndarray, target: np.ndarray) -> float:
         w = weighted_pair(self, input, target)
         if np.any((input < 0) | (input > 1)):
-            raise InputError(f"expected input values between 0 and 1, got min {input.min()}, "
-                             f"max {input.max()}")
+            raise InputError(
+                f"expected input values between 0 and 1, got min {input.min()}, max {input.max()}"
+            )
         terms = target * np.log(input + EPS) + (1 - target) * np.log(1 - input + EPS)
         return -float(np.sum(w * terms)) * norm(self, input.size)
 
@@ -35,3 +37,21 @@ class BCECriterion(ClassWeightedCriterion):
         w = weighted_pair(self, input, target)
         grad = -(target / (input + EPS) - (1 - target) / (1 - input + EPS))
         return w * grad * norm(self, input.size)
+
+
+def examples() -> list[Case]:
+    """The conformance kit's cases for BCECriterion."""
+    return [
+        Case(
+            BCECriterion(),
+            input=lambda rng: rng.uniform(0.05, 0.95, (4, 3)),
+            target=bit_targets,
+            bad_inputs=[("not an array", None), (np.array([1.5]), np.array([1.0]))],
+        ),
+        Case(
+            BCECriterion(W3, size_average=False),
+            input=lambda rng: rng.uniform(0.05, 0.95, (2, 3)),
+            target=lambda rng, x: rng.uniform(0, 1, x.shape),
+        ),
+        Case(BCECriterion(W3), input=lambda rng: rng.uniform(0.05, 0.95, 3), target=bit_targets),
+    ]

@@ -7,9 +7,9 @@ from typing import Any
 
 import numpy as np
 
-from nncore import Module
-from nncore.checks import expect_ndim
+from nncore.plugin import Case, Module, expect_ndim
 
+from ._cases import normal_pair
 from ._rows import as_rows, grad_rows, reset_uniform, same_rows, two_arrays
 
 
@@ -31,8 +31,9 @@ class Bilinear(Module):
 
     parameter_names = ("weight", "bias")
 
-    def __init__(self, input_size1: int, input_size2: int, output_size: int,
-                 bias: bool = True) -> None:
+    def __init__(
+        self, input_size1: int, input_size2: int, output_size: int, bias: bool = True
+    ) -> None:
         super().__init__()
         self.weight = np.empty((output_size, input_size1, input_size2))
         self.grad_weight = np.zeros_like(self.weight)
@@ -44,31 +45,33 @@ class Bilinear(Module):
         reset_uniform(stdv, 1 / math.sqrt(self.weight.shape[1]), self.weight, self.bias)
         return self
 
-    def _pair(self, input: Any) -> tuple[np.ndarray, np.ndarray]:
+    def pair(self, input: Any) -> tuple[np.ndarray, np.ndarray]:
         """The two inputs as ``(batch, size)`` arrays, after checking them."""
         x1, x2 = two_arrays(input, "[x1, x2]")
         expect_ndim(x2, x1.ndim, "input[1]")
-        rows = (as_rows(x1, self.weight.shape[1], "input[0]"),
-                as_rows(x2, self.weight.shape[2], "input[1]"))
+        rows = (
+            as_rows(x1, self.weight.shape[1], "input[0]"),
+            as_rows(x2, self.weight.shape[2], "input[1]"),
+        )
         same_rows(*rows)
         return rows
 
     def update_output(self, input: Any) -> np.ndarray:
-        x1, x2 = self._pair(input)
+        x1, x2 = self.pair(input)
         output = np.einsum("bi,kij,bj->bk", x1, self.weight, x2)
         if self.bias is not None:
             output += self.bias
         return output.reshape(input[0].shape[:-1] + self.weight.shape[:1])
 
     def update_grad_input(self, input: Any, grad_output: np.ndarray) -> list[np.ndarray]:
-        x1, x2 = self._pair(input)
+        x1, x2 = self.pair(input)
         dy = grad_rows(grad_output, input[0].shape[:-1] + self.weight.shape[:1])
         grad1 = np.einsum("bk,kij,bj->bi", dy, self.weight, x2)
         grad2 = np.einsum("bk,kij,bi->bj", dy, self.weight, x1)
         return [grad1.reshape(input[0].shape), grad2.reshape(input[1].shape)]
 
     def acc_grad_parameters(self, input: Any, grad_output: np.ndarray, scale: float = 1.0) -> None:
-        x1, x2 = self._pair(input)
+        x1, x2 = self.pair(input)
         dy = grad_rows(grad_output, input[0].shape[:-1] + self.weight.shape[:1])
         self.grad_weight += scale * np.einsum("bk,bi,bj->kij", dy, x1, x2)
         if self.bias is not None:
@@ -77,3 +80,11 @@ class Bilinear(Module):
     def extra_repr(self) -> str:
         out, in1, in2 = self.weight.shape
         return f"{in1}x{in2} -> {out}" + ("" if self.bias is not None else ", without bias")
+
+
+def examples() -> list[Case]:
+    """The conformance kit's cases for Bilinear."""
+    return [
+        Case(Bilinear(2, 3, 4), input=normal_pair((3, 2), (3, 3)), batched=True),
+        Case(Bilinear(3, 2, 2, bias=False), input=normal_pair((3,), (2,))),
+    ]

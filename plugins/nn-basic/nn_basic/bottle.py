@@ -7,11 +7,12 @@ from typing import Any
 
 import numpy as np
 
-from nncore import Module
-from nncore.checks import expect_array
-from nncore.errors import ShapeError
+from nncore.plugin import Case, Module, ShapeError, expect_array
 
 from .decorator import Decorator
+from .linear import Linear
+from .sequential import Sequential
+from .tanh import Tanh
 
 
 class Bottle(Decorator):
@@ -67,3 +68,12 @@ class Bottle(Decorator):
         if lead > 1:
             grad_output = grad_output.reshape(self.module.output.shape)
         self.module.acc_grad_parameters(fused, grad_output, scale)
+
+
+def examples() -> list[Case]:
+    """The conformance kit's cases for Bottle."""
+    return [
+        Case(Bottle(Linear(4, 3)), input_shape=(2, 3, 4), batched=True),
+        Case(Bottle(Linear(4, 3)), input_shape=(2, 2, 3, 4)),
+        Case(Bottle(Sequential(Linear(4, 2), Tanh()), 2, 2), input_shape=(3, 4)),
+    ]

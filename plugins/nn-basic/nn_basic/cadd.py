@@ -6,8 +6,7 @@ import math
 
 import numpy as np
 
-from nncore import Module
-from nncore.checks import expect_float, expect_same_shape
+from nncore.plugin import Case, Module, expect_float, expect_same_shape
 
 from ._pointwise import expand_to, reduce_to, size_tuple
 from ._rows import reset_uniform
@@ -54,3 +53,11 @@ class CAdd(Module):
 
     def extra_repr(self) -> str:
         return "x".join(str(s) for s in self.bias.shape)
+
+
+def examples() -> list[Case]:
+    """The conformance kit's cases for CAdd."""
+    return [
+        Case(CAdd(4), input_shape=(3, 4), batched=True),
+        Case(CAdd((3, 1)), input_shape=(3, 4)),
+    ]

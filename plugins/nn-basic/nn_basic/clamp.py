@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from nncore.plugin import Case
+
 from .hard_tanh import HardTanh
 
 
@@ -19,3 +21,8 @@ class Clamp(HardTanh):
 
     def __init__(self, min_value: float, max_value: float) -> None:
         super().__init__(min_value, max_value)
+
+
+def examples() -> list[Case]:
+    """The conformance kit's cases for Clamp."""
+    return [Case(Clamp(-0.5, 0.7), input_shape=(3, 4), batched=True)]

@@ -6,6 +6,9 @@ from typing import Any
 
 import numpy as np
 
+from nncore.plugin import Case
+
+from ._cases import BAD_CLASSES, W3, random_classes
 from ._criteria_util import ClassWeightedCriterion, class_rows
 
 
@@ -24,8 +27,9 @@ class ClassNLLCriterion(ClassWeightedCriterion):
 
     target_accepts = "index"
 
-    def __init__(self, weights: Any = None, size_average: bool = True,
-                 ignore_index: int = -100) -> None:
+    def __init__(
+        self, weights: Any = None, size_average: bool = True, ignore_index: int = -100
+    ) -> None:
         super().__init__(weights, size_average)
         self.ignore_index = ignore_index
 
@@ -38,3 +42,23 @@ class ClassNLLCriterion(ClassWeightedCriterion):
         grad = np.zeros_like(rows)
         grad[picked] = -w
         return grad.reshape(input.shape)
+
+
+def examples() -> list[Case]:
+    """The conformance kit's cases for ClassNLLCriterion."""
+    return [
+        Case(
+            ClassNLLCriterion(), input_shape=(4, 3), target=random_classes, bad_inputs=BAD_CLASSES
+        ),
+        Case(ClassNLLCriterion(size_average=False), input_shape=(3,), target=random_classes),
+        Case(
+            ClassNLLCriterion(W3),
+            input_shape=(5, 3),
+            target=lambda rng, x: np.array([0, 1, 2, 1, 0]),
+        ),
+        Case(
+            ClassNLLCriterion(W3, False, ignore_index=1),
+            input_shape=(4, 3),
+            target=lambda rng, x: np.array([0.0, 1.0, 2.0, 1.0]),
+        ),
+    ]

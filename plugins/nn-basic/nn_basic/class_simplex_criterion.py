@@ -6,8 +6,9 @@ from typing import Any
 
 import numpy as np
 
-from nncore.checks import expect_float, expect_ndim, expect_size
+from nncore.plugin import Case, expect_float, expect_ndim, expect_size
 
+from ._cases import random_classes
 from ._criteria_util import class_targets
 from .mse_criterion import MSECriterion
 
@@ -17,7 +18,7 @@ def _regular_simplex(n: int) -> np.ndarray:
     a = np.zeros((n + 1, n))
     for k in range(n):
         a[k, k] = 1.0 if k == 0 else np.sqrt(1 - np.sum(a[k, :k] ** 2))
-        a[k + 1:, k] = (a[k, k] ** 2 - 1 - 1 / n) / a[k, k]
+        a[k + 1 :, k] = (a[k, k] ** 2 - 1 - 1 / n) / a[k, k]
     return a
 
 
@@ -63,3 +64,16 @@ class ClassSimplexCriterion(MSECriterion):
     def get_top_prediction(self, input: np.ndarray) -> np.ndarray:
         """The 0-based class of the highest score, per example."""
         return np.argmax(self.get_predictions(input), axis=-1)
+
+
+def examples() -> list[Case]:
+    """The conformance kit's cases for ClassSimplexCriterion."""
+    return [
+        Case(
+            ClassSimplexCriterion(4),
+            input_shape=(3, 4),
+            target=random_classes,
+            bad_inputs=[("not an array", None), (np.zeros((2, 4)), np.array([0, 4]))],
+        ),
+        Case(ClassSimplexCriterion(3, size_average=False), input_shape=(3,), target=random_classes),
+    ]

@@ -6,8 +6,7 @@ import math
 
 import numpy as np
 
-from nncore import Module
-from nncore.checks import expect_float, expect_same_shape
+from nncore.plugin import Case, Module, expect_float, expect_same_shape
 
 from ._pointwise import expand_to, reduce_to, size_tuple
 from ._rows import reset_uniform
@@ -58,3 +57,12 @@ class CMul(Module):
 
     def extra_repr(self) -> str:
         return "x".join(str(s) for s in self.weight.shape)
+
+
+def examples() -> list[Case]:
+    """The conformance kit's cases for CMul."""
+    return [
+        Case(CMul(4), input_shape=(3, 4), batched=True),
+        Case(CMul((1, 4)), input_shape=(3, 4)),
+        Case(CMul((2, 3)), input_shape=(2, 2, 3), batched=True),
+    ]

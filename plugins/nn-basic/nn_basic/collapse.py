@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from nncore import Module
-from nncore.checks import expect_array
+from nncore.plugin import Case, Module, expect_array
 
 from ._reduce import reshaped, reshaped_back
 
@@ -38,3 +37,11 @@ class Collapse(Module):
 
     def extra_repr(self) -> str:
         return str(self.n_input_dims)
+
+
+def examples() -> list[Case]:
+    """The conformance kit's cases for Collapse."""
+    return [
+        Case(Collapse(3), input_shape=(2, 3, 4)),
+        Case(Collapse(2), input_shape=(3, 2, 4), batched=True),
+    ]

@@ -6,10 +6,12 @@ from typing import Any
 
 import numpy as np
 
-from nncore import Container
-from nncore.checks import expect_same_shape
+from nncore.plugin import Case, Container, expect_same_shape
 
 from ._concat import Window, child_outputs, join, layout, total_gradient
+from .identity import Identity
+from .linear import Linear
+from .tanh import Tanh
 
 
 class Concat(Container):
@@ -53,3 +55,12 @@ class Concat(Container):
 
     def extra_repr(self) -> str:
         return str(self.dimension)
+
+
+def examples() -> list[Case]:
+    """The conformance kit's cases for Concat."""
+    return [
+        Case(Concat(-1).add(Linear(4, 3)).add(Linear(4, 2)), input_shape=(5, 4), batched=True),
+        Case(Concat(0).add(Linear(4, 3)).add(Identity()), input_shape=(4,)),
+        Case(Concat(1).add(Linear(4, 3)).add(Tanh()).add(Linear(4, 1)), input_shape=(2, 4)),
+    ]

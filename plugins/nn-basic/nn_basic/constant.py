@@ -6,8 +6,7 @@ from typing import Any
 
 import numpy as np
 
-from nncore import Module
-from nncore.checks import expect_array, expect_float
+from nncore.plugin import Case, Module, expect_array, expect_float
 
 
 class Constant(Module):
@@ -43,3 +42,11 @@ class Constant(Module):
 
     def update_grad_input(self, input: np.ndarray, grad_output: np.ndarray) -> np.ndarray:
         return np.zeros(input.shape, dtype=self.dtype)
+
+
+def examples() -> list[Case]:
+    """The conformance kit's cases for Constant."""
+    return [
+        Case(Constant(2.5), input_shape=(3,)),
+        Case(Constant(np.array([[1.0, 2.0]]), 1), input_shape=(3, 4), batched=True),
+    ]

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from nncore import Module
-from nncore.checks import expect_array
+from nncore.plugin import Case, Module, expect_array
 
 
 class Contiguous(Module):
@@ -27,3 +26,10 @@ class Contiguous(Module):
 
     def update_grad_input(self, input: np.ndarray, grad_output: np.ndarray) -> np.ndarray:
         return np.ascontiguousarray(expect_array(grad_output, "grad_output"))
+
+
+def examples() -> list[Case]:
+    """The conformance kit's cases for Contiguous."""
+    return [
+        Case(Contiguous(), input=lambda rng: rng.standard_normal((4, 3)).T, batched=True),
+    ]

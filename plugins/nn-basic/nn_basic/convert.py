@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
-from nncore import Module
-from nncore.checks import expect_array
-from nncore.errors import InputTypeError, ShapeError
+from nncore.plugin import Case, InputTypeError, Module, ShapeError, expect_array
 
 from ._reduce import expect_shape
 
@@ -39,13 +39,14 @@ class Convert(Module):
         self.output_shape = target if "b" in target else "b" + target
         if "b*" in (self.input_shape, self.output_shape) and self.input_shape != self.output_shape:
             raise InputTypeError(
-                f"expected both shapes or neither to be 'b*', "
-                f"got {input_shape!r}, {output_shape!r}"
+                f"expected both shapes or neither to be 'b*', got {input_shape!r}, {output_shape!r}"
             )
         self.transposition = sorted(self.input_shape) == sorted(self.output_shape)
-        supported = {"bf": self.input_shape not in ("bt", "tb"),
-                     "b": self.input_shape in ("bt", "tb", "bf", "fb"),
-                     "bt": self.input_shape == "b"}
+        supported = {
+            "bf": self.input_shape not in ("bt", "tb"),
+            "b": self.input_shape in ("bt", "tb", "bf", "fb"),
+            "bt": self.input_shape == "b",
+        }
         if not self.transposition and not supported.get(self.output_shape, False):
             raise InputTypeError(
                 f"expected a supported conversion, "
@@ -78,7 +79,7 @@ class Convert(Module):
             y = x.reshape(-1, 1)
         else:  # to 'bf': the batch axis swapped to the front (as torch/nn), the rest flattened
             y = np.swapaxes(x, 0, source.index("b"))
-            y = y.reshape(y.shape[0], -1)
+            y = y.reshape(y.shape[0], math.prod(y.shape[1:]))
         return np.squeeze(y, target.index("b")) if single else y
 
     def update_output(self, input: np.ndarray) -> np.ndarray:
@@ -95,3 +96,15 @@ class Convert(Module):
 
     def extra_repr(self) -> str:
         return f"{self.input_shape} -> {self.output_shape}"
+
+
+def examples() -> list[Case]:
+    """The conformance kit's cases for Convert."""
+    return [
+        Case(Convert(), input_shape=(3, 4), batched=True),
+        Case(Convert("bchw", "bf"), input_shape=(3, 2, 3, 1), batched=True),
+        Case(Convert("chw", "hwc"), input_shape=(2, 2, 3, 4), batched=True),
+        Case(Convert("fb", "b"), input_shape=(1, 4)),
+        Case(Convert("b", "bt"), input_shape=(4,)),
+        Case(Convert("chwb", "bf"), input_shape=(2, 3, 2, 4)),
+    ]

@@ -6,8 +6,7 @@ from typing import Any
 
 import numpy as np
 
-from nncore import Module
-from nncore.checks import expect_array
+from nncore.plugin import Case, Module, expect_array
 
 from ._reduce import numpy_dtype
 
@@ -30,8 +29,13 @@ class Copy(Module):
 
     accepts = "any"  # moves values around: any dtype passes as given
 
-    def __init__(self, intype: Any = None, outtype: Any = None, force_copy: bool = False,
-                 dont_cast: bool = False) -> None:
+    def __init__(
+        self,
+        intype: Any = None,
+        outtype: Any = None,
+        force_copy: bool = False,
+        dont_cast: bool = False,
+    ) -> None:
         super().__init__()
         pinned = self.dtype if dont_cast else None
         self.intype = pinned if intype is None else numpy_dtype(intype)
@@ -40,8 +44,10 @@ class Copy(Module):
         self.dont_cast = dont_cast
 
     def _types(self) -> tuple[np.dtype, np.dtype]:
-        return (self.dtype if self.intype is None else self.intype,
-                self.dtype if self.outtype is None else self.outtype)
+        return (
+            self.dtype if self.intype is None else self.intype,
+            self.dtype if self.outtype is None else self.outtype,
+        )
 
     def update_output(self, input: np.ndarray) -> np.ndarray:
         expect_array(input)
@@ -56,3 +62,11 @@ class Copy(Module):
         if intype == outtype and not self.force_copy:
             return grad_output
         return grad_output.astype(intype)
+
+
+def examples() -> list[Case]:
+    """The conformance kit's cases for Copy."""
+    return [
+        Case(Copy(), input_shape=(3, 4), batched=True),
+        Case(Copy(force_copy=True), input_shape=(2, 3)),
+    ]

@@ -6,7 +6,7 @@ import math
 
 import numpy as np
 
-from nncore import Module
+from nncore.plugin import Case, Module
 
 from ._rows import as_rows, grad_rows, reset_uniform
 
@@ -68,3 +68,11 @@ class Cosine(Module):
 
     def extra_repr(self) -> str:
         return f"{self.weight.shape[1]} -> {self.weight.shape[0]}"
+
+
+def examples() -> list[Case]:
+    """The conformance kit's cases for Cosine."""
+    return [
+        Case(Cosine(4, 3), input_shape=(2, 4), batched=True),
+        Case(Cosine(3, 2), input_shape=(3,)),
+    ]

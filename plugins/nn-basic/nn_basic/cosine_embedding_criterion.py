@@ -6,6 +6,9 @@ from typing import Any
 
 import numpy as np
 
+from nncore.plugin import Case
+
+from ._cases import equal_pair, sign_targets
 from ._criteria_util import MarginedCriterion, float_table, norm, signs
 
 EPS = 1e-12  # added to squared norms, as torch/nn does, so zero vectors do not divide by 0
@@ -47,3 +50,20 @@ class CosineEmbeddingCriterion(MarginedCriterion):
         sign = np.where(y == 1, -1.0, np.where(cos > self.margin, 1.0, 0.0))[:, None]
         factor = (sign * norm(self, len(y))).astype(x1.dtype)
         return [(factor * d).reshape(input[0].shape) for d in (d1, d2)]
+
+
+def examples() -> list[Case]:
+    """The conformance kit's cases for CosineEmbeddingCriterion."""
+    return [
+        Case(
+            CosineEmbeddingCriterion(),
+            input=equal_pair(4, 3),
+            target=lambda rng, x: np.array([1.0, -1.0, 1.0, -1.0]),
+        ),
+        Case(CosineEmbeddingCriterion(-0.5, size_average=False), input=equal_pair(3), target=-1),
+        Case(
+            CosineEmbeddingCriterion(0.1),
+            input=equal_pair(5, 2),
+            target=lambda rng, x: sign_targets(rng, x[0][:, 0]),
+        ),
+    ]

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from nncore import Module
-from nncore.checks import expect_float, expect_ndim, expect_same_shape
+from nncore.plugin import Case, Module, expect_float, expect_ndim, expect_same_shape
 
 from ._pointwise import floating, inplace_repr
 
@@ -45,3 +44,16 @@ class CReLU(Module):
 
     def extra_repr(self) -> str:
         return inplace_repr(self, str(self.n_input_dims))
+
+
+def examples() -> list[Case]:
+    """The conformance kit's cases for CReLU."""
+    return [
+        Case(
+            CReLU(1),
+            input_shape=(3, 4),
+            batched=True,
+            bad_inputs=["not an array", np.zeros((2, 3, 4))],
+        ),
+        Case(CReLU(3), input_shape=(2, 3, 2, 2), batched=True),
+    ]

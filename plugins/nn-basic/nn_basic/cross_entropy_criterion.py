@@ -6,6 +6,9 @@ from typing import Any
 
 import numpy as np
 
+from nncore.plugin import Case
+
+from ._cases import BAD_CLASSES, W3, random_classes
 from ._criteria_util import ClassWeightedCriterion, class_rows
 from ._softmax import log_softmax
 
@@ -32,3 +35,19 @@ class CrossEntropyCriterion(ClassWeightedCriterion):
         grad = np.exp(log_softmax(rows)) * w[:, None]
         grad[picked] -= w
         return grad.reshape(input.shape)
+
+
+def examples() -> list[Case]:
+    """The conformance kit's cases for CrossEntropyCriterion."""
+    return [
+        Case(
+            CrossEntropyCriterion(),
+            input_shape=(4, 3),
+            target=random_classes,
+            bad_inputs=BAD_CLASSES,
+        ),
+        Case(
+            CrossEntropyCriterion(W3, size_average=False), input_shape=(3,), target=random_classes
+        ),
+        Case(CrossEntropyCriterion(W3), input_shape=(5, 3), target=random_classes),
+    ]

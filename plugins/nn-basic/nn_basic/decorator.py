@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from nncore import Container, Module
+from nncore.plugin import Case, Container, Module
+
+from .linear import Linear
 
 
 class Decorator(Container):
@@ -38,3 +40,8 @@ class Decorator(Container):
 
     def __repr__(self) -> str:
         return f"{Module.__repr__(self)} @ {self.module!r}"
+
+
+def examples() -> list[Case]:
+    """The conformance kit's cases for Decorator."""
+    return [Case(Decorator(Linear(4, 3)), input_shape=(5, 4), batched=True)]

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from nncore.plugin import Case
+
 from .concat import Concat
+from .linear import Linear
+from .tanh import Tanh
 
 
 class DepthConcat(Concat):
@@ -21,3 +25,13 @@ class DepthConcat(Concat):
     """
 
     _pad = True
+
+
+def examples() -> list[Case]:
+    """The conformance kit's cases for DepthConcat."""
+    return [
+        Case(
+            DepthConcat(0).add(Linear(4, 3)).add(Linear(4, 1)).add(Linear(4, 2)), input_shape=(3, 4)
+        ),
+        Case(DepthConcat(-1).add(Linear(4, 3)).add(Tanh()), input_shape=(5, 4), batched=True),
+    ]

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from nncore.plugin import Case
+
 from ._criteria_util import AveragedCriterion, float_pair, norm
 
 
@@ -26,3 +28,16 @@ class DistKLDivCriterion(AveragedCriterion):
     def update_grad_input(self, input: np.ndarray, target: np.ndarray) -> np.ndarray:
         float_pair(input, target)
         return np.where(target > 0, -target, 0).astype(input.dtype) * norm(self, input.size)
+
+
+def _distribution(rng: np.random.Generator, x: np.ndarray) -> np.ndarray:
+    t = rng.uniform(0, 1, x.shape) * (rng.uniform(0, 1, x.shape) > 0.3)
+    return t / t.sum(axis=-1, keepdims=True).clip(1e-3)
+
+
+def examples() -> list[Case]:
+    """The conformance kit's cases for DistKLDivCriterion."""
+    return [
+        Case(DistKLDivCriterion(), input_shape=(3, 4), target=_distribution),
+        Case(DistKLDivCriterion(size_average=False), input_shape=(4,), target=_distribution),
+    ]

@@ -6,6 +6,8 @@ from typing import Any
 
 import numpy as np
 
+from nncore.plugin import Case
+
 from ._criteria_util import AveragedCriterion, float_table, norm
 from ._pointwise import sigmoid
 
@@ -30,3 +32,16 @@ class DistanceRatioCriterion(AveragedCriterion):
         ds, dd = float_table(input, 2)
         grad = sigmoid(ds - dd) * norm(self, len(np.atleast_1d(ds)))
         return [grad, -grad]
+
+
+def examples() -> list[Case]:
+    """The conformance kit's cases for DistanceRatioCriterion."""
+    return [
+        Case(
+            DistanceRatioCriterion(), input=lambda rng: [rng.uniform(0, 2, 4), rng.uniform(0, 2, 4)]
+        ),
+        Case(
+            DistanceRatioCriterion(size_average=False),
+            input=lambda rng: [rng.uniform(0, 2, (3, 1)), rng.uniform(0, 2, (3, 1))],
+        ),
+    ]

@@ -6,10 +6,12 @@ from typing import Any
 
 import numpy as np
 
-from nncore import Module
-from nncore.dtypes import Dtype, as_dtype
+from nncore.plugin import Case, Dtype, Module, as_dtype
 
 from .decorator import Decorator
+from .linear import Linear
+from .sequential import Sequential
+from .tanh import Tanh
 
 
 def cast(value: Any, dtype: np.dtype) -> Any:
@@ -49,7 +51,10 @@ class DontCast(Decorator):
     casts_children = False
 
     def __init__(
-        self, module: Module, castin: bool = False, castout: bool | None = None,
+        self,
+        module: Module,
+        castin: bool = False,
+        castout: bool | None = None,
         module_type: Dtype | None = None,
     ) -> None:
         super().__init__(module)
@@ -75,3 +80,20 @@ class DontCast(Decorator):
         self.module.acc_grad_parameters(
             self._in(input, self.castin), self._in(grad_output, self.castout), scale
         )
+
+
+def examples() -> list[Case]:
+    """The conformance kit's cases for DontCast."""
+    return [
+        Case(
+            DontCast(Linear(4, 3), castin=True),
+            input_shape=(5, 4),
+            batched=True,
+            skip={"check_float32": "the wrapped module stays float64 by design"},
+        ),
+        Case(
+            DontCast(Sequential(Linear(4, 3), Tanh())),
+            input_shape=(4,),
+            skip={"check_float32": "the wrapped module stays float64 by design"},
+        ),
+    ]

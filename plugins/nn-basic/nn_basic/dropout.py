@@ -4,10 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from nncore import Module
-from nncore.checks import expect_float, expect_same_shape
-from nncore.errors import StateError
-from nncore.random import generator
+from nncore.plugin import Case, Module, StateError, expect_float, expect_same_shape, generator
 
 from ._pointwise import inplace_repr
 
@@ -29,8 +26,13 @@ class Dropout(Module):
     array([0.7, 0.7])
     """
 
-    def __init__(self, p: float = 0.5, v1: bool = False, inplace: bool = False,
-                 stochastic_inference: bool = False) -> None:
+    def __init__(
+        self,
+        p: float = 0.5,
+        v1: bool = False,
+        inplace: bool = False,
+        stochastic_inference: bool = False,
+    ) -> None:
         super().__init__()
         if not 0 <= p < 1:
             raise ValueError(f"expected a dropout probability 0 <= p < 1, got {p}")
@@ -73,3 +75,15 @@ class Dropout(Module):
 
     def extra_repr(self) -> str:
         return inplace_repr(self, f"p={self.p}" + ("" if self.v2 else ", v1"))
+
+
+def examples() -> list[Case]:
+    """The conformance kit's cases for Dropout."""
+    return [
+        Case(Dropout(0.3), input_shape=(3, 4)),
+        Case(Dropout(0.4, v1=True), input_shape=(3, 4)),
+        Case(Dropout(0.3).evaluate(), input_shape=(3, 4), batched=True),
+        Case(Dropout(0.3, v1=True).evaluate(), input_shape=(3, 4), batched=True),
+        Case(Dropout(0.3, inplace=True), input_shape=(3, 4)),
+        Case(Dropout(0.4, v1=True, inplace=True).evaluate(), input_shape=(3, 4), batched=True),
+    ]

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from nncore.plugin import Case
+
+from ._cases import pointwise_cases
 from ._pointwise import Pointwise, inplace_repr
 
 
@@ -34,3 +37,8 @@ class ELU(Pointwise):
 
     def extra_repr(self) -> str:
         return inplace_repr(self, f"alpha={self.alpha:g}")
+
+
+def examples() -> list[Case]:
+    """The conformance kit's cases for ELU."""
+    return pointwise_cases(ELU(), ELU(0.5, inplace=True)) + [Case(ELU(0.3), input_shape=(6,))]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from nncore.plugin import Case
+
 from ._distance import TemplateDistance
 
 
@@ -23,3 +25,11 @@ class Euclidean(TemplateDistance):
     def __init__(self, input_size: int, output_size: int) -> None:
         super().__init__(input_size, output_size)
         self.reset()
+
+
+def examples() -> list[Case]:
+    """The conformance kit's cases for Euclidean."""
+    return [
+        Case(Euclidean(4, 3), input_shape=(2, 4), batched=True),
+        Case(Euclidean(3, 2), input_shape=(3,)),
+    ]

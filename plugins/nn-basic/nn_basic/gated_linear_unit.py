@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from nncore import Module
-from nncore.checks import dimension, expect_float, expect_same_shape
-from nncore.errors import ShapeError
+from nncore.plugin import Case, Module, ShapeError, dimension, expect_float, expect_same_shape
 
 from ._pointwise import floating, sigmoid
 
@@ -45,3 +43,16 @@ class GatedLinearUnit(Module):
 
     def extra_repr(self) -> str:
         return "" if self.dim is None else str(self.dim)
+
+
+def examples() -> list[Case]:
+    """The conformance kit's cases for GatedLinearUnit."""
+    return [
+        Case(
+            GatedLinearUnit(),
+            input_shape=(3, 4),
+            batched=True,
+            bad_inputs=["not an array", np.zeros((2, 3))],
+        ),
+        Case(GatedLinearUnit(0), input_shape=(6, 2)),
+    ]

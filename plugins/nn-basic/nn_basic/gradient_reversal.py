@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from nncore import Module
-from nncore.checks import expect_float, expect_same_shape
+from nncore.plugin import Case, Module, expect_float, expect_same_shape
 
 
 class GradientReversal(Module):
@@ -37,3 +36,13 @@ class GradientReversal(Module):
 
     def extra_repr(self) -> str:
         return f"{self.lambda_}"
+
+
+REVERSED = {"check_input_jacobian": "backward returns -lambda * dy on purpose, forward is y = x"}
+
+
+def examples() -> list[Case]:
+    """The conformance kit's cases for GradientReversal."""
+    return [
+        Case(GradientReversal(0.7), input_shape=(3, 4), batched=True, skip=REVERSED),
+    ]

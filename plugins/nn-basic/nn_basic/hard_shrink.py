@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from nncore.plugin import Case
+
+from ._cases import spread_input
 from ._pointwise import Shrink
 
 
@@ -18,3 +21,11 @@ class HardShrink(Shrink):
 
     def function(self, x: np.ndarray) -> np.ndarray:
         return np.where(np.abs(x) > self.lam, x, 0)
+
+
+def examples() -> list[Case]:
+    """The conformance kit's cases for HardShrink."""
+    return [
+        Case(HardShrink(), input=spread_input, batched=True),
+        Case(HardShrink(1.0), input=spread_input),
+    ]

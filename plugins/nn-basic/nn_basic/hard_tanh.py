@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from nncore.errors import InputError
+from nncore.plugin import Case, InputError
 
+from ._cases import spread_input
 from ._pointwise import Pointwise, inplace_repr
 
 
@@ -36,3 +37,12 @@ class HardTanh(Pointwise):
 
     def extra_repr(self) -> str:
         return inplace_repr(self, f"{self.min_value:g}, {self.max_value:g}")
+
+
+def examples() -> list[Case]:
+    """The conformance kit's cases for HardTanh."""
+    return [
+        Case(HardTanh(), input=spread_input, batched=True),
+        Case(HardTanh(-0.5, 2.0), input=spread_input),
+        Case(HardTanh(inplace=True), input=spread_input, batched=True),
+    ]

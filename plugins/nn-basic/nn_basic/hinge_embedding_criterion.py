@@ -6,8 +6,9 @@ from typing import Any
 
 import numpy as np
 
-from nncore.checks import expect_float
+from nncore.plugin import Case, expect_float
 
+from ._cases import sign_targets
 from ._criteria_util import MarginedCriterion, norm, signs
 
 
@@ -30,3 +31,20 @@ class HingeEmbeddingCriterion(MarginedCriterion):
         y = signs(target, expect_float(input).shape)
         grad = np.where((y == -1) & (input > self.margin), 0, y).astype(input.dtype)
         return grad * norm(self, input.size)
+
+
+def examples() -> list[Case]:
+    """The conformance kit's cases for HingeEmbeddingCriterion."""
+    return [
+        Case(
+            HingeEmbeddingCriterion(),
+            input_shape=(4, 3),
+            target=sign_targets,
+            bad_inputs=[("not an array", None), (np.zeros(2), np.array([1.0, 0.0]))],
+        ),
+        Case(
+            HingeEmbeddingCriterion(0.5, size_average=False),
+            input_shape=(5,),
+            target=lambda rng, x: -1,
+        ),
+    ]

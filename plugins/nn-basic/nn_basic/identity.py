@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from nncore import Module
+from nncore.plugin import Case, Module
 
 
 class Identity(Module):
@@ -23,3 +23,8 @@ class Identity(Module):
 
     def update_grad_input(self, input: Any, grad_output: Any) -> Any:
         return grad_output
+
+
+def examples() -> list[Case]:
+    """The conformance kit's cases for Identity."""
+    return [Case(Identity(), input_shape=(3, 4), batched=True, bad_inputs=[])]

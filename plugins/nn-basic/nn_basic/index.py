@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from nncore import Module
-from nncore.checks import dimension, expect_float, expect_indices, expect_ndim
+from nncore.plugin import Case, Module, dimension, expect_float, expect_indices, expect_ndim
 
 from ._reduce import expect_pair, expect_shape
 
@@ -41,10 +40,11 @@ class Index(Module):
         x, indices, dim = self._unpack(input)
         return np.take(x, indices, axis=dim)
 
-    def update_grad_input(self, input: list[np.ndarray],
-                          grad_output: np.ndarray) -> list[np.ndarray]:
+    def update_grad_input(
+        self, input: list[np.ndarray], grad_output: np.ndarray
+    ) -> list[np.ndarray]:
         x, indices, dim = self._unpack(input)
-        shape = x.shape[:dim] + indices.shape + x.shape[dim + 1:]
+        shape = x.shape[:dim] + indices.shape + x.shape[dim + 1 :]
         grad = expect_shape(grad_output, shape)
         grad_x = np.zeros(x.shape, dtype=grad.dtype)
         # repeated indices must add up, which fancy-index assignment would not do
@@ -53,3 +53,15 @@ class Index(Module):
 
     def extra_repr(self) -> str:
         return f"dim {self.dimension}"
+
+
+def _indexed(rng: np.random.Generator) -> list[np.ndarray]:
+    return [rng.standard_normal((4, 3)), np.array([2, 0, 2, 3, 2])]
+
+
+def examples() -> list[Case]:
+    """The conformance kit's cases for Index."""
+    return [
+        Case(Index(0), input=_indexed),
+        Case(Index(-1), input=lambda rng: [rng.standard_normal((2, 3)), np.array([1, 1])]),
+    ]

@@ -6,9 +6,7 @@ import math
 
 import numpy as np
 
-from nncore import Module
-from nncore.checks import expect_float, expect_ndim, expect_size
-from nncore.random import generator
+from nncore.plugin import Case, Module, expect_float, expect_ndim, expect_size, generator
 
 from ._rows import uniform
 
@@ -101,3 +99,14 @@ class Kmeans(Module):
 
     def extra_repr(self) -> str:
         return f"{self.k}, {self.dim}"
+
+
+def examples() -> list[Case]:
+    """The conformance kit's cases for Kmeans."""
+    return [
+        Case(
+            Kmeans(3, 2),
+            input_shape=(6, 2),
+            skip={"check_parameter_jacobian": "centres follow the k-means rule"},
+        ),
+    ]

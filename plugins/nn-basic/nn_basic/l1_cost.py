@@ -6,8 +6,7 @@ from typing import Any
 
 import numpy as np
 
-from nncore import Criterion
-from nncore.checks import expect_float
+from nncore.plugin import Case, Criterion, expect_float
 
 
 class L1Cost(Criterion):
@@ -23,3 +22,8 @@ class L1Cost(Criterion):
 
     def update_grad_input(self, input: np.ndarray, target: Any = None) -> np.ndarray:
         return np.sign(expect_float(input))
+
+
+def examples() -> list[Case]:
+    """The conformance kit's cases for L1Cost."""
+    return [Case(L1Cost(), input_shape=(3, 4))]

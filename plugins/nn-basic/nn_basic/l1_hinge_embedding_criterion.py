@@ -6,8 +6,9 @@ from typing import Any
 
 import numpy as np
 
-from nncore import Criterion
+from nncore.plugin import Case, Criterion
 
+from ._cases import equal_pair
 from ._criteria_util import float_table, signs
 
 
@@ -37,3 +38,20 @@ class L1HingeEmbeddingCriterion(Criterion):
         if signs(target, ())[()] == -1:
             grad = np.zeros_like(grad) if np.sum(np.abs(x1 - x2)) > self.margin else -grad
         return [grad, -grad]
+
+
+def examples() -> list[Case]:
+    """The conformance kit's cases for L1HingeEmbeddingCriterion."""
+    return [
+        Case(L1HingeEmbeddingCriterion(), input=equal_pair(5), target=1),
+        Case(
+            L1HingeEmbeddingCriterion(20.0),
+            input=equal_pair(2, 3),
+            target=-1,
+            bad_inputs=[
+                ("not an array", None),
+                ([np.zeros(2)], 1),
+                ([np.zeros(2), np.zeros(2)], 0),
+            ],
+        ),
+    ]

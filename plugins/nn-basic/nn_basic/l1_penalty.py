@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from nncore import Module
-from nncore.checks import expect_float, expect_same_shape
+from nncore.plugin import Case, Module, expect_float, expect_same_shape
 
 
 class L1Penalty(Module):
@@ -23,8 +22,9 @@ class L1Penalty(Module):
     array([1.1, 0.9])
     """
 
-    def __init__(self, l1weight: float, size_average: bool = False,
-                 provide_output: bool = True) -> None:
+    def __init__(
+        self, l1weight: float, size_average: bool = False, provide_output: bool = True
+    ) -> None:
         super().__init__()
         self.l1weight = l1weight
         self.size_average = size_average
@@ -45,3 +45,18 @@ class L1Penalty(Module):
 
     def extra_repr(self) -> str:
         return f"{self.l1weight}"
+
+
+PENALISED = {"check_input_jacobian": "backward returns the L1 penalty's gradient (plus dy), y = x"}
+
+
+def examples() -> list[Case]:
+    """The conformance kit's cases for L1Penalty."""
+    return [
+        Case(L1Penalty(0.1), input_shape=(3, 4), batched=True, skip=PENALISED),
+        Case(
+            L1Penalty(0.2, size_average=True, provide_output=False),
+            input_shape=(3, 4),
+            skip=PENALISED,
+        ),
+    ]

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from nncore.plugin import Case
+
+from ._cases import pointwise_cases
 from ._pointwise import Pointwise, inplace_repr
 
 
@@ -32,3 +35,10 @@ class LeakyReLU(Pointwise):
 
     def extra_repr(self) -> str:
         return inplace_repr(self, f"{self.negval:g}")
+
+
+def examples() -> list[Case]:
+    """The conformance kit's cases for LeakyReLU."""
+    return pointwise_cases(LeakyReLU(), LeakyReLU(0.2, True)) + [
+        Case(LeakyReLU(-0.5), input_shape=(6,))
+    ]

@@ -6,9 +6,7 @@ import math
 
 import numpy as np
 
-from nncore import Module
-from nncore.checks import expect_float, expect_ndim, expect_size
-from nncore.random import generator
+from nncore.plugin import Case, Module, expect_float, expect_ndim, expect_size, generator
 
 
 class Linear(Module):
@@ -70,3 +68,12 @@ class Linear(Module):
     def extra_repr(self) -> str:
         size = f"{self.weight.shape[1]} -> {self.weight.shape[0]}"
         return size if self.bias is not None else size + ", without bias"
+
+
+def examples() -> list[Case]:
+    """The conformance kit's cases for Linear."""
+    return [
+        Case(Linear(5, 3), input_shape=(4, 5), batched=True),
+        Case(Linear(5, 3), input_shape=(5,)),
+        Case(Linear(4, 2, bias=False), input_shape=(3, 4), batched=True),
+    ]

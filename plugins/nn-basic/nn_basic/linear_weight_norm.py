@@ -6,7 +6,7 @@ import math
 
 import numpy as np
 
-from nncore import Module
+from nncore.plugin import Case, Module
 
 from ._rows import reset_uniform
 from .linear import Linear
@@ -29,8 +29,9 @@ class LinearWeightNorm(Linear):
 
     parameter_names = ("v", "g", "bias")
 
-    def __init__(self, input_size: int, output_size: int, bias: bool = True,
-                 eps: float = 1e-16) -> None:
+    def __init__(
+        self, input_size: int, output_size: int, bias: bool = True, eps: float = 1e-16
+    ) -> None:
         Module.__init__(self)
         self.eps = eps
         self.v = np.empty((output_size, input_size))
@@ -70,3 +71,11 @@ class LinearWeightNorm(Linear):
     def extra_repr(self) -> str:
         size = f"{self.v.shape[1]} -> {self.v.shape[0]}"
         return size if self.bias is not None else size + ", without bias"
+
+
+def examples() -> list[Case]:
+    """The conformance kit's cases for LinearWeightNorm."""
+    return [
+        Case(LinearWeightNorm(5, 3), input_shape=(4, 5), batched=True),
+        Case(LinearWeightNorm(4, 2, bias=False), input_shape=(4,)),
+    ]

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from nncore.plugin import Case
+
+from ._cases import positive_input
 from ._pointwise import Pointwise
 
 
@@ -22,3 +25,8 @@ class Log(Pointwise):
 
     def derivative(self, x: np.ndarray, y: np.ndarray) -> np.ndarray:
         return 1 / x
+
+
+def examples() -> list[Case]:
+    """The conformance kit's cases for Log."""
+    return [Case(Log(), input=positive_input(3, 4), batched=True)]

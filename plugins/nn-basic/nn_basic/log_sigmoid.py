@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from nncore.plugin import Case
+
+from ._cases import pointwise_cases
 from ._pointwise import Pointwise, sigmoid
 
 
@@ -21,3 +24,8 @@ class LogSigmoid(Pointwise):
 
     def derivative(self, x: np.ndarray, y: np.ndarray) -> np.ndarray:
         return sigmoid(-x)
+
+
+def examples() -> list[Case]:
+    """The conformance kit's cases for LogSigmoid."""
+    return pointwise_cases(LogSigmoid())

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from nncore.plugin import Case
+
 from ._softmax import Normalizer
 
 
@@ -17,3 +19,11 @@ class LogSoftMax(Normalizer):
     """
 
     log = True
+
+
+def examples() -> list[Case]:
+    """The conformance kit's cases for LogSoftMax."""
+    return [
+        Case(LogSoftMax(), input_shape=(3, 4), batched=True),
+        Case(LogSoftMax(), input_shape=(5,)),
+    ]

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from nncore.plugin import Case
+
+from ._cases import sign_targets
 from ._criteria_util import MarginedCriterion, float_pair, norm
 
 
@@ -24,3 +27,11 @@ class MarginCriterion(MarginedCriterion):
         float_pair(input, target)
         active = input * target < self.margin
         return np.where(active, -target, 0).astype(input.dtype) * norm(self, input.size)
+
+
+def examples() -> list[Case]:
+    """The conformance kit's cases for MarginCriterion."""
+    return [
+        Case(MarginCriterion(), input_shape=(4, 3), target=sign_targets),
+        Case(MarginCriterion(0.5, size_average=False), input_shape=(5,), target=sign_targets),
+    ]

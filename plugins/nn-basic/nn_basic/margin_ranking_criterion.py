@@ -6,8 +6,9 @@ from typing import Any
 
 import numpy as np
 
-from nncore.checks import expect_ndim
+from nncore.plugin import Case, expect_ndim
 
+from ._cases import equal_pair, sign_targets
 from ._criteria_util import MarginedCriterion, float_table, norm, signs
 
 
@@ -37,3 +38,16 @@ class MarginRankingCriterion(MarginedCriterion):
         active = -y * (x1 - x2) + self.margin >= 0
         grad = (np.where(active, -y, 0) * norm(self, y.size)).astype(x1.dtype)
         return [grad, -grad]
+
+
+def examples() -> list[Case]:
+    """The conformance kit's cases for MarginRankingCriterion."""
+    return [
+        Case(
+            MarginRankingCriterion(),
+            input=equal_pair(5),
+            target=lambda rng, x: sign_targets(rng, x[0]),
+            bad_inputs=[("not an array", None), ([np.zeros((2, 2))] * 2, np.ones(2))],
+        ),
+        Case(MarginRankingCriterion(0.5, size_average=False), input=equal_pair(1), target=-1),
+    ]

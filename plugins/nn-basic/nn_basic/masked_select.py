@@ -4,9 +4,14 @@ from __future__ import annotations
 
 import numpy as np
 
-from nncore import Module
-from nncore.checks import expect_array, expect_float, expect_same_shape
-from nncore.errors import InputTypeError
+from nncore.plugin import (
+    Case,
+    InputTypeError,
+    Module,
+    expect_array,
+    expect_float,
+    expect_same_shape,
+)
 
 from ._reduce import expect_pair, expect_shape
 
@@ -43,10 +48,20 @@ class MaskedSelect(Module):
         x, mask = self._unpack(input)
         return x[mask]
 
-    def update_grad_input(self, input: list[np.ndarray],
-                          grad_output: np.ndarray) -> list[np.ndarray]:
+    def update_grad_input(
+        self, input: list[np.ndarray], grad_output: np.ndarray
+    ) -> list[np.ndarray]:
         x, mask = self._unpack(input)
         grad = expect_shape(grad_output, (int(mask.sum()),))
         grad_x = np.zeros(x.shape, dtype=grad.dtype)
         grad_x[mask] = grad
         return [grad_x, np.zeros_like(input[1])]
+
+
+def _masked(rng: np.random.Generator) -> list[np.ndarray]:
+    return [rng.standard_normal((3, 4)), rng.random((3, 4)) < 0.5]
+
+
+def examples() -> list[Case]:
+    """The conformance kit's cases for MaskedSelect."""
+    return [Case(MaskedSelect(), input=_masked)]

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from nncore.plugin import Case
+
 from ._reduce import ArgReduction
 
 
@@ -21,3 +23,12 @@ class Max(ArgReduction):
     """
 
     pick = staticmethod(np.argmax)
+
+
+def examples() -> list[Case]:
+    """The conformance kit's cases for Max."""
+    return [
+        Case(Max(0, 2), input_shape=(3, 2)),
+        Case(Max(1, 2), input_shape=(3, 4, 5), batched=True),
+        Case(Max(0), input_shape=(6,)),
+    ]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from nncore.plugin import Case
+
 from .sum import Sum
 
 
@@ -20,3 +22,12 @@ class Mean(Sum):
 
     def __init__(self, dimension: int = 0, n_input_dims: int | None = None) -> None:
         super().__init__(dimension, n_input_dims, size_average=True)
+
+
+def examples() -> list[Case]:
+    """The conformance kit's cases for Mean."""
+    return [
+        Case(Mean(1, 2), input_shape=(3, 2)),
+        Case(Mean(0, 2), input_shape=(2, 3, 4), batched=True),
+        Case(Mean(-2), input_shape=(2, 3, 4)),
+    ]

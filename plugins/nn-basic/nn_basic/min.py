@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from nncore.plugin import Case
+
 from ._reduce import ArgReduction
 
 
@@ -21,3 +23,11 @@ class Min(ArgReduction):
     """
 
     pick = staticmethod(np.argmin)
+
+
+def examples() -> list[Case]:
+    """The conformance kit's cases for Min."""
+    return [
+        Case(Min(0, 2), input_shape=(3, 2)),
+        Case(Min(-1, 2), input_shape=(3, 4, 5), batched=True),
+    ]

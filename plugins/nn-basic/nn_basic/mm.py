@@ -6,10 +6,9 @@ from typing import Any
 
 import numpy as np
 
-from nncore import Module
-from nncore.checks import expect_ndim
-from nncore.errors import ShapeError
+from nncore.plugin import Case, Module, ShapeError, expect_ndim
 
+from ._cases import normal_pair
 from ._rows import matrix_table
 
 
@@ -59,3 +58,12 @@ class MM(Module):
     def extra_repr(self) -> str:
         flags = [name for name, on in (("trans_a", self.trans_a), ("trans_b", self.trans_b)) if on]
         return ", ".join(flags)
+
+
+def examples() -> list[Case]:
+    """The conformance kit's cases for MM."""
+    return [
+        Case(MM(), input=normal_pair((3, 4), (4, 2))),
+        Case(MM(True, True), input=normal_pair((2, 4, 3), (2, 2, 4)), batched=True),
+        Case(MM(trans_b=True), input=normal_pair((2, 3, 4), (2, 2, 4)), batched=True),
+    ]

@@ -5,8 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from nncore import Criterion, Module
-from nncore.dtypes import Dtype
+from nncore.plugin import Case, Criterion, Dtype, Module
+
+from ._cases import normal_like
+from .abs_criterion import AbsCriterion
+from .mse_criterion import MSECriterion
+from .tanh import Tanh
 
 
 class ModuleCriterion(Criterion):
@@ -24,8 +28,13 @@ class ModuleCriterion(Criterion):
 
     accepts = target_accepts = "any"  # its modules and criterion apply theirs
 
-    def __init__(self, criterion: Criterion, input_module: Module | None = None,
-                 target_module: Module | None = None, cast_target: bool = True) -> None:
+    def __init__(
+        self,
+        criterion: Criterion,
+        input_module: Module | None = None,
+        target_module: Module | None = None,
+        cast_target: bool = True,
+    ) -> None:
         super().__init__()
         self.criterion = criterion
         self.input_module = input_module
@@ -64,3 +73,21 @@ class ModuleCriterion(Criterion):
         finally:
             self.target_module = target_module
         return self
+
+
+def examples() -> list[Case]:
+    """The conformance kit's cases for ModuleCriterion."""
+    return [
+        Case(
+            ModuleCriterion(MSECriterion(), Tanh(), Tanh()), input_shape=(3, 2), target=normal_like
+        ),
+        Case(
+            ModuleCriterion(AbsCriterion(), target_module=Tanh(), cast_target=False),
+            input_shape=(4,),
+            target=normal_like,
+            skip={
+                "check_float32": "cast_target=False keeps the target module in float64, "
+                "so a float32 target is refused as mixing dtypes"
+            },
+        ),
+    ]

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from nncore import Criterion
-from nncore.checks import expect_float, expect_same_shape
+from nncore.plugin import Case, Criterion, expect_float, expect_same_shape
+
+from ._cases import normal_like
 
 
 class MSECriterion(Criterion):
@@ -28,3 +29,16 @@ class MSECriterion(Criterion):
     def update_grad_input(self, input: np.ndarray, target: np.ndarray) -> np.ndarray:
         norm = 2.0 / input.size if self.size_average else 2.0
         return norm * (input - target)
+
+
+def examples() -> list[Case]:
+    """The conformance kit's cases for MSECriterion."""
+    return [
+        Case(
+            MSECriterion(),
+            input_shape=(4, 3),
+            target=normal_like,
+            bad_inputs=[("not an array", None)],
+        ),
+        Case(MSECriterion(size_average=False), input_shape=(5,), target=normal_like),
+    ]

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from nncore import Module
-from nncore.checks import expect_float, expect_same_shape
+from nncore.plugin import Case, Module, expect_float, expect_same_shape
 
 from ._rows import reset_uniform
 
@@ -45,3 +44,8 @@ class Mul(Module):
         self, input: np.ndarray, grad_output: np.ndarray, scale: float = 1.0
     ) -> None:
         self.grad_weight[0] += scale * np.vdot(input, grad_output)
+
+
+def examples() -> list[Case]:
+    """The conformance kit's cases for Mul."""
+    return [Case(Mul(), input_shape=(3, 4), batched=True)]

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from nncore import Module
-from nncore.checks import expect_float, expect_same_shape
+from nncore.plugin import Case, Module, expect_float, expect_same_shape
 
 from ._pointwise import inplace_repr
 
@@ -45,3 +44,11 @@ class MulConstant(Module):
 
     def extra_repr(self) -> str:
         return inplace_repr(self, str(self.constant_scalar))
+
+
+def examples() -> list[Case]:
+    """The conformance kit's cases for MulConstant."""
+    return [
+        Case(MulConstant(-1.5), input_shape=(3, 4), batched=True),
+        Case(MulConstant(0.5, inplace=True), input_shape=(3, 4), batched=True),
+    ]

@@ -6,7 +6,7 @@ from typing import Any
 
 import numpy as np
 
-from nncore.checks import expect_float, expect_indices, expect_ndim, expect_same_shape
+from nncore.plugin import Case, expect_float, expect_indices, expect_ndim, expect_same_shape
 
 from ._criteria_util import AveragedCriterion, norm
 
@@ -52,3 +52,31 @@ class MultiLabelMarginCriterion(AveragedCriterion):
         grad = (active.sum(axis=1) * scale).astype(z.dtype)
         np.add.at(grad, (rows, labels), -active.sum(axis=2) * scale)
         return grad.reshape(input.shape)
+
+
+def _label_lists(rng: np.random.Generator, x: np.ndarray) -> np.ndarray:
+    """Per row, some distinct 0-based classes, then -1, then leftovers that must be ignored."""
+    rows = np.atleast_2d(np.zeros(x.shape, dtype=np.int64))
+    for row in rows:
+        k = int(rng.integers(1, row.size))
+        row[:] = rng.permutation(row.size)
+        row[k] = -1
+    return rows.reshape(x.shape)
+
+
+def examples() -> list[Case]:
+    """The conformance kit's cases for MultiLabelMarginCriterion."""
+    return [
+        Case(
+            MultiLabelMarginCriterion(),
+            input_shape=(3, 4),
+            target=_label_lists,
+            bad_inputs=[
+                ("not an array", None),
+                (np.zeros(3), np.array([0, 3, -1])),
+                (np.zeros(3), np.array([0, -2, -1])),
+                (np.zeros(3), np.zeros(2)),
+            ],
+        ),
+        Case(MultiLabelMarginCriterion(size_average=False), input_shape=(5,), target=_label_lists),
+    ]

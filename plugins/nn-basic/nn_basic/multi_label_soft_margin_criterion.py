@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from nncore.plugin import Case
+
+from ._cases import W3, bit_targets
 from ._criteria_util import ClassWeightedCriterion, norm, weighted_pair
 from ._pointwise import sigmoid
 
@@ -28,3 +31,11 @@ class MultiLabelSoftMarginCriterion(ClassWeightedCriterion):
     def update_grad_input(self, input: np.ndarray, target: np.ndarray) -> np.ndarray:
         w = weighted_pair(self, input, target)
         return w * (sigmoid(input) - target) * norm(self, input.size)
+
+
+def examples() -> list[Case]:
+    """The conformance kit's cases for MultiLabelSoftMarginCriterion."""
+    return [
+        Case(MultiLabelSoftMarginCriterion(), input_shape=(4, 3), target=bit_targets),
+        Case(MultiLabelSoftMarginCriterion(W3, False), input_shape=(3,), target=bit_targets),
+    ]

@@ -6,9 +6,9 @@ from typing import Any
 
 import numpy as np
 
-from nncore import Criterion
-from nncore.checks import expect_float, expect_ndim
+from nncore.plugin import Case, Criterion, expect_float, expect_ndim
 
+from ._cases import BAD_CLASSES, W3, random_classes
 from ._criteria_util import as_weights, class_targets, expect_weights, norm
 
 
@@ -27,8 +27,9 @@ class MultiMarginCriterion(Criterion):
 
     buffer_names = ("weights",)
 
-    def __init__(self, p: int = 1, weights: Any = None, margin: float = 1.0,
-                 size_average: bool = True) -> None:
+    def __init__(
+        self, p: int = 1, weights: Any = None, margin: float = 1.0, size_average: bool = True
+    ) -> None:
         super().__init__()
         if p not in (1, 2):
             raise ValueError(f"expected p = 1 or 2, got {p!r}")
@@ -60,3 +61,21 @@ class MultiMarginCriterion(Criterion):
         grad = (w * slope * scale).astype(z.dtype, copy=False)
         grad[np.arange(len(z)), classes] = -grad.sum(axis=1)
         return grad.reshape(input.shape)
+
+
+def examples() -> list[Case]:
+    """The conformance kit's cases for MultiMarginCriterion."""
+    return [
+        Case(
+            MultiMarginCriterion(),
+            input_shape=(4, 3),
+            target=random_classes,
+            bad_inputs=BAD_CLASSES,
+        ),
+        Case(MultiMarginCriterion(2, W3, 0.5), input_shape=(5, 3), target=random_classes),
+        Case(
+            MultiMarginCriterion(1, margin=2.0, size_average=False),
+            input_shape=(4,),
+            target=random_classes,
+        ),
+    ]

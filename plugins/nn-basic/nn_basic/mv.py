@@ -6,10 +6,9 @@ from typing import Any
 
 import numpy as np
 
-from nncore import Module
-from nncore.checks import expect_ndim
-from nncore.errors import ShapeError
+from nncore.plugin import Case, Module, ShapeError, expect_ndim
 
+from ._cases import normal_pair
 from ._rows import matrix_table
 
 
@@ -54,3 +53,12 @@ class MV(Module):
 
     def extra_repr(self) -> str:
         return "trans" if self.trans else ""
+
+
+def examples() -> list[Case]:
+    """The conformance kit's cases for MV."""
+    return [
+        Case(MV(), input=normal_pair((3, 4), (4,))),
+        Case(MV(trans=True), input=normal_pair((2, 4, 3), (2, 4)), batched=True),
+        Case(MV(), input=normal_pair((2, 3, 4), (2, 4)), batched=True),
+    ]

@@ -6,10 +6,12 @@ from typing import Any
 
 import numpy as np
 
-from nncore import Module
-from nncore.errors import NaNError, repr_line
+from nncore.plugin import Case, Module, NaNError, repr_line
 
 from .decorator import Decorator
+from .linear import Linear
+from .sequential import Sequential
+from .tanh import Tanh
 
 
 def first_nan(value: Any, what: str) -> str | None:
@@ -73,3 +75,16 @@ class NaN(Decorator):
 
     def extra_repr(self) -> str:
         return "" if self.id is None else str(self.id)
+
+
+def examples() -> list[Case]:
+    """The conformance kit's cases for NaN."""
+    return [
+        Case(
+            NaN(Linear(4, 3)),
+            input_shape=(5, 4),
+            batched=True,
+            bad_inputs=["not an array", np.array([[0.0, np.nan, 1.0, 2.0]])],
+        ),
+        Case(NaN(Sequential(Linear(4, 3), Tanh()), 7), input_shape=(4,)),
+    ]

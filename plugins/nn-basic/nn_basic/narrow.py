@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from nncore import Module
-from nncore.checks import dimension, expect_array
+from nncore.plugin import Case, Module, dimension, expect_array
 
 from ._reduce import narrow_span, placed
 
@@ -44,3 +43,12 @@ class Narrow(Module):
 
     def extra_repr(self) -> str:
         return f"dim {self.dimension}, offset {self.offset}, length {self.length}"
+
+
+def examples() -> list[Case]:
+    """The conformance kit's cases for Narrow."""
+    return [
+        Case(Narrow(0, 1, 2), input_shape=(4, 3)),
+        Case(Narrow(-1, 1, -1), input_shape=(3, 2, 5), batched=True),
+        Case(Narrow(1, -3, 2), input_shape=(2, 5)),
+    ]

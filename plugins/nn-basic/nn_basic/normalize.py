@@ -6,8 +6,7 @@ import math
 
 import numpy as np
 
-from nncore import Module
-from nncore.checks import expect_float, expect_ndim, expect_same_shape
+from nncore.plugin import Case, Module, expect_float, expect_ndim, expect_same_shape
 
 
 class Normalize(Module):
@@ -59,3 +58,13 @@ class Normalize(Module):
 
     def extra_repr(self) -> str:
         return f"{self.p:g}"
+
+
+def examples() -> list[Case]:
+    """The conformance kit's cases for Normalize."""
+    return [
+        Case(Normalize(2), input_shape=(3, 4), batched=True),
+        Case(Normalize(1), input_shape=(4,)),
+        Case(Normalize(3), input_shape=(2, 3), batched=True),
+        Case(Normalize(float("inf")), input_shape=(2, 3), batched=True),
+    ]

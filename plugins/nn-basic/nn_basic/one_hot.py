@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from nncore import Module
-from nncore.checks import expect_indices
+from nncore.plugin import Case, Module, expect_indices
 
 
 class OneHot(Module):
@@ -37,3 +36,11 @@ class OneHot(Module):
 
     def extra_repr(self) -> str:
         return str(self.output_size)
+
+
+def examples() -> list[Case]:
+    """The conformance kit's cases for OneHot."""
+    return [
+        Case(OneHot(5), input=np.array([3, 0, 4, 4]), batched=True),
+        Case(OneHot(3), input=np.array([[0, 2], [1, 1]]), batched=True),
+    ]

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from nncore import Module
-from nncore.checks import dimension, expect_array
-from nncore.errors import ShapeError
+from nncore.plugin import Case, Module, ShapeError, dimension, expect_array
 
 from ._reduce import expect_shape
 
@@ -26,8 +24,14 @@ class Padding(Module):
     array([[ 1., -1., -1.,  2.,  3.]])
     """
 
-    def __init__(self, dim: int, pad: int, n_input_dims: int | None = None, value: float = 0.0,
-                 index: int = 0) -> None:
+    def __init__(
+        self,
+        dim: int,
+        pad: int,
+        n_input_dims: int | None = None,
+        value: float = 0.0,
+        index: int = 0,
+    ) -> None:
         super().__init__()
         self.dim = dim
         self.pad = pad
@@ -62,3 +66,13 @@ class Padding(Module):
 
     def extra_repr(self) -> str:
         return f"dim {self.dim}, pad {self.pad}"
+
+
+def examples() -> list[Case]:
+    """The conformance kit's cases for Padding."""
+    return [
+        Case(Padding(0, 2, 1, -1.0), input_shape=(3,)),
+        Case(Padding(0, -2, 1, 0.5), input_shape=(2, 3), batched=True),
+        Case(Padding(1, -2, 2, 0.0, 1), input_shape=(2, 3, 4), batched=True),
+        Case(Padding(-1, 1, None, 0.0, 2), input_shape=(2, 4)),
+    ]

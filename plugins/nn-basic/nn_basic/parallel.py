@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from nncore import Container
-from nncore.checks import dimension, expect_array, expect_same_shape, expect_size
+from nncore.plugin import Case, Container, dimension, expect_array, expect_same_shape, expect_size
 
 from ._concat import Window, child_outputs, join, layout
+from .linear import Linear
+from .sequential import Sequential
+from .tanh import Tanh
 
 
 class Parallel(Container):
@@ -67,3 +69,19 @@ class Parallel(Container):
 
     def extra_repr(self) -> str:
         return f"{self.input_dimension}, {self.output_dimension}"
+
+
+def examples() -> list[Case]:
+    """The conformance kit's cases for Parallel."""
+    return [
+        Case(
+            Parallel(0, 0).add(Linear(4, 3)).add(Linear(4, 2)),
+            input_shape=(2, 4),
+            bad_inputs=["not an array", np.zeros((3, 4))],
+        ),
+        Case(Parallel(1, 1).add(Linear(4, 3)).add(Tanh()), input_shape=(5, 2, 4)),
+        Case(
+            Parallel(-1, 0).add(Tanh()).add(Tanh()).add(Sequential(Linear(3, 2))),
+            input_shape=(3, 3),
+        ),
+    ]

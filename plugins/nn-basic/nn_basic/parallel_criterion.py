@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
+
+from nncore.plugin import Case
+
+from ._cases import equal_pair
 from ._criteria_util import WeightedCriteria, add_scaled, expect_list, zeros_like_table
+from .abs_criterion import AbsCriterion
+from .class_nll_criterion import ClassNLLCriterion
+from .mse_criterion import MSECriterion
 
 
 class ParallelCriterion(WeightedCriteria):
@@ -39,3 +47,20 @@ class ParallelCriterion(WeightedCriteria):
         for k, (weight, criterion, x, t) in enumerate(self._branches(input, target)):
             grad[k] = add_scaled(grad[k], weight, criterion.backward(x, t))
         return grad
+
+
+def examples() -> list[Case]:
+    """The conformance kit's cases for ParallelCriterion."""
+    return [
+        Case(
+            ParallelCriterion().add(ClassNLLCriterion(), 0.5).add(MSECriterion()),
+            input=equal_pair(2, 3),
+            target=lambda rng, x: [np.array([2, 0]), rng.standard_normal((2, 3))],
+            bad_inputs=[("not an array", None), ([np.zeros((2, 3))], None)],
+        ),
+        Case(
+            ParallelCriterion(True).add(MSECriterion()).add(AbsCriterion(), 3.0),
+            input=equal_pair(3),
+            target=lambda rng, x: rng.standard_normal(3),
+        ),
+    ]

@@ -6,9 +6,7 @@ from typing import Any
 
 import numpy as np
 
-from nncore import Module
-from nncore.checks import expect_indices
-from nncore.random import generator
+from nncore.plugin import Case, Module, expect_indices, generator
 
 from ._rows import as_rows, grad_rows
 
@@ -91,3 +89,17 @@ class PartialLinear(Module):
     def extra_repr(self) -> str:
         size = f"{self.weight.shape[1]} -> {self.weight.shape[0]}"
         return size if self.bias is not None else size + ", without bias"
+
+
+def _partial_linear() -> PartialLinear:
+    module = PartialLinear(4, 5)
+    module.set_partition(np.array([3, 0, 2]))
+    return module
+
+
+def examples() -> list[Case]:
+    """The conformance kit's cases for PartialLinear."""
+    return [
+        Case(_partial_linear(), input_shape=(3, 4), batched=True),
+        Case(PartialLinear(3, 2), input_shape=(2, 3), batched=True),
+    ]

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from nncore import Module
-from nncore.checks import expect_ndim
-from nncore.errors import ShapeError
+from nncore.plugin import Case, Module, ShapeError, expect_ndim
 
 from ._reduce import expect_shape
 
@@ -56,3 +54,11 @@ class PixelShuffle(Module):
 
     def extra_repr(self) -> str:
         return str(self.upscale_factor)
+
+
+def examples() -> list[Case]:
+    """The conformance kit's cases for PixelShuffle."""
+    return [
+        Case(PixelShuffle(2), input_shape=(8, 2, 3)),
+        Case(PixelShuffle(2), input_shape=(2, 4, 3, 2), batched=True),
+    ]

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from nncore.plugin import Case
+
+from ._cases import positive_input
 from ._pointwise import Pointwise
 
 
@@ -29,3 +32,11 @@ class Power(Pointwise):
 
     def extra_repr(self) -> str:
         return str(self.pow)
+
+
+def examples() -> list[Case]:
+    """The conformance kit's cases for Power."""
+    return [
+        Case(Power(3), input_shape=(3, 4), batched=True),
+        Case(Power(0.5), input=positive_input(2, 3), batched=True),
+    ]

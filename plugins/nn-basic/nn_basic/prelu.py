@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from nncore.checks import expect_size
+from nncore.plugin import Case, expect_size
 
 from ._pointwise import Pointwise
 
@@ -60,3 +60,13 @@ class PReLU(Pointwise):
 
     def extra_repr(self) -> str:
         return str(self.n_output_plane) if self.n_output_plane else ""
+
+
+def examples() -> list[Case]:
+    """The conformance kit's cases for PReLU."""
+    return [
+        Case(PReLU(), input_shape=(3, 4), batched=True),
+        Case(PReLU(4), input_shape=(3, 4), batched=True),
+        Case(PReLU(3), input_shape=(2, 3, 2, 2)),
+        Case(PReLU(3), input_shape=(3,), bad_inputs=["not an array", np.zeros((2, 4))]),
+    ]

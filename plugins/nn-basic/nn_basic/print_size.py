@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from nncore import Module
+from nncore.plugin import Case, Module
 
 from ._reduce import shape_of
 
@@ -36,3 +36,8 @@ class PrintSize(Module):
 
     def extra_repr(self) -> str:
         return self.prefix
+
+
+def examples() -> list[Case]:
+    """The conformance kit's cases for PrintSize."""
+    return [Case(PrintSize("shape"), input_shape=(2, 3), batched=True, bad_inputs=[])]

@@ -5,9 +5,10 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from nncore import Module
+from nncore.plugin import Case, Module
 
 from .decorator import Decorator
+from .linear import Linear
 
 
 class Profile(Decorator):
@@ -38,8 +39,10 @@ class Profile(Decorator):
         record[1] += seconds
         self._interval[kind] += seconds
         if record[0] % self.print_interval == 0:
-            print(f"{self.name} took {self._interval[kind]:.3f} seconds for "
-                  f"{self.print_interval} {kind} passes")
+            print(
+                f"{self.name} took {self._interval[kind]:.3f} seconds for "
+                f"{self.print_interval} {kind} passes"
+            )
             self._interval[kind] = 0.0
 
     def update_output(self, input: Any) -> Any:
@@ -53,3 +56,10 @@ class Profile(Decorator):
         grad_input = self.module.update_grad_input(input, grad_output)
         self._record("backward", time.perf_counter() - start)
         return grad_input
+
+
+def examples() -> list[Case]:
+    """The conformance kit's cases for Profile."""
+    return [
+        Case(Profile(Linear(4, 3), print_interval=10**5), input_shape=(5, 4), batched=True),
+    ]

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from nncore.plugin import Case
+
+from ._cases import pointwise_cases
 from ._pointwise import inplace_repr
 from .threshold import Threshold
 
@@ -21,3 +24,8 @@ class ReLU(Threshold):
 
     def extra_repr(self) -> str:
         return inplace_repr(self)
+
+
+def examples() -> list[Case]:
+    """The conformance kit's cases for ReLU."""
+    return pointwise_cases(ReLU(), ReLU(inplace=True))

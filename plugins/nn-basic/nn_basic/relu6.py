@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from nncore.plugin import Case
+
+from ._cases import spread_input
 from ._pointwise import inplace_repr
 from .hard_tanh import HardTanh
 
@@ -19,3 +22,11 @@ class ReLU6(HardTanh):
 
     def extra_repr(self) -> str:
         return inplace_repr(self)
+
+
+def examples() -> list[Case]:
+    """The conformance kit's cases for ReLU6."""
+    return [
+        Case(ReLU6(), input=lambda rng: 4 * spread_input(rng), batched=True),
+        Case(ReLU6(True), input=lambda rng: 4 * spread_input(rng), batched=True),
+    ]

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from nncore import Module
-from nncore.checks import expect_array
+from nncore.plugin import Case, Module, expect_array
 
 from ._reduce import expect_shape, insert_position
 
@@ -49,3 +48,12 @@ class Replicate(Module):
 
     def extra_repr(self) -> str:
         return f"{self.n_features}, dim {self.dim}"
+
+
+def examples() -> list[Case]:
+    """The conformance kit's cases for Replicate."""
+    return [
+        Case(Replicate(3), input_shape=(4,)),
+        Case(Replicate(2, 1, 2), input_shape=(3, 2, 4), batched=True),
+        Case(Replicate(2, -1), input_shape=(3, 2)),
+    ]

@@ -6,8 +6,7 @@ import math
 
 import numpy as np
 
-from nncore import Module
-from nncore.checks import expect_array
+from nncore.plugin import Case, Module, expect_array
 
 from ._reduce import reshaped, reshaped_back, sizes_from_args
 
@@ -39,8 +38,10 @@ class Reshape(Module):
     def update_output(self, input: np.ndarray) -> np.ndarray:
         expect_array(input)
         one_example = self.batch_mode is False or (
-            self.batch_mode is None and input.size == self.num_elements
-            and input.ndim > 0 and input.shape[0] != 1
+            self.batch_mode is None
+            and input.size == self.num_elements
+            and input.ndim > 0
+            and input.shape[0] != 1
         )
         if one_example or input.ndim == 0:
             return reshaped(input, self.size)
@@ -51,3 +52,13 @@ class Reshape(Module):
 
     def extra_repr(self) -> str:
         return "x".join(str(s) for s in self.size)
+
+
+def examples() -> list[Case]:
+    """The conformance kit's cases for Reshape."""
+    return [
+        Case(Reshape(2, 8), input_shape=(4, 4)),
+        Case(Reshape(6), input_shape=(3, 2, 3), batched=True),
+        Case(Reshape(3, 2, batch_mode=True), input_shape=(1, 6)),
+        Case(Reshape(4, batch_mode=False), input_shape=(1, 4)),
+    ]

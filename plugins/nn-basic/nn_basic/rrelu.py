@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from nncore.errors import InputError
-from nncore.random import generator
+from nncore.plugin import Case, InputError, generator
 
 from ._pointwise import Pointwise, inplace_repr
 
@@ -47,3 +46,13 @@ class RReLU(Pointwise):
 
     def extra_repr(self) -> str:
         return inplace_repr(self, f"l={self.lower:g}, u={self.upper:g}")
+
+
+def examples() -> list[Case]:
+    """The conformance kit's cases for RReLU."""
+    return [
+        Case(RReLU(), input_shape=(3, 4)),
+        Case(RReLU(0.2, 0.4).evaluate(), input_shape=(3, 4), batched=True),
+        Case(RReLU(inplace=True), input_shape=(3, 4)),
+        Case(RReLU(inplace=True).evaluate(), input_shape=(3, 4), batched=True),
+    ]

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from nncore import Module
-from nncore.checks import dimension, expect_array
-from nncore.errors import IndexOutOfRangeError
+from nncore.plugin import Case, IndexOutOfRangeError, Module, dimension, expect_array
 
 from ._reduce import placed
 
@@ -47,3 +45,11 @@ class Select(Module):
 
     def extra_repr(self) -> str:
         return f"dim {self.dimension}, index {self.index}"
+
+
+def examples() -> list[Case]:
+    """The conformance kit's cases for Select."""
+    return [
+        Case(Select(0, 2), input_shape=(4, 3)),
+        Case(Select(-1, -2), input_shape=(3, 2, 4), batched=True),
+    ]

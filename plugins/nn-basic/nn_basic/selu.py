@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from nncore.plugin import Case
+
+from ._cases import pointwise_cases
 from ._pointwise import inplace_repr
 from .elu import ELU
 
@@ -22,3 +25,8 @@ class SELU(ELU):
 
     def extra_repr(self) -> str:
         return inplace_repr(self)
+
+
+def examples() -> list[Case]:
+    """The conformance kit's cases for SELU."""
+    return pointwise_cases(SELU(), SELU(inplace=True))

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from nncore import Container, Module
-from nncore.container import format_chain
+from nncore.plugin import Case, Container, Module, format_chain
+
+from .linear import Linear
+from .tanh import Tanh
 
 
 class Sequential(Container):
@@ -47,3 +49,13 @@ class Sequential(Container):
 
     def __repr__(self) -> str:
         return format_chain(self, self.modules)
+
+
+def examples() -> list[Case]:
+    """The conformance kit's cases for Sequential."""
+    return [
+        Case(Sequential(Linear(4, 3), Tanh(), Linear(3, 2)), input_shape=(5, 4), batched=True),
+        Case(
+            Sequential(Linear(4, 3), Sequential(Tanh(), Sequential(Linear(3, 2)))), input_shape=(4,)
+        ),
+    ]

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from nncore.plugin import Case
+
+from ._cases import pointwise_cases
 from ._pointwise import Pointwise, sigmoid
 
 
@@ -20,3 +23,8 @@ class Sigmoid(Pointwise):
 
     def derivative(self, x: np.ndarray, y: np.ndarray) -> np.ndarray:
         return y * (1 - y)
+
+
+def examples() -> list[Case]:
+    """The conformance kit's cases for Sigmoid."""
+    return pointwise_cases(Sigmoid())

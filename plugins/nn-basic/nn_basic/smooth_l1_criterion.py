@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from nncore.plugin import Case
+
+from ._cases import normal_like
 from ._criteria_util import AveragedCriterion, float_pair, norm
 
 
@@ -23,3 +26,13 @@ class SmoothL1Criterion(AveragedCriterion):
     def update_grad_input(self, input: np.ndarray, target: np.ndarray) -> np.ndarray:
         d = input - float_pair(input, target)[1]
         return np.clip(d, -1, 1) * norm(self, input.size)
+
+
+def examples() -> list[Case]:
+    """The conformance kit's cases for SmoothL1Criterion."""
+    return [
+        Case(
+            SmoothL1Criterion(), input_shape=(4, 3), target=lambda rng, x: 2 * normal_like(rng, x)
+        ),
+        Case(SmoothL1Criterion(size_average=False), input_shape=(5,), target=normal_like),
+    ]

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from nncore.plugin import Case
+
+from ._cases import sign_targets
 from ._criteria_util import AveragedCriterion, float_pair, norm
 from ._pointwise import sigmoid
 
@@ -24,3 +27,11 @@ class SoftMarginCriterion(AveragedCriterion):
     def update_grad_input(self, input: np.ndarray, target: np.ndarray) -> np.ndarray:
         float_pair(input, target)
         return -target * sigmoid(-target * input) * norm(self, input.size)
+
+
+def examples() -> list[Case]:
+    """The conformance kit's cases for SoftMarginCriterion."""
+    return [
+        Case(SoftMarginCriterion(), input_shape=(4, 3), target=sign_targets),
+        Case(SoftMarginCriterion(size_average=False), input_shape=(5,), target=sign_targets),
+    ]

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import numpy as np
+
+from nncore.plugin import Case
+
 from ._softmax import Normalizer
 
 
@@ -17,3 +21,16 @@ class SoftMax(Normalizer):
     array([[0.25, 0.75],
            [0.5 , 0.5 ]])
     """
+
+
+def examples() -> list[Case]:
+    """The conformance kit's cases for SoftMax."""
+    return [
+        Case(
+            SoftMax(),
+            input_shape=(3, 4),
+            batched=True,
+            bad_inputs=["not an array", np.zeros((1, 1, 1, 1, 2))],
+        ),
+        Case(SoftMax(), input=lambda rng: 50 * rng.standard_normal(5), atol=1e-5),
+    ]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from nncore.plugin import Case
+
 from ._softmax import Normalizer
 
 
@@ -16,3 +18,8 @@ class SoftMin(Normalizer):
     """
 
     sign = -1.0
+
+
+def examples() -> list[Case]:
+    """The conformance kit's cases for SoftMin."""
+    return [Case(SoftMin(), input_shape=(3, 4), batched=True)]

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from nncore.plugin import Case
+
+from ._cases import pointwise_cases
 from ._pointwise import Pointwise, sigmoid
 
 
@@ -31,3 +34,8 @@ class SoftPlus(Pointwise):
 
     def extra_repr(self) -> str:
         return "" if self.beta == 1 else f"beta={self.beta:g}"
+
+
+def examples() -> list[Case]:
+    """The conformance kit's cases for SoftPlus."""
+    return pointwise_cases(SoftPlus()) + [Case(SoftPlus(2.5), input_shape=(4,))]

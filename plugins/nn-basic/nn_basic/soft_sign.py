@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from nncore.plugin import Case
+
+from ._cases import pointwise_cases
 from ._pointwise import Pointwise
 
 
@@ -20,3 +23,8 @@ class SoftSign(Pointwise):
 
     def derivative(self, x: np.ndarray, y: np.ndarray) -> np.ndarray:
         return 1 / (1 + np.abs(x)) ** 2
+
+
+def examples() -> list[Case]:
+    """The conformance kit's cases for SoftSign."""
+    return pointwise_cases(SoftSign())

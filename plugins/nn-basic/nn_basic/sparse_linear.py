@@ -7,9 +7,16 @@ from typing import Any
 
 import numpy as np
 
-from nncore import Module
-from nncore.checks import describe, expect_float, expect_indices, expect_ndim, expect_size
-from nncore.errors import InputTypeError
+from nncore.plugin import (
+    Case,
+    InputTypeError,
+    Module,
+    describe,
+    expect_float,
+    expect_indices,
+    expect_ndim,
+    expect_size,
+)
 
 from ._rows import grad_rows, reset_uniform
 
@@ -100,3 +107,31 @@ class SparseLinear(Module):
 
     def extra_repr(self) -> str:
         return f"{self.weight.shape[1]} -> {self.weight.shape[0]}"
+
+
+def _sparse(nnz: int, input_size: int):
+    """One sparse example: ``[index, value]`` rows, indices drawn with repeats allowed."""
+    return lambda rng: np.column_stack(
+        [rng.integers(0, input_size, nnz).astype(float), rng.standard_normal(nnz)]
+    )
+
+
+sparse_skip = {"check_input_jacobian": "the index column of a sparse input has no gradient"}
+
+
+def examples() -> list[Case]:
+    """The conformance kit's cases for SparseLinear."""
+    return [
+        Case(SparseLinear(6, 3), input=_sparse(4, 6), skip=sparse_skip),
+        Case(
+            SparseLinear(6, 3, do_grad_input=True),
+            input=lambda rng: [_sparse(3, 6)(rng), _sparse(2, 6)(rng)],
+            skip=sparse_skip,
+        ),
+        Case(
+            SparseLinear(5, 2),
+            input=lambda rng: np.stack([_sparse(3, 5)(rng)] * 2),
+            batched=True,
+            skip=sparse_skip,
+        ),
+    ]

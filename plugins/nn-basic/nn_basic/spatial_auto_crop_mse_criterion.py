@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from nncore.checks import expect_float, expect_ndim
-from nncore.errors import ShapeError
+from nncore.plugin import Case, ShapeError, expect_float, expect_ndim
 
 from .mse_criterion import MSECriterion
 
@@ -25,13 +24,32 @@ class SpatialAutoCropMSECriterion(MSECriterion):
         expect_ndim(expect_float(target, "target"), input.ndim, "target")
         (h, w), (th, tw) = input.shape[-2:], target.shape[-2:]
         if target.shape[:-2] != input.shape[:-2] or th < h or tw < w:
-            raise ShapeError(f"expected target of shape {input.shape[:-2]} + (>= {h}, >= {w}) "
-                             f"to crop the input's size from, got shape {target.shape}")
+            raise ShapeError(
+                f"expected target of shape {input.shape[:-2]} + (>= {h}, >= {w}) "
+                f"to crop the input's size from, got shape {target.shape}"
+            )
         top, left = (th - h) // 2, (tw - w) // 2
-        return target[..., top:top + h, left:left + w]
+        return target[..., top : top + h, left : left + w]
 
     def update_output(self, input: np.ndarray, target: np.ndarray) -> float:
         return super().update_output(input, self._crop(input, target))
 
     def update_grad_input(self, input: np.ndarray, target: np.ndarray) -> np.ndarray:
         return super().update_grad_input(input, self._crop(input, target))
+
+
+def examples() -> list[Case]:
+    """The conformance kit's cases for SpatialAutoCropMSECriterion."""
+    return [
+        Case(
+            SpatialAutoCropMSECriterion(),
+            input_shape=(2, 1, 2, 3),
+            target=lambda rng, x: rng.standard_normal((2, 1, 4, 4)),
+            bad_inputs=[("not an array", None), (np.zeros((1, 3, 3)), np.zeros((1, 2, 4)))],
+        ),
+        Case(
+            SpatialAutoCropMSECriterion(size_average=False),
+            input_shape=(2, 2, 2),
+            target=lambda rng, x: rng.standard_normal((2, 3, 3)),
+        ),
+    ]

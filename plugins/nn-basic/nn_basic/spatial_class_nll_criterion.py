@@ -6,9 +6,9 @@ from typing import Any
 
 import numpy as np
 
-from nncore.checks import expect_float, expect_indices, expect_ndim
-from nncore.errors import ShapeError
+from nncore.plugin import Case, ShapeError, expect_float, expect_indices, expect_ndim
 
+from ._cases import W3
 from ._criteria_util import ClassWeightedCriterion, nll_terms
 
 
@@ -31,8 +31,10 @@ class SpatialClassNLLCriterion(ClassWeightedCriterion):
         n, c, h, w = expect_ndim(expect_float(input), 4).shape
         classes = expect_indices(target, 0, c, "target")
         if classes.shape != (n, h, w):
-            raise ShapeError(f"expected target of shape {(n, h, w)} (one class per pixel), "
-                             f"got shape {classes.shape}")
+            raise ShapeError(
+                f"expected target of shape {(n, h, w)} (one class per pixel), "
+                f"got shape {classes.shape}"
+            )
         rows = input.transpose(0, 2, 3, 1).reshape(-1, c)
         return (rows, *nll_terms(self, rows, classes.reshape(-1)))
 
@@ -46,3 +48,24 @@ class SpatialClassNLLCriterion(ClassWeightedCriterion):
         grad[picked] = -w
         n, c, h, wd = input.shape
         return grad.reshape(n, h, wd, c).transpose(0, 3, 1, 2)
+
+
+def examples() -> list[Case]:
+    """The conformance kit's cases for SpatialClassNLLCriterion."""
+    return [
+        Case(
+            SpatialClassNLLCriterion(),
+            input_shape=(2, 3, 2, 2),
+            target=lambda rng, x: rng.integers(0, 3, size=(2, 2, 2)),
+            bad_inputs=[
+                ("not an array", None),
+                (np.zeros((1, 3, 2, 2)), np.full((1, 2, 2), 3)),
+                (np.zeros((1, 3, 2, 2)), np.zeros((1, 2, 3), int)),
+            ],
+        ),
+        Case(
+            SpatialClassNLLCriterion(W3, size_average=False),
+            input_shape=(1, 3, 2, 3),
+            target=lambda rng, x: rng.integers(0, 3, size=(1, 2, 3)),
+        ),
+    ]

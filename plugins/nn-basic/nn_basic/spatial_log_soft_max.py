@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from nncore.plugin import Case
+
 from ._softmax import Normalizer
 
 
@@ -16,3 +18,11 @@ class SpatialLogSoftMax(Normalizer):
     """
 
     log = True
+
+
+def examples() -> list[Case]:
+    """The conformance kit's cases for SpatialLogSoftMax."""
+    return [
+        Case(SpatialLogSoftMax(), input_shape=(2, 3, 2, 2), batched=True),
+        Case(SpatialLogSoftMax(), input_shape=(3, 2, 3)),
+    ]

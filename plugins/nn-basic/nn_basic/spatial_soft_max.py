@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from nncore.plugin import Case
+
 from ._softmax import Normalizer
 
 
@@ -14,3 +16,11 @@ class SpatialSoftMax(Normalizer):
     >>> SpatialSoftMax().forward(np.zeros((1, 2, 1, 3)))[0, :, 0, 0]
     array([0.5, 0.5])
     """
+
+
+def examples() -> list[Case]:
+    """The conformance kit's cases for SpatialSoftMax."""
+    return [
+        Case(SpatialSoftMax(), input_shape=(2, 3, 2, 2), batched=True),
+        Case(SpatialSoftMax(), input_shape=(3, 4), batched=True),
+    ]

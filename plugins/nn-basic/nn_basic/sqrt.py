@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from nncore.plugin import Case
+
+from ._cases import positive_input
 from ._pointwise import Pointwise
 
 
@@ -32,3 +35,11 @@ class Sqrt(Pointwise):
 
     def extra_repr(self) -> str:
         return f"b={self.eps}" if self.eps else ""
+
+
+def examples() -> list[Case]:
+    """The conformance kit's cases for Sqrt."""
+    return [
+        Case(Sqrt(), input=positive_input(3, 4), batched=True),
+        Case(Sqrt(0.5), input=positive_input(4)),
+    ]

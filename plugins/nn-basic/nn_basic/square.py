@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from nncore.plugin import Case
+
 from ._pointwise import Pointwise
 
 
@@ -22,3 +24,8 @@ class Square(Pointwise):
 
     def derivative(self, x: np.ndarray, y: np.ndarray) -> np.ndarray:
         return 2 * x
+
+
+def examples() -> list[Case]:
+    """The conformance kit's cases for Square."""
+    return [Case(Square(), input_shape=(3, 4), batched=True)]

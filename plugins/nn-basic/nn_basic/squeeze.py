@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from nncore import Module
-from nncore.checks import dimension, expect_array
+from nncore.plugin import Case, Module, dimension, expect_array
 
 from ._reduce import reshaped_back
 
@@ -49,3 +48,13 @@ class Squeeze(Module):
 
     def extra_repr(self) -> str:
         return "" if self.dim is None else f"dim {self.dim}"
+
+
+def examples() -> list[Case]:
+    """The conformance kit's cases for Squeeze."""
+    return [
+        Case(Squeeze(), input_shape=(3, 1, 4, 1)),
+        Case(Squeeze(1), input_shape=(3, 1, 1)),
+        Case(Squeeze(0, 2), input_shape=(3, 1, 4), batched=True),
+        Case(Squeeze(num_input_dims=2), input_shape=(3, 1, 4), batched=True),
+    ]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from nncore import Module
+from nncore.plugin import Case, Module
 
 from ._reduce import drop_reduced, reduced_dimension, spread_reduced
 
@@ -26,8 +26,13 @@ class Sum(Module):
            [3.]])
     """
 
-    def __init__(self, dimension: int = 0, n_input_dims: int | None = None,
-                 size_average: bool = False, squeeze: bool = True) -> None:
+    def __init__(
+        self,
+        dimension: int = 0,
+        n_input_dims: int | None = None,
+        size_average: bool = False,
+        squeeze: bool = True,
+    ) -> None:
         super().__init__()
         self.dimension = dimension
         self.n_input_dims = n_input_dims
@@ -50,3 +55,13 @@ class Sum(Module):
 
     def extra_repr(self) -> str:
         return f"dim {self.dimension}"
+
+
+def examples() -> list[Case]:
+    """The conformance kit's cases for Sum."""
+    return [
+        Case(Sum(0), input_shape=(5,)),
+        Case(Sum(1, 2), input_shape=(3, 4, 2), batched=True),
+        Case(Sum(-1, squeeze=False), input_shape=(3, 4)),
+        Case(Sum(0, 2, size_average=True), input_shape=(2, 3, 4), batched=True),
+    ]

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from nncore import Module
-from nncore.checks import expect_float
+from nncore.plugin import Case, Module, expect_float
 
 
 class Tanh(Module):
@@ -21,3 +20,8 @@ class Tanh(Module):
 
     def update_grad_input(self, input: np.ndarray, grad_output: np.ndarray) -> np.ndarray:
         return grad_output * (1 - self.output**2)
+
+
+def examples() -> list[Case]:
+    """The conformance kit's cases for Tanh."""
+    return [Case(Tanh(), input_shape=(3, 4), batched=True)]

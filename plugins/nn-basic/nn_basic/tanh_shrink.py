@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from nncore.plugin import Case
+
+from ._cases import pointwise_cases
 from ._pointwise import Pointwise
 
 
@@ -20,3 +23,8 @@ class TanhShrink(Pointwise):
 
     def derivative(self, x: np.ndarray, y: np.ndarray) -> np.ndarray:
         return np.tanh(x) ** 2
+
+
+def examples() -> list[Case]:
+    """The conformance kit's cases for TanhShrink."""
+    return pointwise_cases(TanhShrink())

@@ -6,9 +6,7 @@ import math
 
 import numpy as np
 
-from nncore import Module
-from nncore.checks import expect_float, expect_ndim
-from nncore.errors import ShapeError
+from nncore.plugin import Case, Module, ShapeError, expect_float, expect_ndim
 
 from ._reduce import put_along
 
@@ -51,3 +49,11 @@ class TemporalDynamicKMaxPooling(Module):
 
     def extra_repr(self) -> str:
         return f"min_k {self.min_k}, factor {self.factor}"
+
+
+def examples() -> list[Case]:
+    """The conformance kit's cases for TemporalDynamicKMaxPooling."""
+    return [
+        Case(TemporalDynamicKMaxPooling(2), input_shape=(5, 3)),
+        Case(TemporalDynamicKMaxPooling(2, 0.5), input_shape=(2, 7, 3), batched=True),
+    ]

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from nncore.errors import InputError
+from nncore.plugin import Case, InputError
 
+from ._cases import spread_input
 from ._pointwise import Pointwise, inplace_repr
 
 
@@ -40,3 +41,12 @@ class Threshold(Pointwise):
 
     def extra_repr(self) -> str:
         return inplace_repr(self, f"{self.threshold:g}, {self.value:g}")
+
+
+def examples() -> list[Case]:
+    """The conformance kit's cases for Threshold."""
+    return [
+        Case(Threshold(0.5, -2.0), input=spread_input, batched=True),
+        Case(Threshold(), input_shape=(5,)),
+        Case(Threshold(1.0, 0.0, True), input=spread_input, batched=True),
+    ]

@@ -6,9 +6,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from nncore import Module
-from nncore.checks import dimension, expect_array
-from nncore.errors import InputTypeError
+from nncore.plugin import Case, InputTypeError, Module, dimension, expect_array
 
 from ._reduce import batch_offset, expect_shape
 
@@ -62,3 +60,12 @@ class Transpose(Module):
 
     def extra_repr(self) -> str:
         return ", ".join(f"{a}<->{b}" for a, b in self.permutations)
+
+
+def examples() -> list[Case]:
+    """The conformance kit's cases for Transpose."""
+    return [
+        Case(Transpose((0, 1)), input_shape=(2, 3)),
+        Case(Transpose((0, 2), (0, 1)), input_shape=(2, 3, 4)),
+        Case(Transpose((0, 1), num_input_dims=2), input_shape=(3, 2, 4), batched=True),
+    ]

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from nncore import Module
-from nncore.checks import expect_array
+from nncore.plugin import Case, Module, expect_array
 
 from ._reduce import batch_offset, insert_position, reshaped_back
 
@@ -42,3 +41,12 @@ class Unsqueeze(Module):
 
     def extra_repr(self) -> str:
         return f"dim {self.pos}"
+
+
+def examples() -> list[Case]:
+    """The conformance kit's cases for Unsqueeze."""
+    return [
+        Case(Unsqueeze(0), input_shape=(3, 4)),
+        Case(Unsqueeze(1, 2), input_shape=(3, 2, 4), batched=True),
+        Case(Unsqueeze(-1), input_shape=(3, 2), batched=True),
+    ]

@@ -6,9 +6,7 @@ import math
 
 import numpy as np
 
-from nncore import Module
-from nncore.checks import expect_array
-from nncore.errors import ShapeError
+from nncore.plugin import Case, Module, ShapeError, expect_array
 
 from ._reduce import reshaped, reshaped_back, sizes_from_args
 
@@ -42,16 +40,17 @@ class View(Module):
 
     def update_output(self, input: np.ndarray) -> np.ndarray:
         expect_array(input)
-        example_dims = input.ndim if self.num_input_dims is None else min(
-            self.num_input_dims, input.ndim)
-        example_elements = math.prod(input.shape[input.ndim - example_dims:])
+        example_dims = (
+            input.ndim if self.num_input_dims is None else min(self.num_input_dims, input.ndim)
+        )
+        example_elements = math.prod(input.shape[input.ndim - example_dims :])
         if self.num_elements == 0 or example_elements % self.num_elements:
             raise ShapeError(
                 f"expected input whose last {example_dims} dimensions hold a multiple of "
                 f"{self.num_elements} elements, got shape {input.shape}"
             )
         batch = 1 if -1 in self.size else example_elements // self.num_elements
-        batch *= math.prod(input.shape[:input.ndim - example_dims])
+        batch *= math.prod(input.shape[: input.ndim - example_dims])
         if batch == 1 and (self.num_input_dims is None or input.ndim <= self.num_input_dims):
             return reshaped(input, self.size)
         return reshaped(input, (batch, *self.size))
@@ -61,3 +60,13 @@ class View(Module):
 
     def extra_repr(self) -> str:
         return ", ".join(str(s) for s in self.size)
+
+
+def examples() -> list[Case]:
+    """The conformance kit's cases for View."""
+    return [
+        Case(View(2, 3), input_shape=(3, 2)),
+        Case(View(6), input_shape=(4, 2, 3), batched=True),
+        Case(View(-1, num_input_dims=2), input_shape=(3, 2, 3), batched=True),
+        Case(View(3, -1), input_shape=(2, 3)),
+    ]

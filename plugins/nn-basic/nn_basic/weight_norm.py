@@ -6,11 +6,10 @@ from typing import Any
 
 import numpy as np
 
-from nncore import Module
-from nncore.errors import InputError
-from nncore.random import generator
+from nncore.plugin import Case, InputError, Module, generator
 
 from .decorator import Decorator
+from .linear import Linear
 
 #: added to the squared norm, as in torch/nn, so a zero row has a defined gradient
 EPS = 1e-4
@@ -87,3 +86,12 @@ class WeightNorm(Decorator):
 
     def extra_repr(self) -> str:
         return "" if self.output_dim == 0 else str(self.output_dim)
+
+
+def examples() -> list[Case]:
+    """The conformance kit's cases for WeightNorm."""
+    return [
+        Case(WeightNorm(Linear(4, 3)), input_shape=(5, 4), batched=True),
+        Case(WeightNorm(Linear(4, 3, bias=False)), input_shape=(4,)),
+        Case(WeightNorm(Linear(4, 3), 1), input_shape=(2, 4)),
+    ]

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from nncore.plugin import Case
+
 from ._distance import TemplateDistance
 
 
@@ -46,3 +48,17 @@ class WeightedEuclidean(TemplateDistance):
         diff, weighted, ratio = self._weighted(input, grad_output)
         self.grad_weight -= scale * weighted.sum(axis=0)
         self.grad_diag_cov += scale * np.sum(ratio * self.diag_cov * diff**2, axis=0)
+
+
+def _weighted_euclidean() -> WeightedEuclidean:
+    module = WeightedEuclidean(4, 3)
+    module.diag_cov[...] = np.linspace(0.5, 1.5, module.diag_cov.size).reshape(4, 3)
+    return module
+
+
+def examples() -> list[Case]:
+    """The conformance kit's cases for WeightedEuclidean."""
+    return [
+        Case(_weighted_euclidean(), input_shape=(2, 4), batched=True),
+        Case(WeightedEuclidean(3, 2), input_shape=(3,)),
+    ]

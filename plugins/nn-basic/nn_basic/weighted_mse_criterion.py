@@ -6,9 +6,9 @@ from typing import Any
 
 import numpy as np
 
-from nncore.checks import expect_array, expect_float
-from nncore.errors import ShapeError
+from nncore.plugin import Case, ShapeError, expect_array, expect_float
 
+from ._cases import W3, normal_like
 from .mse_criterion import MSECriterion
 
 
@@ -33,9 +33,11 @@ class WeightedMSECriterion(MSECriterion):
     def _weighted(self, input: Any, target: Any) -> np.ndarray:
         shape = expect_float(input).shape
         if self.weight.shape not in (shape, shape[1:]):
-            raise ShapeError(f"expected input of shape {self.weight.shape} or (batch, "
-                             f"{', '.join(map(str, self.weight.shape))}) to match the weight, "
-                             f"got shape {shape}")
+            raise ShapeError(
+                f"expected input of shape {self.weight.shape} or (batch, "
+                f"{', '.join(map(str, self.weight.shape))}) to match the weight, "
+                f"got shape {shape}"
+            )
         return expect_float(expect_array(target, "target"), "target") * self.weight
 
     def update_output(self, input: np.ndarray, target: np.ndarray) -> float:
@@ -43,3 +45,16 @@ class WeightedMSECriterion(MSECriterion):
 
     def update_grad_input(self, input: np.ndarray, target: np.ndarray) -> np.ndarray:
         return super().update_grad_input(input, self._weighted(input, target))
+
+
+def examples() -> list[Case]:
+    """The conformance kit's cases for WeightedMSECriterion."""
+    return [
+        Case(WeightedMSECriterion(W3), input_shape=(4, 3), target=normal_like),
+        Case(
+            WeightedMSECriterion(np.arange(6.0).reshape(2, 3), size_average=False),
+            input_shape=(2, 3),
+            target=normal_like,
+            bad_inputs=[("not an array", None), (np.zeros((3, 2)), np.zeros((3, 2)))],
+        ),
+    ]

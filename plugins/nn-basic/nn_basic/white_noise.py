@@ -4,10 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from nncore import Module
-from nncore.checks import expect_float, expect_same_shape
-from nncore.errors import StateError
-from nncore.random import generator
+from nncore.plugin import Case, Module, StateError, expect_float, expect_same_shape, generator
 
 
 class WhiteNoise(Module):
@@ -40,3 +37,10 @@ class WhiteNoise(Module):
 
     def extra_repr(self) -> str:
         return f"mean={self.mean}, std={self.std}"
+
+
+def examples() -> list[Case]:
+    """The conformance kit's cases for WhiteNoise."""
+    return [
+        Case(WhiteNoise(0.5, 0.2), input_shape=(3, 4)),
+    ]

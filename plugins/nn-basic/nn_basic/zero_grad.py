@@ -6,9 +6,9 @@ from typing import Any
 
 import numpy as np
 
-from nncore import Module
-from nncore.checks import describe
-from nncore.errors import InputTypeError
+from nncore.plugin import Case, InputTypeError, Module, describe
+
+from ._cases import normal_pair
 
 
 def _zeros_like(value: Any) -> Any:
@@ -39,3 +39,14 @@ class ZeroGrad(Module):
 
     def update_grad_input(self, input: Any, grad_output: Any) -> Any:
         return _zeros_like(input)
+
+
+ZEROED = {"check_input_jacobian": "backward returns zeros on purpose, forward is y = x"}
+
+
+def examples() -> list[Case]:
+    """The conformance kit's cases for ZeroGrad."""
+    return [
+        Case(ZeroGrad(), input_shape=(3, 4), batched=True, skip=ZEROED),
+        Case(ZeroGrad(), input=normal_pair((2,), (2, 2)), skip=ZEROED),
+    ]

@@ -16,9 +16,15 @@ from typing import Any
 # Imported on first use, so registering and listing (which import the package to reach
 # ``nn_graph._plugin``) load no graph code.
 _EXPORTS = {
-    "GraphError": "._graph", "nnop": "._nnop", "gModule": ".g_module", "render": ".graphviz",
-    "to_dot": ".graphviz", "ModuleFromCriterion": ".module_from_criterion", "Node": ".node",
-    "Op": ".op", "Parameters": ".parameters",
+    "GraphError": "._graph",
+    "nnop": "._nnop",
+    "gModule": ".g_module",
+    "render": ".graphviz",
+    "to_dot": ".graphviz",
+    "ModuleFromCriterion": ".module_from_criterion",
+    "Node": ".node",
+    "Op": ".op",
+    "Parameters": ".parameters",
 }
 
 __all__ = sorted(_EXPORTS)

@@ -11,8 +11,7 @@ from __future__ import annotations
 
 from typing import Any, NamedTuple
 
-from nncore import Module
-from nncore.errors import InputError, InputTypeError
+from nncore.plugin import InputError, InputTypeError, Module
 
 from .node import Node
 
@@ -31,9 +30,15 @@ class Step(NamedTuple):
     source: str = "?"
 
     def as_config(self) -> dict[str, Any]:
-        return {"module": self.module, "inputs": list(self.inputs), "table": self.table,
-                "select": self.select, "input": self.input,
-                "annotations": dict(self.annotations), "source": self.source}
+        return {
+            "module": self.module,
+            "inputs": list(self.inputs),
+            "table": self.table,
+            "select": self.select,
+            "input": self.input,
+            "annotations": dict(self.annotations),
+            "source": self.source,
+        }
 
 
 def as_nodes(value: Any, what: str) -> list[Node]:
@@ -51,18 +56,24 @@ def compile_graph(
 ) -> tuple[list[Step], list[int], list[Module]]:
     """Check the graph between ``inputs`` and ``outputs``; return ``(steps, outputs, modules)``."""
     if not inputs or not outputs:
-        raise GraphError(f"gModule needs at least one input and one output node, got "
-                         f"{len(inputs)} inputs and {len(outputs)} outputs")
+        raise GraphError(
+            f"gModule needs at least one input and one output node, got "
+            f"{len(inputs)} inputs and {len(outputs)} outputs"
+        )
     order = _ancestors(outputs)
     _add_parameter_branches(order)
     members = set(map(id, order))
     for k, node in enumerate(inputs):
         if node.inputs:
-            raise GraphError(f"input {k} ({node.describe()}) has inputs of its own: a graph input "
-                             "is made by calling a module with no argument")
+            raise GraphError(
+                f"input {k} ({node.describe()}) has inputs of its own: a graph input "
+                "is made by calling a module with no argument"
+            )
         if id(node) not in members:
-            raise GraphError(f"input {k} ({node.describe()}) is unused: it does not connect to "
-                             "any output of the gModule")
+            raise GraphError(
+                f"input {k} ({node.describe()}) is unused: it does not connect to "
+                "any output of the gModule"
+            )
         if node in inputs[:k]:
             raise GraphError(f"input {k} ({node.describe()}) is given twice")
     for node in order:
@@ -78,12 +89,22 @@ def compile_graph(
                 first = next(n for n in order if n.module is node.module)
                 raise GraphError(
                     f"{node.describe()} uses the module of {first.describe()}: a module belongs "
-                    "to one node (share parameters with module.clone('weight', 'bias', ...))")
+                    "to one node (share parameters with module.clone('weight', 'bias', ...))"
+                )
             module = module_index[id(node.module)] = len(modules)
             modules.append(node.module)
         graph_input = next((k for k, x in enumerate(inputs) if x is node), None)
-        steps.append(Step(module, tuple(index[id(x)] for x in node.inputs), node.table,
-                          node.select, graph_input, _text_annotations(node), node.source))
+        steps.append(
+            Step(
+                module,
+                tuple(index[id(x)] for x in node.inputs),
+                node.table,
+                node.select,
+                graph_input,
+                _text_annotations(node),
+                node.source,
+            )
+        )
     return steps, [index[id(node)] for node in outputs], modules
 
 
@@ -105,8 +126,10 @@ def _ancestors(outputs: list[Node]) -> list[Node]:
             stack.append((node, True))
             for parent in reversed(node.inputs):
                 if state.get(id(parent)) == "open":
-                    raise GraphError(f"the graph has a cycle: {parent.describe()} depends on "
-                                     f"its own output through {node.describe()}")
+                    raise GraphError(
+                        f"the graph has a cycle: {parent.describe()} depends on "
+                        f"its own output through {node.describe()}"
+                    )
                 if state.get(id(parent)) != "done":
                     stack.append((parent, False))
     return order
@@ -114,8 +137,11 @@ def _ancestors(outputs: list[Node]) -> list[Node]:
 
 def _is_source(node: Node) -> bool:
     """A node that needs no input at all (a Parameters node)."""
-    return not node.inputs and node.module is not None and not getattr(
-        node.module, "needs_input", True)
+    return (
+        not node.inputs
+        and node.module is not None
+        and not getattr(node.module, "needs_input", True)
+    )
 
 
 def _add_parameter_branches(order: list[Node]) -> None:
@@ -133,8 +159,10 @@ def _add_parameter_branches(order: list[Node]) -> None:
                 continue
             branch = _ancestors([consumer])
             if not all(_is_source(n) for n in branch if not n.inputs):
-                raise GraphError(f"{consumer.describe()} is dangling: it takes the output of "
-                                 f"{order[k].describe()} but does not connect to any output")
+                raise GraphError(
+                    f"{consumer.describe()} is dangling: it takes the output of "
+                    f"{order[k].describe()} but does not connect to any output"
+                )
             for node in branch:
                 if id(node) not in members:
                     members.add(id(node))
@@ -144,13 +172,17 @@ def _add_parameter_branches(order: list[Node]) -> None:
 
 def _check_node(node: Node, inputs: list[Node], members: set[int]) -> None:
     if not node.inputs and node not in inputs and not _is_source(node):
-        raise GraphError(f"{node.describe()} is dangling: it has no inputs and is not one of the "
-                         "gModule's inputs, so it would never receive a value")
+        raise GraphError(
+            f"{node.describe()} is dangling: it has no inputs and is not one of the "
+            "gModule's inputs, so it would never receive a value"
+        )
     if node.split_count is not None:
         used = sum(1 for c in node.consumers if c.select is not None and id(c) in members)
         if used < node.split_count:
-            raise GraphError(f"{node.split_count - used} of the split({node.split_count}) "
-                             f"outputs of {node.describe()} are unused")
+            raise GraphError(
+                f"{node.split_count - used} of the split({node.split_count}) "
+                f"outputs of {node.describe()} are unused"
+            )
 
 
 def _text_annotations(node: Node) -> dict[str, str]:
@@ -167,14 +199,23 @@ def check_plan(config: dict[str, Any]) -> tuple[list[Step], list[int], int, int]
     n_inputs = 0
     for k, raw in enumerate(raw_steps):
         try:
-            step = Step(raw["module"], tuple(raw["inputs"]), bool(raw["table"]), raw["select"],
-                        raw["input"], dict(raw.get("annotations", {})), str(raw.get("source", "?")))
+            step = Step(
+                raw["module"],
+                tuple(raw["inputs"]),
+                bool(raw["table"]),
+                raw["select"],
+                raw["input"],
+                dict(raw.get("annotations", {})),
+                str(raw.get("source", "?")),
+            )
         except (KeyError, TypeError) as error:
             raise GraphError(f"gModule config node {k} is malformed: {error}") from error
         for j in step.inputs:
             if not isinstance(j, int) or not 0 <= j < k:
-                raise GraphError(f"gModule config node {k} takes input from node {j!r}: expected "
-                                 f"an earlier node (0 to {k - 1}); a later one would be a cycle")
+                raise GraphError(
+                    f"gModule config node {k} takes input from node {j!r}: expected "
+                    f"an earlier node (0 to {k - 1}); a later one would be a cycle"
+                )
         if step.module is not None:
             if not isinstance(step.module, int) or step.module < 0 or step.module in modules:
                 raise GraphError(f"gModule config node {k} has a bad module index {step.module!r}")

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from nncore import registry
-from nncore.errors import RegistryError, UnknownNameError
+from nncore.plugin import RegistryError, UnknownNameError, registry
 
 from .op import Op
 from .parameters import Parameters
@@ -46,11 +45,15 @@ class Namespace:
     def __getitem__(self, name: str) -> OpClass:
         entry = registry().entry(name)
         if entry.kind == "container":
-            raise UnknownNameError(f"nnop.{name}: {entry.qualified} is a container; an op takes "
-                                   "the parameters of a module without children")
+            raise UnknownNameError(
+                f"nnop.{name}: {entry.qualified} is a container; an op takes "
+                "the parameters of a module without children"
+            )
         if not getattr(entry.load(), "parameter_names", ()):
-            raise UnknownNameError(f"nnop.{name}: {entry.qualified} has no parameters, so it has "
-                                   f"no operation-only form (use nn.{entry.name} directly)")
+            raise UnknownNameError(
+                f"nnop.{name}: {entry.qualified} has no parameters, so it has "
+                f"no operation-only form (use nn.{entry.name} directly)"
+            )
         return OpClass(entry.qualified)
 
     def available(self) -> list[str]:

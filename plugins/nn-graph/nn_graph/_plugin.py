@@ -1,22 +1,26 @@
-"""nn-graph's registration with nncore: names and lazy references only, no graph code."""
+"""nn-graph's registration with nncore: each class's name and the module defining it.
+
+Names and lazy references only: nothing here imports a layer.
+"""
 
 from __future__ import annotations
 
 from nncore.plugin import ClassSpec, hookimpl, specs
 
-from . import _names
+CONTAINERS = {
+    "gModule": "g_module",
+    "ModuleFromCriterion": "module_from_criterion",
+}
+
+MODULES = {
+    "Parameters": "parameters",
+    "Op": "op",
+}
 
 
 @hookimpl
 def nncore_classes() -> list[ClassSpec]:
-    return specs("nn_graph", "container", _names.CONTAINERS) + specs(
-        "nn_graph", "module", _names.MODULES
-    )
-
-
-@hookimpl
-def nncore_examples() -> str:
-    return "nn_graph._examples:examples"
+    return specs("nn_graph", "container", CONTAINERS) + specs("nn_graph", "module", MODULES)
 
 
 @hookimpl

@@ -5,14 +5,16 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any, cast
 
-from nncore import Module
-from nncore.checks import describe
-from nncore.container import indent
-from nncore.errors import InputTypeError, StateError
+import numpy as np
+
+from nncore.plugin import Case, InputTypeError, Module, StateError, describe, indent, nn
 
 from . import _tables
+from ._cases import normal
 from ._graph import Step, as_nodes, check_plan, compile_graph
 from .node import Node
+from .op import Op
+from .parameters import Parameters
 
 
 class gModule(Module):  # noqa: N801 -- torch/nn's name
@@ -43,8 +45,9 @@ class gModule(Module):  # noqa: N801 -- torch/nn's name
         # the nodes are not configuration (config() is the plan): copies must not drag them along
         self._init_args = ((), {})
 
-    def _setup(self, steps: list[Step], outputs: list[int], n_inputs: int,
-               modules: list[Module]) -> None:
+    def _setup(
+        self, steps: list[Step], outputs: list[int], n_inputs: int, modules: list[Module]
+    ) -> None:
         self.steps = steps
         self.outputs = outputs
         self.n_inputs = n_inputs
@@ -108,8 +111,10 @@ class gModule(Module):  # noqa: N801 -- torch/nn's name
         grads: list[Any] = [None] * len(self.steps)
         outer = [grad_output] if len(self.outputs) == 1 else grad_output
         if not isinstance(outer, list) or len(outer) != len(self.outputs):
-            raise InputTypeError(f"expected a table of {len(self.outputs)} output gradients, "
-                                 f"got {describe(grad_output)}")
+            raise InputTypeError(
+                f"expected a table of {len(self.outputs)} output gradients, "
+                f"got {describe(grad_output)}"
+            )
         for k, g in zip(self.outputs, outer, strict=True):
             grads[k] = _tables.add(grads[k], g)
         input_grads: list[Any] = [None] * self.n_inputs
@@ -147,7 +152,8 @@ class gModule(Module):  # noqa: N801 -- torch/nn's name
             return [input]
         if not isinstance(input, list) or len(input) != self.n_inputs:
             raise InputTypeError(
-                f"expected a table of {self.n_inputs} inputs, got {describe(input)}")
+                f"expected a table of {self.n_inputs} inputs, got {describe(input)}"
+            )
         return input
 
     def _values(self, graph_inputs: list[Any]) -> list[Any]:
@@ -170,8 +176,10 @@ class gModule(Module):  # noqa: N801 -- torch/nn's name
     def _select(self, k: int, table: Any) -> Any:
         step = self.steps[k]
         if not isinstance(table, list) or not 0 <= step.select < len(table):  # type: ignore[operator]
-            raise StateError(f"split node {k} ({step.source}) expected a table of at least "
-                             f"{step.select + 1} elements, got {describe(table)}")  # type: ignore[operator]
+            raise StateError(
+                f"split node {k} ({step.source}) expected a table of at least "
+                f"{step.select + 1} elements, got {describe(table)}"
+            )  # type: ignore[operator]
         return table[step.select]  # type: ignore[index]
 
     # ----------------------------------------------------------------- printing
@@ -181,10 +189,16 @@ class gModule(Module):  # noqa: N801 -- torch/nn's name
             if step.input is not None:
                 source = f"input {step.input}"
             else:
-                source = "[" + ", ".join(map(str, step.inputs)) + "]" if step.table else (
-                    str(step.inputs[0]) if step.inputs else "parameters")
-            what = (f"({step.module}): {indent(repr(self.modules[step.module]), '    ')}"
-                    if step.module is not None else f"select {step.select}")
+                source = (
+                    "[" + ", ".join(map(str, step.inputs)) + "]"
+                    if step.table
+                    else (str(step.inputs[0]) if step.inputs else "parameters")
+                )
+            what = (
+                f"({step.module}): {indent(repr(self.modules[step.module]), '    ')}"
+                if step.module is not None
+                else f"select {step.select}"
+            )
             name = step.annotations.get("name")
             lines.append(f"  [{k}] {source} -> {what}" + (f"  '{name}'" if name else ""))
         lines.append("  output: " + ", ".join(f"[{k}]" for k in self.outputs))
@@ -208,3 +222,63 @@ def _note(error: Exception, graph: gModule, k: int) -> None:
         add_note(f"in gModule node {k}{named} made at {step.source}")
         error._nn_graph_noted = True  # type: ignore[attr-defined]
 
+
+def _mlp() -> gModule:
+    x = nn.Identity()()
+    h = nn.Tanh()(nn.Linear(3, 4)(x))
+    return gModule([x], [nn.Linear(4, 2)(h)])
+
+
+def _two_in_two_out() -> gModule:
+    a, b = nn.Identity()(), nn.Identity()()
+    h = nn.CAddTable()([nn.Linear(3, 2)(a), nn.Linear(5, 2)(b)])
+    # h feeds the first output and the second one: its gradients are summed
+    return gModule([a, b], [nn.Tanh()(h), nn.CMulTable()([h, nn.Sigmoid()(nn.Linear(3, 2)(a))])])
+
+
+def _split() -> gModule:
+    x = nn.Identity()()
+    left, right = nn.ConcatTable(nn.Linear(3, 2), nn.Linear(3, 2))(x).split(2)
+    return gModule([x], [nn.CMulTable()([left, nn.Tanh()(right)])])
+
+
+def _nested() -> gModule:
+    x = nn.Identity()()
+    return gModule([x], [nn.Sigmoid()(_mlp()(nn.Linear(3, 3)(x)))])
+
+
+def _shared_parameters() -> gModule:
+    weight, bias = Parameters(2, 3)(), Parameters(2)()
+    a, b = nn.Identity()(), nn.Identity()()
+    first = Op("nn-basic:Linear")([a, weight, bias])
+    second = Op("nn-basic:Linear")([b, weight, bias])
+    return gModule([a, b], [first, nn.Tanh()(second)])
+
+
+def _auto_parameters() -> gModule:
+    x = nn.Identity()()
+    h = nn.Tanh()(Op("nn-basic:Linear", 3, 4)(x))
+    return gModule([x], [Op("nn-basic:CMul", 4)(h)])
+
+
+def examples() -> list[Case]:
+    """The conformance kit's cases for gModule."""
+    return [
+        Case(_mlp(), input_shape=(4, 3), batched=True),
+        Case(_mlp(), input_shape=(3,)),
+        Case(
+            _two_in_two_out(),
+            input=normal((4, 3), (4, 5)),
+            batched=True,
+            bad_inputs=["not an array", [np.ones((4, 3))]],
+        ),
+        Case(_split(), input_shape=(4, 3), batched=True),
+        Case(_nested(), input_shape=(2, 3), batched=True),
+        Case(
+            _shared_parameters(),
+            input=normal((4, 3), (4, 3)),
+            batched=True,
+            bad_inputs=["not an array", [np.ones((4, 3)), np.ones((4, 3)), np.ones(3)]],
+        ),
+        Case(_auto_parameters(), input_shape=(4, 3), batched=True),
+    ]

@@ -6,7 +6,7 @@ import os
 import shutil
 import subprocess
 
-from nncore.errors import repr_line
+from nncore.plugin import repr_line
 
 from .g_module import gModule
 
@@ -35,10 +35,15 @@ def to_dot(graph: gModule, title: str = "gModule") -> str:
     for k, step in enumerate(graph.steps):
         if step.input is not None:
             lines.append(f'  in{step.input} [label="input {step.input}", shape=ellipse];')
-        what = (repr_line(graph.modules[step.module]) if step.module is not None
-                else f"select {step.select}")
-        parts = [f"[{k}]" + (f" {step.annotations['name']}" if "name" in step.annotations else ""),
-                 what]
+        what = (
+            repr_line(graph.modules[step.module])
+            if step.module is not None
+            else f"select {step.select}"
+        )
+        parts = [
+            f"[{k}]" + (f" {step.annotations['name']}" if "name" in step.annotations else ""),
+            what,
+        ]
         if "description" in step.annotations:
             parts.append(step.annotations["description"])
         label = _quote("\n".join(parts))
@@ -60,10 +65,16 @@ def render(graph: gModule, path: str | os.PathLike, format: str = "png") -> str:
     """
     dot = shutil.which("dot")
     if dot is None:
-        raise FileNotFoundError("Graphviz's 'dot' program was not found on PATH: install "
-                                "graphviz to render, or write to_dot(graph) to a .dot file")
-    subprocess.run([dot, f"-T{format}", "-o", os.fspath(path)], input=to_dot(graph).encode(),
-                   check=True, capture_output=True)
+        raise FileNotFoundError(
+            "Graphviz's 'dot' program was not found on PATH: install "
+            "graphviz to render, or write to_dot(graph) to a .dot file"
+        )
+    subprocess.run(
+        [dot, f"-T{format}", "-o", os.fspath(path)],
+        input=to_dot(graph).encode(),
+        check=True,
+        capture_output=True,
+    )
     return os.fspath(path)
 
 

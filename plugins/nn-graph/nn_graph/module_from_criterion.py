@@ -7,9 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from nncore import Criterion, Module
-from nncore.checks import describe
-from nncore.errors import InputTypeError
+from nncore.plugin import Case, Criterion, InputTypeError, Module, describe, nn
 
 from . import _tables
 
@@ -41,8 +39,10 @@ class ModuleFromCriterion(Module):
 
     def set_child(self, name: str, module: Module) -> None:
         if name != "criterion" or not isinstance(module, Criterion):
-            raise InputTypeError(f"ModuleFromCriterion has one child 'criterion' (a Criterion), "
-                                 f"got {name!r} = {module!r:.60}")
+            raise InputTypeError(
+                f"ModuleFromCriterion has one child 'criterion' (a Criterion), "
+                f"got {name!r} = {module!r:.60}"
+            )
         self.criterion = module
 
     def update_output(self, input: Any) -> np.ndarray:
@@ -53,7 +53,8 @@ class ModuleFromCriterion(Module):
         prediction, target = _pair(input)
         if np.shape(grad_output) != (1,):
             raise InputTypeError(
-                f"expected a grad_output of shape (1,), got {describe(grad_output)}")
+                f"expected a grad_output of shape (1,), got {describe(grad_output)}"
+            )
         grad = self.criterion.backward(prediction, target)
         scaled = _scale(grad, grad_output[0])
         return [scaled, _tables.zeros_like(target)]
@@ -72,3 +73,17 @@ def _scale(grad: Any, factor: float) -> Any:
     if _tables.is_table(grad):
         return [_scale(g, factor) for g in grad]
     return grad * factor
+
+
+def examples() -> list[Case]:
+    """The conformance kit's cases for ModuleFromCriterion."""
+    return [
+        Case(
+            ModuleFromCriterion(nn.ClassNLLCriterion()),
+            input=lambda rng: [rng.standard_normal((4, 3)), np.array([0, 2, 1, 0])],
+        ),
+        Case(
+            ModuleFromCriterion(nn.CrossEntropyCriterion()),
+            input=lambda rng: [rng.standard_normal(3), np.array(1)],
+        ),
+    ]

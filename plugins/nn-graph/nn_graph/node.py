@@ -12,9 +12,7 @@ import os
 import sys
 from typing import Any
 
-from nncore import Module
-from nncore.hooks import NO_INPUT, register_call_hook
-from nncore.errors import InputTypeError, repr_line
+from nncore.plugin import NO_INPUT, InputTypeError, Module, register_call_hook, repr_line
 
 _HERE = os.path.dirname(os.path.abspath(__file__))
 _CORE = os.path.dirname(os.path.abspath(sys.modules["nncore"].__file__ or ""))
@@ -36,8 +34,13 @@ class Node:
     True
     """
 
-    def __init__(self, module: Module | None, inputs: list[Node] | None = None,
-                 table: bool = False, select: int | None = None) -> None:
+    def __init__(
+        self,
+        module: Module | None,
+        inputs: list[Node] | None = None,
+        table: bool = False,
+        select: int | None = None,
+    ) -> None:
         self.module = module
         self.inputs: list[Node] = []
         self.table = table

@@ -16,10 +16,9 @@ from typing import Any
 
 import numpy as np
 
-from nncore import Module, registry
-from nncore.checks import describe, expect_float
-from nncore.errors import InputTypeError, ShapeError
+from nncore.plugin import Case, InputTypeError, Module, ShapeError, describe, expect_float, registry
 
+from ._cases import normal
 from .node import Node
 from .parameters import Parameters
 
@@ -51,13 +50,17 @@ class Op(Module):
         super().__init__()
         cls = registry().resolve(wrapped)
         if not getattr(cls, "parameter_names", ()):
-            raise InputTypeError(f"Op expected a class with parameters, got {wrapped!r}, which "
-                                 "declares none (use the module itself)")
+            raise InputTypeError(
+                f"Op expected a class with parameters, got {wrapped!r}, which "
+                "declares none (use the module itself)"
+            )
         self.wrapped = wrapped
         self.operation, self.built = _build(cls, args, kwargs)
         if self.operation.children():
-            raise InputTypeError(f"Op expected a module without children, got {wrapped!r}: the "
-                                 "parameters of its children cannot be inputs of an op")
+            raise InputTypeError(
+                f"Op expected a module without children, got {wrapped!r}: the "
+                "parameters of its children cannot be inputs of an op"
+            )
         # per instance: an op declares the buffers of the class it wraps
         self.buffer_names = tuple(self.operation.buffer_names)  # type: ignore[misc]
         for name in self.buffer_names:
@@ -129,7 +132,8 @@ class Op(Module):
             if not self.built:
                 raise InputTypeError(
                     f"{self!r} was made without constructor arguments, so it cannot create its "
-                    "parameters: expected a list [input, parameter nodes...] as its input")
+                    "parameters: expected a list [input, parameter nodes...] as its input"
+                )
             for name in self.names():
                 value = getattr(self.operation, name)
                 parameters = Parameters(*value.shape)
@@ -164,3 +168,28 @@ def _build(cls: type[Module], args: tuple, kwargs: dict) -> tuple[Module, bool]:
             return bare, False
     return cls(*args, **kwargs), True
 
+
+def _ids(rng: np.random.Generator) -> list[Any]:
+    return [rng.integers(0, 5, size=4), rng.standard_normal((5, 3))]
+
+
+def examples() -> list[Case]:
+    """The conformance kit's cases for Op."""
+    return [
+        Case(
+            Op("nn-basic:Linear", 3, 2),
+            input=normal((4, 3), (2, 3), (2,)),
+            bad_inputs=["not an array", [np.ones((4, 3)), np.ones((3, 3)), np.ones(2)]],
+        ),
+        Case(Op("nn-basic:Linear"), input=normal((3,), (2, 3))),
+        Case(Op("nn-basic:Linear", 3, 2, bias=False), input=normal((4, 3), (2, 3))),
+        Case(Op("nn-basic:CMul", 3), input=normal((4, 3), (3,))),
+        Case(Op("nn-basic:PReLU", 3), input=normal((4, 3), (3,))),
+        Case(Op("nn-basic:Bilinear", 3, 4, 2), input=normal([(4, 3), (4, 4)], (2, 3, 4), (2,))),
+        Case(Op("nn-basic:BatchNormalization", 3), input=normal((5, 3), (3,), (3,)), atol=1e-5),
+        Case(
+            Op("nn-conv:SpatialConvolution", 2, 3, 3, 3, pad_w=1),
+            input=normal((2, 2, 4, 4), (3, 2, 3, 3), (3,)),
+        ),
+        Case(Op("nn-conv:LookupTable", 5, 3), input=_ids),
+    ]

@@ -6,9 +6,7 @@ from typing import Any
 
 import numpy as np
 
-from nncore import Module
-from nncore.checks import expect_same_shape
-from nncore.random import generator
+from nncore.plugin import Case, Module, expect_same_shape, generator
 
 from . import _tables
 
@@ -58,3 +56,11 @@ class Parameters(Module):
 
     def extra_repr(self) -> str:
         return "x".join(map(str, self.weight.shape)) or "scalar"
+
+
+def examples() -> list[Case]:
+    """The conformance kit's cases for Parameters."""
+    return [
+        Case(Parameters(2, 3), input_shape=(4,), bad_inputs=[]),
+        Case(Parameters(5), input=lambda rng: [], bad_inputs=[]),
+    ]

@@ -211,7 +211,7 @@ def _first_cases():
     registry = nncore.registry()
     for qualified in nnop.available():
         entry = registry.entry(qualified)
-        cases = registry.examples(entry.distribution).get(entry.name) or []
+        cases = registry.examples(entry)
         if cases:
             yield pytest.param(qualified, cases[0], id=qualified)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from nncore import Container, Module
+from nncore.plugin import Container, Module
 
 from ._tables import expect_table
 

@@ -20,3 +20,12 @@ def normal(*layout: Any) -> Callable[[np.random.Generator], list[Any]]:
         return rng.standard_normal(node)
 
     return lambda rng: build(rng, list(layout))
+
+
+BAD_OPERANDS = ["not an array", [np.ones(3), "not an array"]]
+
+
+three = normal((2, 3), (2, 1), (2, 2))
+
+
+BAD_PAIRS = ["not an array", [np.ones(3)], [np.ones(3), np.ones(4)], [np.ones((2, 2, 2))] * 2]

@@ -11,9 +11,15 @@ from typing import Any
 
 import numpy as np
 
-from nncore import Module
-from nncore.checks import describe, dimension, expect_array, expect_float
-from nncore.errors import IndexOutOfRangeError, InputTypeError, ShapeError
+from nncore.plugin import (
+    IndexOutOfRangeError,
+    InputTypeError,
+    ShapeError,
+    describe,
+    dimension,
+    expect_array,
+    expect_float,
+)
 
 
 def is_table(value: Any) -> bool:
@@ -32,16 +38,22 @@ def expect_table(
     if not is_table(value):
         raise InputTypeError(f"expected {what} to be a table (a list), got {describe(value)}")
     if length is not None and len(value) != length:
-        raise ShapeError(f"expected {what} to be a table of {_elements(length)}, "
-                         f"got {describe(value)}")
+        raise ShapeError(
+            f"expected {what} to be a table of {_elements(length)}, got {describe(value)}"
+        )
     if len(value) < min_length:
-        raise ShapeError(f"expected {what} to be a table of at least {_elements(min_length)}, "
-                         f"got {describe(value)}")
+        raise ShapeError(
+            f"expected {what} to be a table of at least {_elements(min_length)}, "
+            f"got {describe(value)}"
+        )
     return list(value)
 
 
 def expect_arrays(
-    value: Any, what: str = "input", length: int | None = None, min_length: int = 1,
+    value: Any,
+    what: str = "input",
+    length: int | None = None,
+    min_length: int = 1,
     same_shape: bool = True,
 ) -> list[np.ndarray]:
     """A table of real-valued arrays (all of one shape unless ``same_shape`` is False)."""
@@ -51,8 +63,10 @@ def expect_arrays(
     if same_shape:
         for i, array in enumerate(arrays[1:], 1):
             if array.shape != arrays[0].shape:
-                raise ShapeError(f"expected {what}[{i}] of the same shape as {what}[0] "
-                                 f"{arrays[0].shape}, got shape {array.shape}")
+                raise ShapeError(
+                    f"expected {what}[{i}] of the same shape as {what}[0] "
+                    f"{arrays[0].shape}, got shape {array.shape}"
+                )
     return arrays
 
 
@@ -173,8 +187,9 @@ def winner_grads(
     arrays = expect_arrays(input)
     expect_like(grad_output, arrays[0])
     winner = pick(np.stack(arrays), axis=0)
-    return [np.where(winner == i, grad_output, 0).astype(grad_output.dtype)
-            for i in range(len(arrays))]
+    return [
+        np.where(winner == i, grad_output, 0).astype(grad_output.dtype) for i in range(len(arrays))
+    ]
 
 
 def batch_dimension(dim: int, n_input_dims: int | None, ndim: int) -> int:

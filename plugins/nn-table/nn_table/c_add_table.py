@@ -6,8 +6,9 @@ from typing import Any
 
 import numpy as np
 
-from nncore import Module
+from nncore.plugin import Case, Module
 
+from ._cases import BAD_OPERANDS, normal
 from ._tables import expect_arrays, expect_like
 
 
@@ -43,3 +44,14 @@ class CAddTable(Module):
 
     def extra_repr(self) -> str:
         return "inplace" if self.inplace else ""
+
+
+def examples() -> list[Case]:
+    """The conformance kit's cases for CAddTable."""
+    return [
+        Case(
+            CAddTable(), input=normal((3, 4), (3, 4), (3, 4)), batched=True, bad_inputs=BAD_OPERANDS
+        ),
+        Case(CAddTable(), input=normal((5,))),
+        Case(CAddTable(inplace=True), input=normal((2, 3), (2, 3)), batched=True),
+    ]

@@ -6,8 +6,9 @@ from typing import Any
 
 import numpy as np
 
-from nncore import Module
+from nncore.plugin import Case, Module
 
+from ._cases import BAD_OPERANDS
 from ._tables import expect_arrays, expect_like
 
 
@@ -28,3 +29,21 @@ class CDivTable(Module):
         x, y = expect_arrays(input, length=2)
         grad_x = expect_like(grad_output, x) / y
         return [grad_x, -grad_x * x / y]
+
+
+def _numerator_and_denominator(rng: np.random.Generator) -> list[np.ndarray]:
+    # a denominator bounded away from zero keeps finite differences accurate
+    sign = rng.choice([-1.0, 1.0], (3, 4))
+    return [rng.standard_normal((3, 4)), sign * rng.uniform(1, 2, (3, 4))]
+
+
+def examples() -> list[Case]:
+    """The conformance kit's cases for CDivTable."""
+    return [
+        Case(
+            CDivTable(),
+            input=_numerator_and_denominator,
+            batched=True,
+            bad_inputs=BAD_OPERANDS + [[np.ones(3)]],
+        ),
+    ]

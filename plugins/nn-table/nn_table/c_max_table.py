@@ -6,8 +6,9 @@ from typing import Any
 
 import numpy as np
 
-from nncore import Module
+from nncore.plugin import Case, Module
 
+from ._cases import BAD_OPERANDS, normal
 from ._tables import expect_arrays, winner_grads
 
 
@@ -25,3 +26,12 @@ class CMaxTable(Module):
 
     def update_grad_input(self, input: Any, grad_output: np.ndarray) -> list[np.ndarray]:
         return winner_grads(input, grad_output, np.argmax)
+
+
+def examples() -> list[Case]:
+    """The conformance kit's cases for CMaxTable."""
+    return [
+        Case(
+            CMaxTable(), input=normal((3, 4), (3, 4), (3, 4)), batched=True, bad_inputs=BAD_OPERANDS
+        ),
+    ]

@@ -6,8 +6,9 @@ from typing import Any
 
 import numpy as np
 
-from nncore import Module
+from nncore.plugin import Case, Module
 
+from ._cases import BAD_OPERANDS, normal
 from ._tables import expect_arrays, expect_like
 
 
@@ -34,3 +35,13 @@ class CMulTable(Module):
         prefix = np.cumprod(np.stack([ones] + arrays[:-1]), axis=0)
         suffix = np.cumprod(np.stack([ones] + arrays[:0:-1]), axis=0)[::-1]
         return list(grad_output * prefix * suffix)
+
+
+def examples() -> list[Case]:
+    """The conformance kit's cases for CMulTable."""
+    return [
+        Case(
+            CMulTable(), input=normal((3, 4), (3, 4), (3, 4)), batched=True, bad_inputs=BAD_OPERANDS
+        ),
+        Case(CMulTable(), input=normal((4,), (4,))),
+    ]

@@ -6,8 +6,9 @@ from typing import Any
 
 import numpy as np
 
-from nncore import Module
+from nncore.plugin import Case, Module
 
+from ._cases import BAD_OPERANDS, normal
 from ._tables import expect_arrays, expect_like
 
 
@@ -27,3 +28,15 @@ class CSubTable(Module):
         x, _ = expect_arrays(input, length=2)
         expect_like(grad_output, x)
         return [grad_output.copy(), -grad_output]
+
+
+def examples() -> list[Case]:
+    """The conformance kit's cases for CSubTable."""
+    return [
+        Case(
+            CSubTable(),
+            input=normal((3, 4), (3, 4)),
+            batched=True,
+            bad_inputs=BAD_OPERANDS + [[np.ones(3)], [np.ones(3), np.ones(2)]],
+        ),
+    ]

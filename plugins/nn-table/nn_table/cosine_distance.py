@@ -6,8 +6,9 @@ from typing import Any
 
 import numpy as np
 
-from nncore import Module
+from nncore.plugin import Case, Module
 
+from ._cases import BAD_PAIRS, normal
 from ._tables import pair, per_example, unbatch
 
 #: keeps the norms of zero vectors away from zero, as torch/nn does
@@ -37,11 +38,24 @@ class CosineDistance(Module):
         grad = per_example(grad_output, x, batched)
         dot, sq_x, sq_y = (m[:, None] for m in _moments(x, y))
         scale = grad / np.sqrt(sq_x * sq_y)
-        return [unbatch(scale * (y - dot / sq_x * x), batched),
-                unbatch(scale * (x - dot / sq_y * y), batched)]
+        return [
+            unbatch(scale * (y - dot / sq_x * x), batched),
+            unbatch(scale * (x - dot / sq_y * y), batched),
+        ]
 
 
 def _moments(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Per example: ``x.y``, ``|x|^2 + eps``, ``|y|^2 + eps``."""
-    return (np.einsum("bi,bi->b", x, y), np.einsum("bi,bi->b", x, x) + EPSILON,
-            np.einsum("bi,bi->b", y, y) + EPSILON)
+    return (
+        np.einsum("bi,bi->b", x, y),
+        np.einsum("bi,bi->b", x, x) + EPSILON,
+        np.einsum("bi,bi->b", y, y) + EPSILON,
+    )
+
+
+def examples() -> list[Case]:
+    """The conformance kit's cases for CosineDistance."""
+    return [
+        Case(CosineDistance(), input=normal((4, 3), (4, 3)), batched=True, bad_inputs=BAD_PAIRS),
+        Case(CosineDistance(), input=normal((5,), (5,))),
+    ]

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from nncore import Criterion, Module
-from nncore.checks import describe
-from nncore.errors import InputTypeError
+import numpy as np
+
+from nncore.plugin import Case, Criterion, InputTypeError, Module, describe, nn
 
 from ._tables import expect_table, scaled, zeros_like
 
@@ -56,3 +56,19 @@ class CriterionTable(Module):
 
     def extra_repr(self) -> str:
         return repr(self.criterion)
+
+
+def _prediction_and_labels(rng: np.random.Generator) -> list[np.ndarray]:
+    # integer targets are not differentiable, so the kit treats them as constants
+    return [rng.standard_normal((3, 2)), rng.integers(-2, 3, (3, 2))]
+
+
+def examples() -> list[Case]:
+    """The conformance kit's cases for CriterionTable."""
+    return [
+        Case(
+            CriterionTable(nn.MSECriterion()),
+            input=_prediction_and_labels,
+            bad_inputs=["not an array", [np.ones(2)]],
+        ),
+    ]

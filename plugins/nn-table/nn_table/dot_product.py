@@ -6,8 +6,9 @@ from typing import Any
 
 import numpy as np
 
-from nncore import Module
+from nncore.plugin import Case, Module
 
+from ._cases import BAD_PAIRS, normal
 from ._tables import pair, per_example, unbatch
 
 
@@ -31,3 +32,11 @@ class DotProduct(Module):
         x, y, batched = pair(input)
         grad = per_example(grad_output, x, batched)
         return [unbatch(grad * y, batched), unbatch(grad * x, batched)]
+
+
+def examples() -> list[Case]:
+    """The conformance kit's cases for DotProduct."""
+    return [
+        Case(DotProduct(), input=normal((4, 3), (4, 3)), batched=True, bad_inputs=BAD_PAIRS),
+        Case(DotProduct(), input=normal((5,), (5,))),
+    ]

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from nncore import Module
+from nncore.plugin import Case, Module
 
+from ._cases import normal
 from ._tables import expect_like, expect_table, leaves, unflatten
 
 
@@ -27,3 +28,11 @@ class FlattenTable(Module):
     def update_grad_input(self, input: Any, grad_output: Any) -> list[Any]:
         flat = leaves(expect_table(input))
         return unflatten(expect_like(grad_output, flat), input)
+
+
+def examples() -> list[Case]:
+    """The conformance kit's cases for FlattenTable."""
+    return [
+        Case(FlattenTable(), input=normal((1,), [(2,), [(3,)]], (4,))),
+        Case(FlattenTable(), input=normal((2, 2), [(2, 3)]), batched=True),
+    ]

@@ -6,8 +6,9 @@ from typing import Any
 
 import numpy as np
 
-from nncore import Module
+from nncore.plugin import Case, Module
 
+from ._cases import normal
 from ._tables import batch_dimension, expect_arrays, expect_shape
 
 
@@ -56,4 +57,17 @@ class JoinTable(Module):
 
 
 def _with_size(shape: tuple[int, ...], axis: int, size: int) -> tuple[int, ...]:
-    return shape[:axis] + (size,) + shape[axis + 1:]
+    return shape[:axis] + (size,) + shape[axis + 1 :]
+
+
+def examples() -> list[Case]:
+    """The conformance kit's cases for JoinTable."""
+    return [
+        Case(
+            JoinTable(0),
+            input=normal((2, 3), (1, 3)),
+            bad_inputs=["not an array", [], [np.ones((2, 3)), np.ones((2, 2))]],
+        ),
+        Case(JoinTable(1, 2), input=normal((2, 3, 1), (2, 3, 2)), batched=True),
+        Case(JoinTable(-1), input=normal((2, 3), (2, 1)), batched=True),
+    ]

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from nncore import Module
-from nncore.container import indent
-from nncore.errors import StateError
+from nncore.plugin import Case, Module, StateError, indent, nn
 
 from ._branches import Branches
+from ._cases import normal
 
 
 class MapTable(Branches):
@@ -63,7 +62,7 @@ class MapTable(Branches):
     def resize(self, count: int) -> MapTable:
         """Keep exactly ``count`` children (the module and ``count - 1`` clones)."""
         self._extend(count)
-        del self.modules[max(count, 1):]
+        del self.modules[max(count, 1) :]
         return self
 
     def clear_state(self) -> MapTable:
@@ -88,3 +87,12 @@ class MapTable(Branches):
         if self.module is None:
             return head + " { }"
         return f"{head} {{\n  {indent(repr(self.module), '  ')}\n}}"
+
+
+def examples() -> list[Case]:
+    """The conformance kit's cases for MapTable."""
+    return [
+        Case(MapTable(nn.Linear(3, 2)), input=normal((4, 3), (4, 3), (4, 3)), batched=True),
+        Case(MapTable(nn.Sequential(nn.Linear(3, 3), nn.Tanh())), input=normal((3,), (3,))),
+        Case(MapTable(nn.Linear(2, 2), shared=False), input=normal((3, 2), (3, 2)), batched=True),
+    ]

@@ -6,10 +6,17 @@ from typing import Any
 
 import numpy as np
 
-from nncore import Module
-from nncore.checks import dimension, expect_float, expect_ndim, expect_size
-from nncore.errors import ShapeError
+from nncore.plugin import (
+    Case,
+    Module,
+    ShapeError,
+    dimension,
+    expect_float,
+    expect_ndim,
+    expect_size,
+)
 
+from ._cases import normal
 from ._tables import expect_arrays, expect_shape, expect_table, is_table
 
 
@@ -40,8 +47,12 @@ class MixtureTable(Module):
             if gater.ndim == 2:
                 expect_size(arrays[0], 0, gater.shape[0], "input[1][0]")
             # stacking the experts on a new last axis lets one formula serve both layouts
-            return gater, arrays, gater.shape[:-1] + (1,) * (arrays[0].ndim - gater.ndim + 1) + (
-                count,), -1
+            return (
+                gater,
+                arrays,
+                gater.shape[:-1] + (1,) * (arrays[0].ndim - gater.ndim + 1) + (count,),
+                -1,
+            )
         expect_float(experts, "input[1] (the experts)")
         default = 0 if gater.ndim == 1 else 1
         axis = dimension(default if self.dim is None else self.dim, experts.ndim)
@@ -50,8 +61,10 @@ class MixtureTable(Module):
         shape[axis] = count
         if gater.ndim == 2:
             if axis == 0:
-                raise ShapeError("expected the experts' dimension to differ from the batch "
-                                 f"dimension 0 for a batch gater of shape {gater.shape}, got 0")
+                raise ShapeError(
+                    "expected the experts' dimension to differ from the batch "
+                    f"dimension 0 for a batch gater of shape {gater.shape}, got 0"
+                )
             expect_size(experts, 0, gater.shape[0], "input[1] (the experts)")
             shape[0] = gater.shape[0]
         return gater, experts, tuple(shape), axis
@@ -76,3 +89,17 @@ class MixtureTable(Module):
 
     def extra_repr(self) -> str:
         return "" if self.dim is None else str(self.dim)
+
+
+def examples() -> list[Case]:
+    """The conformance kit's cases for MixtureTable."""
+    return [
+        Case(
+            MixtureTable(),
+            input=normal((4, 3), [(4, 2), (4, 2), (4, 2)]),
+            batched=True,
+            bad_inputs=["not an array", [np.ones(3), [np.ones(2)] * 2]],
+        ),
+        Case(MixtureTable(), input=normal((4, 3), (4, 3, 2)), batched=True),
+        Case(MixtureTable(2), input=normal((4, 3), (4, 2, 3))),
+    ]

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from nncore import Module
-from nncore.errors import IndexOutOfRangeError
+import numpy as np
 
+from nncore.plugin import Case, IndexOutOfRangeError, Module
+
+from ._cases import normal, three
 from ._tables import expect_like, expect_table, position, scatter
 
 
@@ -54,3 +56,16 @@ class NarrowTable(Module):
 
     def extra_repr(self) -> str:
         return f"{self.offset}, {self.length}"
+
+
+def examples() -> list[Case]:
+    """The conformance kit's cases for NarrowTable."""
+    return [
+        Case(
+            NarrowTable(1, 2),
+            input=three,
+            batched=True,
+            bad_inputs=["not an array", [np.ones(2)] * 2],
+        ),
+        Case(NarrowTable(0), input=normal([(2,), (3,)], (1,))),
+    ]

@@ -6,8 +6,9 @@ from typing import Any
 
 import numpy as np
 
-from nncore import Module
+from nncore.plugin import Case, Module
 
+from ._cases import BAD_PAIRS, normal
 from ._tables import pair, per_example, unbatch
 
 
@@ -41,11 +42,21 @@ class PairwiseDistance(Module):
         x, y, batched = pair(input)
         diff = x - y
         distance = np.sum(np.abs(diff) ** self.norm, axis=1, keepdims=True) ** (1.0 / self.norm)
-        power = np.divide(1.0, distance ** (self.norm - 1), out=np.zeros_like(distance),
-                          where=distance > 0)
+        power = np.divide(
+            1.0, distance ** (self.norm - 1), out=np.zeros_like(distance), where=distance > 0
+        )
         grad = np.sign(diff) * np.abs(diff) ** (self.norm - 1) * power
         grad = grad * per_example(grad_output, x, batched)
         return [unbatch(grad, batched), unbatch(-grad, batched)]
 
     def extra_repr(self) -> str:
         return f"p={self.norm:g}"
+
+
+def examples() -> list[Case]:
+    """The conformance kit's cases for PairwiseDistance."""
+    return [
+        Case(PairwiseDistance(), input=normal((4, 3), (4, 3)), batched=True, bad_inputs=BAD_PAIRS),
+        Case(PairwiseDistance(1), input=normal((4, 3), (4, 3)), batched=True),
+        Case(PairwiseDistance(3), input=normal((5,), (5,))),
+    ]

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from nncore import Module
+import numpy as np
+
+from nncore.plugin import Case, Module, nn
 
 from ._branches import Branches
+from ._cases import normal
 from ._tables import expect_table
 
 
@@ -26,3 +29,19 @@ class ParallelTable(Branches):
     def branches(self, inputs: list[Any]) -> list[Module]:
         expect_table(inputs, length=len(self.modules))
         return self.modules
+
+
+def examples() -> list[Case]:
+    """The conformance kit's cases for ParallelTable."""
+    return [
+        Case(
+            ParallelTable(nn.Linear(3, 2), nn.Tanh()),
+            input=normal((4, 3), (4, 5)),
+            batched=True,
+            bad_inputs=["not an array", [np.ones((4, 3))]],
+        ),
+        Case(
+            ParallelTable(ParallelTable(nn.Tanh(), nn.Linear(2, 2)), nn.Linear(3, 1)),
+            input=normal([(2,), (2,)], (3,)),
+        ),
+    ]

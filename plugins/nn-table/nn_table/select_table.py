@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from nncore import Module
+from nncore.plugin import Case, Module
 
+from ._cases import normal, three
 from ._tables import expect_like, expect_table, position, scatter
 
 
@@ -59,6 +60,16 @@ class SelectTable(Module):
     def extra_repr(self) -> str:
         if isinstance(self.index, slice):
             parts = (self.index.start, self.index.stop) + (
-                () if self.index.step is None else (self.index.step,))
+                () if self.index.step is None else (self.index.step,)
+            )
             return ":".join("" if v is None else str(v) for v in parts)
         return str(self.index)
+
+
+def examples() -> list[Case]:
+    """The conformance kit's cases for SelectTable."""
+    return [
+        Case(SelectTable(1), input=three, batched=True, bad_inputs=["not an array", []]),
+        Case(SelectTable(-1), input=normal((3,), [(2,), [(4,)]])),
+        Case(SelectTable(slice(1, None)), input=three, batched=True),
+    ]

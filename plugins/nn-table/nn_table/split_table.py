@@ -6,8 +6,7 @@ from typing import Any
 
 import numpy as np
 
-from nncore import Module
-from nncore.checks import expect_float
+from nncore.plugin import Case, Module, expect_float
 
 from ._tables import batch_dimension, expect_like
 
@@ -45,3 +44,12 @@ class SplitTable(Module):
 
     def extra_repr(self) -> str:
         return str(self.dimension)
+
+
+def examples() -> list[Case]:
+    """The conformance kit's cases for SplitTable."""
+    return [
+        Case(SplitTable(1), input_shape=(4, 3)),
+        Case(SplitTable(0, 2), input_shape=(2, 4, 3), batched=True),
+        Case(SplitTable(-1), input_shape=(2, 3), batched=True),
+    ]

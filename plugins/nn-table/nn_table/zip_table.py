@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from nncore import Module
+import numpy as np
 
+from nncore.plugin import Case, Module
+
+from ._cases import normal
 from ._tables import expect_like, transpose
 
 
@@ -24,3 +27,14 @@ class ZipTable(Module):
 
     def update_grad_input(self, input: Any, grad_output: Any) -> list[list[Any]]:
         return transpose(expect_like(grad_output, transpose(input)), "grad_output")
+
+
+def examples() -> list[Case]:
+    """The conformance kit's cases for ZipTable."""
+    return [
+        Case(
+            ZipTable(),
+            input=normal([(2,), (3,)], [(2,), (3,)], [(2,), (3,)]),
+            bad_inputs=["not an array", [[np.ones(2)], [np.ones(2), np.ones(2)]]],
+        ),
+    ]

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from nncore import Module
+import numpy as np
 
+from nncore.plugin import Case, Module
+
+from ._cases import normal
 from ._tables import expect_like, expect_table, total
 
 
@@ -28,3 +31,14 @@ class ZipTableOneToMany(Module):
     def update_grad_input(self, input: Any, grad_output: Any) -> list[Any]:
         grads = expect_like(grad_output, self.update_output(input))
         return [total([grad for grad, _ in grads], input[0]), [grad for _, grad in grads]]
+
+
+def examples() -> list[Case]:
+    """The conformance kit's cases for ZipTableOneToMany."""
+    return [
+        Case(
+            ZipTableOneToMany(),
+            input=normal((2,), [(3,), (4,), (1,)]),
+            bad_inputs=["not an array", [np.ones(2)]],
+        ),
+    ]

@@ -1,7 +1,0 @@
-"""nn-table's pair layers: {ClassName: module file}."""
-
-NAMES: dict[str, str] = {
-    "CosineDistance": "cosine_distance",
-    "DotProduct": "dot_product",
-    "PairwiseDistance": "pairwise_distance",
-}
