@@ -6,7 +6,7 @@ Variables: ``$distribution`` (``nn-my-layers``), ``$package`` (``nn_my_layers``)
 
 from __future__ import annotations
 
-PYPROJECT = '''\
+PYPROJECT = """\
 [build-system]
 requires = ["setuptools>=68"]
 build-backend = "setuptools.build_meta"
@@ -31,7 +31,7 @@ include = ["$package*"]
 
 [tool.pytest.ini_options]
 testpaths = ["tests"]
-'''
+"""
 
 INIT = '''\
 """$distribution: layers for nncore.  Use them through ``from nncore import nn``."""
@@ -184,7 +184,7 @@ def test_wrong_feature_count_is_a_shape_error():
         $class_name(2).forward(np.zeros((3, 5)))
 '''
 
-README = '''\
+README = """\
 # $distribution
 
 Layers for nncore (Torch7's nn on numpy), installed as a plugin: nncore finds them through the
@@ -205,7 +205,7 @@ layer = nn.$class_name(4)             # or nn["$distribution:$class_name"] if th
 Adding a layer: write `$package/<snake_name>.py` with the class and its conformance examples
 (an `examples()` function returning `Case`s, as `$module.py` does), name it in
 `$package/_plugin.py`, and test it against values computed by hand in `tests/`.
-'''
+"""
 
 FILES: dict[str, str] = {
     "pyproject.toml": PYPROJECT,

@@ -49,7 +49,5 @@ _BY_DISTRIBUTION: dict[str, str] = {
 }
 
 KNOWN_PROVIDERS: dict[str, str] = {
-    name: distribution
-    for distribution, names in _BY_DISTRIBUTION.items()
-    for name in names.split()
+    name: distribution for distribution, names in _BY_DISTRIBUTION.items() for name in names.split()
 }

@@ -42,8 +42,19 @@ def _positive_float(text: str) -> float:
     return value
 
 
-_OTHER_IMAGE_SUFFIXES = {".jpg", ".jpeg", ".pdf", ".svg", ".eps", ".ps", ".tif", ".tiff",
-                         ".webp", ".gif", ".bmp"}
+_OTHER_IMAGE_SUFFIXES = {
+    ".jpg",
+    ".jpeg",
+    ".pdf",
+    ".svg",
+    ".eps",
+    ".ps",
+    ".tif",
+    ".tiff",
+    ".webp",
+    ".gif",
+    ".bmp",
+}
 
 
 def _plot_destination(text: str) -> str:
@@ -59,35 +70,63 @@ def build_parser() -> argparse.ArgumentParser:
 
     parser = _Parser(prog="nncore", description="Torch7's nn on numpy, with layers from plugins.")
     parser.add_argument("--version", action="version", version=f"nncore {__version__}")
-    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND",
-                                     parser_class=_Parser)
+    commands = parser.add_subparsers(
+        dest="command", required=True, metavar="COMMAND", parser_class=_Parser
+    )
 
     plugins = commands.add_parser(
-        "plugins", help="list plugin distributions, their status and failures",
+        "plugins",
+        help="list plugin distributions, their status and failures",
         description="List the installed nncore plugins: distribution, version, status "
-                    "(loaded, failed, disabled), number of classes, backend and errors.")
-    plugins.add_argument("--classes", action="store_true",
-                         help="also list each plugin's registered class names")
+        "(loaded, failed, disabled), number of classes, backend and errors.",
+    )
+    plugins.add_argument(
+        "--classes", action="store_true", help="also list each plugin's registered class names"
+    )
     plugins.set_defaults(run=_plugins)
 
     demo = commands.add_parser(
-        "demo", help="train a small network on scikit-learn's digits",
+        "demo",
+        help="train a small network on scikit-learn's digits",
         description="Train a network on scikit-learn's bundled 8x8 digits with plain SGD over "
-                    "get_parameters(), print the test accuracy and save a loss/accuracy plot.")
-    demo.add_argument("--model", choices=sorted(MODELS), default="lenet",
-                      help="network to train (default: %(default)s)")
-    demo.add_argument("--epochs", type=_positive_int, default=20,
-                      help="passes over the training set (default: %(default)s)")
-    demo.add_argument("--seed", type=int, default=0,
-                      help="seeds initialisation, split and shuffling (default: %(default)s)")
-    demo.add_argument("--out", type=_plot_destination, default=".",
-                      help="directory for the plot, or a .png file name (default: %(default)s)")
-    demo.add_argument("--hidden", type=_positive_int, default=64,
-                      help="hidden units of the fully connected layer (default: %(default)s)")
-    demo.add_argument("--lr", type=_positive_float, default=0.1,
-                      help="SGD learning rate (default: %(default)s)")
-    demo.add_argument("--batch-size", type=_positive_int, default=16,
-                      help="minibatch size (default: %(default)s)")
+        "get_parameters(), print the test accuracy and save a loss/accuracy plot.",
+    )
+    demo.add_argument(
+        "--model",
+        choices=sorted(MODELS),
+        default="lenet",
+        help="network to train (default: %(default)s)",
+    )
+    demo.add_argument(
+        "--epochs",
+        type=_positive_int,
+        default=20,
+        help="passes over the training set (default: %(default)s)",
+    )
+    demo.add_argument(
+        "--seed",
+        type=int,
+        default=0,
+        help="seeds initialisation, split and shuffling (default: %(default)s)",
+    )
+    demo.add_argument(
+        "--out",
+        type=_plot_destination,
+        default=".",
+        help="directory for the plot, or a .png file name (default: %(default)s)",
+    )
+    demo.add_argument(
+        "--hidden",
+        type=_positive_int,
+        default=64,
+        help="hidden units of the fully connected layer (default: %(default)s)",
+    )
+    demo.add_argument(
+        "--lr", type=_positive_float, default=0.1, help="SGD learning rate (default: %(default)s)"
+    )
+    demo.add_argument(
+        "--batch-size", type=_positive_int, default=16, help="minibatch size (default: %(default)s)"
+    )
     demo.add_argument("--no-progress", action="store_true", help="hide the progress bar")
     demo.set_defaults(run=_demo)
 
@@ -111,8 +150,12 @@ def _plugins(args: argparse.Namespace) -> int:
     ]
     widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
     for row in [header, *rows]:
-        print("  ".join(cell.rjust(w) if i == 3 else cell.ljust(w)
-                        for i, (cell, w) in enumerate(zip(row, widths, strict=True))).rstrip())
+        print(
+            "  ".join(
+                cell.rjust(w) if i == 3 else cell.ljust(w)
+                for i, (cell, w) in enumerate(zip(row, widths, strict=True))
+            ).rstrip()
+        )
         record = reg.plugins.get(row[0])
         if record is None:
             continue
@@ -130,9 +173,16 @@ def _plugins(args: argparse.Namespace) -> int:
 def _demo(args: argparse.Namespace) -> int:
     from .demo import run
 
-    result = run(model=args.model, epochs=args.epochs, seed=args.seed, out=args.out,
-                 hidden=args.hidden, lr=args.lr, batch_size=args.batch_size,
-                 progress=not args.no_progress)
+    result = run(
+        model=args.model,
+        epochs=args.epochs,
+        seed=args.seed,
+        out=args.out,
+        hidden=args.hidden,
+        lr=args.lr,
+        batch_size=args.batch_size,
+        progress=not args.no_progress,
+    )
     print(f"test accuracy: {result.accuracy:.4f}")
     print(f"plot: {result.plot.absolute()}")
     return 0

@@ -24,56 +24,93 @@ class CommandError(NNCoreError):
 def add_commands(commands: Any) -> None:
     """Add the ecosystem subcommands to ``nncore``'s subparsers."""
     modules = commands.add_parser(
-        "modules", help="list registered classes (wildcards, provider, exclude, kind)",
+        "modules",
+        help="list registered classes (wildcards, provider, exclude, kind)",
         description="List the classes installed plugins register, without importing any of "
-                    "them. PATTERN and --exclude are shell-style wildcards matched against the "
-                    "short name (Linear) and the qualified name (nn-basic:Linear).",
+        "them. PATTERN and --exclude are shell-style wildcards matched against the "
+        "short name (Linear) and the qualified name (nn-basic:Linear).",
         epilog="examples: nncore modules '*Conv*' --provider nn-conv; "
-               "nncore modules --kind criterion --exclude '*Margin*'")
-    modules.add_argument("pattern", nargs="?", default="*", metavar="PATTERN",
-                         help="wildcard pattern (default: every class)")
-    modules.add_argument("--provider", metavar="DIST",
-                         help="only classes of this distribution (wildcards allowed)")
-    modules.add_argument("--exclude", action="append", default=[], metavar="PATTERN",
-                         help="leave out classes matching this pattern (repeatable)")
+        "nncore modules --kind criterion --exclude '*Margin*'",
+    )
+    modules.add_argument(
+        "pattern",
+        nargs="?",
+        default="*",
+        metavar="PATTERN",
+        help="wildcard pattern (default: every class)",
+    )
+    modules.add_argument(
+        "--provider", metavar="DIST", help="only classes of this distribution (wildcards allowed)"
+    )
+    modules.add_argument(
+        "--exclude",
+        action="append",
+        default=[],
+        metavar="PATTERN",
+        help="leave out classes matching this pattern (repeatable)",
+    )
     modules.add_argument("--kind", choices=KINDS, help="only modules, containers or criteria")
-    modules.add_argument("--names", action="store_true",
-                         help="print only the qualified names, one a line")
+    modules.add_argument(
+        "--names", action="store_true", help="print only the qualified names, one a line"
+    )
     modules.set_defaults(run=run_modules)
 
     info = commands.add_parser(
-        "info", help="provider, version, signature and documentation of a class",
+        "info",
+        help="provider, version, signature and documentation of a class",
         description="Describe a registered class: provider, version, kind, constructor "
-                    "signature and docstring. Imports that class only.")
-    info.add_argument("name", metavar="NAME",
-                      help="short (Linear) or qualified (nn-basic:Linear) class name")
+        "signature and docstring. Imports that class only.",
+    )
+    info.add_argument(
+        "name", metavar="NAME", help="short (Linear) or qualified (nn-basic:Linear) class name"
+    )
     info.set_defaults(run=run_info)
 
     check = commands.add_parser(
-        "check", help="run the conformance kit over a plugin distribution's classes",
+        "check",
+        help="run the conformance kit over a plugin distribution's classes",
         description="Run every conformance check on every example (Case) a plugin "
-                    "distribution declares for its registered classes. Exits with status 1 "
-                    "when a check fails or a registered class has no example.")
-    check.add_argument("package", metavar="PACKAGE",
-                       help="distribution name, as in 'nncore plugins' (e.g. nn-basic)")
-    check.add_argument("-k", "--classes", default="*", metavar="PATTERN",
-                       help="only classes matching this wildcard pattern (default: all)")
-    check.add_argument("-v", "--verbose", action="store_true",
-                       help="list every check, not only the failures")
+        "distribution declares for its registered classes. Exits with status 1 "
+        "when a check fails or a registered class has no example.",
+    )
+    check.add_argument(
+        "package",
+        metavar="PACKAGE",
+        help="distribution name, as in 'nncore plugins' (e.g. nn-basic)",
+    )
+    check.add_argument(
+        "-k",
+        "--classes",
+        default="*",
+        metavar="PATTERN",
+        help="only classes matching this wildcard pattern (default: all)",
+    )
+    check.add_argument(
+        "-v", "--verbose", action="store_true", help="list every check, not only the failures"
+    )
     check.set_defaults(run=run_check)
 
     new_plugin = commands.add_parser(
-        "new-plugin", help="create a new layer package ready to install and test",
+        "new-plugin",
+        help="create a new layer package ready to install and test",
         description="Create a plugin distribution NAME: pyproject.toml with the nncore entry "
-                    "point, one module with its conformance examples, tests running the "
-                    "conformance kit, and a README. Install it with 'pip install -e DIR' and run "
-                    "'pytest DIR/tests'.")
+        "point, one module with its conformance examples, tests running the "
+        "conformance kit, and a README. Install it with 'pip install -e DIR' and run "
+        "'pytest DIR/tests'.",
+    )
     new_plugin.add_argument("name", metavar="NAME", help="distribution name, e.g. nn-my-layers")
-    new_plugin.add_argument("--path", default=None, metavar="DIR",
-                            help="directory to create (default: ./NAME); must not exist or be "
-                                 "empty")
-    new_plugin.add_argument("--class-name", default="ScaleShift", metavar="CLASS",
-                            help="name of the example module class (default: %(default)s)")
+    new_plugin.add_argument(
+        "--path",
+        default=None,
+        metavar="DIR",
+        help="directory to create (default: ./NAME); must not exist or be empty",
+    )
+    new_plugin.add_argument(
+        "--class-name",
+        default="ScaleShift",
+        metavar="CLASS",
+        help="name of the example module class (default: %(default)s)",
+    )
     new_plugin.set_defaults(run=run_new_plugin)
 
 
@@ -85,13 +122,15 @@ def run_modules(args: argparse.Namespace) -> int:
     if args.provider is not None and not any(c in args.provider for c in "*?["):
         record = reg.plugins.get(canonical(args.provider))
         if record is None:
-            raise CommandError(f"unknown plugin distribution {args.provider!r} "
-                               f"(installed: {_installed(reg)})")
+            raise CommandError(
+                f"unknown plugin distribution {args.provider!r} (installed: {_installed(reg)})"
+            )
         if record.status != "loaded":
-            raise CommandError(f"plugin {record.distribution} is {record.status}"
-                               + (f": {record.errors[0]}" if record.errors else ""))
-    entries = reg.list(args.pattern, provider=args.provider, exclude=args.exclude,
-                       kind=args.kind)
+            raise CommandError(
+                f"plugin {record.distribution} is {record.status}"
+                + (f": {record.errors[0]}" if record.errors else "")
+            )
+    entries = reg.list(args.pattern, provider=args.provider, exclude=args.exclude, kind=args.kind)
     if not entries:
         print(f"no registered class matches {args.pattern!r}", file=sys.stderr)
         return 1
@@ -103,9 +142,14 @@ def run_modules(args: argparse.Namespace) -> int:
     rows += [(e.name, e.distribution, e.version, e.kind) for e in entries]
     _print_table(rows)
     ambiguous = sorted({e.name for e in entries if len(reg.by_name.get(e.name, ())) > 1})
-    print(f"{len(entries)} class(es)"
-          + (f"; provided more than once (use qualified names): {', '.join(ambiguous)}"
-             if ambiguous else ""))
+    print(
+        f"{len(entries)} class(es)"
+        + (
+            f"; provided more than once (use qualified names): {', '.join(ambiguous)}"
+            if ambiguous
+            else ""
+        )
+    )
     return 0
 
 
@@ -138,13 +182,19 @@ def run_check(args: argparse.Namespace) -> int:
     distribution = canonical(args.package)
     record = reg.plugins.get(distribution)
     if record is None:
-        raise CommandError(f"unknown plugin distribution {args.package!r} "
-                           f"(installed: {_installed(reg)})")
+        raise CommandError(
+            f"unknown plugin distribution {args.package!r} (installed: {_installed(reg)})"
+        )
     if record.status != "loaded":
-        raise CommandError(f"plugin {distribution} is {record.status}"
-                           + (f": {record.errors[0]}" if record.errors else ""))
-    cases = [(q, c) for q, c in registered_cases(distribution)
-             if fnmatch.fnmatchcase(q.partition(":")[2], args.classes)]
+        raise CommandError(
+            f"plugin {distribution} is {record.status}"
+            + (f": {record.errors[0]}" if record.errors else "")
+        )
+    cases = [
+        (q, c)
+        for q, c in registered_cases(distribution)
+        if fnmatch.fnmatchcase(q.partition(":")[2], args.classes)
+    ]
     if not cases:
         raise CommandError(f"{distribution} registers no class matching {args.classes!r}")
 
@@ -155,16 +205,21 @@ def run_check(args: argparse.Namespace) -> int:
     for qualified, case in cases:
         if case is None:
             missing.append(qualified)
-            print(f"FAIL {qualified}: no conformance example (define examples() returning a "
-                  "list of Case in the module of the class)")
+            print(
+                f"FAIL {qualified}: no conformance example (define examples() returning a "
+                "list of Case in the module of the class)"
+            )
             continue
         results = run_checks(case)
         counts = {s: sum(r.status == s for r in results) for s in totals}
         for status, count in counts.items():
             totals[status] += count
         label = "FAIL" if counts["failed"] else "ok  "
-        print(f"{label} {qualified} [{case.name}]: {counts['passed']} passed, "
-              f"{counts['failed']} failed, {counts['skipped']} skipped", flush=True)
+        print(
+            f"{label} {qualified} [{case.name}]: {counts['passed']} passed, "
+            f"{counts['failed']} failed, {counts['skipped']} skipped",
+            flush=True,
+        )
         for result in results:
             if result.status == "failed" or args.verbose:
                 message = f": {result.message.splitlines()[0]}" if result.message else ""
@@ -173,10 +228,12 @@ def run_check(args: argparse.Namespace) -> int:
             failed_classes.append(qualified)
 
     classes = len({q for q, _ in cases})
-    print(f"{distribution} {record.version}: {classes} class(es), "
-          f"{sum(c is not None for _, c in cases)} example(s), {totals['passed']} checks "
-          f"passed, {totals['failed']} failed, {totals['skipped']} skipped, {len(missing)} "
-          f"class(es) without examples ({time.perf_counter() - start:.1f}s)")
+    print(
+        f"{distribution} {record.version}: {classes} class(es), "
+        f"{sum(c is not None for _, c in cases)} example(s), {totals['passed']} checks "
+        f"passed, {totals['failed']} failed, {totals['skipped']} skipped, {len(missing)} "
+        f"class(es) without examples ({time.perf_counter() - start:.1f}s)"
+    )
     if failed_classes or missing:
         print(f"FAILED: {', '.join(failed_classes + missing)}")
         return 1

@@ -126,7 +126,7 @@ def train(
             order = order_rng.permutation(len(x))
             total = 0.0
             for start in range(0, len(x), batch_size):
-                batch = order[start:start + batch_size]
+                batch = order[start : start + batch_size]
                 inputs, targets = x[batch], y[batch]
                 grads.fill(0.0)
                 output = model.forward(inputs)
@@ -165,8 +165,12 @@ def plot(result: DemoResult, title: str) -> None:
     left.set(xlabel="epoch", ylabel="ClassNLLCriterion", title="training loss")
     right.plot(epochs, result.train_accuracies, marker="o", label="train")
     right.plot(epochs, result.test_accuracies, marker="o", label="test")
-    right.set(xlabel="epoch", ylabel="accuracy", ylim=(0, 1.02),
-              title=f"accuracy (test {result.accuracy:.3f})")
+    right.set(
+        xlabel="epoch",
+        ylabel="accuracy",
+        ylim=(0, 1.02),
+        title=f"accuracy (test {result.accuracy:.3f})",
+    )
     right.legend(loc="lower right")
     for axes in (left, right):
         axes.grid(alpha=0.3)
@@ -201,8 +205,17 @@ def run(
         result.train_accuracies.append(accuracy(network, x_train, y_train))
         result.test_accuracies.append(accuracy(network, x_test, y_test))
 
-    result.losses = train(network, x_train, y_train, epochs, lr, batch_size, seed,
-                          on_epoch=evaluate, progress=progress)
+    result.losses = train(
+        network,
+        x_train,
+        y_train,
+        epochs,
+        lr,
+        batch_size,
+        seed,
+        on_epoch=evaluate,
+        progress=progress,
+    )
     result.accuracy = result.test_accuracies[-1]
     plot(result, f"nncore demo: {model} on digits ({len(x_train)} train / {len(x_test)} test)")
     return result

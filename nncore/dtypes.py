@@ -45,7 +45,9 @@ FLOATING = (np.dtype(np.float32), np.dtype(np.float64))
 def as_dtype(dtype: Dtype) -> np.dtype:
     """Turn ``np.float32``, ``"float32"`` or ``"torch.FloatTensor"`` into a floating np.dtype."""
     try:
-        resolved = np.dtype(_TORCH_TYPE_NAMES.get(dtype, dtype) if isinstance(dtype, str) else dtype)
+        resolved = np.dtype(
+            _TORCH_TYPE_NAMES.get(dtype, dtype) if isinstance(dtype, str) else dtype
+        )
     except TypeError as error:
         raise InputTypeError(f"expected a dtype (float32 or float64), got {dtype!r}") from error
     if resolved not in FLOATING:
@@ -84,8 +86,12 @@ def _floating(array: np.ndarray, dtype: np.dtype, what: str) -> np.ndarray:
     if array.dtype == dtype:
         return array
     kind = array.dtype.kind
-    if kind in "iub" or array.dtype == np.float16 or (
-        kind == "f" and array.dtype.itemsize == dtype.itemsize  # another byte order
+    if (
+        kind in "iub"
+        or array.dtype == np.float16
+        or (
+            kind == "f" and array.dtype.itemsize == dtype.itemsize  # another byte order
+        )
     ):
         return array.astype(dtype)
     if kind == "f":

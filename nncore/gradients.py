@@ -19,6 +19,24 @@ if TYPE_CHECKING:
     from .module import Module
 
 
+class _NoOutput(np.ndarray):
+    """The type of :data:`NO_OUTPUT`: copies of a module keep the very same marker."""
+
+    def __copy__(self) -> _NoOutput:
+        return self
+
+    def __deepcopy__(self, memo: dict) -> _NoOutput:
+        return self
+
+    def __reduce__(self) -> str:  # type: ignore[override]
+        return "NO_OUTPUT"  # pickled by reference to this module's constant
+
+
+#: ``output`` and ``grad_input`` of a module that has not run forward (an empty, read-only array)
+NO_OUTPUT: np.ndarray = np.empty(0).view(_NoOutput)
+NO_OUTPUT.flags.writeable = False
+
+
 class MissingGradient:
     """The input gradient of a module that does not implement ``update_grad_input``.
 
@@ -57,8 +75,6 @@ def check_grad_output(module: Module, grad_output: Any) -> Any:
     Raises StateError when there is no output to differentiate (backward before forward) and
     ShapeError when the structure or a shape differs from the output's.
     """
-    from .module import NO_OUTPUT
-
     output = module.output
     if output is NO_OUTPUT:
         raise StateError(

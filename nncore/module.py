@@ -16,7 +16,6 @@ container written in any plugin works with every feature below.
 from __future__ import annotations
 
 import builtins
-import copy
 import inspect
 from collections.abc import Callable, Iterator
 from contextvars import ContextVar
@@ -24,34 +23,17 @@ from typing import Any, ClassVar
 
 import numpy as np
 
+from . import hooks
 from . import parameters as _flat
 from .dtypes import Dtype, Policy, accept, as_dtype, convert, explain_cast
-from . import hooks
-from .errors import ENTRY_POINTS, InputTypeError, locate
-from .gradients import MissingGradient, check_grad_output
+from .errors import InputTypeError
+from .gradients import NO_OUTPUT, MissingGradient, check_grad_output
+from .location import locate, register
 
 #: child names of Container children ("0", "1", ...), shared instead of rebuilt per walk
 _INDEX_NAMES: list[str] = [str(i) for i in range(64)]
 #: the learning rate of the default ``acc_update_grad_parameters`` call in progress
 _UPDATE_RATE: ContextVar[float | None] = ContextVar("nncore_update_rate", default=None)
-
-
-class _NoOutput(np.ndarray):
-    """The type of :data:`NO_OUTPUT`: copies of a module keep the very same marker."""
-
-    def __copy__(self) -> _NoOutput:
-        return self
-
-    def __deepcopy__(self, memo: dict) -> _NoOutput:
-        return self
-
-    def __reduce__(self) -> str:
-        return "NO_OUTPUT"  # pickled by reference to this module's constant
-
-
-#: ``output`` and ``grad_input`` of a module that has not run forward (an empty, read-only array)
-NO_OUTPUT: np.ndarray = np.empty(0).view(_NoOutput)
-NO_OUTPUT.flags.writeable = False
 
 
 def update_rate() -> float | None:
@@ -159,7 +141,9 @@ class Module:
         """
         try:
             input, grad_output = self._accept_backward(input, grad_output)
-            grad_input = self.update_grad_input(input, grad_output) if self.needs_grad_input else None
+            grad_input = (
+                self.update_grad_input(input, grad_output) if self.needs_grad_input else None
+            )
         except Exception as error:
             locate(error, self)
             raise
@@ -232,7 +216,7 @@ class Module:
                 g[...] = old
 
     # ----------------------------------------------------------------- parameters
-    def own_parameters(self) -> Iterator[tuple[str, np.ndarray, np.ndarray]]:
+    def own_parameters(self) -> Iterator[tuple[str, np.ndarray, np.ndarray | None]]:
         """Yield ``(name, param, grad)`` for this module's declared, present parameters."""
         for name in self.parameter_names:
             param = getattr(self, name, None)
@@ -302,11 +286,19 @@ class Module:
                 children = module.modules  # type: ignore[attr-defined]
                 if len(children) > len(names):
                     names.extend(str(i) for i in range(len(names), len(children)))
-                stack.extend([(dot + names[i], children[i], module)
-                              for i in range(len(children) - 1, -1, -1)])
+                stack.extend(
+                    [
+                        (dot + names[i], children[i], module)
+                        for i in range(len(children) - 1, -1, -1)
+                    ]
+                )
             else:
-                stack.extend([(dot + name, child, module)
-                              for name, child in reversed(list(module.named_children()))])
+                stack.extend(
+                    [
+                        (dot + name, child, module)
+                        for name, child in reversed(list(module.named_children()))
+                    ]
+                )
 
     def list_modules(self) -> list[Module]:
         """Self followed by every descendant, depth first (torch/nn ``listModules``)."""
@@ -495,9 +487,10 @@ class Module:
         return f"nn.{type(self).__name__}" + (f"({extra})" if extra else "")
 
 
-ENTRY_POINTS.update(
-    method.__code__
-    for method in (
-        Module.forward, Module.backward, Module.backward_input, Module.acc_update_grad_parameters
-    )
+register(
+    Module,
+    Module.forward,
+    Module.backward,
+    Module.backward_input,
+    Module.acc_update_grad_parameters,
 )

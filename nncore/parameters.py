@@ -92,7 +92,10 @@ def _refuse_overlaps(arrays: list[np.ndarray], root: Module, what: str) -> None:
         if next_bounds[0] < bounds[1] and np.shares_memory(arrays[k], arrays[j]):
             names = {id(p): _where(path, name) for path, name, p, _ in _named_parameters(root)}
             names.update(
-                {id(g): _where(path, "grad_" + name) for path, name, _, g in _named_parameters(root)}
+                {
+                    id(g): _where(path, "grad_" + name)
+                    for path, name, _, g in _named_parameters(root)
+                }
             )
             raise ParameterLayoutError(
                 f"{what} {names.get(id(arrays[k]), '?')} and {names.get(id(arrays[j]), '?')} "
@@ -147,7 +150,11 @@ def flatten(root: Module) -> tuple[np.ndarray, np.ndarray]:
     """Make every parameter and gradient of ``root`` a view into two flat vectors."""
     params, grads = distinct_pairs(root)
     existing = root._flat_parameters
-    if existing is not None and _still_flat(existing[0], params) and _still_flat(existing[1], grads):
+    if (
+        existing is not None
+        and _still_flat(existing[0], params)
+        and _still_flat(existing[1], grads)
+    ):
         return existing
     views = _views_of_one_vector(root, params, grads)
     if views is not None:

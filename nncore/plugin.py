@@ -35,13 +35,12 @@ from .errors import (
     ShapeError,
     StateError,
     UnknownNameError,
-    repr_line,
 )
 from .hooks import NO_INPUT, register_call_hook
 from .hookspecs import KINDS, ClassSpec, hookimpl, specs
+from .location import repr_line
 from .module import Module, update_rate
 from .random import generator
-
 from .registry import nn, registry
 from .testing import Case
 

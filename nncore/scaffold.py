@@ -52,20 +52,27 @@ def names(distribution: str, class_name: str = "ScaleShift") -> dict[str, str]:
     if not _NAME.match(distribution):
         raise ScaffoldError(
             f"expected a distribution name of letters, digits and single '-', '_' or '.' "
-            f"between them (e.g. nn-my-layers), got {distribution!r}")
+            f"between them (e.g. nn-my-layers), got {distribution!r}"
+        )
     dist = re.sub(r"[-_.]+", "-", distribution).lower()
     package = dist.replace("-", "_")
     if keyword.iskeyword(package) or package in _TAKEN:
-        raise ScaffoldError(f"the import package {package!r} would shadow another module; "
-                            "choose another name")
+        raise ScaffoldError(
+            f"the import package {package!r} would shadow another module; choose another name"
+        )
     if not _CLASS.match(class_name):
         raise ScaffoldError(f"expected a CamelCase class name, got {class_name!r}")
-    return {"distribution": dist, "package": package, "class_name": class_name,
-            "module": snake_case(class_name)}
+    return {
+        "distribution": dist,
+        "package": package,
+        "class_name": class_name,
+        "module": snake_case(class_name),
+    }
 
 
-def create(distribution: str, path: str | Path | None = None,
-           class_name: str = "ScaleShift") -> Scaffold:
+def create(
+    distribution: str, path: str | Path | None = None, class_name: str = "ScaleShift"
+) -> Scaffold:
     """Write the package ``distribution`` into ``path`` (default ``./<distribution>``)."""
     variables = names(distribution, class_name)
     root = Path(path) if path is not None else Path.cwd() / variables["distribution"]

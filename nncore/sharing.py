@@ -33,7 +33,9 @@ def _paired(mine: Module, theirs: Module) -> list[tuple[str, Module, Module]]:
                 f"{[n for n, _ in children_a]}"
             )
         dot = path + "." if path else ""
-        pairs.extend((dot + n, ca, cb) for (n, ca), (_, cb) in zip(children_a, children_b, strict=True))
+        pairs.extend(
+            (dot + n, ca, cb) for (n, ca), (_, cb) in zip(children_a, children_b, strict=True)
+        )
     return pairs
 
 
@@ -79,7 +81,9 @@ def clone(original: Module, names: Sequence[str]) -> Module:
         _valid_names(pairs, names)
         for _, module, _ in pairs:
             for name in names:
-                for attribute in (name, "grad_" + name) if name in module.parameter_names else (name,):
+                for attribute in (
+                    (name, "grad_" + name) if name in module.parameter_names else (name,)
+                ):
                     value = getattr(module, attribute, None)
                     if isinstance(value, np.ndarray):
                         memo[id(value)] = value

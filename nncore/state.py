@@ -12,6 +12,7 @@ from .errors import ShapeError
 if TYPE_CHECKING:
     from .module import Module
 
+
 def state_dict(module: Module) -> dict[str, np.ndarray]:
     """``{"<path>.<array>": array}`` for every parameter and buffer (paths as in find_modules)."""
     state = {}

@@ -35,8 +35,9 @@ class Change:
         return f"{self.path!r}: {first} -> {self.target}"
 
 
-def swap(net: Module, query: Any, target: Any, carry: str | None = "parameters",
-         dry_run: bool = False) -> list[Change]:
+def swap(
+    net: Module, query: Any, target: Any, carry: str | None = "parameters", dry_run: bool = False
+) -> list[Change]:
     """Replace every module of ``net`` matching ``query`` by an instance of ``target``.
 
     ``query`` is anything :meth:`Module.find_modules` accepts; ``target`` a class or a registered
@@ -121,5 +122,8 @@ def _carry_arrays(change: Change, old: Module, new: Module) -> None:
 
 
 def _declared(module: Module) -> list[str]:
-    return [n for n in module.parameter_names + module.buffer_names
-            if isinstance(getattr(module, n, None), np.ndarray)]
+    return [
+        n
+        for n in module.parameter_names + module.buffer_names
+        if isinstance(getattr(module, n, None), np.ndarray)
+    ]

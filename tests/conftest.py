@@ -17,8 +17,9 @@ class DistributionMaker:
     def __init__(self, root: Path) -> None:
         self.root = root
 
-    def __call__(self, name: str, files: dict[str, str], entry_point: str | None = None,
-                 version: str = "1.0") -> Path:
+    def __call__(
+        self, name: str, files: dict[str, str], entry_point: str | None = None, version: str = "1.0"
+    ) -> Path:
         for relative, source in files.items():
             path = self.root / relative
             path.parent.mkdir(parents=True, exist_ok=True)

@@ -38,8 +38,13 @@ def broken_site(tmp_path, monkeypatch):
 
 
 def _run_cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "nncore.cli", *args], capture_output=True,
-                          text=True, env={**os.environ, **(env or {})}, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "nncore.cli", *args],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **(env or {})},
+        timeout=120,
+    )
 
 
 def test_plugins_lists_each_distribution_with_version_status_and_class_count(capsys):
@@ -56,8 +61,9 @@ def test_plugins_lists_each_distribution_with_version_status_and_class_count(cap
 def test_plugins_classes_option_names_the_classes(capsys):
     assert main(["plugins", "--classes"]) == 0
     out = capsys.readouterr().out
-    classes_line = next(line for line in out.splitlines()
-                        if "classes: " in line and "Linear" in line)
+    classes_line = next(
+        line for line in out.splitlines() if "classes: " in line and "Linear" in line
+    )
     assert "Sequential" in classes_line.split("classes: ")[1].split(", ")
 
 
@@ -85,24 +91,28 @@ def test_disabled_plugin_is_listed_as_disabled(capsys, monkeypatch):
     nncore.reload()
     try:
         assert main(["plugins"]) == 0
-        row = next(line for line in capsys.readouterr().out.splitlines()
-                   if line.startswith("nn-basic "))
+        row = next(
+            line for line in capsys.readouterr().out.splitlines() if line.startswith("nn-basic ")
+        )
         assert row.split()[2:4] == ["disabled", "0"]
     finally:
         monkeypatch.undo()
         nncore.reload()
 
 
-@pytest.mark.parametrize("argv", [
-    [],
-    ["frobnicate"],
-    ["demo", "--epochs", "0"],
-    ["demo", "--epochs", "three"],
-    ["demo", "--model", "resnet"],
-    ["demo", "--lr", "-1"],
-    ["demo", "--out", "curves.pdf"],
-    ["plugins", "--unknown-flag"],
-])
+@pytest.mark.parametrize(
+    "argv",
+    [
+        [],
+        ["frobnicate"],
+        ["demo", "--epochs", "0"],
+        ["demo", "--epochs", "three"],
+        ["demo", "--model", "resnet"],
+        ["demo", "--lr", "-1"],
+        ["demo", "--out", "curves.pdf"],
+        ["plugins", "--unknown-flag"],
+    ],
+)
 def test_bad_arguments_exit_non_zero_with_one_line(argv, capsys):
     with pytest.raises(SystemExit) as exit_info:
         main(argv)

@@ -76,8 +76,11 @@ def test_modules_lists_names_providers_and_kinds_without_importing(toy, capsys):
     lines = capsys.readouterr().out.splitlines()
     assert lines[0].split() == ["class", "provider", "version", "kind"]
     assert [line.split()[:2] for line in lines[1:-1]] == [
-        ["Double", "toy-layers"], ["Linear", "toy-layers"], ["Untested", "toy-layers"],
-        ["WrongGrad", "toy-layers"]]
+        ["Double", "toy-layers"],
+        ["Linear", "toy-layers"],
+        ["Untested", "toy-layers"],
+        ["WrongGrad", "toy-layers"],
+    ]
     assert lines[-1] == "4 class(es); provided more than once (use qualified names): Linear"
     assert "toy_layers.layers" not in sys.modules
 
@@ -85,8 +88,9 @@ def test_modules_lists_names_providers_and_kinds_without_importing(toy, capsys):
 def test_modules_pattern_exclude_kind_and_names(toy, capsys):
     assert main(["modules", "Linear", "--names"]) == 0
     assert capsys.readouterr().out.split() == ["nn-basic:Linear", "toy-layers:Linear"]
-    assert main(["modules", "toy-layers:*", "--exclude", "*Grad", "--exclude", "L*",
-                 "--names"]) == 0
+    assert (
+        main(["modules", "toy-layers:*", "--exclude", "*Grad", "--exclude", "L*", "--names"]) == 0
+    )
     assert capsys.readouterr().out.split() == ["toy-layers:Double", "toy-layers:Untested"]
     assert main(["modules", "--kind", "container", "--provider", "nn-basic", "--names"]) == 0
     containers = capsys.readouterr().out.split()
@@ -98,7 +102,8 @@ def test_modules_without_match_or_with_unknown_provider_fails(toy, capsys):
     assert capsys.readouterr().err == "no registered class matches 'NoSuchThing*'\n"
     assert main(["modules", "--provider", "nn-nowhere"]) == 1
     assert _one_line_error(capsys).startswith(
-        "nncore: error: unknown plugin distribution 'nn-nowhere' (installed: ")
+        "nncore: error: unknown plugin distribution 'nn-nowhere' (installed: "
+    )
 
 
 def test_bad_arguments_exit_2_with_one_line(capsys):
@@ -112,12 +117,15 @@ def test_bad_arguments_exit_2_with_one_line(capsys):
     assert "PACKAGE" in _one_line_error(capsys)
 
 
-@pytest.mark.parametrize("command, words", [
-    ("modules", ["PATTERN", "--provider", "--exclude", "--kind"]),
-    ("info", ["NAME", "qualified"]),
-    ("check", ["PACKAGE", "conformance", "status 1"]),
-    ("new-plugin", ["NAME", "--path", "entry point"]),
-])
+@pytest.mark.parametrize(
+    "command, words",
+    [
+        ("modules", ["PATTERN", "--provider", "--exclude", "--kind"]),
+        ("info", ["NAME", "qualified"]),
+        ("check", ["PACKAGE", "conformance", "status 1"]),
+        ("new-plugin", ["NAME", "--path", "entry point"]),
+    ],
+)
 def test_help(command, words, capsys):
     with pytest.raises(SystemExit) as exit_info:
         main([command, "--help"])
@@ -140,7 +148,8 @@ def test_info_errors_are_one_line(toy, capsys):
     assert "ambiguous" in error and "nn-basic:Linear" in error and "toy-layers:Linear" in error
     assert main(["info", "NoSuchLayer"]) == 1
     assert _one_line_error(capsys) == (
-        "nncore: error: nn.NoSuchLayer is not registered by any installed nncore plugin")
+        "nncore: error: nn.NoSuchLayer is not registered by any installed nncore plugin"
+    )
 
 
 # --------------------------------------------------------------------------- check
@@ -173,7 +182,8 @@ def test_check_unknown_package_or_pattern_is_a_one_line_error(toy, capsys):
     assert "unknown plugin distribution 'nn-nowhere'" in _one_line_error(capsys)
     assert main(["check", "toy-layers", "-k", "Nothing*"]) == 1
     assert _one_line_error(capsys) == (
-        "nncore: error: toy-layers registers no class matching 'Nothing*'")
+        "nncore: error: toy-layers registers no class matching 'Nothing*'"
+    )
 
 
 def test_check_a_disabled_plugin_is_an_error(toy, capsys, monkeypatch):
@@ -191,14 +201,17 @@ def test_check_a_real_plugin():
 def test_new_plugin_writes_a_complete_package(tmp_path, capsys):
     tomllib = pytest.importorskip("tomllib")  # Python 3.11+
     root = tmp_path / "nn-fancy-layers"
-    assert main(["new-plugin", "nn-fancy-layers", "--path", str(root),
-                 "--class-name", "SoftGate"]) == 0
+    assert (
+        main(["new-plugin", "nn-fancy-layers", "--path", str(root), "--class-name", "SoftGate"])
+        == 0
+    )
     out = capsys.readouterr().out
     assert out.startswith(f"created nn-fancy-layers in {root}:")
     pyproject = tomllib.loads((root / "pyproject.toml").read_text())
     assert pyproject["project"]["name"] == "nn-fancy-layers"
     assert pyproject["project"]["entry-points"]["nncore"] == {
-        "nn-fancy-layers": "nn_fancy_layers._plugin"}
+        "nn-fancy-layers": "nn_fancy_layers._plugin"
+    }
     assert "nncore>=0.1" in pyproject["project"]["dependencies"]
     package = root / "nn_fancy_layers"
     for path in [*package.glob("*.py"), *(root / "tests").glob("*.py")]:
@@ -221,12 +234,15 @@ def test_new_plugin_package_registers_and_passes_the_kit(tmp_path, make_distribu
     assert "nn-made-here 1.0: 1 class(es), 2 example(s)" in capsys.readouterr().out
 
 
-@pytest.mark.parametrize("args, message", [
-    (["new-plugin", "2fast"], "expected a distribution name"),
-    (["new-plugin", "nn--x"], "expected a distribution name"),
-    (["new-plugin", "nn-basic"], "would shadow another module"),
-    (["new-plugin", "nn-ok", "--class-name", "lower"], "expected a CamelCase class name"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["new-plugin", "2fast"], "expected a distribution name"),
+        (["new-plugin", "nn--x"], "expected a distribution name"),
+        (["new-plugin", "nn-basic"], "would shadow another module"),
+        (["new-plugin", "nn-ok", "--class-name", "lower"], "expected a CamelCase class name"),
+    ],
+)
 def test_new_plugin_bad_names(args, message, tmp_path, capsys):
     assert main([*args, "--path", str(tmp_path / "x")]) == 1
     assert message in _one_line_error(capsys)

@@ -19,8 +19,9 @@ PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
 
 def test_demo_command_reaches_90_percent_and_writes_the_png_it_prints(tmp_path, capsys):
-    status = main(["demo", "--epochs", str(EPOCHS), "--seed", "0", "--out", str(tmp_path),
-                   "--no-progress"])
+    status = main(
+        ["demo", "--epochs", str(EPOCHS), "--seed", "0", "--out", str(tmp_path), "--no-progress"]
+    )
     assert status == 0
     lines = capsys.readouterr().out.splitlines()
     accuracy = float(next(line for line in lines if line.startswith("test accuracy: "))[15:])
@@ -38,8 +39,10 @@ def test_reported_accuracy_is_the_held_out_hit_rate(tmp_path):
     assert len(x_test) == pytest.approx(0.25 * len(load_digits().target), abs=1)
     assert x_train.max() <= 1.0 and set(np.unique(y_test)) == set(range(10))
     result.model.evaluate()
-    hits = [np.argmax(result.model.forward(row)) == label
-            for row, label in zip(x_test, y_test, strict=True)]
+    hits = [
+        np.argmax(result.model.forward(row)) == label
+        for row, label in zip(x_test, y_test, strict=True)
+    ]
     assert result.accuracy == pytest.approx(sum(hits) / len(hits), abs=1e-12)
     assert result.accuracy >= 0.90
     assert len(result.losses) == len(result.test_accuracies) == EPOCHS
@@ -59,8 +62,7 @@ def test_same_seed_same_run_other_seed_other_run(tmp_path):
     other = demo.run(epochs=2, seed=8, out=tmp_path / "c.png", progress=False)
     assert first.accuracy == second.accuracy
     assert first.losses == second.losses
-    np.testing.assert_array_equal(first.model.get_parameters()[0],
-                                  second.model.get_parameters()[0])
+    np.testing.assert_array_equal(first.model.get_parameters()[0], second.model.get_parameters()[0])
     assert first.losses != other.losses
 
 

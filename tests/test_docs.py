@@ -17,7 +17,9 @@ def test_examples_in_docs(name, tmp_path):
     from nncore import nn
 
     result = doctest.testfile(
-        str(DOCS / name), module_relative=False, globs={"tmp": tmp_path, "np": np, "nn": nn},
+        str(DOCS / name),
+        module_relative=False,
+        globs={"tmp": tmp_path, "np": np, "nn": nn},
         optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE,
     )
     assert result.attempted > 0 and result.failed == 0

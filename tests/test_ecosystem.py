@@ -26,15 +26,30 @@ ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "nn-example-plugin"
 
 
-def _run(*args: str | Path, cwd: Path | None = None, check: bool = True,
-         env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
-    clean = {k: v for k, v in os.environ.items()
-             if not k.startswith(("NNCORE_", "PYTHONPATH", "VIRTUAL_ENV"))}
-    result = subprocess.run([str(a) for a in args], cwd=cwd, capture_output=True, text=True,
-                            timeout=600, env={**clean, **(env or {})})
+def _run(
+    *args: str | Path,
+    cwd: Path | None = None,
+    check: bool = True,
+    env: dict[str, str] | None = None,
+) -> subprocess.CompletedProcess:
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("NNCORE_", "PYTHONPATH", "VIRTUAL_ENV"))
+    }
+    result = subprocess.run(
+        [str(a) for a in args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env={**clean, **(env or {})},
+    )
     if check and result.returncode != 0:
-        pytest.fail(f"{' '.join(map(str, args))} exited {result.returncode}:\n"
-                    f"{result.stdout[-3000:]}\n{result.stderr[-3000:]}")
+        pytest.fail(
+            f"{' '.join(map(str, args))} exited {result.returncode}:\n"
+            f"{result.stdout[-3000:]}\n{result.stderr[-3000:]}"
+        )
     return result
 
 
@@ -48,8 +63,9 @@ class Venv:
     def python(self, code: str, check: bool = True, **kwargs) -> subprocess.CompletedProcess:
         return _run(self.bin / "python", "-c", textwrap.dedent(code), check=check, **kwargs)
 
-    def nncore(self, *args: str | Path, check: bool = True,
-               **kwargs) -> subprocess.CompletedProcess:
+    def nncore(
+        self, *args: str | Path, check: bool = True, **kwargs
+    ) -> subprocess.CompletedProcess:
         return _run(self.bin / "nncore", *args, check=check, **kwargs)
 
     def pip(self, *args: str | Path) -> subprocess.CompletedProcess:
@@ -66,8 +82,17 @@ def wheel(work) -> Path:
     """``pip wheel --no-deps`` of the example plugin, built outside the source tree."""
     source = work / "src"
     _copy_tree(EXAMPLE, source)
-    _run(sys.executable, "-m", "pip", "wheel", "--no-deps", *_no_isolation(sys.executable),
-         "--wheel-dir", work / "wheels", source)
+    _run(
+        sys.executable,
+        "-m",
+        "pip",
+        "wheel",
+        "--no-deps",
+        *_no_isolation(sys.executable),
+        "--wheel-dir",
+        work / "wheels",
+        source,
+    )
     (found,) = (work / "wheels").glob("nn_example_plugin-*.whl")
     return found
 
@@ -80,8 +105,13 @@ def venv(work, wheel) -> Venv:
     assert "include-system-site-packages = false" in (env.path / "pyvenv.cfg").read_text()
     # setuptools lets the local projects build without an isolated build env (much faster)
     env.pip("install", "--quiet", "setuptools>=68", "wheel", "pytest>=8")
-    env.pip("install", "--quiet", "--no-build-isolation", _copy_project(ROOT, work / "nncore"),
-            _copy_project(ROOT / "plugins" / "nn-basic", work / "nn-basic"))
+    env.pip(
+        "install",
+        "--quiet",
+        "--no-build-isolation",
+        _copy_project(ROOT, work / "nncore"),
+        _copy_project(ROOT / "plugins" / "nn-basic", work / "nn-basic"),
+    )
     env.pip("install", "--quiet", wheel)
     return env
 
@@ -96,9 +126,24 @@ def _copy_tree(source: Path, target: Path) -> Path:
     """Copy a project without build leftovers, so building it never writes into the repo."""
     import shutil
 
-    shutil.copytree(source, target, ignore=shutil.ignore_patterns(
-        "*.egg-info", "build", "dist", "__pycache__", ".*", "tests", "*.so", "*.c",
-        "plugins", "examples", "benchmarks", "docs"))
+    shutil.copytree(
+        source,
+        target,
+        ignore=shutil.ignore_patterns(
+            "*.egg-info",
+            "build",
+            "dist",
+            "__pycache__",
+            ".*",
+            "tests",
+            "*.so",
+            "*.c",
+            "plugins",
+            "examples",
+            "benchmarks",
+            "docs",
+        ),
+    )
     return target
 
 
@@ -166,8 +211,10 @@ def test_swish_resolves_and_linear_is_ambiguous_until_pinned(venv):
         nncore.prefer("Linear", "nn-example-plugin")
         assert nn.Linear.__module__ == "nn_example_plugin.linear"
     """)
-    pinned = venv.python("from nncore import nn; print(nn.Linear.__module__)",
-                         env={"NNCORE_PREFER": "Linear=nn-basic"})
+    pinned = venv.python(
+        "from nncore import nn; print(nn.Linear.__module__)",
+        env={"NNCORE_PREFER": "Linear=nn-basic"},
+    )
     assert pinned.stdout.strip() == "nn_basic.linear"
 
 
@@ -250,21 +297,31 @@ def test_nncore_check_rejects_an_unknown_package(venv):
     assert result.returncode == 1
     assert result.stderr.strip().splitlines() == [
         "nncore: error: unknown plugin distribution 'nn-not-installed' "
-        "(installed: nn-basic, nn-example-plugin)"]
+        "(installed: nn-basic, nn-example-plugin)"
+    ]
 
 
 def test_the_plugin_passes_its_own_tests(venv, work):
     tests = _copy_tree_with_tests(EXAMPLE, work / "example-tests")
-    _run(venv.bin / "python", "-m", "pytest", "-q", "-p", "no:cacheprovider", tests / "tests",
-         cwd=tests)
+    _run(
+        venv.bin / "python",
+        "-m",
+        "pytest",
+        "-q",
+        "-p",
+        "no:cacheprovider",
+        tests / "tests",
+        cwd=tests,
+    )
 
 
 def _copy_tree_with_tests(source: Path, target: Path) -> Path:
     """The tests only, run against the installed wheel (not the source tree)."""
     import shutil
 
-    shutil.copytree(source / "tests", target / "tests",
-                    ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(
+        source / "tests", target / "tests", ignore=shutil.ignore_patterns("__pycache__")
+    )
     shutil.copy(source / "pyproject.toml", target / "pyproject.toml")
     return target
 
@@ -275,10 +332,20 @@ def test_new_plugin_installs_and_passes_its_own_tests(venv, work):
     out = venv.nncore("new-plugin", "nn-scaffolded", "--path", target, "--class-name", "Gain")
     assert "created nn-scaffolded" in out.stdout
     venv.pip("install", "--quiet", "--no-build-isolation", "--no-deps", target)
-    _run(venv.bin / "python", "-m", "pytest", "-q", "-p", "no:cacheprovider", target / "tests",
-         cwd=target)
-    assert "nn-scaffolded 0.1.0: 1 class(es), 2 example(s)" in venv.nncore(
-        "check", "nn-scaffolded").stdout
+    _run(
+        venv.bin / "python",
+        "-m",
+        "pytest",
+        "-q",
+        "-p",
+        "no:cacheprovider",
+        target / "tests",
+        cwd=target,
+    )
+    assert (
+        "nn-scaffolded 0.1.0: 1 class(es), 2 example(s)"
+        in venv.nncore("check", "nn-scaffolded").stdout
+    )
     again = venv.nncore("new-plugin", "nn-scaffolded", "--path", target, check=False)
     assert again.returncode == 1 and "already exists" in again.stderr
     bad = venv.nncore("new-plugin", "not a name", "--path", work / "bad", check=False)

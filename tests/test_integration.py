@@ -54,8 +54,9 @@ def test_save_load_keeps_every_output(tmp_path):
     loaded = nncore.load(tmp_path / "mixed.nncore")
     for got, want in zip(loaded.forward(x), expected, strict=True):
         np.testing.assert_array_equal(got, want)
-    providers = {nncore.registry().names_of(type(m))[-1].split(":")[0]
-                 for m in loaded.list_modules()}
+    providers = {
+        nncore.registry().names_of(type(m))[-1].split(":")[0] for m in loaded.list_modules()
+    }
     assert providers == {"nn-basic", "nn-table", "nn-conv", "nn-graph"}
 
 
@@ -69,7 +70,8 @@ def test_find_and_swap_across_plugins():
     assert len(linears.modules) == 3 and all(c is net for c in linears.containers)
     nncore.swap(net, "SpatialConvolution", "nn-conv:SpatialConvolutionMM")
     assert type(net.find_modules("SpatialConvolutionMM").modules[0]).__name__ == (
-        "SpatialConvolutionMM")
+        "SpatialConvolutionMM"
+    )
     np.testing.assert_allclose(net.forward(x)[0], expected, rtol=1e-12)
     nncore.swap(net, "Tanh", "ReLU")
     assert not net.find_modules("Tanh").modules
@@ -86,9 +88,22 @@ def test_float_conversion_reaches_every_plugin():
 def test_functional_api_over_a_conv_layer():
     rng = np.random.default_rng(5)
     conv = func.nn.SpatialConvolution(1, 2, 3, 3)
-    arrays = {"input": rng.standard_normal((1, 4, 4)), "weight": rng.standard_normal((2, 1, 3, 3)),
-              "bias": np.zeros(2)}
+    arrays = {
+        "input": rng.standard_normal((1, 4, 4)),
+        "weight": rng.standard_normal((2, 1, 3, 3)),
+        "bias": np.zeros(2),
+    }
     out = conv(arrays)["output"]
-    direct = np.array([[[np.sum(arrays["input"][0, i:i + 3, j:j + 3] * arrays["weight"][k, 0])
-                         for j in range(2)] for i in range(2)] for k in range(2)])
+    direct = np.array(
+        [
+            [
+                [
+                    np.sum(arrays["input"][0, i : i + 3, j : j + 3] * arrays["weight"][k, 0])
+                    for j in range(2)
+                ]
+                for i in range(2)
+            ]
+            for k in range(2)
+        ]
+    )
     np.testing.assert_allclose(out, direct, rtol=1e-12)

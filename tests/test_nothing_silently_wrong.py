@@ -71,8 +71,10 @@ def test_converting_to_another_dtype_retires_the_old_vectors():
     fresh, fresh_grads = net.get_parameters()
     assert fresh.dtype == np.float32 and fresh is not params
     assert np.shares_memory(net.get(0).weight, fresh)
-    assert sgd_steps(net, fresh, fresh_grads)[-1] < sgd_steps(mlp().float(), *mlp().float()
-                                                              .get_parameters(), steps=1)[0]
+    assert (
+        sgd_steps(net, fresh, fresh_grads)[-1]
+        < sgd_steps(mlp().float(), *mlp().float().get_parameters(), steps=1)[0]
+    )
 
 
 # ----------------------------------------------------------------------------- 2. sharing
@@ -103,8 +105,10 @@ def test_siamese_sharing_with_share_sums_both_gradients():
     net.backward(x, g)
     # the same gradient computed by hand: both branches' contributions added
     w = left.get(0).weight
-    expected = sum(((gi * (1 - np.tanh(xi @ w.T + left.get(0).bias) ** 2)).T @ xi)
-                   for xi, gi in zip(x, g, strict=True))
+    expected = sum(
+        ((gi * (1 - np.tanh(xi @ w.T + left.get(0).bias) ** 2)).T @ xi)
+        for xi, gi in zip(x, g, strict=True)
+    )
     np.testing.assert_allclose(left.get(0).grad_weight, expected, rtol=1e-12)
 
 
@@ -134,9 +138,16 @@ def test_clones_of_a_flattened_network_share_and_copy_no_flat_vectors():
         assert twin._flat_parameters is None
         assert twin.get(1).weight is proto.get(1).weight
         assert twin.get(1).grad_weight is proto.get(1).grad_weight
-    copied = {id(a) for twin in clones for m in twin.list_modules() for a in vars(m).values()
-              if isinstance(a, np.ndarray) and a.size and not np.shares_memory(a, params)
-              and not np.shares_memory(a, grads)}
+    copied = {
+        id(a)
+        for twin in clones
+        for m in twin.list_modules()
+        for a in vars(m).values()
+        if isinstance(a, np.ndarray)
+        and a.size
+        and not np.shares_memory(a, params)
+        and not np.shares_memory(a, grads)
+    }
     assert not copied  # nothing but the (empty) state of each module was allocated
     # a clone's get_parameters returns views into the prototype's vectors: sharing survives
     view, grad_view = clones[3].get_parameters()
@@ -178,8 +189,7 @@ def test_flattening_a_bigger_network_retires_the_parts_vectors():
 @pytest.mark.parametrize(
     "module, value, expected",
     [
-        (nn.SpatialAdaptiveAveragePooling(1, 1), np.array([[[1, 2], [3, 4]]], np.uint8),
-         [[[2.5]]]),
+        (nn.SpatialAdaptiveAveragePooling(1, 1), np.array([[[1, 2], [3, 4]]], np.uint8), [[[2.5]]]),
         (nn.MM(), [np.array([[True, True]]), np.array([[True], [True]])], [[2.0]]),
         (nn.Normalize(2), np.array([[200, 200]], np.uint8), [[2**-0.5, 2**-0.5]]),
         (nn.Square(), np.array([16], np.uint8), [256.0]),

@@ -24,13 +24,13 @@ def _network() -> nncore.Module:
     branch = nn.Sequential().add(nn.Linear(8, 3)).add(nn.Tanh())
     return (
         nn.Sequential()
-        .add(nn.SpatialConvolution(1, 2, 3, 3))            # 0
-        .add(nn.ReLU())                                    # 1
-        .add(nn.SpatialMaxPooling(2, 2))                   # 2
-        .add(nn.Reshape(8))                                # 3
+        .add(nn.SpatialConvolution(1, 2, 3, 3))  # 0
+        .add(nn.ReLU())  # 1
+        .add(nn.SpatialMaxPooling(2, 2))  # 2
+        .add(nn.Reshape(8))  # 3
         .add(nn.ConcatTable().add(nn.Linear(8, 3)).add(branch))  # 4, 4.0, 4.1, 4.1.0, 4.1.1
         .add(nn.ParallelTable().add(nn.Tanh()).add(nn.Sigmoid()))  # 5, 5.0, 5.1
-        .add(nn.CAddTable())                               # 6
+        .add(nn.CAddTable())  # 6
     )
 
 
@@ -74,8 +74,7 @@ def test_by_wildcard_and_provider(net):
     assert _paths(net, "Spatial*") == ["0", "2"]
     assert _paths(net, "nn-conv:*") == ["0", "2"]
     assert _paths(net, "nn-table:*") == ["4", "5", "6"]
-    assert _paths(net, "nn-basic:*") == ["", "1", "3", "4.0", "4.1", "4.1.0", "4.1.1", "5.0",
-                                         "5.1"]
+    assert _paths(net, "nn-basic:*") == ["", "1", "3", "4.0", "4.1", "4.1.0", "4.1.1", "5.0", "5.1"]
 
 
 def test_by_class_includes_subclasses(net):
@@ -156,8 +155,14 @@ print(json.dumps({"packages": sorted(packages), "loaded": loaded, "after_use": u
 def _listing_report() -> dict:
     """The modules a fresh interpreter has imported after listing (API and ``nncore modules``)."""
     env = {k: v for k, v in os.environ.items() if k != "NNCORE_NO_EXTENSIONS"}
-    result = subprocess.run([sys.executable, "-c", LISTING_PROBE], capture_output=True,
-                            text=True, env=env, timeout=120, check=True)
+    result = subprocess.run(
+        [sys.executable, "-c", LISTING_PROBE],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        check=True,
+    )
     return json.loads(result.stdout.splitlines()[-1])
 
 
@@ -168,9 +173,11 @@ def listing_report() -> dict:
 
 def test_listing_imports_no_compiled_extension(listing_report):
     assert {"nn_basic", "nn_conv", "nn_table"} <= set(listing_report["packages"])
-    extensions = [name for name, path in listing_report["loaded"].items()
-                  if name.split(".")[0] in listing_report["packages"]
-                  and path.endswith((".so", ".pyd"))]
+    extensions = [
+        name
+        for name, path in listing_report["loaded"].items()
+        if name.split(".")[0] in listing_report["packages"] and path.endswith((".so", ".pyd"))
+    ]
     assert extensions == []
     assert "nn_conv._kernels" not in listing_report["loaded"]
     backend = nncore.registry().plugins["nn-conv"].backend or ""
@@ -183,8 +190,11 @@ def test_listing_imports_no_compiled_extension(listing_report):
 )
 def test_listing_imports_only_registration_modules(listing_report, package):
     loaded = [name for name in listing_report["loaded"] if name.split(".")[0] == package]
-    layers = [name for name in loaded
-              if "." in name and not name.split(".")[1].startswith(("_plugin", "_names"))]
+    layers = [
+        name
+        for name in loaded
+        if "." in name and not name.split(".")[1].startswith(("_plugin", "_names"))
+    ]
     assert layers == []
 
 
@@ -197,19 +207,25 @@ def _fake_plugins(make_distribution) -> None:
     for i in range(N_FAKE):
         package = f"fake_layers_{i:02d}"
         names = {f"Fake{i:02d}Conv{j:02d}": f"layer_{j:02d}" for j in range(CLASSES_EACH)}
-        make_distribution(f"fake-layers-{i:02d}", {
-            f"{package}/__init__.py": "",
-            f"{package}/_plugin.py": f"""
+        make_distribution(
+            f"fake-layers-{i:02d}",
+            {
+                f"{package}/__init__.py": "",
+                f"{package}/_plugin.py": f"""
                 from nncore.plugin import hookimpl, specs
 
                 @hookimpl
                 def nncore_classes():
                     return specs({package!r}, "module", {names!r})
             """,
-            # importing a layer would fail loudly: listing must never do it
-            **{f"{package}/{module}.py": "raise ImportError('layer imported')\n"
-               for module in names.values()},
-        }, entry_point=f"{package}._plugin")
+                # importing a layer would fail loudly: listing must never do it
+                **{
+                    f"{package}/{module}.py": "raise ImportError('layer imported')\n"
+                    for module in names.values()
+                },
+            },
+            entry_point=f"{package}._plugin",
+        )
 
 
 def test_listing_with_many_plugins_is_fast(make_distribution, capsys):
@@ -229,9 +245,11 @@ def test_listing_with_many_plugins_is_fast(make_distribution, capsys):
     command = time.perf_counter() - start
     assert len(capsys.readouterr().out.split()) == N_FAKE * CLASSES_EACH
     with capsys.disabled():
-        print(f"\n{N_FAKE} extra plugins x {CLASSES_EACH} classes: registry built in "
-              f"{built * 1e3:.0f} ms, list in {listed * 1e3:.1f} ms, "
-              f"`nncore modules` in {command * 1e3:.0f} ms")
+        print(
+            f"\n{N_FAKE} extra plugins x {CLASSES_EACH} classes: registry built in "
+            f"{built * 1e3:.0f} ms, list in {listed * 1e3:.1f} ms, "
+            f"`nncore modules` in {command * 1e3:.0f} ms"
+        )
     # generous bounds for a loaded 2-core machine; typical numbers are a few times smaller
     assert built < 3.0
     assert listed < 0.2
@@ -243,8 +261,13 @@ def test_nncore_modules_command_with_many_plugins(make_distribution):
     site = str(make_distribution.root)
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([site, os.environ.get("PYTHONPATH", "")])}
     start = time.perf_counter()
-    result = subprocess.run([sys.executable, "-m", "nncore.cli", "modules", "*Conv1*"],
-                            capture_output=True, text=True, env=env, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-m", "nncore.cli", "modules", "*Conv1*"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
     elapsed = time.perf_counter() - start
     assert result.returncode == 0, result.stderr
     assert f"fake-layers-{N_FAKE - 1:02d}" in result.stdout
@@ -255,8 +278,12 @@ def test_nncore_modules_command_with_many_plugins(make_distribution):
 
 def test_find_modules_benchmark_runs():
     script = os.path.join(os.path.dirname(__file__), "..", "benchmarks", "find_modules.py")
-    result = subprocess.run([sys.executable, script, "--modules", "300", "--repeat", "2"],
-                            capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, script, "--modules", "300", "--repeat", "2"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines()[0].startswith("find_modules on 305 modules")
     assert "qualified 'nn-basic:Linear'" in result.stdout
@@ -305,13 +332,17 @@ BLOCKS = {
 }
 
 
-def test_a_third_party_container_works_with_find_swap_save_and_check(make_distribution,
-                                                                        tmp_path, capsys):
+def test_a_third_party_container_works_with_find_swap_save_and_check(
+    make_distribution, tmp_path, capsys
+):
     make_distribution("toy-blocks", BLOCKS, entry_point="toy_blocks._plugin")
     nncore.reload()
     residual = nn.Residual
-    net = nn.Sequential().add(residual(nn.Linear(3, 3))).add(
-        residual(nn.Sequential().add(nn.Tanh()).add(nn.Linear(3, 3))))
+    net = (
+        nn.Sequential()
+        .add(residual(nn.Linear(3, 3)))
+        .add(residual(nn.Sequential().add(nn.Tanh()).add(nn.Linear(3, 3))))
+    )
     assert _paths(net, "Linear") == ["0.body", "1.body.1"]
     assert _paths(net, "toy-blocks:*") == ["0", "1"]
     found = net.find_modules("Tanh")

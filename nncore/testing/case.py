@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 
 from ..criterion import Criterion
-from ..errors import repr_line
+from ..location import repr_line
 from ..module import Module
 
 Maker = Callable[[np.random.Generator], Any]

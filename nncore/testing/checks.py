@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from .. import random as nnrandom
-from ..errors import repr_line
+from ..location import repr_line
 from ..module import Module
 from .case import Case
 from .hostile import (

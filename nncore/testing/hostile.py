@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import copy
 import warnings
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -93,8 +93,12 @@ def _same(actual: Any, expected: Any, what: str) -> None:
         # a module that only moves values may hand a float16 input's gradient back in float16
         tolerance = 1e-3 if getattr(a, "dtype", None) == np.float16 else 1e-6
         np.testing.assert_allclose(
-            np.asarray(a, dtype=np.float64), np.asarray(e, dtype=np.float64),
-            rtol=tolerance, atol=tolerance, equal_nan=True, err_msg=what,
+            np.asarray(a, dtype=np.float64),
+            np.asarray(e, dtype=np.float64),
+            rtol=tolerance,
+            atol=tolerance,
+            equal_nan=True,
+            err_msg=what,
         )
 
 
@@ -115,7 +119,7 @@ def check_input_dtypes(case: Case) -> None:
     if not any(is_differentiable(leaf) for leaf in leaves(input)):
         return
     for kind, make in INPUT_KINDS.items():
-        odd = map_leaves(lambda leaf: make(leaf) if is_differentiable(leaf) else leaf, input)
+        odd = _with_floats(input, make)
         reference = copy.deepcopy(module)
         try:
             with _quiet():
@@ -143,6 +147,11 @@ def check_input_dtypes(case: Case) -> None:
         for got, want, original in pairs:
             if is_differentiable(original):
                 _same(got, want, f"grad_input for a {kind} input vs the same values cast")
+
+
+def _with_floats(value: Any, make: Callable[[np.ndarray], np.ndarray]) -> Any:
+    """``value`` with ``make`` applied to every floating leaf."""
+    return map_leaves(lambda leaf: make(leaf) if is_differentiable(leaf) else leaf, value)
 
 
 def _cast_floats(odd: Any, original: Any, module: Module) -> Any:
@@ -247,13 +256,15 @@ def _reshaped(input: Any) -> dict[str, Any]:
         return {}
 
     def change(fn: Any) -> Any:
-        return map_leaves(lambda leaf: fn(leaf) if leaf is first else leaf, input) if is_table(
-            input) else fn(input)
+        return (
+            map_leaves(lambda leaf: fn(leaf) if leaf is first else leaf, input)
+            if is_table(input)
+            else fn(input)
+        )
 
     shapes = {
         "one more dimension": change(lambda x: np.stack([x, x])),
-        "a longer last dimension": change(
-            lambda x: np.concatenate([x, x[..., :1]], axis=-1)),
+        "a longer last dimension": change(lambda x: np.concatenate([x, x[..., :1]], axis=-1)),
     }
     if first.ndim > 1:
         shapes["one dimension less"] = change(lambda x: x[0])
@@ -301,8 +312,10 @@ def check_grad_output_shape(case: Case) -> None:
     except ShapeError as error:
         assert_clear_error(error, module, "a grad_output of the wrong shape")
     else:
-        raise AssertionError(f"a grad_output of shape {wrong.shape} for an output of shape "
-                             f"{output.shape} was accepted")
+        raise AssertionError(
+            f"a grad_output of shape {wrong.shape} for an output of shape "
+            f"{output.shape} was accepted"
+        )
 
 
 def check_same_dtype_conversion(case: Case) -> None:
@@ -310,15 +323,23 @@ def check_same_dtype_conversion(case: Case) -> None:
     Converting to the other dtype leaves no usable stale vector behind."""
     module, _, _ = _prepared(case)
     flat, grads = module.get_parameters()
-    arrays = [id(getattr(m, n)) for m in module.list_modules() for n in m.array_names()
-              if isinstance(getattr(m, n, None), np.ndarray)]
+    arrays = [
+        id(getattr(m, n))
+        for m in module.list_modules()
+        for n in m.array_names()
+        if isinstance(getattr(m, n, None), np.ndarray)
+    ]
     module.type(module.dtype)
     if module.dtype == np.float32:
         module.float()
     else:
         module.double()
-    again = [id(getattr(m, n)) for m in module.list_modules() for n in m.array_names()
-             if isinstance(getattr(m, n, None), np.ndarray)]
+    again = [
+        id(getattr(m, n))
+        for m in module.list_modules()
+        for n in m.array_names()
+        if isinstance(getattr(m, n, None), np.ndarray)
+    ]
     assert again == arrays, "converting to the dtype the module has replaced arrays"
     new_flat, new_grads = module.get_parameters()
     assert new_flat is flat and new_grads is grads, "same-dtype conversion re-flattened"
@@ -337,5 +358,3 @@ def check_same_dtype_conversion(case: Case) -> None:
         raise AssertionError("an update through a stale flat vector was allowed")
     fresh, _ = module.get_parameters()
     assert fresh is not flat and fresh.dtype == module.parameters()[0][0].dtype
-
-

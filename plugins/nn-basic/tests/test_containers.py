@@ -273,8 +273,11 @@ def test_weight_norm_over_another_output_dimension_and_conversion():
     wn.v[...] = [[1.0, 0.0, 0.0], [0.0, 3.0, 4.0]]
     wn.g[...] = [2.0, 1.0]
     wn.forward(np.zeros(2))
-    np.testing.assert_allclose(np.linalg.norm(inner.weight, axis=0),
-                               [2.0 / np.sqrt(1 + 1e-4), 5.0 / np.sqrt(25 + 1e-4)], **TOL)
+    np.testing.assert_allclose(
+        np.linalg.norm(inner.weight, axis=0),
+        [2.0 / np.sqrt(1 + 1e-4), 5.0 / np.sqrt(25 + 1e-4)],
+        **TOL,
+    )
     wn.float()
     assert inner.weight.dtype == wn.v.dtype == np.float32
     assert wn.forward(np.zeros(2, np.float32)).dtype == np.float32

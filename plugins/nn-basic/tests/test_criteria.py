@@ -60,8 +60,9 @@ def test_seed_class_nll_on_log_softmax_output():
     lse = 3 + math.log(1 + math.exp(-1) + math.exp(-2))
     expected = ((lse - 3) + math.log(3)) / 2
     assert nll.forward(yhat, np.array([2, 0])) == pytest.approx(expected, rel=1e-12)
-    np.testing.assert_allclose(nll.backward(yhat, np.array([2, 0])),
-                               [[0, 0, -0.5], [-0.5, 0, 0]], **TOL)
+    np.testing.assert_allclose(
+        nll.backward(yhat, np.array([2, 0])), [[0, 0, -0.5], [-0.5, 0, 0]], **TOL
+    )
 
 
 # ----------------------------------------------------------------------------- ClassNLLCriterion
@@ -72,12 +73,14 @@ def test_class_nll_weights_and_size_average():
     w = np.array([1.0, 2.0, 3.0])
     crit = ClassNLLCriterion(w)
     assert crit.forward(X23, np.array([2, 0])) == pytest.approx((3 * 3 + 1 * 0.5) / 4)
-    np.testing.assert_allclose(crit.backward(X23, np.array([2, 0])),
-                               [[0, 0, -0.75], [-0.25, 0, 0]], **TOL)
+    np.testing.assert_allclose(
+        crit.backward(X23, np.array([2, 0])), [[0, 0, -0.75], [-0.25, 0, 0]], **TOL
+    )
     crit = ClassNLLCriterion(w, size_average=False)
     assert crit.forward(X23, np.array([2, 0])) == pytest.approx(9.5)
-    np.testing.assert_allclose(crit.backward(X23, np.array([2, 0])),
-                               [[0, 0, -3], [-1, 0, 0]], **TOL)
+    np.testing.assert_allclose(
+        crit.backward(X23, np.array([2, 0])), [[0, 0, -3], [-1, 0, 0]], **TOL
+    )
 
 
 def test_class_nll_ignore_index():
@@ -132,8 +135,9 @@ def test_abs_criterion():
     # |x - t| = 0.5, 2, 0.5, 2, 0.5, 0.5 -> 6
     assert AbsCriterion().forward(X, T) == pytest.approx(1.0)
     assert AbsCriterion(size_average=False).forward(X, T) == pytest.approx(6.0)
-    np.testing.assert_allclose(AbsCriterion().backward(X, T),
-                               np.array([[1, -1, -1], [1, -1, -1]]) / 6, **TOL)
+    np.testing.assert_allclose(
+        AbsCriterion().backward(X, T), np.array([[1, -1, -1], [1, -1, -1]]) / 6, **TOL
+    )
     np.testing.assert_array_equal(AbsCriterion(False).backward(np.ones(2), np.ones(2)), [1, 1])
 
 
@@ -141,8 +145,9 @@ def test_smooth_l1_criterion():
     # d = 0.5, -2, -0.5, 2, -0.5, -0.5 -> 0.125 + 1.5 + 0.125 + 1.5 + 0.125 + 0.125
     assert SmoothL1Criterion(size_average=False).forward(X, T) == pytest.approx(3.5)
     assert SmoothL1Criterion().forward(X, T) == pytest.approx(3.5 / 6)
-    np.testing.assert_allclose(SmoothL1Criterion(False).backward(X, T),
-                               [[0.5, -1, -0.5], [1, -0.5, -0.5]], **TOL)
+    np.testing.assert_allclose(
+        SmoothL1Criterion(False).backward(X, T), [[0.5, -1, -0.5], [1, -0.5, -0.5]], **TOL
+    )
 
 
 def test_weighted_mse_criterion_weights_the_target():
@@ -183,8 +188,9 @@ def test_dist_kl_div_criterion():
 def test_l1_cost_needs_no_target():
     crit = L1Cost()
     assert crit.forward(np.array([[1.0, -2.0], [0.0, 0.5]])) == pytest.approx(3.5)
-    np.testing.assert_array_equal(crit.backward(np.array([[1.0, -2.0], [0.0, 0.5]])),
-                                  [[1, -1], [0, 1]])
+    np.testing.assert_array_equal(
+        crit.backward(np.array([[1.0, -2.0], [0.0, 0.5]])), [[1, -1], [0, 1]]
+    )
 
 
 # ----------------------------------------------------------------------------- probabilities
@@ -219,8 +225,9 @@ def test_cross_entropy_is_nll_of_log_softmax():
     assert crit.forward(z, np.array([2, 0])) == pytest.approx(expected, rel=1e-12)
     p = np.exp(log_softmax_rows(z))
     onehot = np.array([[0, 0, 1], [1, 0, 0]])
-    np.testing.assert_allclose(crit.backward(z, np.array([2, 0])),
-                               np.array([[3], [1]]) * (p - onehot) / 4, rtol=1e-12)
+    np.testing.assert_allclose(
+        crit.backward(z, np.array([2, 0])), np.array([[3], [1]]) * (p - onehot) / 4, rtol=1e-12
+    )
     assert CrossEntropyCriterion().forward(np.zeros(4), 1) == pytest.approx(math.log(4))
     with pytest.raises(IndexOutOfRangeError, match="target 4"):
         CrossEntropyCriterion().forward(np.zeros(4), 4)
@@ -266,8 +273,9 @@ def test_margin_and_soft_margin_criteria():
     soft = [math.log(1 + math.exp(v)) for v in (-0.5, 2.0, -0.2)]
     assert SoftMarginCriterion().forward(x, y) == pytest.approx(sum(soft) / 3, rel=1e-12)
     sig = [1 / (1 + math.exp(0.5)), 1 / (1 + math.exp(-2.0)), 1 / (1 + math.exp(0.2))]
-    np.testing.assert_allclose(SoftMarginCriterion(False).backward(x, y),
-                               [-sig[0], sig[1], sig[2]], rtol=1e-12)
+    np.testing.assert_allclose(
+        SoftMarginCriterion(False).backward(x, y), [-sig[0], sig[1], sig[2]], rtol=1e-12
+    )
 
 
 def test_multi_margin_criterion():
@@ -355,8 +363,9 @@ def test_margin_ranking_criterion():
 
 def test_distance_ratio_criterion():
     ds, dd = np.array([1.0, 2.0]), np.array([3.0, 0.5])
-    expected = [-math.log(math.exp(-a) / (math.exp(-a) + math.exp(-b)))
-                for a, b in zip(ds, dd, strict=True)]
+    expected = [
+        -math.log(math.exp(-a) / (math.exp(-a) + math.exp(-b))) for a, b in zip(ds, dd, strict=True)
+    ]
     crit = DistanceRatioCriterion()
     assert crit.forward([ds, dd]) == pytest.approx(sum(expected) / 2, rel=1e-12)
     g_s, g_d = crit.backward([ds, dd])
@@ -400,7 +409,10 @@ def test_module_criterion_feeds_modules_and_backpropagates():
     assert crit.forward(x, t) == pytest.approx(np.sum((y - ty) ** 2))
     np.testing.assert_allclose(crit.backward(x, t), 2 * (y - ty) * (1 - y**2), rtol=1e-12)
     assert [name for name, _ in crit.named_children()] == [
-        "criterion", "input_module", "target_module"]
+        "criterion",
+        "input_module",
+        "target_module",
+    ]
 
 
 def test_module_criterion_cast_target_false_keeps_target_module_dtype():
@@ -429,25 +441,52 @@ def _torch_cases(rng: np.random.Generator) -> list[tuple]:
         (AbsCriterion(False), x, t, lambda v: F.l1_loss(v, tt(t), reduction="sum")),
         (SmoothL1Criterion(), 2 * x, t, lambda v: F.smooth_l1_loss(v, tt(t))),
         (BCECriterion(w), p, bits, lambda v: F.binary_cross_entropy(v, tt(bits), tt(w))),
-        (DistKLDivCriterion(), x, dist,
-         lambda v: F.kl_div(v, tt(dist), reduction="sum") / dist.size),
+        (
+            DistKLDivCriterion(),
+            x,
+            dist,
+            lambda v: F.kl_div(v, tt(dist), reduction="sum") / dist.size,
+        ),
         (SoftMarginCriterion(), x, signs, lambda v: F.soft_margin_loss(v, tt(signs))),
-        (MultiLabelSoftMarginCriterion(w), x, bits,
-         lambda v: F.multilabel_soft_margin_loss(v, tt(bits), tt(w))),
-        (HingeEmbeddingCriterion(0.5), x, signs,
-         lambda v: F.hinge_embedding_loss(v, tt(signs), margin=0.5)),
-        (ClassNLLCriterion(w, ignore_index=1), x, classes,
-         lambda v: F.nll_loss(v, tt(classes), tt(w), ignore_index=1)),
+        (
+            MultiLabelSoftMarginCriterion(w),
+            x,
+            bits,
+            lambda v: F.multilabel_soft_margin_loss(v, tt(bits), tt(w)),
+        ),
+        (
+            HingeEmbeddingCriterion(0.5),
+            x,
+            signs,
+            lambda v: F.hinge_embedding_loss(v, tt(signs), margin=0.5),
+        ),
+        (
+            ClassNLLCriterion(w, ignore_index=1),
+            x,
+            classes,
+            lambda v: F.nll_loss(v, tt(classes), tt(w), ignore_index=1),
+        ),
         (CrossEntropyCriterion(w), x, classes, lambda v: F.cross_entropy(v, tt(classes), tt(w))),
         (SpatialClassNLLCriterion(w), x4, t4, lambda v: F.nll_loss(v, tt(t4), tt(w))),
-        (MultiMarginCriterion(2, w, 0.5), x, classes,
-         lambda v: F.multi_margin_loss(v, tt(classes), 2, 0.5, tt(w))),
-        (MultiLabelMarginCriterion(), x, labels,
-         lambda v: F.multilabel_margin_loss(v, tt(labels))),
-        (CosineEmbeddingCriterion(0.2), [a, b], y,
-         lambda v: F.cosine_embedding_loss(v[0], v[1], tt(y), margin=0.2)),
-        (MarginRankingCriterion(0.3), [a[:, 0], b[:, 0]], y,
-         lambda v: F.margin_ranking_loss(v[0], v[1], tt(y), margin=0.3)),
+        (
+            MultiMarginCriterion(2, w, 0.5),
+            x,
+            classes,
+            lambda v: F.multi_margin_loss(v, tt(classes), 2, 0.5, tt(w)),
+        ),
+        (MultiLabelMarginCriterion(), x, labels, lambda v: F.multilabel_margin_loss(v, tt(labels))),
+        (
+            CosineEmbeddingCriterion(0.2),
+            [a, b],
+            y,
+            lambda v: F.cosine_embedding_loss(v[0], v[1], tt(y), margin=0.2),
+        ),
+        (
+            MarginRankingCriterion(0.3),
+            [a[:, 0], b[:, 0]],
+            y,
+            lambda v: F.margin_ranking_loss(v[0], v[1], tt(y), margin=0.3),
+        ),
     ]
 
 
@@ -455,8 +494,9 @@ def _torch_cases(rng: np.random.Generator) -> list[tuple]:
 def test_agrees_with_pytorch(k):
     torch = pytest.importorskip("torch")
     crit, input, target, reference = _torch_cases(np.random.default_rng(k))[k]
-    leaves = [torch.tensor(v, requires_grad=True) for v in (input if isinstance(input, list)
-                                                           else [input])]
+    leaves = [
+        torch.tensor(v, requires_grad=True) for v in (input if isinstance(input, list) else [input])
+    ]
     expected = reference(leaves if isinstance(input, list) else leaves[0])
     expected.backward()
     assert crit.forward(input, target) == pytest.approx(expected.item(), rel=1e-9, abs=1e-12)

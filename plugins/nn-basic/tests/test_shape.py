@@ -64,8 +64,8 @@ def test_tutorial_max_mean_view():
     np.testing.assert_allclose(Max(0, 2).forward(SEED_X), [0.9011, 2.5226], **TOL)
     np.testing.assert_allclose(Mean(1, 2).forward(SEED_X), [0.4434, 0.2421, 1.23145], **TOL)
     np.testing.assert_allclose(
-        View(2, 3).forward(SEED_X),
-        [[0.9011, -0.0143, -0.8167], [1.3009, -0.0597, 2.5226]], **TOL)
+        View(2, 3).forward(SEED_X), [[0.9011, -0.0143, -0.8167], [1.3009, -0.0597, 2.5226]], **TOL
+    )
 
 
 # ----------------------------------------------------------------------------- Sum / Mean
@@ -93,7 +93,9 @@ def test_sum_and_mean_gradients(rng):
     x = rng.standard_normal((2, 3))
     dy = np.array([1.0, -2.0])
     np.testing.assert_allclose(forwarded(Sum(1), x).backward(x, dy), [[1.0] * 3, [-2.0] * 3], **TOL)
-    np.testing.assert_allclose(forwarded(Mean(1), x).backward(x, dy), [[1 / 3] * 3, [-2 / 3] * 3], **TOL)
+    np.testing.assert_allclose(
+        forwarded(Mean(1), x).backward(x, dy), [[1 / 3] * 3, [-2 / 3] * 3], **TOL
+    )
     grad = forwarded(Sum(0, squeeze=False), x).backward(x, np.array([[1.0, 2.0, 3.0]]))
     np.testing.assert_allclose(grad, [[1.0, 2.0, 3.0]] * 2, **TOL)
 
@@ -122,12 +124,14 @@ def test_max_min_values_indices_and_gradient():
     m = Max(1)
     np.testing.assert_allclose(m.forward(x), [7.0, 9.0], **TOL)
     np.testing.assert_array_equal(m.indices.ravel(), [1, 2])
-    np.testing.assert_allclose(m.backward(x, np.array([10.0, 20.0])),
-                               [[0, 10, 0], [0, 0, 20]], **TOL)
+    np.testing.assert_allclose(
+        m.backward(x, np.array([10.0, 20.0])), [[0, 10, 0], [0, 0, 20]], **TOL
+    )
     n = Min(0)
     np.testing.assert_allclose(n.forward(x), [1.0, 2.0, 3.0], **TOL)
-    np.testing.assert_allclose(n.backward(x, np.array([1.0, 2.0, 3.0])),
-                               [[1, 0, 3], [0, 2, 0]], **TOL)
+    np.testing.assert_allclose(
+        n.backward(x, np.array([1.0, 2.0, 3.0])), [[1, 0, 3], [0, 2, 0]], **TOL
+    )
 
 
 def test_max_min_of_a_vector_keep_one_element():
@@ -175,8 +179,9 @@ def test_view_infers_a_batch_and_its_gradient(rng):
     m = View(6)
     out = m.forward(x)
     assert out.shape == (4, 6)
-    np.testing.assert_array_equal(out[2], [x[2, 0, 0], x[2, 0, 1], x[2, 0, 2],
-                                           x[2, 1, 0], x[2, 1, 1], x[2, 1, 2]])
+    np.testing.assert_array_equal(
+        out[2], [x[2, 0, 0], x[2, 0, 1], x[2, 0, 2], x[2, 1, 0], x[2, 1, 1], x[2, 1, 2]]
+    )
     dy = rng.standard_normal((4, 6))
     np.testing.assert_array_equal(m.backward(x, dy)[3, 1], dy[3, 3:])
     # a batch of one keeps its batch dimension only when num_input_dims says so
@@ -270,8 +275,10 @@ def test_contiguous_copies_only_strided_arrays(rng):
 def test_convert_flattens_and_transposes(rng):
     x = rng.standard_normal((3, 2, 3, 1))
     out = Convert("bchw", "bf").forward(x)
-    np.testing.assert_array_equal(out[1], [x[1, 0, 0, 0], x[1, 0, 1, 0], x[1, 0, 2, 0],
-                                           x[1, 1, 0, 0], x[1, 1, 1, 0], x[1, 1, 2, 0]])
+    np.testing.assert_array_equal(
+        out[1],
+        [x[1, 0, 0, 0], x[1, 0, 1, 0], x[1, 0, 2, 0], x[1, 1, 0, 0], x[1, 1, 1, 0], x[1, 1, 2, 0]],
+    )
     np.testing.assert_array_equal(Convert("chw", "f").forward(x), out)
     image = rng.standard_normal((2, 3, 2))  # one example: c, h, w
     hwc = Convert("chw", "hwc").forward(image)
@@ -358,8 +365,11 @@ def test_replicate_batch_dim_and_gradient(rng):
     np.testing.assert_array_equal(out[1, :, 3], x[1])
     assert Replicate(5, 1, 2).forward(x[0]).shape == (2, 5, 3)
     dy = rng.standard_normal((4, 2, 5, 3))
-    np.testing.assert_allclose(m.backward(x, dy), dy[:, :, 0] + dy[:, :, 1] + dy[:, :, 2]
-                               + dy[:, :, 3] + dy[:, :, 4], **TOL)
+    np.testing.assert_allclose(
+        m.backward(x, dy),
+        dy[:, :, 0] + dy[:, :, 1] + dy[:, :, 2] + dy[:, :, 3] + dy[:, :, 4],
+        **TOL,
+    )
     with pytest.raises(ShapeError, match="position"):
         Replicate(2, 4).forward(np.zeros((2, 3)))
 
@@ -413,9 +423,7 @@ def test_squeeze_follows_torch():
     assert Squeeze(num_input_dims=2).forward(np.zeros((1, 1, 3))).shape == (1, 3)
     assert Squeeze(0, 2).forward(np.zeros((4, 1, 3))).shape == (4, 3)
     dy = np.arange(6.0).reshape(2, 3)
-    np.testing.assert_array_equal(
-        forwarded(Squeeze(), x).backward(x, dy), dy.reshape(2, 1, 3, 1)
-    )
+    np.testing.assert_array_equal(forwarded(Squeeze(), x).backward(x, dy), dy.reshape(2, 1, 3, 1))
 
 
 def test_unsqueeze_doc_examples():
@@ -461,18 +469,22 @@ def test_transpose_chain_and_gradient(rng):
 # ----------------------------------------------------------------------------- Padding / Collapse
 def test_padding_doc_examples():
     x = np.array([0.2008, 0.4848, -1.0783])
-    np.testing.assert_array_equal(Padding(0, 2, 1, -1.0).forward(x),
-                                  [0.2008, 0.4848, -1.0783, -1.0, -1.0])
+    np.testing.assert_array_equal(
+        Padding(0, 2, 1, -1.0).forward(x), [0.2008, 0.4848, -1.0783, -1.0, -1.0]
+    )
     batch = np.array([[1.0203, 0.2704, -1.6164], [-0.2219, -0.6529, -1.9218]])
-    np.testing.assert_array_equal(Padding(0, -2, 1, -1.0).forward(batch),
-                                  [[-1, -1, 1.0203, 0.2704, -1.6164],
-                                   [-1, -1, -0.2219, -0.6529, -1.9218]])
-    np.testing.assert_array_equal(Padding(0, -2, 1, -1.0, 1).forward(batch),
-                                  [[1.0203, -1, -1, 0.2704, -1.6164],
-                                   [-0.2219, -1, -1, -0.6529, -1.9218]])
+    np.testing.assert_array_equal(
+        Padding(0, -2, 1, -1.0).forward(batch),
+        [[-1, -1, 1.0203, 0.2704, -1.6164], [-1, -1, -0.2219, -0.6529, -1.9218]],
+    )
+    np.testing.assert_array_equal(
+        Padding(0, -2, 1, -1.0, 1).forward(batch),
+        [[1.0203, -1, -1, 0.2704, -1.6164], [-0.2219, -1, -1, -0.6529, -1.9218]],
+    )
     # a positive pad with an index counts from the right
-    np.testing.assert_array_equal(Padding(0, 1, None, 9.0, 1).forward(np.array([1.0, 2.0, 3.0])),
-                                  [1.0, 2.0, 9.0, 3.0])
+    np.testing.assert_array_equal(
+        Padding(0, 1, None, 9.0, 1).forward(np.array([1.0, 2.0, 3.0])), [1.0, 2.0, 9.0, 3.0]
+    )
 
 
 def test_padding_gradient_drops_the_padding():
@@ -510,8 +522,9 @@ def test_constant_value_batch_and_zero_gradient():
 def test_one_hot_doc_examples_with_zero_based_classes():
     m = OneHot(5)
     np.testing.assert_array_equal(m.forward(np.array([2])), [[0, 0, 1, 0, 0]])
-    np.testing.assert_array_equal(m.forward(np.array([2.0, 1.0, 0.0])),
-                                  [[0, 0, 1, 0, 0], [0, 1, 0, 0, 0], [1, 0, 0, 0, 0]])
+    np.testing.assert_array_equal(
+        m.forward(np.array([2.0, 1.0, 0.0])), [[0, 0, 1, 0, 0], [0, 1, 0, 0, 0], [1, 0, 0, 0, 0]]
+    )
     out = m.forward(np.array([[2, 1, 0], [0, 1, 2]]))
     assert out.shape == (2, 3, 5) and out.dtype == np.float64
     np.testing.assert_array_equal(out[1, 2], [0, 0, 1, 0, 0])
@@ -555,8 +568,9 @@ def test_print_size_prints_and_passes_through(capsys):
     assert m.backward(x, x) is x
     m.forward([x, [np.zeros(4)]])
     printed = capsys.readouterr().out
-    assert printed == ("here:input\n    (2, 3)\nhere:gradOutput\n    (2, 3)\n"
-                       "here:input\n    [(2, 3), [(4,)]]\n")
+    assert printed == (
+        "here:input\n    (2, 3)\nhere:gradOutput\n    (2, 3)\nhere:input\n    [(2, 3), [(4,)]]\n"
+    )
 
 
 # ----------------------------------------------------------------------------- k-max pooling

@@ -302,8 +302,9 @@ def test_bilinear_against_loops():
     m = Bilinear(2, 3, 4)
     x1, x2 = rng.standard_normal((5, 2)), rng.standard_normal((5, 3))
     y = m.forward([x1, x2])
-    expected = np.array([[x1[b] @ m.weight[k] @ x2[b] + m.bias[k] for k in range(4)]
-                         for b in range(5)])
+    expected = np.array(
+        [[x1[b] @ m.weight[k] @ x2[b] + m.bias[k] for k in range(4)] for b in range(5)]
+    )
     np.testing.assert_allclose(y, expected, rtol=1e-12)
     check_gradients(m, [x1, x2])
     check_gradients(Bilinear(3, 2, 2, bias=False), [rng.standard_normal(3), rng.standard_normal(2)])
@@ -361,8 +362,10 @@ def test_weighted_euclidean_scales_differences():
     m = WeightedEuclidean(3, 2)
     m.diag_cov[...] = rng.uniform(0.5, 2.0, (3, 2))
     x = rng.standard_normal((4, 3))
-    expected = [[np.linalg.norm(m.diag_cov[:, j] * (x[b] - m.weight[:, j])) for j in range(2)]
-                for b in range(4)]
+    expected = [
+        [np.linalg.norm(m.diag_cov[:, j] * (x[b] - m.weight[:, j])) for j in range(2)]
+        for b in range(4)
+    ]
     np.testing.assert_allclose(m.forward(x), expected, rtol=1e-12)
     check_gradients(m, x, atol=1e-5)
     check_gradients(m, x[2], atol=1e-5)
@@ -373,8 +376,9 @@ def test_cosine_similarity():
     rng = np.random.default_rng(17)
     m = Cosine(3, 2)
     x = rng.standard_normal((4, 3))
-    expected = [[x[b] @ w / (np.linalg.norm(x[b]) * np.linalg.norm(w)) for w in m.weight]
-                for b in range(4)]
+    expected = [
+        [x[b] @ w / (np.linalg.norm(x[b]) * np.linalg.norm(w)) for w in m.weight] for b in range(4)
+    ]
     np.testing.assert_allclose(m.forward(x), expected, rtol=1e-9)
     np.testing.assert_allclose(m.forward(x[0]), expected[0], rtol=1e-9)
     check_gradients(m, x)
@@ -456,8 +460,9 @@ def test_elementwise_values_and_derivatives():
     ]
     for module, value, slope in cases:
         np.testing.assert_allclose(module.forward(x), value, rtol=1e-12, err_msg=repr(module))
-        np.testing.assert_allclose(module.backward(x, np.ones(3)), slope, rtol=1e-12,
-                                   err_msg=repr(module))
+        np.testing.assert_allclose(
+            module.backward(x, np.ones(3)), slope, rtol=1e-12, err_msg=repr(module)
+        )
         check_gradients(module, np.array([[0.3, 1.7], [2.2, 0.9]]))
 
 
@@ -497,8 +502,9 @@ def test_normalize_rejects_bad_input():
 
 
 # ---------------------------------------------------------------------- MM / MV
-@pytest.mark.parametrize("trans_a,trans_b", [(False, False), (True, False), (False, True),
-                                             (True, True)])
+@pytest.mark.parametrize(
+    "trans_a,trans_b", [(False, False), (True, False), (False, True), (True, True)]
+)
 def test_mm(trans_a, trans_b):
     rng = np.random.default_rng(19)
     a = rng.standard_normal((2, 4, 3) if trans_a else (2, 3, 4))
@@ -506,8 +512,7 @@ def test_mm(trans_a, trans_b):
     m = MM(trans_a, trans_b)
     ops = "bji" if trans_a else "bij"
     opb = "bkj" if trans_b else "bjk"
-    np.testing.assert_allclose(m.forward([a, b]), np.einsum(f"{ops},{opb}->bik", a, b),
-                               rtol=1e-12)
+    np.testing.assert_allclose(m.forward([a, b]), np.einsum(f"{ops},{opb}->bik", a, b), rtol=1e-12)
     check_gradients(m, [a, b])
     check_gradients(m, [a[0], b[0]])
 
@@ -628,8 +633,9 @@ def test_elementwise_layers_promote_integers_and_keep_float32():
     assert Square().forward(np.array([2], np.int32)).dtype == np.float64
     inverse = Power(-1)
     np.testing.assert_allclose(inverse.forward(np.array([2, 4])), [0.5, 0.25], rtol=1e-15)
-    np.testing.assert_allclose(inverse.backward(np.array([2, 4]), np.ones(2)), [-0.25, -0.0625],
-                               rtol=1e-15)
+    np.testing.assert_allclose(
+        inverse.backward(np.array([2, 4]), np.ones(2)), [-0.25, -0.0625], rtol=1e-15
+    )
     for module in (Abs(), Exp(), Square(), Power(2), Clamp(-1.0, 1.0)):
         module.float()
         x = np.array([0.5, -0.25], np.float32)
@@ -676,8 +682,9 @@ def test_weighted_euclidean_with_unit_scales_is_euclidean():
     np.testing.assert_allclose(weighted.grad_weight, plain.grad_weight, rtol=1e-14)
 
 
-@pytest.mark.parametrize("make", [lambda: CMul(4000), lambda: CAdd(4000), lambda: Add(4000),
-                                  lambda: Euclidean(4000, 1)])
+@pytest.mark.parametrize(
+    "make", [lambda: CMul(4000), lambda: CAdd(4000), lambda: Add(4000), lambda: Euclidean(4000, 1)]
+)
 def test_reset_stdv_draws_uniform_with_that_standard_deviation(make):
     module = make()
     values = module.parameters()[0][0]

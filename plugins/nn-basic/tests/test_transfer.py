@@ -62,8 +62,12 @@ HAND = [
     (LeakyReLU(0.1), [-2.0, 3.0], [-0.2, 3.0], [0.1, 1.0]),
     (LeakyReLU(), [-2.0], [-0.02], [0.01]),
     (ELU(0.5), [-1.0, 2.0], [0.5 * (math.exp(-1) - 1), 2.0], [0.5 * math.exp(-1), 1.0]),
-    (SoftPlus(), [0.0, 1.0, 30.0], [math.log(2), math.log(1 + math.e), 30.0],
-     [0.5, math.e / (1 + math.e), 1.0]),
+    (
+        SoftPlus(),
+        [0.0, 1.0, 30.0],
+        [math.log(2), math.log(1 + math.e), 30.0],
+        [0.5, math.e / (1 + math.e), 1.0],
+    ),
     (SoftPlus(2.0), [1.0], [math.log(1 + math.e**2) / 2], [math.e**2 / (1 + math.e**2)]),
     (LogSigmoid(), [0.0, -1000.0, 1000.0], [-math.log(2), -1000.0, 0.0], [0.5, 1.0, 0.0]),
     (TanhShrink(), [0.0, 1.0], [0.0, 1 - math.tanh(1)], [0.0, math.tanh(1) ** 2]),
@@ -75,16 +79,18 @@ HAND = [
 def test_pointwise_values_and_gradients(module, x, y, slope):
     x, g = np.array(x), np.linspace(1.0, 2.0, len(x))
     np.testing.assert_allclose(module.forward(x.copy()), y, rtol=1e-12, atol=1e-15)
-    np.testing.assert_allclose(backward(module, x.copy(), g), g * np.array(slope),
-                               rtol=1e-12, atol=1e-15)
+    np.testing.assert_allclose(
+        backward(module, x.copy(), g), g * np.array(slope), rtol=1e-12, atol=1e-15
+    )
 
 
 def test_selu_uses_the_published_constants():
     alpha, scale = 1.6732632423543772848170429916717, 1.0507009873554804934193349852946
     x = np.array([-1.0, 2.0])
     np.testing.assert_allclose(SELU().forward(x), [scale * alpha * (math.exp(-1) - 1), 2 * scale])
-    np.testing.assert_allclose(backward(SELU(), x, np.ones(2)),
-                               [scale * alpha * math.exp(-1), scale])
+    np.testing.assert_allclose(
+        backward(SELU(), x, np.ones(2)), [scale * alpha * math.exp(-1), scale]
+    )
 
 
 def test_sigmoid_and_softplus_do_not_overflow():
@@ -107,9 +113,14 @@ def test_pointwise_keeps_float32_and_promotes_integers():
 
 # ------------------------------------------------------------------------ in-place modes
 IN_PLACE = [
-    (ReLU, {}), (ReLU6, {}), (HardTanh, {"min_value": -0.5, "max_value": 0.5}),
-    (Threshold, {"threshold": 0.3, "value": 0.1}), (ELU, {"alpha": 0.7}), (SELU, {}),
-    (LeakyReLU, {"negval": 0.2}), (RReLU, {}),
+    (ReLU, {}),
+    (ReLU6, {}),
+    (HardTanh, {"min_value": -0.5, "max_value": 0.5}),
+    (Threshold, {"threshold": 0.3, "value": 0.1}),
+    (ELU, {"alpha": 0.7}),
+    (SELU, {}),
+    (LeakyReLU, {"negval": 0.2}),
+    (RReLU, {}),
 ]
 
 
@@ -156,15 +167,17 @@ def softmax_reference(x: np.ndarray, axis: int) -> np.ndarray:
 def test_softmax_by_hand_and_last_dimension():
     y = SoftMax().forward(np.log(np.array([[1.0, 3.0], [2.0, 2.0]])))
     np.testing.assert_allclose(y, [[0.25, 0.75], [0.5, 0.5]], **TOL)
-    np.testing.assert_allclose(SoftMax().forward(np.log(np.array([1.0, 1.0, 2.0]))),
-                               [0.25, 0.25, 0.5], **TOL)
+    np.testing.assert_allclose(
+        SoftMax().forward(np.log(np.array([1.0, 1.0, 2.0]))), [0.25, 0.25, 0.5], **TOL
+    )
 
 
 def test_softmax_is_stable_for_large_inputs():
     with np.errstate(over="raise", invalid="raise", divide="raise"):
         np.testing.assert_allclose(SoftMax().forward(np.array([1000.0, 1000.0])), [0.5, 0.5])
-        np.testing.assert_allclose(LogSoftMax().forward(np.array([[1000.0, 0.0]])),
-                                   [[0.0, -1000.0]], atol=1e-12)
+        np.testing.assert_allclose(
+            LogSoftMax().forward(np.array([[1000.0, 0.0]])), [[0.0, -1000.0]], atol=1e-12
+        )
         np.testing.assert_allclose(SoftMin().forward(np.array([-1000.0, 1000.0])), [1.0, 0.0])
 
 
@@ -194,8 +207,9 @@ def test_softmax_normalises_the_feature_dimension_of_maps(cls):
 
 def test_spatial_log_softmax_at_every_location():
     batch = rng(8).standard_normal((2, 4, 3, 1))
-    np.testing.assert_allclose(SpatialLogSoftMax().forward(batch),
-                               np.log(softmax_reference(batch, 1)), **TOL)
+    np.testing.assert_allclose(
+        SpatialLogSoftMax().forward(batch), np.log(softmax_reference(batch, 1)), **TOL
+    )
 
 
 def test_softmax_rejects_five_dimensions():
@@ -265,8 +279,9 @@ def test_crelu_concatenates_along_the_first_non_batch_dimension():
 def test_gated_linear_unit_by_hand():
     x = np.array([[3.0, 0.0]])
     np.testing.assert_allclose(GatedLinearUnit().forward(x), [[1.5]])
-    np.testing.assert_allclose(backward(GatedLinearUnit(), x, np.array([[2.0]])),
-                               [[2 * 0.5, 2 * 3 * 0.25]])
+    np.testing.assert_allclose(
+        backward(GatedLinearUnit(), x, np.array([[2.0]])), [[2 * 0.5, 2 * 3 * 0.25]]
+    )
     x = rng(10).standard_normal((4, 3))
     a, b = x[:2], x[2:]
     np.testing.assert_allclose(GatedLinearUnit(0).forward(x), a / (1 + np.exp(-b)), **TOL)
@@ -275,8 +290,22 @@ def test_gated_linear_unit_by_hand():
 
 
 # ------------------------------------------------------------------------ errors
-ALL = [Sigmoid(), ReLU(), SoftMax(), LogSoftMax(), SoftMin(), HardTanh(), ELU(), PReLU(),
-       RReLU(), CReLU(1), GatedLinearUnit(), SpatialSoftMax(), SoftPlus(), Threshold()]
+ALL = [
+    Sigmoid(),
+    ReLU(),
+    SoftMax(),
+    LogSoftMax(),
+    SoftMin(),
+    HardTanh(),
+    ELU(),
+    PReLU(),
+    RReLU(),
+    CReLU(1),
+    GatedLinearUnit(),
+    SpatialSoftMax(),
+    SoftPlus(),
+    Threshold(),
+]
 
 
 @pytest.mark.parametrize("module", ALL, ids=repr)
@@ -304,7 +333,9 @@ def test_backward_needs_a_forward_on_that_input(module):
     with pytest.raises(StateError, match="expected forward before backward"):
         module.backward(np.ones(3), np.ones(3))
     module.forward(np.ones((2, 3)))
-    with pytest.raises(ShapeError, match=r"of shape \(2, 3\) \(the shape of the output of the last"):
+    with pytest.raises(
+        ShapeError, match=r"of shape \(2, 3\) \(the shape of the output of the last"
+    ):
         module.backward(np.ones(3), np.ones(3))
 
 
@@ -355,6 +386,5 @@ def test_agrees_with_pytorch(k):
     expected = reference(leaf)
     g = g if expected.shape == shape else rng(100 + k).standard_normal(tuple(expected.shape))
     expected.backward(torch.tensor(g))
-    np.testing.assert_allclose(module.forward(x), expected.detach().numpy(), rtol=1e-12,
-                               atol=1e-14)
+    np.testing.assert_allclose(module.forward(x), expected.detach().numpy(), rtol=1e-12, atol=1e-14)
     np.testing.assert_allclose(module.backward(x, g), leaf.grad.numpy(), rtol=1e-12, atol=1e-14)

@@ -37,20 +37,26 @@ def test_calling_a_module_on_nodes_builds_nodes():
 
 
 def test_a_fresh_process_builds_nodes_without_importing_nn_graph():
-    code = ("import sys; from nncore import nn; assert 'nn_graph' not in sys.modules; "
-            "x = nn.Identity()(); print(type(x).__name__, type(nn.Linear(2, 1)(x)).__name__)")
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                            check=True)
+    code = (
+        "import sys; from nncore import nn; assert 'nn_graph' not in sys.modules; "
+        "x = nn.Identity()(); print(type(x).__name__, type(nn.Linear(2, 1)(x)).__name__)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
     assert result.stdout.split() == ["Node", "Node"]
 
 
 def test_without_the_plugin_a_call_without_input_is_a_clear_error():
-    code = ("from nncore import nn\n"
-            "try:\n    nn.Identity()()\nexcept TypeError as error:\n    print(error)\n"
-            "print(nn.CAddTable()([nn.Linear(2, 1).weight[0], nn.Linear(2, 1).weight[0]]).shape)")
+    code = (
+        "from nncore import nn\n"
+        "try:\n    nn.Identity()()\nexcept TypeError as error:\n    print(error)\n"
+        "print(nn.CAddTable()([nn.Linear(2, 1).weight[0], nn.Linear(2, 1).weight[0]]).shape)"
+    )
     env = {**os.environ, "NNCORE_DISABLE_PLUGINS": "nn-graph"}
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                            check=True, env=env)
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env
+    )
     lines = result.stdout.splitlines()
     assert "Identity was called without an input: expected an array or a table" in lines[0]
     assert "nn-graph" in lines[0] and lines[1] == "(2,)"
@@ -113,8 +119,9 @@ def test_split_routes_table_elements(rng):
     g = gModule([x], [nn.CSubTable()([first, second])])
     data, grad_out = rng.standard_normal((2, 4)), rng.standard_normal(4)
     np.testing.assert_allclose(g.forward(data), data[0] - data[1], rtol=1e-12)
-    np.testing.assert_allclose(g.backward(data, grad_out), np.stack([grad_out, -grad_out]),
-                               rtol=1e-12)
+    np.testing.assert_allclose(
+        g.backward(data, grad_out), np.stack([grad_out, -grad_out]), rtol=1e-12
+    )
 
 
 def test_errors_name_the_node():
@@ -124,12 +131,18 @@ def test_errors_name_the_node():
     with pytest.raises(GraphError, match=r"input 1 .*nn.Identity.* is unused"):
         gModule([x, unused], [h])
     y, stray = nn.Identity()(), nn.Identity()()
-    with pytest.raises(GraphError, match=r"node nn.Identity .*test_graph.py:\d+.* is dangling: "
-                                         "it has no inputs"):
+    with pytest.raises(
+        GraphError,
+        match=r"node nn.Identity .*test_graph.py:\d+.* is dangling: "
+        "it has no inputs",
+    ):
         gModule([y], [nn.CAddTable()([nn.Tanh()(y), nn.Linear(2, 2)(stray)])])
     nn.Tanh()(h)  # a node taking h's output and leading nowhere
-    with pytest.raises(GraphError, match=r"node nn.Tanh .* is dangling: it takes the output of "
-                                         r"node nn.Linear\(3 -> 2\) 'hidden'"):
+    with pytest.raises(
+        GraphError,
+        match=r"node nn.Tanh .* is dangling: it takes the output of "
+        r"node nn.Linear\(3 -> 2\) 'hidden'",
+    ):
         gModule([x], [nn.Sigmoid()(h)])
 
 
@@ -148,8 +161,9 @@ def test_cycle_and_reuse_errors():
     first, _ = nn.SplitTable(0)(z).split(2)
     with pytest.raises(GraphError, match=r"1 of the split\(2\) outputs of node nn.SplitTable"):
         gModule([z], [first])
-    with pytest.raises(nncore.InputTypeError,
-                       match=r"expected a Node as output 0.*call the module"):
+    with pytest.raises(
+        nncore.InputTypeError, match=r"expected a Node as output 0.*call the module"
+    ):
         gModule([z], [nn.Tanh()])
 
 
@@ -160,16 +174,19 @@ def test_split_and_empty_graph_errors():
     x.split(2)
     with pytest.raises(nncore.InputTypeError, match="already split into 2 outputs"):
         x.split(3)
-    with pytest.raises(GraphError, match="at least one input and one output node, got 1 inputs "
-                                         "and 0 outputs"):
+    with pytest.raises(
+        GraphError, match="at least one input and one output node, got 1 inputs and 0 outputs"
+    ):
         gModule([nn.Identity()()], [])
 
 
 def test_wrong_number_of_inputs_is_a_clear_error(rng):
     a, b = nn.Identity()(), nn.Identity()()
     g = gModule([a, b], [nn.CAddTable()([a, b])])
-    with pytest.raises(nncore.InputTypeError,
-                       match=r"gModule.*expected a table of 2 inputs, got a list of length 3"):
+    with pytest.raises(
+        nncore.InputTypeError,
+        match=r"gModule.*expected a table of 2 inputs, got a list of length 3",
+    ):
         g.forward([np.ones(2)] * 3)
     with pytest.raises(nncore.InputTypeError, match="expected a table of 2 inputs"):
         g.forward(np.ones(2))

@@ -53,8 +53,11 @@ def test_op_without_constructor_arguments_takes_shapes_from_the_table(rng):
     x, w = rng.standard_normal(5), rng.standard_normal((3, 5))
     np.testing.assert_allclose(op.forward([x, w]), w @ x, rtol=1e-12)
     assert repr(op) == "nn.Op(Linear)"
-    with pytest.raises(nncore.InputTypeError, match=r"expected a table \[input, weight, bias\], "
-                                                    "got a list of length 1"):
+    with pytest.raises(
+        nncore.InputTypeError,
+        match=r"expected a table \[input, weight, bias\], "
+        "got a list of length 1",
+    ):
         op.forward([x])
 
 
@@ -86,8 +89,11 @@ def test_op_keeps_the_wrapped_module_buffers(rng, tmp_path):
 
 def test_op_rejects_bad_tables(rng):
     op = nnop.Linear(3, 2)
-    with pytest.raises(nncore.InputTypeError, match=r"Op\(Linear\(3 -> 2\)\): expected a table "
-                                                    r"\[input, weight, bias\], got a str"):
+    with pytest.raises(
+        nncore.InputTypeError,
+        match=r"Op\(Linear\(3 -> 2\)\): expected a table "
+        r"\[input, weight, bias\], got a str",
+    ):
         op.forward("not an array")
     with pytest.raises(nncore.InputTypeError, match="got a list of length 2"):
         op.forward([np.ones(3), np.ones((2, 3))])
@@ -105,8 +111,14 @@ def test_op_rejects_bad_tables(rng):
 
 def test_available_lists_every_parameterized_class():
     names = nnop.available()
-    assert {"nn-basic:Linear", "nn-basic:CMul", "nn-basic:PReLU", "nn-basic:Bilinear",
-            "nn-conv:SpatialConvolution", "nn-conv:LookupTable"} <= set(names)
+    assert {
+        "nn-basic:Linear",
+        "nn-basic:CMul",
+        "nn-basic:PReLU",
+        "nn-basic:Bilinear",
+        "nn-conv:SpatialConvolution",
+        "nn-conv:LookupTable",
+    } <= set(names)
     assert "nn-basic:Tanh" not in names and "nn-graph:Parameters" not in names
     assert "Linear" in dir(nnop) and "Parameters" in dir(nnop)
 
@@ -128,14 +140,17 @@ def test_a_third_party_class_gets_an_op(tmp_path, monkeypatch, rng):
     root = tmp_path / "site"
     (root / "nn_scale").mkdir(parents=True)
     (root / "nn_scale" / "__init__.py").write_text("")
-    (root / "nn_scale" / "_plugin.py").write_text(textwrap.dedent("""
+    (root / "nn_scale" / "_plugin.py").write_text(
+        textwrap.dedent("""
         from nncore.plugin import ClassSpec, hookimpl
 
         @hookimpl
         def nncore_classes():
             return [ClassSpec("Scale", "nn_scale.scale:Scale")]
-    """))
-    (root / "nn_scale" / "scale.py").write_text(textwrap.dedent("""
+    """)
+    )
+    (root / "nn_scale" / "scale.py").write_text(
+        textwrap.dedent("""
         import numpy as np
         from nncore import Module
 
@@ -155,7 +170,8 @@ def test_a_third_party_class_gets_an_op(tmp_path, monkeypatch, rng):
 
             def acc_grad_parameters(self, input, grad_output, scale=1.0):
                 self.grad_gain += scale * (grad_output * input).sum(0)
-    """))
+    """)
+    )
     info = root / "nn_scale-1.0.dist-info"
     info.mkdir()
     (info / "METADATA").write_text("Metadata-Version: 2.1\nName: nn-scale\nVersion: 1.0\n")
@@ -181,8 +197,9 @@ def test_a_third_party_class_gets_an_op(tmp_path, monkeypatch, rng):
 def test_module_from_criterion_matches_the_loss(rng):
     m = ModuleFromCriterion(nn.MSECriterion())
     prediction, target = rng.standard_normal((2, 3)), rng.standard_normal((2, 3))
-    np.testing.assert_allclose(m.forward([prediction, target]),
-                               [np.mean((prediction - target) ** 2)], rtol=1e-12)
+    np.testing.assert_allclose(
+        m.forward([prediction, target]), [np.mean((prediction - target) ** 2)], rtol=1e-12
+    )
     grad_prediction, grad_target = m.backward([prediction, target], np.array([3.0]))
     np.testing.assert_allclose(grad_prediction, 3.0 * 2 * (prediction - target) / 6, rtol=1e-12)
     np.testing.assert_array_equal(grad_target, np.zeros((2, 3)))
@@ -199,8 +216,9 @@ def test_a_loss_node_in_a_graph(rng):
     g = gModule([x, y], [loss])
     data, target = rng.standard_normal((4, 3)), rng.standard_normal((4, 1))
     prediction = data @ lin.weight.T + lin.bias
-    np.testing.assert_allclose(g.forward([data, target]), [np.mean((prediction - target) ** 2)],
-                               rtol=1e-12)
+    np.testing.assert_allclose(
+        g.forward([data, target]), [np.mean((prediction - target) ** 2)], rtol=1e-12
+    )
     g.zero_grad_parameters()
     g.backward([data, target], np.array([1.0]))
     np.testing.assert_allclose(lin.grad_bias, [np.sum(2 * (prediction - target) / 4)], rtol=1e-12)
@@ -235,8 +253,11 @@ def test_every_parameterized_class_works_as_an_op(qualified, case):
     expected_grad = module.backward(x, grad_output)
     grads = op.backward([x, *params], grad_output)
     assert len(grads) == 1 + len(params)
-    for got, want in zip(grads[0] if isinstance(x, list) else [grads[0]],
-                         expected_grad if isinstance(x, list) else [expected_grad], strict=True):
+    for got, want in zip(
+        grads[0] if isinstance(x, list) else [grads[0]],
+        expected_grad if isinstance(x, list) else [expected_grad],
+        strict=True,
+    ):
         np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-14)
     for (name, _, grad), got in zip(module.own_parameters(), grads[1:], strict=True):
         np.testing.assert_allclose(got, grad, rtol=1e-12, atol=1e-14, err_msg=name)

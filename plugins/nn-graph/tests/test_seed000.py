@@ -73,8 +73,9 @@ def test_penalty_on_a_set_of_parameters():
         w2 = linear2.parameter_nodes["weight"].module.weight
         hidden = np.tanh(weight.weight @ x + linear1.parameter_nodes["bias"].module.weight)
         data_grad = np.outer((w2.T @ grad_output) * (1 - hidden**2), x)
-        np.testing.assert_allclose(weight.grad_weight, data_grad + 0.001 * np.sign(weight.weight),
-                                   rtol=1e-10, atol=1e-14)
+        np.testing.assert_allclose(
+            weight.grad_weight, data_grad + 0.001 * np.sign(weight.weight), rtol=1e-10, atol=1e-14
+        )
         losses.append(float(output @ grad_output))
         model.update_parameters(0.01)
     assert np.all(np.isfinite(losses))

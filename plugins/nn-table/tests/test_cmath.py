@@ -64,8 +64,10 @@ def test_c_div_table():
     np.testing.assert_allclose(grad_b, [-4.0 * 3.0 / 4.0])
 
 
-@pytest.mark.parametrize("name, expected, winner", [("CMaxTable", [3, 2, 3], [1, 0, 0]),
-                                                     ("CMinTable", [1, 2, 1], [0, 0, 1])])
+@pytest.mark.parametrize(
+    "name, expected, winner",
+    [("CMaxTable", [3, 2, 3], [1, 0, 0]), ("CMinTable", [1, 2, 1], [0, 0, 1])],
+)
 def test_c_max_and_min_table(name, expected, winner):
     a, b = np.array([1.0, 2.0, 3.0]), np.array([3.0, 2.0, 1.0])
     module = getattr(nn, name)()
@@ -77,8 +79,9 @@ def test_c_max_and_min_table(name, expected, winner):
     np.testing.assert_array_equal(grad_b, np.where(np.array(winner) == 1, g, 0))
 
 
-@pytest.mark.parametrize("name", ["CAddTable", "CSubTable", "CMulTable", "CDivTable",
-                                  "CMaxTable", "CMinTable"])
+@pytest.mark.parametrize(
+    "name", ["CAddTable", "CSubTable", "CMulTable", "CDivTable", "CMaxTable", "CMinTable"]
+)
 def test_cmath_bad_inputs(name):
     module = getattr(nn, name)()
     with pytest.raises(InputTypeError, match="expected input to be a table"):

@@ -78,8 +78,11 @@ def test_parallel_table_applies_the_ith_child_to_the_ith_input():
     "bad, error, message",
     [
         ("not a table", InputTypeError, "expected input to be a table (a list), got a str"),
-        ([np.ones(3)], ShapeError,
-         "expected input to be a table of 2 elements, got a list of length 1"),
+        (
+            [np.ones(3)],
+            ShapeError,
+            "expected input to be a table of 2 elements, got a list of length 1",
+        ),
         ([np.ones(3)] * 3, ShapeError, "table of 2 elements, got a list of length 3"),
     ],
 )

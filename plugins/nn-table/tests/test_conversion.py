@@ -106,8 +106,12 @@ def test_mixture_table_with_an_expert_dimension():
     gater = rng.random((2, 3))
     experts = rng.standard_normal((2, 4, 3))  # experts along dimension 2
     out = nn.MixtureTable(2).forward([gater, experts])
-    expected = np.array([[sum(gater[b, i] * experts[b, j, i] for i in range(3)) for j in range(4)]
-                         for b in range(2)])
+    expected = np.array(
+        [
+            [sum(gater[b, i] * experts[b, j, i] for i in range(3)) for j in range(4)]
+            for b in range(2)
+        ]
+    )
     np.testing.assert_allclose(out, expected, rtol=1e-12)
     single = nn.MixtureTable().forward([gater[0], experts[0].T])  # default: dimension 0
     np.testing.assert_allclose(single, expected[0], rtol=1e-12)
@@ -243,8 +247,7 @@ def test_criterion_table_documented_example():
 
 def test_criterion_table_trains_a_network_that_takes_input_and_target():
     main = nn.Sequential(nn.Linear(5, 4), nn.Linear(4, 3))
-    net = nn.Sequential(nn.ParallelTable(main, nn.Identity()),
-                        nn.CriterionTable(nn.MSECriterion()))
+    net = nn.Sequential(nn.ParallelTable(main, nn.Identity()), nn.CriterionTable(nn.MSECriterion()))
     x, y = np.ones(5), np.ones(3)
     errors = []
     for _ in range(20):

@@ -24,8 +24,12 @@ def test_pairwise_distance_batch_and_gradient(p):
     x, y = rng.standard_normal((4, 3)), rng.standard_normal((4, 3))
     module = nn.PairwiseDistance(p)
     out = module.forward([x, y])
-    expected = np.array([sum(abs(a - b) ** p for a, b in zip(xi, yi, strict=True)) ** (1 / p)
-                         for xi, yi in zip(x, y, strict=True)])
+    expected = np.array(
+        [
+            sum(abs(a - b) ** p for a, b in zip(xi, yi, strict=True)) ** (1 / p)
+            for xi, yi in zip(x, y, strict=True)
+        ]
+    )
     np.testing.assert_allclose(out, expected, rtol=1e-12)
     g = rng.standard_normal(4)
     grad_x, grad_y = module.backward([x, y], g)

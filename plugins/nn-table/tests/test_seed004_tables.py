@@ -54,8 +54,11 @@ def test_cell35_sequential_with_cadd_table_prints_like_the_tutorial(sparse_and_d
     net.add(par)
     net.add(nn.CAddTable())
     lines = repr(net).splitlines()
-    assert lines[:3] == ["nn.Sequential {", "  [input -> (0) -> (1) -> output]",
-                         "  (0): nn.ParallelTable {"]
+    assert lines[:3] == [
+        "nn.Sequential {",
+        "  [input -> (0) -> (1) -> output]",
+        "  (0): nn.ParallelTable {",
+    ]
     assert lines[3:5] == ["    input", "    |`-> (0): " + repr(par.modules[0])]
     assert lines[5] == "    |`-> (1): nn.Linear(3 -> 2)"
     assert lines[6:] == ["     ... -> output", "  }", "  (1): nn.CAddTable", "}"]
