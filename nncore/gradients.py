@@ -25,7 +25,7 @@ class _NoOutput(np.ndarray):
     def __copy__(self) -> _NoOutput:
         return self
 
-    def __deepcopy__(self, memo: dict) -> _NoOutput:
+    def __deepcopy__(self, memo: dict[int, Any] | None = None) -> _NoOutput:
         return self
 
     def __reduce__(self) -> str:  # type: ignore[override]
