@@ -11,8 +11,10 @@ pytest.importorskip("matplotlib")
 
 from sklearn.datasets import load_digits  # noqa: E402
 
-from nncore import demo  # noqa: E402
-from nncore.cli import main  # noqa: E402
+from nncore.cli import (
+    demo,  # noqa: E402
+    main,  # noqa: E402
+)
 
 EPOCHS = 20  # the default schedule: LeNet needs about 15 epochs on some seeds
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 import nncore
-from nncore.info import info, modules_markdown
+from nncore.cli.info import info, modules_markdown
 
 
 def test_info_describes_a_class():
@@ -23,7 +23,7 @@ def test_info_describes_a_class():
 def test_docs_modules_md_is_generated_from_the_registry():
     path = Path(__file__).parents[1] / "docs" / "modules.md"
     assert path.read_text() == modules_markdown(), (
-        "docs/modules.md is stale: run `python -m nncore.info > docs/modules.md`"
+        "docs/modules.md is stale: run `python -m nncore.cli.info > docs/modules.md`"
     )
 
 

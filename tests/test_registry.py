@@ -229,13 +229,25 @@ def test_a_broken_plugin_next_to_nn_basic_in_a_fresh_process(make_distribution):
     assert "nn.Linear(2 -> 3)" in out and "failed ZeroDivisionError" in out
 
 
-def test_catalogue_lists_every_first_party_class():
-    from nncore.catalogue import KNOWN_PROVIDERS
+def test_the_catalogue_is_generated_from_every_first_party_plugin():
+    from pathlib import Path
 
-    registry = nncore.registry()
-    for entry in registry.entries.values():
-        if entry.distribution in {"nn-basic", "nn-table", "nn-conv", "nn-graph"}:
-            assert KNOWN_PROVIDERS.get(entry.name) == entry.distribution, entry.qualified
+    from nncore.catalogue import DISTRIBUTIONS
+    from nncore.cli.catalogue import table_source
+
+    root = Path(__file__).parents[1]
+    in_repository = {
+        line.split('"')[1]
+        for pyproject in root.glob("plugins/*/pyproject.toml")
+        for line in pyproject.read_text().splitlines()
+        if line.startswith("name = ")
+    }
+    assert set(DISTRIBUTIONS) == in_repository
+    assert all(nncore.registry().plugins[d].status == "loaded" for d in DISTRIBUTIONS)
+    table = (root / "nncore" / "catalogue_table.py").read_text()
+    assert table == table_source(), (
+        "nncore/catalogue_table.py is stale: run `python -m nncore.cli.catalogue`"
+    )
 
 
 def test_every_catalogued_first_party_name_resolves_through_nn():

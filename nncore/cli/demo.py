@@ -10,14 +10,17 @@ Needs the ``demo`` extra (scikit-learn, tqdm, matplotlib): ``pip install 'nncore
 
 from __future__ import annotations
 
+import argparse
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
-from .module import Module
-from .random import manual_seed
+from ..module import Module
+from ..random import manual_seed
+from ._arguments import plot_destination, positive_float, positive_int
 
 N_FEATURES = 64  # 8x8 pixels
 N_CLASSES = 10
@@ -26,7 +29,7 @@ DEFAULT_PLOT = "nncore-demo-digits.png"
 
 def mlp(hidden: int) -> Module:
     """``Linear(64, hidden) - Tanh - Linear(hidden, 10) - LogSoftMax``."""
-    from .registry import nn
+    from ..registry import nn
 
     return (
         nn.Sequential()
@@ -40,7 +43,7 @@ def mlp(hidden: int) -> Module:
 def lenet(hidden: int) -> Module:
     """A LeNet for 8x8 digits: two (3x3 convolution, padded - ReLU - 2x2 max pooling) stages,
     then ``Linear(64, hidden) - ReLU - Linear(hidden, 10) - LogSoftMax``."""
-    from .registry import nn
+    from ..registry import nn
 
     net = (
         nn.Sequential()
@@ -115,7 +118,7 @@ def train(
     """Minibatch SGD on ``ClassNLLCriterion``; returns the mean training loss of each epoch."""
     from tqdm import tqdm
 
-    from .registry import nn
+    from ..registry import nn
 
     criterion = nn.ClassNLLCriterion()
     params, grads = model.get_parameters()
@@ -219,3 +222,67 @@ def run(
     result.accuracy = result.test_accuracies[-1]
     plot(result, f"nncore demo: {model} on digits ({len(x_train)} train / {len(x_test)} test)")
     return result
+
+
+def add_to(commands: Any) -> None:
+    """Add ``nncore demo`` to the subcommands."""
+    demo = commands.add_parser(
+        "demo",
+        help="train a small network on scikit-learn's digits",
+        description="Train a network on scikit-learn's bundled 8x8 digits with plain SGD over "
+        "get_parameters(), print the test accuracy and save a loss/accuracy plot.",
+    )
+    demo.add_argument(
+        "--model",
+        choices=sorted(MODELS),
+        default="lenet",
+        help="network to train (default: %(default)s)",
+    )
+    demo.add_argument(
+        "--epochs",
+        type=positive_int,
+        default=20,
+        help="passes over the training set (default: %(default)s)",
+    )
+    demo.add_argument(
+        "--seed",
+        type=int,
+        default=0,
+        help="seeds initialisation, split and shuffling (default: %(default)s)",
+    )
+    demo.add_argument(
+        "--out",
+        type=plot_destination,
+        default=".",
+        help="directory for the plot, or a .png file name (default: %(default)s)",
+    )
+    demo.add_argument(
+        "--hidden",
+        type=positive_int,
+        default=64,
+        help="hidden units of the fully connected layer (default: %(default)s)",
+    )
+    demo.add_argument(
+        "--lr", type=positive_float, default=0.1, help="SGD learning rate (default: %(default)s)"
+    )
+    demo.add_argument(
+        "--batch-size", type=positive_int, default=16, help="minibatch size (default: %(default)s)"
+    )
+    demo.add_argument("--no-progress", action="store_true", help="hide the progress bar")
+    demo.set_defaults(run=run_command)
+
+
+def run_command(args: argparse.Namespace) -> int:
+    result = run(
+        model=args.model,
+        epochs=args.epochs,
+        seed=args.seed,
+        out=args.out,
+        hidden=args.hidden,
+        lr=args.lr,
+        batch_size=args.batch_size,
+        progress=not args.no_progress,
+    )
+    print(f"test accuracy: {result.accuracy:.4f}")
+    print(f"plot: {result.plot.absolute()}")
+    return 0

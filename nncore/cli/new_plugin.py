@@ -9,18 +9,22 @@
 
 from __future__ import annotations
 
+import argparse
 import keyword
 import re
 import string
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-from ._plugin_template import FILES
-from .errors import NNCoreError
+from ..catalogue import DISTRIBUTIONS
+from ..errors import NNCoreError
+from .plugin_template import FILES
 
 _NAME = re.compile(r"^[A-Za-z][A-Za-z0-9]*([-_.][A-Za-z0-9]+)*$")
 _CLASS = re.compile(r"^[A-Z][A-Za-z0-9]*$")
-_TAKEN = {"nncore", "nn_basic", "nn_conv", "nn_table", "test", "tests"}
+#: import packages a new one must not shadow: nncore's, its own plugins', and the test folders
+_TAKEN = {"nncore", "test", "tests", *(d.replace("-", "_") for d in DISTRIBUTIONS)}
 
 
 class ScaffoldError(NNCoreError, ValueError):
@@ -85,3 +89,38 @@ def create(
         target.write_text(string.Template(text).substitute(variables))
         scaffold.files.append(target)
     return scaffold
+
+
+def add_to(commands: Any) -> None:
+    """Add ``nncore new-plugin`` to the subcommands."""
+    new_plugin = commands.add_parser(
+        "new-plugin",
+        help="create a new layer package ready to install and test",
+        description="Create a plugin distribution NAME: pyproject.toml with the nncore entry "
+        "point, one module with its conformance examples, tests running the "
+        "conformance kit, and a README. Install it with 'pip install -e DIR' and run "
+        "'pytest DIR/tests'.",
+    )
+    new_plugin.add_argument("name", metavar="NAME", help="distribution name, e.g. nn-my-layers")
+    new_plugin.add_argument(
+        "--path",
+        default=None,
+        metavar="DIR",
+        help="directory to create (default: ./NAME); must not exist or be empty",
+    )
+    new_plugin.add_argument(
+        "--class-name",
+        default="ScaleShift",
+        metavar="CLASS",
+        help="name of the example module class (default: %(default)s)",
+    )
+    new_plugin.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    created = create(args.name, args.path, class_name=args.class_name)
+    print(f"created {created.distribution} in {created.root}:")
+    for path in created.files:
+        print(f"  {path.relative_to(created.root)}")
+    print(f"next: pip install -e {created.root} && pytest {created.root / 'tests'}")
+    return 0

@@ -1,4 +1,4 @@
-"""What the registry knows about a class, and the generated table of every class.
+"""``nncore info``: what the registry knows about a class; and the generated table of every class.
 
 ``info(name)`` imports the class (to read its signature and docstring); listing with
 ``registry().list`` never does.
@@ -6,10 +6,13 @@
 
 from __future__ import annotations
 
+import argparse
 import inspect
 from dataclasses import dataclass
+from typing import Any
 
-from .registry import Entry, registry
+from ..catalogue import DISTRIBUTIONS
+from ..registry import Entry, registry
 
 
 @dataclass
@@ -63,15 +66,13 @@ def info(name: str) -> ClassInfo:
     return describe(registry().entry(name))
 
 
-def modules_markdown(
-    providers: tuple[str, ...] = ("nn-basic", "nn-table", "nn-conv", "nn-graph"),
-) -> str:
+def modules_markdown(providers: tuple[str, ...] = DISTRIBUTIONS) -> str:
     """The Markdown table of docs/modules.md: every class of the given providers."""
     lines = [
         "# Modules",
         "",
         "Every class registered by nncore's own plugins, generated from the registry by",
-        "`python -m nncore.info > docs/modules.md` (a test keeps this file current).",
+        "`python -m nncore.cli.info > docs/modules.md` (a test keeps this file current).",
         "",
     ]
     for provider in providers:
@@ -91,6 +92,25 @@ def modules_markdown(
             lines.append(f"| `{entry.name}` | {entry.kind} | `{signature}` | {summary} |")
         lines.append("")
     return "\n".join(lines)
+
+
+def add_to(commands: Any) -> None:
+    """Add ``nncore info`` to the subcommands."""
+    info = commands.add_parser(
+        "info",
+        help="provider, version, signature and documentation of a class",
+        description="Describe a registered class: provider, version, kind, constructor "
+        "signature and docstring. Imports that class only.",
+    )
+    info.add_argument(
+        "name", metavar="NAME", help="short (Linear) or qualified (nn-basic:Linear) class name"
+    )
+    info.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    print(info(args.name))
+    return 0
 
 
 if __name__ == "__main__":

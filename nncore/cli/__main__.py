@@ -1,0 +1,5 @@
+"""``python -m nncore.cli``: the ``nncore`` command."""
+
+from . import main
+
+raise SystemExit(main())

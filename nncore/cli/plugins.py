@@ -1,0 +1,54 @@
+"""``nncore plugins``: the installed plugin distributions, their status, classes and failures."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from ..registry import registry
+
+
+def add_to(commands: Any) -> None:
+    """Add ``nncore plugins`` to the subcommands."""
+    plugins = commands.add_parser(
+        "plugins",
+        help="list plugin distributions, their status and failures",
+        description="List the installed nncore plugins: distribution, version, status "
+        "(loaded, failed, disabled), number of classes, backend and errors.",
+    )
+    plugins.add_argument(
+        "--classes", action="store_true", help="also list each plugin's registered class names"
+    )
+    plugins.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    reg = registry()
+    if not reg.plugins:
+        print("no nncore plugins installed (try: pip install nn-basic)")
+        return 0
+    header = ("distribution", "version", "status", "classes", "backend")
+    rows = [
+        (r.distribution, r.version, r.status, str(r.class_count), r.backend or "-")
+        for r in sorted(reg.plugins.values(), key=lambda r: r.distribution)
+    ]
+    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
+    for row in [header, *rows]:
+        print(
+            "  ".join(
+                cell.rjust(w) if i == 3 else cell.ljust(w)
+                for i, (cell, w) in enumerate(zip(row, widths, strict=True))
+            ).rstrip()
+        )
+        record = reg.plugins.get(row[0])
+        if record is None:
+            continue
+        for error in record.errors:
+            print(f"    error: {error}")
+        if args.classes and record.status == "loaded":
+            names = sorted(e.name for e in reg.entries.values() if e.distribution == row[0])
+            print(f"    classes: {', '.join(names)}")
+    failed = [r for r in reg.plugins.values() if r.status == "failed"]
+    if failed:
+        print(f"{len(failed)} plugin(s) failed to load; their classes are unavailable")
+    return 0
