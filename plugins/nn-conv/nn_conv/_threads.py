@@ -125,7 +125,7 @@ def team(count: int, work_per_item: int) -> Iterator[int]:
     kernel over ``count`` items; the team's workers are started or woken for it, and BLAS
     is held to one thread meanwhile."""
     slots = len(parts(count, work_per_item))
-    if slots > 1 and hasattr(_backend.kernels, "serve"):
+    if slots > 1 and _backend.team is not None:
         _wake_team(slots - 1)
     with _blas_on_one_thread():
         yield slots
@@ -149,20 +149,20 @@ def _wake_team(workers: int) -> None:
 
 def _serve(slot: int, waker: threading.Semaphore) -> None:
     """A team worker: spin for calls; sleep once none came for ``SPIN_SECONDS``."""
-    kernels = _backend.kernels
-    while kernels.serve(slot, SPIN_SECONDS):
+    team = _backend.team
+    while team.serve(slot, SPIN_SECONDS):
         with _lock:
             _team_asleep.add(slot)
         waker.acquire()
 
 
 def _stop_team() -> None:
-    kernels = _backend.kernels
-    if not hasattr(kernels, "serve"):
+    team = _backend.team
+    if team is None:
         return
     with _lock:
         workers = list(_team_workers)
-        kernels.stop_workers(True)
+        team.stop_workers(True)
         for waker in _team_wakers:
             waker.release()
     for worker in workers:
@@ -171,7 +171,7 @@ def _stop_team() -> None:
         _team_workers.clear()
         _team_wakers.clear()
         _team_asleep.clear()
-        kernels.stop_workers(False)
+        team.stop_workers(False)
 
 
 def _forget_threads_after_fork() -> None:
@@ -183,8 +183,8 @@ def _forget_threads_after_fork() -> None:
     _team_workers.clear()
     _team_wakers.clear()
     _team_asleep.clear()
-    if hasattr(_backend.kernels, "reset_team"):
-        _backend.kernels.reset_team()
+    if _backend.team is not None:
+        _backend.team.reset_team()
 
 
 os.register_at_fork(after_in_child=_forget_threads_after_fork)

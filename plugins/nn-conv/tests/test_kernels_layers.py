@@ -6,7 +6,7 @@ import itertools
 
 import numpy as np
 import pytest
-from nn_conv import _backend, _reference
+from nn_conv import _backend
 from nn_conv.lookup_table import LookupTable
 from nn_conv.spatial_average_pooling import SpatialAveragePooling
 from nn_conv.spatial_convolution import SpatialConvolution
@@ -25,14 +25,14 @@ TOL = dict(rtol=1e-10, atol=1e-12)
 @pytest.fixture(params=["compiled", "reference"], autouse=True)
 def backend(request):
     """Run every test on the compiled kernels and on the numpy reference."""
-    saved = (_backend.kernels, _backend.ACTIVE)
+    saved = _backend.ACTIVE
     if request.param == "compiled":
         if not _backend.is_compiled():
-            pytest.skip("the extension is not built")
+            pytest.skip("the extensions are not built")
     else:
-        _backend.activate(_reference, _backend.REFERENCE)
+        _backend.activate(_backend.REFERENCE)
     yield request.param
-    _backend.activate(*saved)
+    _backend.activate(saved)
 
 
 # ----------------------------------------------------------------------- direct formulas
