@@ -7,17 +7,11 @@ import numpy as np
 from nncore import Module
 from nncore.checks import expect_size
 
-from ._ops import (
-    Geometry,
-    Workspace,
-    batched,
-    expect_fits,
-    expect_grad,
-    spatial_conv,
-    spatial_conv_backward_input,
-    spatial_conv_backward_weight,
-)
+from ._batches import batched, expect_fits, expect_grad
+from ._conv2d import spatial_conv, spatial_conv_backward_input, spatial_conv_backward_weight
+from ._geometry import Geometry
 from ._spatial import add_bias_grad, declare_weight_and_bias, init_uniform, torch_stdv
+from ._workspace import Workspace
 
 
 class SpatialConvolution(Module):

@@ -10,16 +10,11 @@ from nncore import Module
 from nncore.checks import describe, expect_array, expect_size
 from nncore.errors import ShapeError
 
-from ._ops import (
-    Geometry,
-    Workspace,
-    batched,
-    conv2d_backward_input,
-    conv2d_backward_weight,
-    conv2d_forward,
-    expect_grad,
-)
+from ._batches import batched, expect_grad
+from ._gemm_conv import conv2d_backward_input, conv2d_backward_weight, conv2d_forward
+from ._geometry import Geometry
 from ._spatial import add_bias_grad, declare_weight_and_bias, init_uniform, torch_stdv
+from ._workspace import Workspace
 
 
 class SpatialFullConvolution(Module):

@@ -8,8 +8,10 @@ from nncore import Module
 from nncore.checks import expect_size
 from nncore.errors import ShapeError
 
-from ._ops import Workspace, batched, expect_grad, temporal_backward_input, temporal_columns
+from ._batches import batched, expect_grad
+from ._gemm_conv import temporal_backward_input, temporal_columns
 from ._spatial import declare_weight_and_bias, init_uniform, torch_stdv
+from ._workspace import Workspace
 
 
 class TemporalConvolution(Module):

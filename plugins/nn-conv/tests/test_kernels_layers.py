@@ -109,19 +109,19 @@ def test_spatial_convolution_hand_computed():
 @pytest.mark.parametrize("cls", [SpatialConvolution, SpatialFullConvolution])
 def test_convolution_in_chunks_gives_the_same_result(monkeypatch, cls, keep):
     """Chunked GEMMs, with or without the whole batch's columns kept, change nothing."""
-    from nn_conv import _ops
+    from nn_conv import _gemm_conv, _workspace
 
     rng = np.random.default_rng(1)
     module = cls(3, 4, 3, 3, 1, 1, 1, 1)
     x = rng.standard_normal((5, 3, 6, 6))
     grad_output = rng.standard_normal((5, 4, 6, 6))
-    monkeypatch.setattr(_ops, "SPREAD_CHUNK_BYTES", 2**30)
+    monkeypatch.setattr(_gemm_conv, "SPREAD_CHUNK_BYTES", 2**30)
     module.forward(x)
     whole = module.forward(x), module.backward(x, grad_output), module.grad_weight.copy()
     module.zero_grad_parameters()
-    monkeypatch.setattr(_ops, "CHUNK_BYTES", 2 * 36 * 36 * 8)  # two examples per chunk
-    monkeypatch.setattr(_ops, "SPREAD_CHUNK_BYTES", 2 * 36 * 36 * 8)
-    monkeypatch.setattr(_ops, "KEEP_BYTES", 2**30 if keep else 0)
+    monkeypatch.setattr(_workspace, "CHUNK_BYTES", 2 * 36 * 36 * 8)  # two examples per chunk
+    monkeypatch.setattr(_gemm_conv, "SPREAD_CHUNK_BYTES", 2 * 36 * 36 * 8)
+    monkeypatch.setattr(_workspace, "KEEP_BYTES", 2**30 if keep else 0)
     chunked = module.forward(x), module.backward(x, grad_output), module.grad_weight
     for a, b in zip(whole, chunked, strict=True):
         np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-12)
@@ -136,15 +136,15 @@ def test_convolution_in_chunks_gives_the_same_result(monkeypatch, cls, keep):
 def test_thin_convolutions_one_example_at_a_time_give_the_same_result(monkeypatch, cls, keep):
     """Few output planes take the per-example kernels; they agree with the batched GEMMs and
     with the definition, whether the forward columns are kept for the weight gradient or not."""
-    from nn_conv import _ops
+    from nn_conv import _gemm_conv, _workspace
 
     rng = np.random.default_rng(4)
     module = cls(3, 4, 3, 3, 2, 1, 1, 1)
     x = rng.standard_normal((5, 3, 9, 8))
-    monkeypatch.setattr(_ops, "KEEP_BYTES", 2**30 if keep else 0)
+    monkeypatch.setattr(_workspace, "KEEP_BYTES", 2**30 if keep else 0)
     runs = []
     for thin in (0, 32):  # 0: batched GEMMs; 32: one example at a time
-        monkeypatch.setattr(_ops, "THIN_GEMM", thin)
+        monkeypatch.setattr(_gemm_conv, "THIN_GEMM", thin)
         module.zero_grad_parameters()
         out = module.forward(x)
         grad_output = np.random.default_rng(5).standard_normal(out.shape)
@@ -159,12 +159,12 @@ def test_thin_convolutions_one_example_at_a_time_give_the_same_result(monkeypatc
 @pytest.mark.parametrize("pad", [(0, 0), (1, 1), (2, 1)])
 def test_winograd_convolution_matches_the_definition(monkeypatch, pad):
     """3x3 stride-1 convolutions with many planes take the Winograd path; same results."""
-    from nn_conv import _ops
+    from nn_conv import _winograd_conv
 
     rng = np.random.default_rng(9)
     module = SpatialConvolution(3, 2, 3, 3, 1, 1, pad[1], pad[0])
-    monkeypatch.setattr(_ops, "WINOGRAD_MIN_PLANES", 1)
-    assert _ops.winograd_applies(module.geometry(), 3, 2)
+    monkeypatch.setattr(_winograd_conv, "WINOGRAD_MIN_PLANES", 1)
+    assert _winograd_conv.winograd_applies(module.geometry(), 3, 2)
     x = rng.standard_normal((2, 3, 7, 6))
     expected = direct_conv(x, module.weight, module.bias, (1, 1), pad)
     np.testing.assert_allclose(module.forward(x), expected, **TOL)
@@ -182,15 +182,15 @@ def test_winograd_convolution_matches_the_definition(monkeypatch, pad):
 
 
 def test_winograd_float32_agrees_with_im2col(monkeypatch):
-    from nn_conv import _ops
+    from nn_conv import _winograd_conv
 
     rng = np.random.default_rng(10)
     module = SpatialConvolution(16, 16, 3, 3, 1, 1, 1).float()
     x = rng.standard_normal((3, 16, 9, 10)).astype(np.float32)
     grad_output = rng.standard_normal((3, 16, 9, 10)).astype(np.float32)
-    assert _ops.winograd_applies(module.geometry(), 16, 16)
+    assert _winograd_conv.winograd_applies(module.geometry(), 16, 16)
     fast = module.forward(x), module.update_grad_input(x, grad_output)
-    monkeypatch.setattr(_ops, "WINOGRAD_MIN_PLANES", 10**9)
+    monkeypatch.setattr(_winograd_conv, "WINOGRAD_MIN_PLANES", 10**9)
     slow = module.forward(x), module.update_grad_input(x, grad_output)
     for a, b in zip(fast, slow, strict=True):
         np.testing.assert_allclose(a, b, rtol=1e-4, atol=1e-4)
