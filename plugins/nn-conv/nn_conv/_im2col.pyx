@@ -15,7 +15,8 @@ from libc.string cimport memcpy
 
 from cython cimport floating
 
-from nn_conv._taps cimport Tap, add_row, check_geometry, check_unit_stride, fill_row, plan_taps
+from nn_conv._checks cimport bias_view, check_geometry, check_unit_stride
+from nn_conv._taps cimport Tap, add_row, fill_row, plan_taps
 
 
 cdef int _check_columns(Py_ssize_t batch, Py_ssize_t channels, Py_ssize_t rows,
@@ -79,12 +80,8 @@ def columns_to_batch(const floating[:, :, ::1] source, floating[:, :, ::1] targe
     cdef Py_ssize_t n_out = source.shape[0], batch = source.shape[1], size = source.shape[2]
     if target.shape[0] != batch or target.shape[1] != n_out or target.shape[2] != size:
         raise ValueError("target must have the shape of source with its first two axes swapped")
-    cdef const floating[::1] add
-    cdef bint has_bias = bias is not None
-    if has_bias:
-        add = bias
-        if add.shape[0] != n_out:
-            raise ValueError("bias must have one entry per output plane")
+    cdef const floating[::1] add = bias_view(bias, n_out, <floating> 0)
+    cdef bint has_bias = add is not None
     cdef Py_ssize_t pair, b, o, p
     cdef floating shift
     with nogil:

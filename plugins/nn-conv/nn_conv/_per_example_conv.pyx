@@ -17,7 +17,8 @@ from libc.string cimport memcpy, memset
 from cython cimport floating
 
 from nn_conv._blas cimport BLAS_INT_MAX, gemm
-from nn_conv._taps cimport Tap, add_row, check_geometry, check_unit_stride, fill_row, plan_taps
+from nn_conv._checks cimport bias_view, check_geometry, check_unit_stride
+from nn_conv._taps cimport Tap, add_row, fill_row, plan_taps
 from nn_conv._team cimport ItemTask, give_back_team, run_round, take_team, team_scratch
 
 #: the weight gradient's GEMMs take groups of examples of about this many bytes of operands
@@ -180,6 +181,18 @@ cdef Py_ssize_t _kept_stride(floating[:, :, :] kept, Py_ssize_t batch, Py_ssize_
     return stride
 
 
+cdef int _use_kept(ConvJob* job, object kept, floating kind) except -1:
+    """Point the call at ``kept``, a ``(rows, batch, positions)`` column buffer, if given."""
+    cdef floating[:, :, :] columns
+    if kept is None:
+        return 0
+    columns = kept
+    job.kept_stride = _kept_stride(columns, job.batch, job.rows, job.positions)
+    if job.batch > 0:
+        job.kept = <char*> &columns[0, 0, 0]
+    return 0
+
+
 cdef char* _take_scratch(size_t nbytes, bint* team) noexcept nogil:
     """``nbytes`` of scratch space: the team's own when no other caller holds the team (then
     ``team[0]`` is set and the caller holds the team until :func:`_end_job`), else a fresh
@@ -244,18 +257,10 @@ def conv2d_gemm_forward(const floating[:, :, :, ::1] image, const floating[:, ::
                                  ph, pw, dh, dw, out_h, out_w)
     if out.shape[0] != image.shape[0] or out.shape[2] != job.positions:
         raise ValueError(f"out must be ({image.shape[0]}, {job.n_out}, {job.positions})")
-    cdef floating[:, :, :] columns
-    cdef const floating[::1] add
-    if kept is not None:
-        columns = kept
-        job.kept_stride = _kept_stride(columns, image.shape[0], job.rows, job.positions)
-        if image.shape[0] > 0:
-            job.kept = <char*> &columns[0, 0, 0]
-    if bias is not None:
-        add = bias
-        if add.shape[0] != job.n_out:
-            raise ValueError("bias must have one entry per output plane")
-        job.bias = <const char*> &add[0] if job.n_out > 0 else NULL
+    _use_kept(&job, kept, <floating> 0)
+    cdef const floating[::1] add = bias_view(bias, job.n_out, <floating> 0)
+    if add is not None and job.n_out > 0:
+        job.bias = <const char*> &add[0]
     if image.shape[0] == 0:
         return
     job.image, job.out = <const char*> &image[0, 0, 0, 0], <char*> &out[0, 0, 0]
@@ -311,12 +316,7 @@ def conv2d_gemm_backward_weight(const floating[:, :, :, ::1] image,
                                  kh, kw, sh, sw, ph, pw, dh, dw, out_h, out_w)
     if grad_out.shape[0] != image.shape[0] or grad_out.shape[2] != job.positions:
         raise ValueError(f"grad_out must be ({image.shape[0]}, {job.n_out}, {job.positions})")
-    cdef floating[:, :, :] columns
-    if kept is not None:
-        columns = kept
-        job.kept_stride = _kept_stride(columns, image.shape[0], job.rows, job.positions)
-        if image.shape[0] > 0:
-            job.kept = <char*> &columns[0, 0, 0]
+    _use_kept(&job, kept, <floating> 0)
     if image.shape[0] == 0 or grad_weight.size == 0 or job.positions == 0:
         return
     job.image, job.grad = <const char*> &image[0, 0, 0, 0], <const char*> &grad_out[0, 0, 0]

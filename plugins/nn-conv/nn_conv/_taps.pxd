@@ -39,21 +39,6 @@ cdef inline Py_ssize_t first_beyond(Py_ssize_t offset, Py_ssize_t stride, Py_ssi
     return o if o < n_out else n_out
 
 
-cdef inline int check_unit_stride(Py_ssize_t stride, size_t itemsize) except -1:
-    if stride != <Py_ssize_t> itemsize:
-        raise ValueError("the last axis of the column buffer must be contiguous")
-    return 0
-
-
-cdef inline int check_geometry(int kh, int kw, int sh, int sw, int dh, int dw, int out_h,
-                               int out_w) except -1:
-    if kh < 1 or kw < 1 or out_h < 0 or out_w < 0:
-        raise ValueError("kernel sizes must be positive and output sizes non-negative")
-    if sh < 1 or sw < 1 or dh < 1 or dw < 1:
-        raise ValueError("strides and dilations must be positive")
-    return 0
-
-
 cdef inline Tap* plan_taps(Py_ssize_t rows, Py_ssize_t height, Py_ssize_t width, int kh, int kw,
                            int sh, int sw, int ph, int pw, int dh, int dw, int out_h,
                            int out_w) except NULL:

@@ -14,7 +14,7 @@ from libc.stdlib cimport free, malloc
 
 from cython cimport floating
 
-from nn_conv._taps cimport check_unit_stride
+from nn_conv._checks cimport bias_view, check_unit_stride
 
 
 cdef inline void _winograd_rows(const floating* plane, Py_ssize_t height, Py_ssize_t width,
@@ -124,12 +124,8 @@ def winograd_output(const floating[:, :, ::1] products, floating[:, :, :, ::1] o
     if (products.shape[0] != 16 or products.shape[1] != n_out
             or products.shape[2] != batch * tiles_h * tiles_w):
         raise ValueError(f"products must be (16, {n_out}, {batch * tiles_h * tiles_w})")
-    cdef const floating[::1] add
-    cdef bint has_bias = bias is not None
-    if has_bias:
-        add = bias
-        if add.shape[0] != n_out:
-            raise ValueError("bias must have one entry per output plane")
+    cdef const floating[::1] add = bias_view(bias, n_out, <floating> 0)
+    cdef bint has_bias = add is not None
     cdef Py_ssize_t step = products.shape[1] * products.shape[2]
     cdef Py_ssize_t plane, b, o, ty
     cdef floating shift
