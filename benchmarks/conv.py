@@ -43,7 +43,7 @@ OURS_ONLY = "--ours-only" in sys.argv
 torch = None if OURS_ONLY else importlib.import_module("torch")
 
 import nn_conv  # noqa: E402
-from nn_conv import _backend, _reference  # noqa: E402
+from nn_conv import _backend  # noqa: E402
 from nn_conv.lookup_table import LookupTable  # noqa: E402
 from nn_conv.spatial_convolution import SpatialConvolution  # noqa: E402
 from nn_conv.spatial_max_pooling import SpatialMaxPooling  # noqa: E402
@@ -452,14 +452,13 @@ def where_the_time_goes() -> list[str]:
 
 def on_reference(step: Step) -> Step:
     """``step`` run with nn-conv switched to its numpy reference kernels."""
-    compiled = _backend.kernels
 
     def run() -> None:
-        _backend.activate(_reference, _backend.REFERENCE)
+        _backend.activate(_backend.REFERENCE)
         try:
             step()
         finally:
-            _backend.activate(compiled, _backend.COMPILED)
+            _backend.activate(_backend.COMPILED)
 
     return run
 

@@ -1,81 +1,77 @@
-"""Which kernels nn-conv runs: the compiled extension, or its pure-numpy twin.
+"""Which kernels nn-conv runs: the compiled extensions, or their pure-numpy twins.
 
-``NNCORE_NO_EXTENSIONS=1`` in the environment, or an extension that fails to import, selects
-``nn_conv._reference``.  The kernel functions are re-exported here under stable names, so
-other code in the package (and its tests) call ``_backend.im2col(...)`` without caring which
-implementation is active:
+Each kernel family is one compiled module with a numpy twin beside it, same names and same
+signatures (``_names_extensions.FAMILIES``): ``_im2col`` (``_im2col_numpy``), column packing
+and layout swaps of the GEMM convolutions; ``_per_example_conv``, the convolutions that take
+one example at a time; ``_pooling``; ``_embedding``; ``_winograd``, the F(2x2, 3x3)
+transforms.  ``NNCORE_NO_EXTENSIONS=1`` in the environment, or a compiled module that fails to
+import, selects the numpy twins of every family.  The kernels are re-exported here under
+stable names, so other code in the package (and its tests) calls ``_backend.im2col(...)``
+without caring which implementation is active.  ``team`` is the compiled team of threads
+(``_team``), or None with the numpy twins: then every call runs in its caller.
 
-``im2col``, ``col2im``, ``conv2d_gemm_forward``, ``conv2d_gemm_backward_input``,
-``conv2d_gemm_backward_weight``, ``columns_to_batch``, ``batch_to_columns``, ``max_pool2d``,
-``max_pool2d_backward``, ``avg_pool2d``, ``avg_pool2d_backward``, ``embedding_forward``,
-``embedding_backward``, ``embedding_renorm``, ``winograd_input``, ``winograd_output``,
-``winograd_grad_output`` (signatures and layouts: ``_kernels.pyx``).
-
->>> ACTIVE in ("compiled (Cython)", "numpy reference")
+>>> ACTIVE in (COMPILED, REFERENCE)
 True
 """
 
 from __future__ import annotations
 
+import importlib
 import os
 from types import ModuleType
 
-from . import _reference
+from ._names_extensions import FAMILIES
 
 COMPILED = "compiled (Cython)"
 REFERENCE = "numpy reference"
 
 
-def _load() -> tuple[ModuleType, str, str | None]:
+def compiled_modules() -> list[ModuleType]:
+    """The compiled module of every kernel family (ImportError when one is not built)."""
+    return [importlib.import_module(f"{__package__}.{family}") for family in FAMILIES]
+
+
+def numpy_modules() -> list[ModuleType]:
+    """The numpy twin of every kernel family."""
+    return [importlib.import_module(f"{__package__}.{family}_numpy") for family in FAMILIES]
+
+
+def _load() -> tuple[str, str | None, ModuleType | None]:
+    """The kernels to start with, why the numpy twins were chosen, and the team of threads."""
     if os.environ.get("NNCORE_NO_EXTENSIONS", "") not in ("", "0"):
-        return _reference, REFERENCE, "NNCORE_NO_EXTENSIONS is set"
+        return REFERENCE, "NNCORE_NO_EXTENSIONS is set", None
     try:
-        from . import _kernels
+        compiled_modules()
+        team = importlib.import_module(f"{__package__}._team")
     except ImportError as error:
-        return _reference, REFERENCE, f"extension failed to import: {error}"
-    return _kernels, COMPILED, None
+        return REFERENCE, f"extension failed to import: {error}", None
+    return COMPILED, None, team
 
 
-NAMES = (
-    "im2col",
-    "col2im",
-    "conv2d_gemm_forward",
-    "conv2d_gemm_backward_input",
-    "conv2d_gemm_backward_weight",
-    "columns_to_batch",
-    "batch_to_columns",
-    "max_pool2d",
-    "max_pool2d_backward",
-    "avg_pool2d",
-    "avg_pool2d_backward",
-    "embedding_forward",
-    "embedding_backward",
-    "embedding_renorm",
-    "winograd_input",
-    "winograd_output",
-    "winograd_grad_output",
-)
-
-
-def activate(module: ModuleType, description: str) -> None:
-    """Route every kernel name of this module to ``module``'s functions (tests, benchmarks).
+def activate(description: str) -> None:
+    """Route every kernel name of this module to the compiled modules (``COMPILED``) or to
+    their numpy twins (``REFERENCE``): for tests and benchmarks.
 
     Layers look the kernels up here at call time, so this switches them all at once.
     """
-    global kernels, ACTIVE
-    kernels, ACTIVE = module, description
-    globals().update({name: getattr(module, name) for name in NAMES})
+    global ACTIVE
+    modules = compiled_modules() if description == COMPILED else numpy_modules()
+    for module, names in zip(modules, FAMILIES.values(), strict=True):
+        globals().update({name: getattr(module, name) for name in names})
+    ACTIVE = description
 
 
 def is_compiled() -> bool:
-    """True when the compiled extension is in use."""
+    """True when the compiled kernels are in use."""
     return ACTIVE == COMPILED
 
 
-#: the module whose functions are used, its description, and why the reference was chosen
-kernels, ACTIVE, REASON = _load()
+#: which kernels are in use, why the numpy twins were chosen (None: they were not), and the
+#: compiled team of threads (None without the extensions)
+ACTIVE, REASON, team = _load()
+im2col = col2im = columns_to_batch = batch_to_columns = None
 conv2d_gemm_forward = conv2d_gemm_backward_input = conv2d_gemm_backward_weight = None
-im2col = col2im = columns_to_batch = batch_to_columns = max_pool2d = max_pool2d_backward = None
-avg_pool2d = avg_pool2d_backward = embedding_forward = embedding_backward = embedding_renorm = None
+max_pool2d = max_pool2d_backward = avg_pool2d = avg_pool2d_backward = None
+embedding_forward = embedding_backward = embedding_renorm = None
 winograd_input = winograd_output = winograd_grad_output = None
-activate(kernels, ACTIVE)
+activate(ACTIVE)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from nncore.plugin import ClassSpec, hookimpl, specs
 
-from . import _names_kernels, _names_numpy
+from . import _names_extensions, _names_kernels, _names_numpy
 
 
 @hookimpl
@@ -21,12 +21,13 @@ def nncore_examples() -> str:
 
 @hookimpl
 def nncore_backend() -> str:
-    """Which kernels nn-conv would use, decided without importing the extension."""
+    """Which kernels nn-conv would use, decided without importing the extensions."""
     import importlib.util
     import os
 
     if os.environ.get("NNCORE_NO_EXTENSIONS", "") not in ("", "0"):
         return "numpy reference (NNCORE_NO_EXTENSIONS is set)"
-    if importlib.util.find_spec("nn_conv._kernels") is None:
-        return "numpy reference (compiled kernels not built)"
+    for name in _names_extensions.EXTENSIONS:
+        if importlib.util.find_spec(f"nn_conv.{name}") is None:
+            return f"numpy reference (compiled kernels not built: nn_conv.{name})"
     return "compiled (Cython)"

@@ -1,23 +1,26 @@
-"""How nn-conv uses the cores: a batch shared by threads, BLAS on one thread in each.
+"""How nn-conv uses the cores: a batch shared by a team of threads, BLAS on one thread in each.
 
 The layers' work is a chain of data-movement kernels and BLAS products per example.  Threading
 the products alone (BLAS's own threads) pays poorly at these sizes: each product is split into
 thin slices and the threads meet after every call.  So the batch is shared instead, and each
 thread runs the whole chain on its examples, with numpy's BLAS limited to one thread for the
 duration (through ``threadpoolctl``, as numpy recommends) so that the threads do not fight
-over the cores.  Two ways:
+over the cores.
 
-* Convolutions with few output planes run in compiled kernels that take one example at a time
-  (``conv2d_gemm_*``).  Their calls are short (a LeNet layer takes well under a millisecond),
-  so waking a sleeping thread for each one (30-100 us on a small VM) would eat the gain: a
-  *team* of worker threads spins for ``SPIN_SECONDS`` after each call, without the GIL and
-  yielding the core to anyone who wants it, and claims examples as soon as a call publishes
-  them (:func:`team`).
-* Larger convolutions split the batch into one contiguous part per thread on a thread pool
-  (:func:`run`); their parts take milliseconds, so the hand-off does not matter.
+Every shared call goes to one *team* of worker threads (compiled: ``_team.pyx``).  The calls
+are short (a LeNet layer takes well under a millisecond), so waking a sleeping thread for each
+one (30-100 us on a small VM) would eat the gain: the workers spin for ``SPIN_SECONDS`` after
+each call, without the GIL and yielding the core to anyone who wants it, and claim work as
+soon as a call publishes it.  Two kinds of call use it:
+
+* convolutions with few output planes run in compiled kernels that take one example at a time
+  (``conv2d_gemm_*``); the team's threads claim runs of examples (:func:`team`);
+* larger convolutions split the batch into one contiguous part per thread, each thread running
+  the whole chain of kernels and GEMMs on its part (:func:`run`).
 
 Calls too small to pay for a second thread run in the caller, and so does pooling: bound by
-memory traffic, it was measured no faster on two threads.
+memory traffic, it was measured no faster on two threads.  Without the compiled extensions
+(the numpy twins) there is no team, and every call runs in its caller.
 
 ``NNCONV_NUM_THREADS`` sets the number of threads (default: the cores this process may use);
 :func:`set_num_threads` changes it at run time.  One thread runs everything in the caller.
@@ -30,7 +33,6 @@ import contextlib
 import os
 import threading
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
 from . import _backend
@@ -58,10 +60,9 @@ def _default_threads() -> int:
 
 
 _threads = _default_threads()
-_pool: ThreadPoolExecutor | None = None
 _lock = threading.Lock()
 _blas: Any = None  # threadpoolctl's controller of the BLAS libraries, found on first use
-_blas_users = 0  # split calls running now (they may overlap, from several caller threads)
+_blas_users = 0  # shared calls running now (they may overlap, from several caller threads)
 _blas_threads: list[int] = []  # the BLAS libraries' thread counts before the first of them
 _team_workers: list[threading.Thread] = []  # worker k serves slot k + 1 (slot 0: the caller)
 _team_wakers: list[threading.Semaphore] = []
@@ -69,17 +70,15 @@ _team_asleep: set[int] = set()  # slots whose worker waits on its semaphore
 
 
 def set_num_threads(n: int) -> None:
-    """Split each large call across up to ``n`` threads (1: run everything in the caller)."""
-    global _threads, _pool
+    """Share each large call across up to ``n`` threads (1: run everything in the caller)."""
+    global _threads
     _stop_team()
     with _lock:
         _threads = max(1, int(n))
-        if _pool is not None:
-            _pool.shutdown(wait=True)
-            _pool = None
 
 
 def get_num_threads() -> int:
+    """How many threads a large call is shared across."""
     return _threads
 
 
@@ -91,32 +90,22 @@ def parts(count: int, work_per_item: int) -> list[tuple[int, int]]:
 
 
 def run(body: Callable[[int, int, int], None], split: Sequence[tuple[int, int]]) -> None:
-    """``body(start, stop, slot)`` for every part of ``split``, the parts on separate threads.
+    """``body(start, stop, slot)`` for every part of ``split``, the parts shared by the team.
 
     ``slot`` numbers the parts from 0, so a body can keep per-part scratch buffers.  The
-    caller's thread runs part 0; an exception in any part is raised here, after all finished.
-    Unless everything runs on one thread, BLAS is held to one thread meanwhile, for a single
-    part too: the products of these layers are small or thin, and BLAS's threads make them
-    slower (its idle workers also spin for a while after each threaded call).
+    caller's thread takes part 0 (and any part no worker has claimed yet); an exception in
+    any part is raised here, after all finished.  Unless everything runs on one thread, BLAS
+    is held to one thread meanwhile, for a single part too: the products of these layers are
+    small or thin, and BLAS's threads make them slower (its idle workers also spin for a
+    while after each threaded call).
     """
     with _blas_on_one_thread():
-        if _threads == 1 or len(split) == 1:
+        if _threads == 1 or len(split) == 1 or _backend.team is None:
             for slot, (start, stop) in enumerate(split):
                 body(start, stop, slot)
             return
-        pool = _worker_pool()
-        futures: list[Future] = [
-            pool.submit(body, start, stop, slot)
-            for slot, (start, stop) in enumerate(split)
-            if slot > 0
-        ]
-        try:
-            body(*split[0], 0)
-        finally:
-            errors = [f.exception() for f in futures]
-        for error in errors:
-            if error is not None:
-                raise error
+        _wake_team(len(split) - 1)
+        _backend.team.run_parts(body, list(split), len(split))
 
 
 @contextlib.contextmanager
@@ -125,7 +114,7 @@ def team(count: int, work_per_item: int) -> Iterator[int]:
     kernel over ``count`` items; the team's workers are started or woken for it, and BLAS
     is held to one thread meanwhile."""
     slots = len(parts(count, work_per_item))
-    if slots > 1 and hasattr(_backend.kernels, "serve"):
+    if slots > 1 and _backend.team is not None:
         _wake_team(slots - 1)
     with _blas_on_one_thread():
         yield slots
@@ -149,20 +138,20 @@ def _wake_team(workers: int) -> None:
 
 def _serve(slot: int, waker: threading.Semaphore) -> None:
     """A team worker: spin for calls; sleep once none came for ``SPIN_SECONDS``."""
-    kernels = _backend.kernels
-    while kernels.serve(slot, SPIN_SECONDS):
+    team = _backend.team
+    while team.serve(slot, SPIN_SECONDS):
         with _lock:
             _team_asleep.add(slot)
         waker.acquire()
 
 
 def _stop_team() -> None:
-    kernels = _backend.kernels
-    if not hasattr(kernels, "serve"):
+    team = _backend.team
+    if team is None:
         return
     with _lock:
         workers = list(_team_workers)
-        kernels.stop_workers(True)
+        team.stop_workers(True)
         for waker in _team_wakers:
             waker.release()
     for worker in workers:
@@ -171,32 +160,23 @@ def _stop_team() -> None:
         _team_workers.clear()
         _team_wakers.clear()
         _team_asleep.clear()
-        kernels.stop_workers(False)
+        team.stop_workers(False)
 
 
 def _forget_threads_after_fork() -> None:
     """A child process has only the thread that forked: start afresh."""
-    global _lock, _pool, _blas_users
+    global _lock, _blas_users
     _lock = threading.Lock()
-    _pool = None
     _blas_users = 0
     _team_workers.clear()
     _team_wakers.clear()
     _team_asleep.clear()
-    if hasattr(_backend.kernels, "reset_team"):
-        _backend.kernels.reset_team()
+    if _backend.team is not None:
+        _backend.team.reset_team()
 
 
 os.register_at_fork(after_in_child=_forget_threads_after_fork)
 atexit.register(_stop_team)
-
-
-def _worker_pool() -> ThreadPoolExecutor:
-    global _pool
-    with _lock:
-        if _pool is None:
-            _pool = ThreadPoolExecutor(max(1, _threads - 1), thread_name_prefix="nn-conv")
-        return _pool
 
 
 @contextlib.contextmanager

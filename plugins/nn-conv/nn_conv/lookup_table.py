@@ -13,7 +13,7 @@ from nncore.errors import StateError
 from nncore.random import generator
 
 from . import _backend
-from ._ops import expect_grad
+from ._batches import expect_grad
 
 
 class LookupTable(Module):

@@ -7,7 +7,8 @@ import numpy as np
 from nncore import Module
 
 from . import _backend
-from ._ops import Geometry, batched, expect_fits, expect_grad
+from ._batches import batched, expect_fits, expect_grad
+from ._geometry import Geometry
 
 
 class SpatialAveragePooling(Module):

@@ -4,23 +4,15 @@ from __future__ import annotations
 
 import numpy as np
 
-from nncore import Module
 from nncore.checks import expect_size
 
-from ._ops import (
-    Geometry,
-    Workspace,
-    batched,
-    expect_fits,
-    expect_grad,
-    spatial_conv,
-    spatial_conv_backward_input,
-    spatial_conv_backward_weight,
-)
-from ._spatial import add_bias_grad, declare_weight_and_bias, init_uniform, torch_stdv
+from ._batches import batched, expect_fits, expect_grad
+from ._conv2d import spatial_conv, spatial_conv_backward_input, spatial_conv_backward_weight
+from ._convolution import Convolution
+from ._workspace import Workspace
 
 
-class SpatialConvolution(Module):
+class SpatialConvolution(Convolution):
     """2-D convolution (torch/nn ``SpatialConvolution``), batch first.
 
     Input ``(n_input_plane, H, W)`` or ``(B, n_input_plane, H, W)``; ``weight`` is
@@ -38,9 +30,6 @@ class SpatialConvolution(Module):
     (64, 6, 24, 24)
     """
 
-    parameter_names = ("weight", "bias")
-    dilation_w = dilation_h = 1
-
     def __init__(
         self,
         n_input_plane: int,
@@ -55,29 +44,9 @@ class SpatialConvolution(Module):
     ) -> None:
         super().__init__()
         self.n_input_plane, self.n_output_plane = n_input_plane, n_output_plane
-        self.kw, self.kh, self.dw, self.dh = kw, kh, dw, dh
-        self.pad_w, self.pad_h = pad_w, pad_w if pad_h is None else pad_h
-        declare_weight_and_bias(
-            self, (n_output_plane, n_input_plane, kh, kw), n_output_plane if bias else None
-        )
+        self.set_sizes(kernel=(kw, kh), stride=(dw, dh), pad=(pad_w, pad_h))
+        self.declare((n_output_plane, n_input_plane, kh, kw), n_output_plane if bias else None)
         self._workspace = Workspace()
-        self.reset()
-
-    def reset(self, stdv: float | None = None) -> SpatialConvolution:
-        init_uniform(self, torch_stdv(stdv, self.kw * self.kh * self.n_input_plane))
-        return self
-
-    def geometry(self) -> Geometry:
-        return Geometry(
-            self.kh,
-            self.kw,
-            self.dh,
-            self.dw,
-            self.pad_h,
-            self.pad_w,
-            self.dilation_h,
-            self.dilation_w,
-        )
 
     def update_output(self, input: np.ndarray) -> np.ndarray:
         x, single = batched(input, 2, self.weight.dtype)
@@ -105,26 +74,13 @@ class SpatialConvolution(Module):
             x, g, self.n_output_plane, self.geometry(), scale, self._workspace, input, grad_output
         )
         self.grad_weight += grad
-        add_bias_grad(self, g, scale)
+        self.accumulate_bias_grad(g, scale)
 
     def _pair(
         self, input: np.ndarray, grad_output: np.ndarray
     ) -> tuple[np.ndarray, np.ndarray, bool]:
+        """The batched input and grad_output, checked against the output's shape."""
         x, single = batched(input, 2, self.weight.dtype)
-        out_h, out_w = self.geometry().out_size(*x.shape[2:])
-        g = expect_grad(
-            grad_output,
-            (self.n_output_plane, out_h, out_w)
-            if single
-            else (x.shape[0], self.n_output_plane, out_h, out_w),
-            x.dtype,
-        )
+        shape = (x.shape[0], self.n_output_plane, *self.geometry().out_size(*x.shape[2:]))
+        g = expect_grad(grad_output, shape[1:] if single else shape, x.dtype)
         return x, (g[None] if single else g), single
-
-    def extra_repr(self) -> str:
-        text = f"{self.n_input_plane} -> {self.n_output_plane}, {self.kw}x{self.kh}"
-        if (self.dw, self.dh, self.pad_w, self.pad_h) != (1, 1, 0, 0):
-            text += f", {self.dw},{self.dh}"
-        if (self.pad_w, self.pad_h) != (0, 0):
-            text += f", {self.pad_w},{self.pad_h}"
-        return text + ("" if self.bias is not None else ", without bias")

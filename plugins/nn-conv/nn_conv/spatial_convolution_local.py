@@ -4,25 +4,22 @@ from __future__ import annotations
 
 import numpy as np
 
-from nncore import Module
 from nncore.checks import expect_size
 from nncore.errors import ShapeError
 
+from ._convolution import Convolution
 from ._spatial import (
-    declare_weight_and_bias,
     demote,
     expect_grad_shape,
     expect_planes,
-    init_uniform,
     promote,
     promote_pair,
-    torch_stdv,
     unwindows,
     windows,
 )
 
 
-class SpatialConvolutionLocal(Module):
+class SpatialConvolutionLocal(Convolution):
     """Locally connected 2-D layer (torch/nn ``SpatialConvolutionLocal``).
 
     Every output position has its own filters: ``weight`` is
@@ -39,8 +36,6 @@ class SpatialConvolutionLocal(Module):
     (6, 6, 4, 3, 3, 3)
     """
 
-    parameter_names = ("weight", "bias")
-
     def __init__(
         self,
         n_input_plane: int,
@@ -56,29 +51,22 @@ class SpatialConvolutionLocal(Module):
     ) -> None:
         super().__init__()
         self.n_input_plane, self.n_output_plane = n_input_plane, n_output_plane
-        self.iw, self.ih, self.kw, self.kh, self.dw, self.dh = iw, ih, kw, kh, dw, dh
-        self.pad_w, self.pad_h = pad_w, pad_w if pad_h is None else pad_h
-        self.ow = (2 * self.pad_w + iw - kw) // dw + 1
-        self.oh = (2 * self.pad_h + ih - kh) // dh + 1
+        self.iw, self.ih = iw, ih
+        self.set_sizes(kernel=(kw, kh), stride=(dw, dh), pad=(pad_w, pad_h))
+        self.oh, self.ow = self.output_size((ih, iw))
         if self.ow < 1 or self.oh < 1:
             raise ShapeError(f"expected a kernel that fits the {ih}x{iw} input, got {kh}x{kw}")
-        declare_weight_and_bias(
-            self,
+        self.declare(
             (self.oh, self.ow, n_output_plane, n_input_plane, kh, kw),
             (n_output_plane, self.oh, self.ow),
         )
-        self.reset()
-
-    def reset(self, stdv: float | None = None) -> SpatialConvolutionLocal:
-        init_uniform(self, torch_stdv(stdv, self.kw * self.kh * self.n_input_plane))
-        return self
 
     def _columns(self, input: object) -> tuple[np.ndarray, bool]:
         x, single = promote(input, 2)
         expect_planes(x, self.n_input_plane)
         expect_size(x, 2, self.ih, "input height (batch first)")
         expect_size(x, 3, self.iw, "input width (batch first)")
-        cols = windows(x, (self.kh, self.kw), (self.dh, self.dw), pad=(self.pad_h, self.pad_w))
+        cols = windows(x, self.kernel_size(), self.stride(), pad=self.padding())
         return cols, single
 
     def update_output(self, input: np.ndarray) -> np.ndarray:
@@ -93,11 +81,7 @@ class SpatialConvolutionLocal(Module):
         expect_grad_shape(g, (x.shape[0], self.n_output_plane, self.oh, self.ow))
         grad_cols = np.einsum("noyx,yxocab->ncyxab", g, self.weight, optimize=True)
         grad = unwindows(
-            grad_cols,
-            x.shape[2:],
-            (self.kh, self.kw),
-            (self.dh, self.dw),
-            pad=(self.pad_h, self.pad_w),
+            grad_cols, x.shape[2:], self.kernel_size(), self.stride(), pad=self.padding()
         )
         return demote(grad, single)
 
@@ -112,5 +96,5 @@ class SpatialConvolutionLocal(Module):
     def extra_repr(self) -> str:
         return (
             f"{self.n_input_plane} -> {self.n_output_plane}, {self.iw}x{self.ih}, "
-            f"{self.kw}x{self.kh}, {self.dw},{self.dh}, {self.pad_w},{self.pad_h}"
+            f"{self.sizes_text('k', 'x')}, {self.sizes_text('d')}, {self.sizes_text('pad_')}"
         )

@@ -6,25 +6,23 @@ import math
 
 import numpy as np
 
-from nncore import Module
 from nncore.random import generator
 
+from ._convolution import Convolution
 from ._spatial import (
     conv,
     conv_grad_input,
     conv_grad_weight,
-    declare_weight_and_bias,
     demote,
     expect_grad_shape,
     expect_min_size,
     expect_planes,
-    out_sizes,
     promote,
     promote_pair,
 )
 
 
-class SpatialConvolutionMap(Module):
+class SpatialConvolutionMap(Convolution):
     """Sparse 2-D convolution (torch/nn ``SpatialConvolutionMap``).
 
     ``conn_table`` is a ``(K, 2)`` integer array of 0-based ``[input_plane, output_plane]``
@@ -43,8 +41,6 @@ class SpatialConvolutionMap(Module):
            [1, 1]])
     """
 
-    parameter_names = ("weight", "bias")
-
     def __init__(self, conn_table: np.ndarray, kw: int, kh: int, dw: int = 1, dh: int = 1) -> None:
         super().__init__()
         table = np.asarray(conn_table)
@@ -53,11 +49,10 @@ class SpatialConvolutionMap(Module):
                 f"expected a (K, 2) table of non-negative plane indices, got {table!r}"
             )
         self.conn_table = table.astype(np.int64)
-        self.kw, self.kh, self.dw, self.dh = kw, kh, dw, dh
+        self.set_sizes(kernel=(kw, kh), stride=(dw, dh))
         self.n_input_plane = int(self.conn_table[:, 0].max()) + 1
         self.n_output_plane = int(self.conn_table[:, 1].max()) + 1
-        declare_weight_and_bias(self, (len(self.conn_table), kh, kw), self.n_output_plane)
-        self.reset()
+        self.declare((len(self.conn_table), kh, kw), self.n_output_plane)
 
     @staticmethod
     def full(nin: int, nout: int) -> np.ndarray:
@@ -105,32 +100,31 @@ class SpatialConvolutionMap(Module):
     def _check(self, input: object) -> tuple[np.ndarray, bool]:
         x, single = promote(input, 2)
         expect_planes(x, self.n_input_plane)
-        expect_min_size(x, (self.kh, self.kw))
+        expect_min_size(x, self.kernel_size())
         return x, single
 
     def update_output(self, input: np.ndarray) -> np.ndarray:
         x, single = self._check(input)
-        y = conv(x, self._dense(x.dtype), (self.dh, self.dw)) + self.bias[:, None, None]
+        y = conv(x, self._dense(x.dtype), self.stride()) + self.bias[:, None, None]
         return demote(y, single)
 
     def update_grad_input(self, input: np.ndarray, grad_output: np.ndarray) -> np.ndarray:
         x, g, single = promote_pair(input, grad_output, 2)
         self._check(x)
-        outs = out_sizes(x.shape[2:], (self.kh, self.kw), (self.dh, self.dw))
-        expect_grad_shape(g, (x.shape[0], self.n_output_plane, *outs))
-        grad = conv_grad_input(g, self._dense(g.dtype), x.shape[2:], (self.dh, self.dw))
+        expect_grad_shape(g, (x.shape[0], self.n_output_plane, *self.output_size(x.shape[2:])))
+        grad = conv_grad_input(g, self._dense(g.dtype), x.shape[2:], self.stride())
         return demote(grad, single)
 
     def acc_grad_parameters(
         self, input: np.ndarray, grad_output: np.ndarray, scale: float = 1.0
     ) -> None:
         x, g, _ = promote_pair(input, grad_output, 2)
-        dense = conv_grad_weight(x, g, (self.kh, self.kw), (self.dh, self.dw))
+        dense = conv_grad_weight(x, g, self.kernel_size(), self.stride())
         self.grad_weight += scale * dense[self.conn_table[:, 1], self.conn_table[:, 0]]
         self.grad_bias += scale * g.sum(axis=(0, 2, 3))
 
     def extra_repr(self) -> str:
         return (
             f"{self.n_input_plane} -> {self.n_output_plane}, {len(self.conn_table)} connections, "
-            f"{self.kw}x{self.kh}, {self.dw},{self.dh}"
+            f"{self.sizes_text('k', 'x')}, {self.sizes_text('d')}"
         )

@@ -35,4 +35,5 @@ class SpatialDilatedConvolution(SpatialConvolution):
         self.dilation_w, self.dilation_h = dilation_w, dilation_h
 
     def extra_repr(self) -> str:
-        return super().extra_repr() + f", dilation {self.dilation_w},{self.dilation_h}"
+        # torch/nn prints the dilation last, also when it is 1
+        return self.describe(dilation=False) + f", dilation {self.sizes_text('dilation_')}"

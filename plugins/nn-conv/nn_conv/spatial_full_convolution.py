@@ -6,23 +6,16 @@ from typing import Any
 
 import numpy as np
 
-from nncore import Module
 from nncore.checks import describe, expect_array, expect_size
 from nncore.errors import ShapeError
 
-from ._ops import (
-    Geometry,
-    Workspace,
-    batched,
-    conv2d_backward_input,
-    conv2d_backward_weight,
-    conv2d_forward,
-    expect_grad,
-)
-from ._spatial import add_bias_grad, declare_weight_and_bias, init_uniform, torch_stdv
+from ._batches import batched, expect_grad
+from ._convolution import TransposedConvolution
+from ._gemm_conv import conv2d_backward_input, conv2d_backward_weight, conv2d_forward
+from ._workspace import Workspace
 
 
-class SpatialFullConvolution(Module):
+class SpatialFullConvolution(TransposedConvolution):
     """Transposed ("full") convolution (torch/nn ``SpatialFullConvolution``).
 
     The adjoint of :class:`SpatialConvolution` with the same kernel, stride and padding: each
@@ -46,8 +39,6 @@ class SpatialFullConvolution(Module):
 
     accepts = ("float", "any")  # [input, target]: only the target's shape is read
 
-    parameter_names = ("weight", "bias")
-
     def __init__(
         self,
         n_input_plane: int,
@@ -69,35 +60,27 @@ class SpatialFullConvolution(Module):
                 f"adj {adj_w},{adj_h} with stride {dw},{dh}"
             )
         self.n_input_plane, self.n_output_plane = n_input_plane, n_output_plane
-        self.kw, self.kh, self.dw, self.dh = kw, kh, dw, dh
-        self.pad_w, self.pad_h, self.adj_w, self.adj_h = pad_w, pad_h, adj_w, adj_h
-        declare_weight_and_bias(
-            self, (n_input_plane, n_output_plane, kh, kw), n_output_plane if bias else None
-        )
+        self.set_sizes(kernel=(kw, kh), stride=(dw, dh), pad=(pad_w, pad_h), adj=(adj_w, adj_h))
+        self.declare((n_input_plane, n_output_plane, kh, kw), n_output_plane if bias else None)
         self._workspace = Workspace()
-        self.reset()
-
-    def reset(self, stdv: float | None = None) -> SpatialFullConvolution:
-        init_uniform(self, torch_stdv(stdv, self.kw * self.kh * self.n_input_plane))
-        return self
 
     def update_output(self, input: Any) -> np.ndarray:
         tensor, adj, target_size = self._split(input)
         x, single = batched(tensor, 2, self.weight.dtype)
         expect_size(x, 1, self.n_input_plane, "input planes (batch first)")
-        out_h, out_w = self._out_size(x, adj, target_size)
-        weight = self.weight.reshape(self.n_input_plane, -1)
-        shape = (x.shape[0], self.n_output_plane, out_h, out_w)
-        out = conv2d_backward_input(x, weight, self._geometry(), shape, self._workspace, tensor)
+        shape = (x.shape[0], self.n_output_plane, *self._out_size(x, adj, target_size))
+        # the input gradient of a convolution from the output planes back to the input planes
+        out = conv2d_backward_input(
+            x, self._weight2d(), self.geometry(), shape, self._workspace, tensor
+        )
         if self.bias is not None:
             out += self.bias[:, None, None]
         return out[0] if single else out
 
     def update_grad_input(self, input: Any, grad_output: np.ndarray) -> Any:
         tensor, x, g, single = self._pair(input, grad_output)
-        weight = self.weight.reshape(self.n_input_plane, -1)
         grad = conv2d_forward(
-            g, weight, None, self._geometry(), *x.shape[2:], self._workspace, grad_output
+            g, self._weight2d(), None, self.geometry(), *x.shape[2:], self._workspace, grad_output
         )
         grad = grad[0] if single else grad
         if tensor is input:
@@ -108,13 +91,13 @@ class SpatialFullConvolution(Module):
         tensor, x, g, _ = self._pair(input, grad_output)
         # the weight gradient of a convolution from the output planes back to the input planes
         grad = conv2d_backward_weight(
-            g, x, self._geometry(), scale, self._workspace, grad_output, tensor
+            g, x, self.geometry(), scale, self._workspace, grad_output, tensor
         )
         self.grad_weight += grad.reshape(self.grad_weight.shape)
-        add_bias_grad(self, g, scale)
+        self.accumulate_bias_grad(g, scale)
 
-    def _geometry(self) -> Geometry:
-        return Geometry(self.kh, self.kw, self.dh, self.dw, self.pad_h, self.pad_w)
+    def _weight2d(self) -> np.ndarray:
+        return self.weight.reshape(self.n_input_plane, -1)
 
     def _split(self, input: Any) -> tuple[Any, tuple[int, int], tuple[int, ...] | None]:
         """The input tensor, the ``(adj_h, adj_w)`` to use and the size a target asks for.
@@ -142,8 +125,8 @@ class SpatialFullConvolution(Module):
     def _out_size(
         self, x: np.ndarray, adj: tuple[int, int], target_size: tuple[int, ...] | None = None
     ) -> tuple[int, int]:
-        base_h = (x.shape[2] - 1) * self.dh - 2 * self.pad_h + self.kh
-        base_w = (x.shape[3] - 1) * self.dw - 2 * self.pad_w + self.kw
+        """The output size for ``adj`` (checked against the target's size, if any)."""
+        base_h, base_w = self.output_size(x.shape[2:], adj=(0, 0))
         out_h, out_w = base_h + adj[0], base_w + adj[1]
         if out_h < 1 or out_w < 1:
             raise ShapeError(
@@ -166,12 +149,3 @@ class SpatialFullConvolution(Module):
         shape = (x.shape[0], self.n_output_plane, *self._out_size(x, adj, target_size))
         g = expect_grad(grad_output, shape[1:] if single else shape, x.dtype)
         return tensor, x, (g[None] if single else g), single
-
-    def extra_repr(self) -> str:
-        text = (
-            f"{self.n_input_plane} -> {self.n_output_plane}, {self.kw}x{self.kh}, "
-            f"{self.dw},{self.dh}, {self.pad_w},{self.pad_h}"
-        )
-        if (self.adj_w, self.adj_h) != (0, 0):
-            text += f", {self.adj_w},{self.adj_h}"
-        return text + ("" if self.bias is not None else ", without bias")

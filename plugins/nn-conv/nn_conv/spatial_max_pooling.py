@@ -6,7 +6,9 @@ import numpy as np
 
 from nncore import Module
 
-from ._ops import Geometry, batched, expect_fits, expect_grad, max_pool, max_pool_backward
+from ._batches import batched, expect_fits, expect_grad
+from ._geometry import Geometry
+from ._max_pool import max_pool, max_pool_backward
 
 
 class SpatialMaxPooling(Module):

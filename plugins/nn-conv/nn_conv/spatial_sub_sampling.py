@@ -2,26 +2,24 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
-from nncore import Module
-
+from ._convolution import Convolution
 from ._spatial import (
-    declare_weight_and_bias,
     demote,
     expect_grad_shape,
     expect_min_size,
     expect_planes,
-    init_uniform,
     promote,
     promote_pair,
-    torch_stdv,
     windowed_sum_grad,
     windows,
 )
 
 
-class SpatialSubSampling(Module):
+class SpatialSubSampling(Convolution):
     """LeNet-style sub-sampling (torch/nn ``SpatialSubSampling``).
 
     ``y[c, i, j] = weight[c] * sum_{a<kh, b<kw} x[c, i*dh + a, j*dw + b] + bias[c]`` on
@@ -32,23 +30,20 @@ class SpatialSubSampling(Module):
     nn.SpatialSubSampling(3, 2x2, 2,2)
     """
 
-    parameter_names = ("weight", "bias")
-
     def __init__(self, n_input_plane: int, kw: int, kh: int, dw: int = 1, dh: int = 1) -> None:
         super().__init__()
-        self.n_input_plane, self.kw, self.kh, self.dw, self.dh = n_input_plane, kw, kh, dw, dh
-        declare_weight_and_bias(self, n_input_plane, n_input_plane)
-        self.reset()
+        self.n_input_plane = n_input_plane
+        self.set_sizes(kernel=(kw, kh), stride=(dw, dh))
+        self.declare(n_input_plane, n_input_plane)
 
-    def reset(self, stdv: float | None = None) -> SpatialSubSampling:
-        init_uniform(self, torch_stdv(stdv, self.kw * self.kh))
-        return self
+    def fan_in(self) -> int:
+        return math.prod(self.kernel_size())  # each output sums one plane's window
 
     def _sums(self, input: object) -> tuple[np.ndarray, bool]:
         x, single = promote(input, 2)
         expect_planes(x, self.n_input_plane)
-        expect_min_size(x, (self.kh, self.kw))
-        return windows(x, (self.kh, self.kw), (self.dh, self.dw)).sum(axis=(-2, -1)), single
+        expect_min_size(x, self.kernel_size())
+        return windows(x, self.kernel_size(), self.stride()).sum(axis=(-2, -1)), single
 
     def update_output(self, input: np.ndarray) -> np.ndarray:
         sums, single = self._sums(input)
@@ -59,7 +54,7 @@ class SpatialSubSampling(Module):
         sums, _ = self._sums(x)
         expect_grad_shape(g, sums.shape)
         grad = windowed_sum_grad(
-            g * self.weight[:, None, None], x.shape[2:], (self.kh, self.kw), (self.dh, self.dw)
+            g * self.weight[:, None, None], x.shape[2:], self.kernel_size(), self.stride()
         )
         return demote(grad, single)
 
@@ -72,4 +67,4 @@ class SpatialSubSampling(Module):
         self.grad_bias += scale * g.sum(axis=(0, 2, 3))
 
     def extra_repr(self) -> str:
-        return f"{self.n_input_plane}, {self.kw}x{self.kh}, {self.dw},{self.dh}"
+        return f"{self.n_input_plane}, {self.sizes_text('k', 'x')}, {self.sizes_text('d')}"

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import numpy as np
 
-from nncore import Module
 from nncore.checks import expect_size
 from nncore.errors import ShapeError
 
-from ._ops import Workspace, batched, expect_grad, temporal_backward_input, temporal_columns
-from ._spatial import declare_weight_and_bias, init_uniform, torch_stdv
+from ._batches import batched, expect_grad
+from ._convolution import Convolution
+from ._gemm_conv import temporal_backward_input, temporal_columns
+from ._workspace import Workspace
 
 
-class TemporalConvolution(Module):
+class TemporalConvolution(Convolution):
     """1-D convolution over frames (torch/nn ``TemporalConvolution``).
 
     Input ``(T, input_frame_size)`` or ``(B, T, input_frame_size)``; ``weight`` is
@@ -26,29 +27,23 @@ class TemporalConvolution(Module):
     (6, 5)
     """
 
-    parameter_names = ("weight", "bias")
+    axes = "w"
 
     def __init__(self, input_frame_size: int, output_frame_size: int, kw: int, dw: int = 1) -> None:
         super().__init__()
-        self.input_frame_size, self.output_frame_size, self.kw, self.dw = (
-            input_frame_size,
-            output_frame_size,
-            kw,
-            dw,
-        )
-        declare_weight_and_bias(self, (output_frame_size, input_frame_size * kw), output_frame_size)
+        self.input_frame_size, self.output_frame_size = input_frame_size, output_frame_size
+        self.set_sizes(kernel=(kw,), stride=(dw,))
+        self.declare((output_frame_size, input_frame_size * kw), output_frame_size)
         self._workspace = Workspace()
-        self.reset()
 
-    def reset(self, stdv: float | None = None) -> TemporalConvolution:
-        init_uniform(self, torch_stdv(stdv, self.kw * self.input_frame_size))
-        return self
+    def fan_in(self) -> int:
+        return self.kw * self.input_frame_size
 
     def update_output(self, input: np.ndarray) -> np.ndarray:
         x, single = self._frames(input)
         cols = temporal_columns(x, self.kw, self.dw, self._workspace)
         out = cols.T @ self.weight.T + self.bias
-        out = out.reshape(x.shape[0], (x.shape[1] - self.kw) // self.dw + 1, self.output_frame_size)
+        out = out.reshape(x.shape[0], *self.output_size(x.shape[1:2]), self.output_frame_size)
         return out[0] if single else out
 
     def update_grad_input(self, input: np.ndarray, grad_output: np.ndarray) -> np.ndarray:
@@ -78,7 +73,7 @@ class TemporalConvolution(Module):
     ) -> tuple[np.ndarray, np.ndarray, bool]:
         """The batched input and grad_output as ``(B * T', output_frame_size)`` rows."""
         x, single = self._frames(input)
-        shape = (x.shape[0], (x.shape[1] - self.kw) // self.dw + 1, self.output_frame_size)
+        shape = (x.shape[0], *self.output_size(x.shape[1:2]), self.output_frame_size)
         g = expect_grad(grad_output, shape[1:] if single else shape, x.dtype)
         return x, g.reshape(-1, self.output_frame_size), single
 

@@ -4,21 +4,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from nncore import Module
 from nncore.checks import expect_float, expect_ndim, expect_size
 
-from ._spatial import (
-    declare_weight_and_bias,
-    expect_grad_shape,
-    expect_min_size,
-    init_uniform,
-    torch_stdv,
-    unwindows,
-    windows,
-)
+from ._convolution import Convolution
+from ._spatial import expect_grad_shape, expect_min_size, unwindows, windows
 
 
-class TemporalRowConvolution(Module):
+class TemporalRowConvolution(Convolution):
     """Depthwise temporal convolution (torch/nn ``TemporalRowConvolution``).
 
     Input ``(T, F)`` or ``(N, T, F)`` with ``F = input_frame_size`` (``(F, T)`` / ``(N, F, T)``
@@ -33,24 +25,18 @@ class TemporalRowConvolution(Module):
     (2, 5, 4)
     """
 
-    parameter_names = ("weight", "bias")
+    axes = "w"
 
     def __init__(
         self, input_frame_size: int, kw: int, dw: int = 1, feat_first: bool = False
     ) -> None:
         super().__init__()
-        self.input_frame_size, self.kw, self.dw, self.feat_first = (
-            input_frame_size,
-            kw,
-            dw,
-            feat_first,
-        )
-        declare_weight_and_bias(self, (input_frame_size, 1, kw), input_frame_size)
-        self.reset()
+        self.input_frame_size, self.feat_first = input_frame_size, feat_first
+        self.set_sizes(kernel=(kw,), stride=(dw,))
+        self.declare((input_frame_size, 1, kw), input_frame_size)
 
-    def reset(self, stdv: float | None = None) -> TemporalRowConvolution:
-        init_uniform(self, torch_stdv(stdv, self.kw * self.input_frame_size))
-        return self
+    def fan_in(self) -> int:
+        return self.kw * self.input_frame_size
 
     def _features_first(self, array: np.ndarray) -> np.ndarray:
         """Swap between the module's layout and ``(..., F, T)`` (its own inverse)."""

@@ -4,21 +4,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from nncore import Module
 from nncore.checks import expect_float, expect_ndim, expect_size
 
-from ._spatial import (
-    declare_weight_and_bias,
-    expect_grad_shape,
-    expect_min_size,
-    init_uniform,
-    torch_stdv,
-    windowed_sum_grad,
-    windows,
-)
+from ._convolution import Convolution
+from ._spatial import expect_grad_shape, expect_min_size, windowed_sum_grad, windows
 
 
-class TemporalSubSampling(Module):
+class TemporalSubSampling(Convolution):
     """Sub-sampling of a sequence (torch/nn ``TemporalSubSampling``).
 
     Input ``(T, F)`` or ``(N, T, F)`` with ``F = input_frame_size``;
@@ -31,17 +23,16 @@ class TemporalSubSampling(Module):
     (3, 2)
     """
 
-    parameter_names = ("weight", "bias")
+    axes = "w"
 
     def __init__(self, input_frame_size: int, kw: int, dw: int = 1) -> None:
         super().__init__()
-        self.input_frame_size, self.kw, self.dw = input_frame_size, kw, dw
-        declare_weight_and_bias(self, input_frame_size, input_frame_size)
-        self.reset()
+        self.input_frame_size = input_frame_size
+        self.set_sizes(kernel=(kw,), stride=(dw,))
+        self.declare(input_frame_size, input_frame_size)
 
-    def reset(self, stdv: float | None = None) -> TemporalSubSampling:
-        init_uniform(self, torch_stdv(stdv, self.kw))
-        return self
+    def fan_in(self) -> int:
+        return self.kw  # each output sums one feature's window
 
     def _sums(self, input: object) -> np.ndarray:
         """Window sums, ``(..., T_out, F)``; time moves last for the windowing."""

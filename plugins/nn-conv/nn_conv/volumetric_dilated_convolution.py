@@ -35,7 +35,7 @@ class VolumetricDilatedConvolution(VolumetricConvolution):
         dilation_h: int = 1,
         bias: bool = True,
     ) -> None:
-        self.dilation_t, self.dilation_w, self.dilation_h = dilation_t, dilation_w, dilation_h
         super().__init__(
             n_input_plane, n_output_plane, kt, kw, kh, dt, dw, dh, pad_t, pad_w, pad_h, bias
         )
+        self.dilation_t, self.dilation_w, self.dilation_h = dilation_t, dilation_w, dilation_h

@@ -1,5 +1,5 @@
 """Convolutions shared by threads give the single-thread results; the team of spinning
-workers starts, stops and survives a fork."""
+workers shares both kinds of call, starts, stops and survives a fork."""
 
 from __future__ import annotations
 
@@ -76,6 +76,27 @@ def test_an_error_in_a_worker_thread_reaches_the_caller(restore_threads):
         _threads.run(body, [(0, 5), (5, 10)])
 
 
+def test_the_parts_of_a_split_call_run_on_the_team(restore_threads):
+    """The caller takes part 0 and waits there until part 1 has started: only a worker of the
+    team can have taken it."""
+    if not _backend.is_compiled():
+        pytest.skip("the team is compiled")
+    set_num_threads(2)
+    started = threading.Event()
+    ran_on: dict[int, str] = {}
+
+    def body(start: int, stop: int, slot: int) -> None:
+        ran_on[slot] = threading.current_thread().name
+        if slot == 0:
+            assert started.wait(timeout=30), "no worker took part 1"
+        else:
+            started.set()
+
+    _threads.run(body, [(0, 1), (1, 2)])
+    assert ran_on[0] == threading.current_thread().name
+    assert ran_on[1].startswith("nn-conv team")
+
+
 def test_blas_threads_are_restored_after_a_split_call(restore_threads):
     """numpy's BLAS (the one the layers call) runs on one thread inside, as before after."""
     threadpoolctl = pytest.importorskip("threadpoolctl")
@@ -128,7 +149,7 @@ def test_a_forked_child_can_convolve_on_threads(restore_threads, monkeypatch):
     monkeypatch.setattr(_threads, "MIN_PART_WORK", 1)
     set_num_threads(2)
     x = np.random.default_rng(0).standard_normal((8, 3, 9, 9))
-    for n_out in (5, 32):  # the team, then the thread pool run
+    for n_out in (5, 32):  # a per-example kernel's call, then a split call
         SpatialConvolution(3, n_out, 3, 3).forward(x)
     context = multiprocessing.get_context("fork")
     queue = context.Queue()

@@ -1,14 +1,18 @@
-# A team of threads that share the examples of one kernel call (included by _kernels.pyx).
-#
-# The caller publishes a *round* (a task and a count of examples) and works on it itself;
-# workers that spin nearby (``serve``) claim runs of examples with an atomic counter,
-# so a worker that wakes late only takes what is left.  Nothing here touches Python objects,
-# so a round runs without the GIL from start to end, and joining a spinning worker costs
-# about a microsecond instead of a thread wake-up (30-100 us on a small VM).  Starting,
-# waking and stopping the worker threads is Python's job (``nn_conv._threads``).
+# cython: language_level=3, boundscheck=False, wraparound=False, cdivision=True, initializedcheck=False
+"""A team of threads that share the items of one call: nn-conv's only way to use more cores.
 
+The caller publishes a *round* (a task and a count of items) and works on it itself; workers
+that spin nearby (:func:`serve`) claim runs of items with an atomic counter, so a worker that
+wakes late only takes what is left.  A round of compiled tasks (the per-example convolutions,
+``_team.pxd``) runs without the GIL from start to end, and joining a spinning worker costs
+about a microsecond instead of a thread wake-up (30-100 us on a small VM).  A round of Python
+parts (:func:`run_parts`) takes the GIL for each part; its numpy calls and kernels release it.
+Starting, waking and stopping the worker threads is Python's job (``nn_conv._threads``).
+"""
+
+from cpython.ref cimport PyObject
 from libc.stdint cimport uint64_t
-from libc.stdlib cimport free, malloc, realloc
+from libc.stdlib cimport free, realloc
 from posix.time cimport CLOCK_MONOTONIC, clock_gettime, timespec
 
 cdef extern from *:
@@ -48,21 +52,19 @@ cdef extern from *:
     bint nnconv_take(int* flag) nogil
     int sched_yield() nogil
 
-#: one example of a round: ``task(job, example, slot)``; ``slot`` numbers the thread (0 is
-#: the caller) so that the task can use per-thread scratch space
-ctypedef void (*ExampleTask)(void* job, Py_ssize_t example, int slot) noexcept nogil
-
-#: the low 32 bits of ``Team.next`` are the next example to claim; this value closes a round
+#: the low 32 bits of ``Team.next`` are the next item to claim; this value closes a round
 cdef uint64_t _CLOSED = 0xFFFFFFFF
+#: spins between two offers of the core to other threads (sched_yield)
+cdef int _SPINS_PER_YIELD = 64
 
 
 cdef struct Team:
-    uint64_t next  # (round << 32) | next example; rounds never repeat, so a stale claim fails
-    Py_ssize_t done  # examples of this round finished
-    void* task  # the ExampleTask (stored as a plain pointer for the atomic accesses)
+    uint64_t next  # (round << 32) | next item; rounds never repeat, so a stale claim fails
+    Py_ssize_t done  # items of this round finished
+    void* task  # the ItemTask (stored as a plain pointer for the atomic accesses)
     void* job
     Py_ssize_t count
-    Py_ssize_t chunk  # examples per claim
+    Py_ssize_t chunk  # items per claim
     int slots  # threads this round has scratch space for
     int busy  # a caller is running a round (others run their call on their own)
     int stop  # workers return from serve()
@@ -73,22 +75,22 @@ _team.next = _CLOSED
 
 
 cdef bint _work(int slot) noexcept nogil:
-    """Run examples of the open round until none is left; whether any was run.
+    """Run items of the open round until none is left; whether any was run.
 
-    Examples are claimed in runs of ``Team.chunk``: the threads then write neighbouring
-    examples' outputs only at run boundaries (no cache line bounces between them), and as the
-    caller always claims first, each thread tends to get the same runs in every call (the
-    columns a forward pass kept are then still in its cache for the weight gradient)."""
+    Items are claimed in runs of ``Team.chunk``: the threads then write neighbouring items'
+    outputs only at run boundaries (no cache line bounces between them), and as the caller
+    always claims first, each thread tends to get the same runs in every call (the columns a
+    forward pass kept are then still in its cache for the weight gradient)."""
     cdef uint64_t seen
-    cdef Py_ssize_t first, last, count, example
+    cdef Py_ssize_t first, last, count, item
     cdef bint worked = False
-    cdef ExampleTask task
+    cdef ItemTask task
     cdef void* job
     while True:
         seen = _load_u64(&_team.next)
         first = <Py_ssize_t> (seen & _CLOSED)
         # read before the claim: if the round changed meanwhile, the claim fails
-        task = <ExampleTask> _load_pointer(&_team.task)
+        task = <ItemTask> _load_pointer(&_team.task)
         job = _load_pointer(&_team.job)
         count = _load_size(&_team.count)
         if first >= count or slot >= _load_int(&_team.slots):
@@ -96,20 +98,19 @@ cdef bint _work(int slot) noexcept nogil:
         last = min(first + _load_size(&_team.chunk), count)
         if not nnconv_claim(&_team.next, seen, last - first):
             continue
-        for example in range(first, last):
-            task(job, example, slot)
+        for item in range(first, last):
+            task(job, item, slot)
         _add_size(&_team.done, last - first)
         worked = True
 
 
-cdef void _run(ExampleTask task, void* job, Py_ssize_t count, int slots) noexcept nogil:
-    """``task(job, example, slot)`` for every example: shared with the spinning workers when
-    ``slots > 1`` (the caller holds the team, see :func:`_take_team`), else all in the caller."""
-    cdef Py_ssize_t example
+cdef void run_round(ItemTask task, void* job, Py_ssize_t count, int slots) noexcept nogil:
+    cdef Py_ssize_t item
     cdef uint64_t round_
+    cdef int spins = 0
     if slots <= 1 or count <= 1:
-        for example in range(count):
-            task(job, example, 0)
+        for item in range(count):
+            task(job, item, 0)
         return
     round_ = (_load_u64(&_team.next) >> 32) + 1
     _store_pointer(&_team.task, <void*> task)
@@ -122,6 +123,9 @@ cdef void _run(ExampleTask task, void* job, Py_ssize_t count, int slots) noexcep
     _work(0)
     while _load_size(&_team.done) < count:
         NNCONV_PAUSE()
+        spins += 1
+        if spins % _SPINS_PER_YIELD == 0:  # a worker may be on a long part
+            sched_yield()
     _store_u64(&_team.next, (round_ << 32) | _CLOSED)
 
 
@@ -133,34 +137,67 @@ cdef size_t _team_scratch_bytes = 0
 cdef size_t _KEEP_SCRATCH_BYTES = 16 << 20
 
 
-cdef char* _take_team(size_t nbytes, bint* team) noexcept nogil:
-    """``nbytes`` of scratch space: the team's own when no other caller holds the team (then
-    ``team[0]`` is set and the caller holds the team until :func:`_give_back_team`), else a
-    fresh allocation.  NULL when out of memory."""
+cdef bint take_team() noexcept nogil:
+    return nnconv_take(&_team.busy)
+
+
+cdef char* team_scratch(size_t nbytes) noexcept nogil:
     global _team_scratch, _team_scratch_bytes
     cdef char* grown
-    team[0] = nnconv_take(&_team.busy)
-    if not team[0]:
-        return <char*> malloc(nbytes)
     if nbytes > _team_scratch_bytes:
         grown = <char*> realloc(_team_scratch, nbytes)
         if grown == NULL:
-            _store_int(&_team.busy, 0)
-            team[0] = False
             return NULL
         _team_scratch, _team_scratch_bytes = grown, nbytes
     return _team_scratch
 
 
-cdef void _give_back_team(char* scratch, bint team) noexcept nogil:
+cdef void give_back_team() noexcept nogil:
     global _team_scratch, _team_scratch_bytes
-    if not team:
-        free(scratch)
-        return
     if _team_scratch_bytes > _KEEP_SCRATCH_BYTES:
         free(_team_scratch)
         _team_scratch, _team_scratch_bytes = NULL, 0
     _store_int(&_team.busy, 0)
+
+
+cdef struct PartsJob:
+    # a round of Python parts: ``body(start, stop, part)`` for each ``(start, stop)`` of
+    # ``parts``; an exception is kept in ``errors[part]``
+    PyObject* body
+    PyObject* parts
+    PyObject* errors
+
+
+cdef void _run_part(void* job, Py_ssize_t part, int slot) noexcept nogil:
+    cdef PartsJob* round_ = <PartsJob*> job
+    with gil:
+        try:
+            start, stop = (<list> round_.parts)[part]
+            (<object> round_.body)(start, stop, part)
+        except BaseException as error:
+            (<list> round_.errors)[part] = error
+
+
+def run_parts(body, list parts, int threads):
+    """``body(start, stop, part)`` for every ``(start, stop)`` of ``parts`` (``part`` numbers
+    them from 0), shared by up to ``threads`` threads of the team; the caller runs the first.
+
+    An exception in any part is raised here, after all finished (the first by part).  When
+    another caller holds the team, every part runs in this caller.
+    """
+    cdef list errors = [None] * len(parts)
+    cdef PartsJob job
+    job.body, job.parts, job.errors = <PyObject*> body, <PyObject*> parts, <PyObject*> errors
+    cdef Py_ssize_t count = len(parts)
+    cdef bint team
+    with nogil:
+        team = take_team()
+        run_round(_run_part, &job, count, min(threads, count) if team else 1)
+        if team:
+            give_back_team()
+    for error in errors:
+        if error is not None:
+            raise error
 
 
 cdef double _now() noexcept nogil:
@@ -185,7 +222,7 @@ def serve(int slot, double spin_seconds):
                 continue
             NNCONV_PAUSE()
             spins += 1
-            if spins % 64 == 0:
+            if spins % _SPINS_PER_YIELD == 0:
                 sched_yield()
                 if _now() - idle_since > spin_seconds:
                     break

@@ -1,0 +1,39 @@
+"""The geometry of a 2-D window (kernel, stride, padding, dilation) and its output size."""
+
+from __future__ import annotations
+
+import math
+from typing import NamedTuple
+
+
+class Geometry(NamedTuple):
+    """Kernel size, stride, padding and dilation of a 2-D window, height first."""
+
+    kh: int
+    kw: int
+    sh: int = 1
+    sw: int = 1
+    ph: int = 0
+    pw: int = 0
+    dh: int = 1
+    dw: int = 1
+
+    def kernel_args(self) -> tuple[int, ...]:
+        return tuple(self)
+
+    def out_size(self, height: int, width: int, ceil: bool = False) -> tuple[int, int]:
+        """Output size of a window sliding over a ``height x width`` plane (torch's rules).
+
+        In ceil mode the last window must still start inside the plane or its left padding.
+        """
+        sizes = []
+        for size, k, s, p, d in (
+            (height, self.kh, self.sh, self.ph, self.dh),
+            (width, self.kw, self.sw, self.pw, self.dw),
+        ):
+            span = size + 2 * p - (d * (k - 1) + 1)
+            n = (math.ceil(span / s) if ceil else span // s) + 1
+            if ceil and n > 1 and (n - 1) * s >= size + p:
+                n -= 1
+            sizes.append(n)
+        return sizes[0], sizes[1]
