@@ -179,7 +179,7 @@ def test_listing_imports_no_compiled_extension(listing_report):
         if name.split(".")[0] in listing_report["packages"] and path.endswith((".so", ".pyd"))
     ]
     assert extensions == []
-    from nn_conv._names_extensions import EXTENSIONS
+    from nn_conv._plugin import EXTENSIONS
 
     compiled = sorted(f"nn_conv.{name}" for name in EXTENSIONS)
     assert not set(compiled) & set(listing_report["loaded"])

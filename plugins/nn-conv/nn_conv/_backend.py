@@ -1,7 +1,7 @@
 """Which kernels nn-conv runs: the compiled extensions, or their pure-numpy twins.
 
 Each kernel family is one compiled module with a numpy twin beside it, same names and same
-signatures (``_names_extensions.FAMILIES``): ``_im2col`` (``_im2col_numpy``), column packing
+signatures (``_plugin.FAMILIES``): ``_im2col`` (``_im2col_numpy``), column packing
 and layout swaps of the GEMM convolutions; ``_per_example_conv``, the convolutions that take
 one example at a time; ``_pooling``; ``_embedding``; ``_winograd``, the F(2x2, 3x3)
 transforms.  ``NNCORE_NO_EXTENSIONS=1`` in the environment, or a compiled module that fails to
@@ -20,7 +20,7 @@ import importlib
 import os
 from types import ModuleType
 
-from ._names_extensions import FAMILIES
+from ._plugin import FAMILIES
 
 COMPILED = "compiled (Cython)"
 REFERENCE = "numpy reference"

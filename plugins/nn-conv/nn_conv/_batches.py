@@ -6,8 +6,7 @@ from typing import Any
 
 import numpy as np
 
-from nncore.checks import expect_float, expect_ndim
-from nncore.errors import ShapeError
+from nncore.plugin import ShapeError, expect_float, expect_ndim
 
 from ._geometry import Geometry
 

@@ -18,8 +18,7 @@ from typing import ClassVar
 
 import numpy as np
 
-from nncore import Module
-from nncore.random import generator
+from nncore.plugin import Module, generator
 
 from ._geometry import Geometry
 from ._spatial import out_sizes

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from nncore.errors import IndexOutOfRangeError
+from nncore.plugin import IndexOutOfRangeError
 
 
 def _check_ids(ids: np.ndarray, n_index: int) -> None:

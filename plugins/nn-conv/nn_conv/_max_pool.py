@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from nncore.errors import StateError
+from nncore.plugin import StateError
 
 from . import _backend
 from ._geometry import Geometry

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from nncore import Module
-from nncore.errors import StateError
-from nncore.random import generator
+from nncore.plugin import Module, StateError, generator
 
 from ._spatial import Ints, conv, conv_grad_input, demote, expect_grad_shape, promote, promote_pair
 

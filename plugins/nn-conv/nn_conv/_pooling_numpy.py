@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from nncore.errors import IndexOutOfRangeError
+from nncore.plugin import IndexOutOfRangeError
 
 from ._im2col_numpy import col2im, padded_windows
 

@@ -11,8 +11,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from nncore import Module
-from nncore.errors import ShapeError
+from nncore.plugin import Module, ShapeError
 
 from ._spatial import demote, expect_grad_shape, promote, promote_pair
 

@@ -19,9 +19,14 @@ from collections.abc import Sequence
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
-from nncore import Module
-from nncore.checks import expect_float, expect_ndim, expect_same_shape, expect_size
-from nncore.errors import ShapeError
+from nncore.plugin import (
+    Module,
+    ShapeError,
+    expect_float,
+    expect_ndim,
+    expect_same_shape,
+    expect_size,
+)
 
 Ints = Sequence[int]
 

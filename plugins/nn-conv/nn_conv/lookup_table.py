@@ -7,10 +7,16 @@ from typing import Any
 
 import numpy as np
 
-from nncore import Module, update_rate
-from nncore.checks import expect_array, expect_indices, expect_ndim
-from nncore.errors import StateError
-from nncore.random import generator
+from nncore.plugin import (
+    Case,
+    Module,
+    StateError,
+    expect_array,
+    expect_indices,
+    expect_ndim,
+    generator,
+    update_rate,
+)
 
 from . import _backend
 from ._batches import expect_grad
@@ -137,3 +143,24 @@ class LookupTable(Module):
             text += f", padding {self.padding_value}"
         text += f", max_norm {self.max_norm}" if self.max_norm is not None else ""
         return text + (", acc-update only" if self.grad_weight is None else "")
+
+
+def _ids(n_index: int, shape: tuple[int, ...]):
+    return lambda rng: rng.integers(0, n_index, shape)
+
+
+_NOT_A_GRADIENT = {
+    "check_parameter_jacobian": "padding rows and frequency scaling change the gradient on purpose",
+}
+
+
+def examples() -> list[Case]:
+    """The conformance kit's cases for LookupTable."""
+    return [
+        Case(LookupTable(6, 3), input=_ids(6, (2, 4)), batched=True),
+        Case(
+            LookupTable(5, 2, padding_value=1, scale_grad_by_freq=True),
+            input=_ids(5, (7,)),
+            skip=_NOT_A_GRADIENT,
+        ),
+    ]

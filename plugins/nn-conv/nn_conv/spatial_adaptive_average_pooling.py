@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from nncore.plugin import Case
+
+from ._cases import BAD_INPUTS, batch_cases
 from ._separable import (
     SeparableMap,
     adaptive_mask,
@@ -37,3 +40,11 @@ class SpatialAdaptiveAveragePooling(SeparableMap):
 
     def extra_repr(self) -> str:
         return f"{self.w}, {self.h}"
+
+
+def examples() -> list[Case]:
+    """The conformance kit's cases for SpatialAdaptiveAveragePooling."""
+    return [
+        *batch_cases(SpatialAdaptiveAveragePooling(2, 3), (2, 2, 5, 4), bad_inputs=BAD_INPUTS),
+        Case(SpatialAdaptiveAveragePooling(3, 1), input_shape=(2, 2, 2)),
+    ]

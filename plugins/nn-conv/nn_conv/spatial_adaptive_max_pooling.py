@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from nncore import Module
+from nncore.plugin import Case, Module
 
+from ._cases import BAD_INPUTS, batch_cases
 from ._separable import (
     adaptive_mask,
 )
@@ -63,3 +64,11 @@ class SpatialAdaptiveMaxPooling(Module):
 
     def extra_repr(self) -> str:
         return f"{self.w}, {self.h}"
+
+
+def examples() -> list[Case]:
+    """The conformance kit's cases for SpatialAdaptiveMaxPooling."""
+    return [
+        *batch_cases(SpatialAdaptiveMaxPooling(2, 3), (2, 2, 5, 4), bad_inputs=BAD_INPUTS),
+        Case(SpatialAdaptiveMaxPooling(3, 3), input_shape=(1, 2, 4)),
+    ]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from nncore import Module
+from nncore.plugin import Case, Module
 
 from . import _backend
 from ._batches import batched, expect_fits, expect_grad
@@ -94,3 +94,23 @@ class SpatialAveragePooling(Module):
             text += f", {self.pad_w},{self.pad_h}"
         text += ", ceil" if self.ceil_mode else ""
         return text + ("" if self.divide else ", no divide")
+
+
+def examples() -> list[Case]:
+    """The conformance kit's cases for SpatialAveragePooling."""
+    return [
+        Case(SpatialAveragePooling(2, 2, 2, 2), input_shape=(2, 3, 4, 4), batched=True),
+        Case(
+            SpatialAveragePooling(3, 3, 2, 2, 1, 1, ceil_mode=True, count_include_pad=False),
+            input_shape=(2, 6, 5),
+        ),
+        Case(
+            SpatialAveragePooling(2, 3, 1, 2, 1, 1, divide=False),
+            input_shape=(2, 2, 5, 4),
+            batched=True,
+        ),
+        Case(
+            SpatialAveragePooling(2, 2, 2, 2, ceil_mode=True, divide=False),
+            input_shape=(2, 3, 3),
+        ),
+    ]

@@ -4,10 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from nncore import Module
-from nncore.checks import expect_float, expect_ndim
-from nncore.errors import ShapeError
-from nncore.random import generator
+from nncore.plugin import Case, Module, ShapeError, expect_float, expect_ndim, generator
 
 from ._spatial import expect_grad_shape, expect_planes
 
@@ -111,3 +108,16 @@ class SpatialBatchNormalization(Module):
     def extra_repr(self) -> str:
         size = str(self.running_mean.shape[0])
         return size if self.affine else size + ", without affine"
+
+
+def examples() -> list[Case]:
+    """The conformance kit's cases for SpatialBatchNormalization."""
+    return [
+        Case(
+            SpatialBatchNormalization(3),
+            input_shape=(3, 3, 2, 2),
+            bad_inputs=["not an array", np.zeros((3, 2, 2)), np.zeros((3, 4, 2, 2))],
+        ),
+        Case(SpatialBatchNormalization(2, affine=False), input_shape=(2, 2, 3, 1)),
+        Case(SpatialBatchNormalization(2, 1e-3, 0.5).evaluate(), input_shape=(2, 2, 2, 2)),
+    ]

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from nncore import Module
+from nncore.plugin import Case, Module
 
+from ._cases import BAD_INPUTS, SMOOTHING_KERNEL, WRONG_PLANES, batch_cases
 from .spatial_divisive_normalization import SpatialDivisiveNormalization
 from .spatial_subtractive_normalization import SpatialSubtractiveNormalization
 
@@ -44,3 +45,15 @@ class SpatialContrastiveNormalization(Module):
 
     def extra_repr(self) -> str:
         return self.subtractive.extra_repr()
+
+
+def examples() -> list[Case]:
+    """The conformance kit's cases for SpatialContrastiveNormalization."""
+    return [
+        *batch_cases(
+            SpatialContrastiveNormalization(2, SMOOTHING_KERNEL),
+            (2, 2, 3, 4),
+            bad_inputs=BAD_INPUTS + [WRONG_PLANES],
+        ),
+        Case(SpatialContrastiveNormalization(1, np.ones(3)), input_shape=(1, 4, 3)),
+    ]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from nncore.checks import expect_size
+from nncore.plugin import Case, expect_size
 
 from ._batches import batched, expect_fits, expect_grad
 from ._conv2d import spatial_conv, spatial_conv_backward_input, spatial_conv_backward_weight
@@ -84,3 +84,14 @@ class SpatialConvolution(Convolution):
         shape = (x.shape[0], self.n_output_plane, *self.geometry().out_size(*x.shape[2:]))
         g = expect_grad(grad_output, shape[1:] if single else shape, x.dtype)
         return x, (g[None] if single else g), single
+
+
+def examples() -> list[Case]:
+    """The conformance kit's cases for SpatialConvolution."""
+    return [
+        Case(SpatialConvolution(2, 3, 3, 2), input_shape=(2, 2, 5, 4), batched=True),
+        Case(SpatialConvolution(3, 2, 3, 3, 2, 1, 1, 2), input_shape=(3, 6, 5)),
+        Case(SpatialConvolution(2, 2, 2, 2, bias=False), input_shape=(2, 2, 3, 3), batched=True),
+        # 3x3, stride 1, 16 planes in and out: the Winograd path
+        Case(SpatialConvolution(16, 16, 3, 3, 1, 1, 1), input_shape=(2, 16, 3, 3), batched=True),
+    ]

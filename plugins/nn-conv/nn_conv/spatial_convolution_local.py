@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from nncore.checks import expect_size
-from nncore.errors import ShapeError
+from nncore.plugin import Case, ShapeError, expect_size
 
+from ._cases import BAD_INPUTS, batch_cases
 from ._convolution import Convolution
 from ._spatial import (
     demote,
@@ -98,3 +98,15 @@ class SpatialConvolutionLocal(Convolution):
             f"{self.n_input_plane} -> {self.n_output_plane}, {self.iw}x{self.ih}, "
             f"{self.sizes_text('k', 'x')}, {self.sizes_text('d')}, {self.sizes_text('pad_')}"
         )
+
+
+def examples() -> list[Case]:
+    """The conformance kit's cases for SpatialConvolutionLocal."""
+    return [
+        *batch_cases(
+            SpatialConvolutionLocal(2, 2, 4, 3, 2, 2),
+            (2, 2, 3, 4),
+            bad_inputs=BAD_INPUTS + [np.zeros((2, 3, 5))],
+        ),
+        Case(SpatialConvolutionLocal(1, 2, 3, 3, 2, 2, 2, 2, 1), input_shape=(1, 3, 3)),
+    ]

@@ -6,8 +6,9 @@ import math
 
 import numpy as np
 
-from nncore.random import generator
+from nncore.plugin import Case, generator
 
+from ._cases import BAD_INPUTS, batch_cases
 from ._convolution import Convolution
 from ._spatial import (
     conv,
@@ -128,3 +129,21 @@ class SpatialConvolutionMap(Convolution):
             f"{self.n_input_plane} -> {self.n_output_plane}, {len(self.conn_table)} connections, "
             f"{self.sizes_text('k', 'x')}, {self.sizes_text('d')}"
         )
+
+
+table = np.array([[0, 0], [2, 0], [1, 1], [2, 1]])
+
+
+def examples() -> list[Case]:
+    """The conformance kit's cases for SpatialConvolutionMap."""
+    return [
+        *batch_cases(
+            SpatialConvolutionMap(table, 2, 2),
+            (2, 3, 3, 3),
+            bad_inputs=BAD_INPUTS + [np.zeros((2, 3, 3))],
+        ),
+        Case(
+            SpatialConvolutionMap(SpatialConvolutionMap.full(2, 2), 2, 3, 2, 1),
+            input_shape=(2, 4, 4),
+        ),
+    ]

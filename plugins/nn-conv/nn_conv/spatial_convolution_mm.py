@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from nncore.plugin import Case
+
 from .spatial_convolution import SpatialConvolution
 
 
@@ -14,3 +16,10 @@ class SpatialConvolutionMM(SpatialConvolution):
     >>> SpatialConvolutionMM(3, 8, 3, 3)
     nn.SpatialConvolutionMM(3 -> 8, 3x3)
     """
+
+
+def examples() -> list[Case]:
+    """The conformance kit's cases for SpatialConvolutionMM."""
+    return [
+        Case(SpatialConvolutionMM(2, 3, 3, 3, 1, 1, 1), input_shape=(2, 2, 4, 4), batched=True),
+    ]

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from nncore import Module
+from nncore.plugin import Case, Module
 
+from ._cases import BAD_INPUTS, batch_cases
 from ._planes import (
     channel_window_sum,
 )
@@ -58,3 +59,11 @@ class SpatialCrossMapLRN(Module):
 
     def extra_repr(self) -> str:
         return f"{self.size}, {self.alpha:g}, {self.beta:g}, {self.k:g}"
+
+
+def examples() -> list[Case]:
+    """The conformance kit's cases for SpatialCrossMapLRN."""
+    return [
+        *batch_cases(SpatialCrossMapLRN(3, 0.5, 0.75, 2.0), (2, 4, 2, 2), bad_inputs=BAD_INPUTS),
+        Case(SpatialCrossMapLRN(), input_shape=(6, 2, 1)),
+    ]

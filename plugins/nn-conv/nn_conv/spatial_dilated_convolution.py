@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np  # noqa: F401  (doctest namespace)
 
+from nncore.plugin import Case
+
 from .spatial_convolution import SpatialConvolution
 
 
@@ -37,3 +39,14 @@ class SpatialDilatedConvolution(SpatialConvolution):
     def extra_repr(self) -> str:
         # torch/nn prints the dilation last, also when it is 1
         return self.describe(dilation=False) + f", dilation {self.sizes_text('dilation_')}"
+
+
+def examples() -> list[Case]:
+    """The conformance kit's cases for SpatialDilatedConvolution."""
+    return [
+        Case(
+            SpatialDilatedConvolution(2, 2, 3, 2, 1, 2, 2, 1, 2, 1),
+            input_shape=(2, 2, 5, 6),
+            batched=True,
+        ),
+    ]

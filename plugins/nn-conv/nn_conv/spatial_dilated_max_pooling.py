@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from nncore.plugin import Case
+
+from ._cases import BAD_INPUTS, batch_cases
 from ._spatial import MaxPooling
 
 
@@ -39,3 +42,12 @@ class SpatialDilatedMaxPooling(MaxPooling):
         super().__init__(
             (kh, kw), (self.dh, self.dw), (pad_h, pad_w), (dilation_h, dilation_w), ceil_mode
         )
+
+
+def examples() -> list[Case]:
+    """The conformance kit's cases for SpatialDilatedMaxPooling."""
+    return [
+        *batch_cases(SpatialDilatedMaxPooling(2, 2), (2, 2, 4, 4), bad_inputs=BAD_INPUTS),
+        *batch_cases(SpatialDilatedMaxPooling(2, 3, 1, 2, 1, 1, 2, 1), (2, 2, 5, 4)),
+        Case(SpatialDilatedMaxPooling(3, 3, 2, 2, 1, 1, ceil_mode=True), input_shape=(2, 4, 4)),
+    ]

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from nncore.plugin import Case
+
+from ._cases import BAD_INPUTS, batch_cases
 from ._planes import (
     FeatureDropout,
 )
@@ -22,3 +25,11 @@ class SpatialDropout(FeatureDropout):
     """
 
     spatial = 2
+
+
+def examples() -> list[Case]:
+    """The conformance kit's cases for SpatialDropout."""
+    return [
+        Case(SpatialDropout(0.4), input_shape=(3, 4, 2, 2), bad_inputs=BAD_INPUTS),
+        *batch_cases(SpatialDropout(0.3).evaluate(), (2, 3, 2, 2)),
+    ]

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from nncore import Module
-from nncore.errors import ShapeError, StateError
-from nncore.random import generator
+from nncore.plugin import Case, Module, ShapeError, StateError, generator
 
+from ._cases import BAD_INPUTS
 from ._spatial import (
     demote,
     expect_grad_shape,
@@ -113,3 +112,13 @@ class SpatialFractionalMaxPooling(Module):
 
     def extra_repr(self) -> str:
         return f"{self.out_w}x{self.out_h}, {self.pool_size_w},{self.pool_size_h}"
+
+
+def examples() -> list[Case]:
+    """The conformance kit's cases for SpatialFractionalMaxPooling."""
+    return [
+        Case(
+            SpatialFractionalMaxPooling(2, 2, 3, 2), input_shape=(2, 2, 4, 5), bad_inputs=BAD_INPUTS
+        ),
+        Case(SpatialFractionalMaxPooling(2, 3, 0.5, 0.6), input_shape=(2, 6, 5)),
+    ]

@@ -6,8 +6,7 @@ from typing import Any
 
 import numpy as np
 
-from nncore.checks import describe, expect_array, expect_size
-from nncore.errors import ShapeError
+from nncore.plugin import Case, ShapeError, describe, expect_array, expect_size
 
 from ._batches import batched, expect_grad
 from ._convolution import TransposedConvolution
@@ -149,3 +148,42 @@ class SpatialFullConvolution(TransposedConvolution):
         shape = (x.shape[0], self.n_output_plane, *self._out_size(x, adj, target_size))
         g = expect_grad(grad_output, shape[1:] if single else shape, x.dtype)
         return tensor, x, (g[None] if single else g), single
+
+
+def _with_target(shape: tuple[int, ...], target_shape: tuple[int, ...]):
+    """A table ``[input, target]`` whose target only gives the output size."""
+    return lambda rng: [rng.standard_normal(shape), rng.standard_normal(target_shape)]
+
+
+_TABLE_BAD_INPUTS = [
+    "not an array",
+    [np.zeros((2, 2, 3, 3))],
+    [np.zeros((2, 2, 3, 3)), np.zeros((2, 3, 7, 5))],
+    [np.zeros((2, 2, 3, 3)), "not an array"],
+]
+
+
+def examples() -> list[Case]:
+    """The conformance kit's cases for SpatialFullConvolution."""
+    return [
+        Case(
+            SpatialFullConvolution(2, 3, 3, 3, 2, 2, 1, 1, 1, 0),
+            input_shape=(2, 2, 3, 3),
+            batched=True,
+        ),
+        Case(SpatialFullConvolution(3, 2, 2, 3), input_shape=(3, 2, 3)),
+        # [input, target]: the target's size picks adj (6 = 5 + 1 rows, 5 = 5 + 0 columns)
+        Case(
+            SpatialFullConvolution(2, 3, 3, 3, 2, 2, 1, 1),
+            input=_with_target((2, 2, 3, 3), (2, 3, 6, 5)),
+            batched=True,
+            bad_inputs=_TABLE_BAD_INPUTS,
+            name="SpatialFullConvolution([input, target])",
+        ),
+        # an integer target of rank 2; the constructor's adj (2, 1) is ignored
+        Case(
+            SpatialFullConvolution(3, 2, 3, 2, 3, 2, 0, 1, 2, 1),
+            input=lambda rng: [rng.standard_normal((3, 2, 3)), np.zeros((2, 10), np.int64)],
+            name="SpatialFullConvolution([input, integer target])",
+        ),
+    ]

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from nncore import Module
+from nncore.plugin import Case, Module
 
+from ._cases import BAD_INPUTS, batch_cases
 from ._spatial import (
     demote,
     expect_grad_shape,
@@ -65,3 +66,15 @@ class SpatialLPPooling(Module):
 
     def extra_repr(self) -> str:
         return f"{self.n_input_plane}, p={self.pnorm:g}, {self.kw}x{self.kh}, {self.dw},{self.dh}"
+
+
+def _positive(shape):
+    return lambda rng: rng.uniform(0.5, 1.5, shape)
+
+
+def examples() -> list[Case]:
+    """The conformance kit's cases for SpatialLPPooling."""
+    return [
+        *batch_cases(SpatialLPPooling(2, 2, 2, 2), (2, 2, 4, 4), bad_inputs=BAD_INPUTS),
+        Case(SpatialLPPooling(1, 3, 2, 3, 1, 1), input=_positive((2, 1, 4, 3)), batched=True),
+    ]

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from nncore import Module
+from nncore.plugin import Case, Module
 
 from ._batches import batched, expect_fits, expect_grad
+from ._cases import distinct_input
 from ._geometry import Geometry
 from ._max_pool import max_pool, max_pool_backward
 
@@ -69,3 +70,11 @@ class SpatialMaxPooling(Module):
         if (self.pad_w, self.pad_h) != (0, 0):
             text += f", {self.pad_w},{self.pad_h}"
         return text + (", ceil" if self.ceil_mode else "")
+
+
+def examples() -> list[Case]:
+    """The conformance kit's cases for SpatialMaxPooling."""
+    return [
+        Case(SpatialMaxPooling(2, 2), input=distinct_input((2, 3, 4, 4)), batched=True),
+        Case(SpatialMaxPooling(3, 2, 2, 1, 1, 1, ceil_mode=True), input=distinct_input((2, 5, 6))),
+    ]

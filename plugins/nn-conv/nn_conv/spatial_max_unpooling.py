@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from nncore import Module
-from nncore.checks import expect_indices, expect_same_shape
-from nncore.errors import StateError
+from nncore.plugin import Case, Module, StateError, expect_indices, expect_same_shape
 
+from ._cases import BAD_INPUTS
 from ._spatial import (
     demote,
     expect_grad_shape,
@@ -16,6 +15,8 @@ from ._spatial import (
     promote_pair,
     scatter_planes,
 )
+from .spatial_dilated_max_pooling import SpatialDilatedMaxPooling
+from .spatial_max_pooling import SpatialMaxPooling
 
 
 class SpatialMaxUnpooling(Module):
@@ -82,3 +83,28 @@ class SpatialMaxUnpooling(Module):
 
     def extra_repr(self) -> str:
         return f"associated to {self.pooling!r}"
+
+
+def _unpooling(pool: Module, shape: tuple[int, ...]) -> SpatialMaxUnpooling:
+    pool.forward(np.random.default_rng(0).standard_normal(shape))
+    return SpatialMaxUnpooling(pool)
+
+
+unsaved = "the pooling's argmax indices are the state of its last forward, not saved"
+
+
+def examples() -> list[Case]:
+    """The conformance kit's cases for SpatialMaxUnpooling."""
+    return [
+        Case(
+            _unpooling(SpatialDilatedMaxPooling(2, 2), (2, 2, 4, 6)),
+            input_shape=(2, 2, 2, 3),
+            bad_inputs=BAD_INPUTS + [np.zeros((1, 2, 2, 3))],
+            skip={"check_save_load": unsaved},
+        ),
+        Case(
+            _unpooling(SpatialMaxPooling(2, 1), (2, 3, 4)),
+            input_shape=(2, 3, 2),
+            skip={"check_save_load": unsaved},
+        ),
+    ]

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from nncore.plugin import Case
+
+from ._cases import BAD_INPUTS, batch_cases
 from ._separable import (
     PlanePadding,
 )
@@ -20,3 +23,8 @@ class SpatialReflectionPadding(PlanePadding):
     """
 
     mode = "reflect"
+
+
+def examples() -> list[Case]:
+    """The conformance kit's cases for SpatialReflectionPadding."""
+    return batch_cases(SpatialReflectionPadding(2, 1, 1, 2), (2, 2, 3, 4), bad_inputs=BAD_INPUTS)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from nncore.plugin import Case
+
+from ._cases import BAD_INPUTS, batch_cases
 from ._separable import (
     PlanePadding,
 )
@@ -19,3 +22,8 @@ class SpatialReplicationPadding(PlanePadding):
     """
 
     mode = "replicate"
+
+
+def examples() -> list[Case]:
+    """The conformance kit's cases for SpatialReplicationPadding."""
+    return batch_cases(SpatialReplicationPadding(1, 2, 2, 0), (2, 2, 3, 2), bad_inputs=BAD_INPUTS)

@@ -6,6 +6,9 @@ import math
 
 import numpy as np
 
+from nncore.plugin import Case
+
+from ._cases import BAD_INPUTS, batch_cases
 from ._convolution import Convolution
 from ._spatial import (
     demote,
@@ -68,3 +71,15 @@ class SpatialSubSampling(Convolution):
 
     def extra_repr(self) -> str:
         return f"{self.n_input_plane}, {self.sizes_text('k', 'x')}, {self.sizes_text('d')}"
+
+
+def examples() -> list[Case]:
+    """The conformance kit's cases for SpatialSubSampling."""
+    return [
+        *batch_cases(
+            SpatialSubSampling(2, 2, 2, 2, 2),
+            (2, 2, 4, 4),
+            bad_inputs=BAD_INPUTS + [np.zeros((3, 4, 4))],
+        ),
+        Case(SpatialSubSampling(1, 3, 2), input_shape=(1, 4, 4)),
+    ]

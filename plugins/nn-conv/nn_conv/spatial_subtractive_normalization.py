@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from nncore import Module
+from nncore.plugin import Case, Module
 
+from ._cases import BAD_INPUTS, SMOOTHING_KERNEL, WRONG_PLANES, batch_cases
 from ._planes import (
     LocalAverage,
     normalization_kernel,
@@ -55,3 +56,15 @@ class SpatialSubtractiveNormalization(Module):
 
     def extra_repr(self) -> str:
         return f"{self.n_input_plane}, kernel {'x'.join(map(str, np.shape(self.kernel))) or '9x9'}"
+
+
+def examples() -> list[Case]:
+    """The conformance kit's cases for SpatialSubtractiveNormalization."""
+    return [
+        *batch_cases(
+            SpatialSubtractiveNormalization(2, SMOOTHING_KERNEL),
+            (2, 2, 4, 3),
+            bad_inputs=BAD_INPUTS + [WRONG_PLANES],
+        ),
+        Case(SpatialSubtractiveNormalization(1, np.ones(3)), input_shape=(1, 3, 4)),
+    ]

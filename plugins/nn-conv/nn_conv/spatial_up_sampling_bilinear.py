@@ -6,6 +6,9 @@ from typing import Any
 
 import numpy as np
 
+from nncore.plugin import Case
+
+from ._cases import BAD_INPUTS, batch_cases
 from ._separable import (
     SeparableMap,
     bilinear_matrix,
@@ -49,3 +52,11 @@ class SpatialUpSamplingBilinear(SeparableMap):
         if self.scale_factor is not None:
             return str(self.scale_factor)
         return f"{self.oheight}x{self.owidth}"
+
+
+def examples() -> list[Case]:
+    """The conformance kit's cases for SpatialUpSamplingBilinear."""
+    return [
+        *batch_cases(SpatialUpSamplingBilinear(2), (2, 2, 2, 3), bad_inputs=BAD_INPUTS),
+        Case(SpatialUpSamplingBilinear({"oheight": 4, "owidth": 2}), input_shape=(1, 3, 3)),
+    ]

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from nncore.plugin import Case
+
+from ._cases import BAD_INPUTS, batch_cases
 from ._separable import (
     SeparableMap,
     selection,
@@ -35,3 +38,8 @@ class SpatialUpSamplingNearest(SeparableMap):
 
     def extra_repr(self) -> str:
         return str(self.scale_factor)
+
+
+def examples() -> list[Case]:
+    """The conformance kit's cases for SpatialUpSamplingNearest."""
+    return batch_cases(SpatialUpSamplingNearest(2), (2, 2, 2, 3), bad_inputs=BAD_INPUTS)

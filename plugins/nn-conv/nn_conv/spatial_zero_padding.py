@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from nncore.plugin import Case
+
+from ._cases import BAD_INPUTS, batch_cases
 from ._separable import (
     PlanePadding,
 )
@@ -20,3 +23,11 @@ class SpatialZeroPadding(PlanePadding):
     """
 
     mode = "zero"
+
+
+def examples() -> list[Case]:
+    """The conformance kit's cases for SpatialZeroPadding."""
+    return [
+        *batch_cases(SpatialZeroPadding(1, 2, 0, 1), (2, 2, 3, 3), bad_inputs=BAD_INPUTS),
+        Case(SpatialZeroPadding(-1, 1, 1, -1), input_shape=(2, 3, 4), bad_inputs=BAD_INPUTS),
+    ]

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from nncore.checks import expect_size
-from nncore.errors import ShapeError
+from nncore.plugin import Case, ShapeError, expect_size
 
 from ._batches import batched, expect_grad
 from ._convolution import Convolution
@@ -79,3 +78,11 @@ class TemporalConvolution(Convolution):
 
     def extra_repr(self) -> str:
         return f"{self.input_frame_size} -> {self.output_frame_size}, {self.kw}, {self.dw}"
+
+
+def examples() -> list[Case]:
+    """The conformance kit's cases for TemporalConvolution."""
+    return [
+        Case(TemporalConvolution(3, 2, 3, 2), input_shape=(2, 7, 3), batched=True),
+        Case(TemporalConvolution(2, 4, 2), input_shape=(5, 2)),
+    ]

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from nncore import Module
-from nncore.errors import ShapeError
+from nncore.plugin import Case, Module, ShapeError
 
 from ._batches import batched, expect_grad
+from ._cases import distinct_input
 from ._geometry import Geometry
 from ._max_pool import max_pool, max_pool_backward
 
@@ -55,3 +55,11 @@ class TemporalMaxPooling(Module):
 
     def extra_repr(self) -> str:
         return f"{self.kw}, {self.dw}"
+
+
+def examples() -> list[Case]:
+    """The conformance kit's cases for TemporalMaxPooling."""
+    return [
+        Case(TemporalMaxPooling(2), input=distinct_input((2, 6, 3)), batched=True),
+        Case(TemporalMaxPooling(3, 1), input=distinct_input((5, 2))),
+    ]

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from nncore.checks import expect_float, expect_ndim, expect_size
+from nncore.plugin import Case, expect_float, expect_ndim, expect_size
 
+from ._cases import BAD_INPUTS, batch_cases
 from ._convolution import Convolution
 from ._spatial import expect_grad_shape, expect_min_size, unwindows, windows
 
@@ -78,3 +79,13 @@ class TemporalRowConvolution(Convolution):
     def extra_repr(self) -> str:
         text = f"{self.input_frame_size}, {self.kw}, {self.dw}"
         return text + ", features first" if self.feat_first else text
+
+
+def examples() -> list[Case]:
+    """The conformance kit's cases for TemporalRowConvolution."""
+    return [
+        *batch_cases(
+            TemporalRowConvolution(3, 2), (2, 4, 3), bad_inputs=BAD_INPUTS[:1] + [np.zeros((4, 2))]
+        ),
+        Case(TemporalRowConvolution(2, 3, 2, feat_first=True), input_shape=(2, 2, 7)),
+    ]

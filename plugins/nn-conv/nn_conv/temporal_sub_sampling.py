@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from nncore.checks import expect_float, expect_ndim, expect_size
+from nncore.plugin import Case, expect_float, expect_ndim, expect_size
 
+from ._cases import batch_cases
 from ._convolution import Convolution
 from ._spatial import expect_grad_shape, expect_min_size, windowed_sum_grad, windows
 
@@ -62,3 +63,15 @@ class TemporalSubSampling(Convolution):
 
     def extra_repr(self) -> str:
         return f"{self.input_frame_size}, {self.kw}, {self.dw}"
+
+
+def examples() -> list[Case]:
+    """The conformance kit's cases for TemporalSubSampling."""
+    return [
+        *batch_cases(
+            TemporalSubSampling(3, 2, 2),
+            (2, 5, 3),
+            bad_inputs=["not an array", np.zeros((5, 4))],
+        ),
+        Case(TemporalSubSampling(2, 3), input_shape=(4, 2)),
+    ]

@@ -6,8 +6,9 @@ import math
 
 import numpy as np
 
-from nncore import Module
+from nncore.plugin import Case, Module
 
+from ._cases import BAD_INPUTS, batch_cases
 from ._spatial import (
     demote,
     expect_grad_shape,
@@ -59,3 +60,11 @@ class VolumetricAveragePooling(Module):
 
     def extra_repr(self) -> str:
         return f"{self.kt}x{self.kw}x{self.kh}, {self.dt},{self.dw},{self.dh}"
+
+
+def examples() -> list[Case]:
+    """The conformance kit's cases for VolumetricAveragePooling."""
+    return [
+        *batch_cases(VolumetricAveragePooling(2, 2, 2), (2, 1, 2, 4, 4), bad_inputs=BAD_INPUTS),
+        Case(VolumetricAveragePooling(2, 1, 2, 1, 1, 1), input_shape=(2, 3, 2, 3)),
+    ]

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from nncore.plugin import Case
+
+from ._cases import BAD_INPUTS, batch_cases
 from ._convolution import Convolution
 from ._spatial import (
     conv_grad_input,
@@ -78,3 +81,18 @@ class VolumetricConvolution(Convolution):
             x, g, self.kernel_size(), self.stride(), self.padding(), self.dilation()
         )
         self.accumulate_bias_grad(g, scale)
+
+
+def examples() -> list[Case]:
+    """The conformance kit's cases for VolumetricConvolution."""
+    return [
+        *batch_cases(
+            VolumetricConvolution(2, 2, 2, 2, 2),
+            (2, 2, 2, 3, 3),
+            bad_inputs=BAD_INPUTS + [np.zeros((3, 2, 3, 3))],
+        ),
+        Case(
+            VolumetricConvolution(1, 2, 2, 1, 2, 2, 1, 1, 1, 0, 1, bias=False),
+            input_shape=(1, 3, 2, 3),
+        ),
+    ]

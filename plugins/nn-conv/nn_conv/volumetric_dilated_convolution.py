@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from nncore.plugin import Case
+
+from ._cases import BAD_INPUTS, batch_cases
 from .volumetric_convolution import VolumetricConvolution
 
 
@@ -39,3 +42,14 @@ class VolumetricDilatedConvolution(VolumetricConvolution):
             n_input_plane, n_output_plane, kt, kw, kh, dt, dw, dh, pad_t, pad_w, pad_h, bias
         )
         self.dilation_t, self.dilation_w, self.dilation_h = dilation_t, dilation_w, dilation_h
+
+
+def examples() -> list[Case]:
+    """The conformance kit's cases for VolumetricDilatedConvolution."""
+    return [
+        *batch_cases(
+            VolumetricDilatedConvolution(1, 2, 2, 2, 1, 1, 1, 1, 0, 1, 0, 2, 2, 1),
+            (2, 1, 3, 2, 3),
+            bad_inputs=BAD_INPUTS,
+        ),
+    ]

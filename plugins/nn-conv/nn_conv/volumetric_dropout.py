@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from nncore.plugin import Case
+
+from ._cases import BAD_INPUTS, batch_cases
 from ._planes import (
     FeatureDropout,
 )
@@ -18,3 +21,11 @@ class VolumetricDropout(FeatureDropout):
     """
 
     spatial = 3
+
+
+def examples() -> list[Case]:
+    """The conformance kit's cases for VolumetricDropout."""
+    return [
+        Case(VolumetricDropout(0.4), input_shape=(2, 4, 2, 1, 2), bad_inputs=BAD_INPUTS),
+        *batch_cases(VolumetricDropout(0.3).evaluate(), (2, 2, 2, 1, 2)),
+    ]

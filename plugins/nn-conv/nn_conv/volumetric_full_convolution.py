@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from nncore.errors import ShapeError
+from nncore.plugin import Case, ShapeError
 
+from ._cases import BAD_INPUTS, batch_cases
 from ._convolution import TransposedConvolution
 from ._spatial import (
     conv,
@@ -99,3 +100,15 @@ class VolumetricFullConvolution(TransposedConvolution):
                 f"expected an input giving a positive output size, got shape {x.shape}"
             )
         return sizes
+
+
+def examples() -> list[Case]:
+    """The conformance kit's cases for VolumetricFullConvolution."""
+    return [
+        *batch_cases(
+            VolumetricFullConvolution(2, 1, 2, 2, 2, 2, 1, 2, 1, 0, 0, 1, 0, 1),
+            (2, 2, 2, 2, 2),
+            bad_inputs=BAD_INPUTS + [np.zeros((1, 2, 2, 2))],
+        ),
+        Case(VolumetricFullConvolution(1, 2, 2, 2, 1, bias=False), input_shape=(1, 2, 2, 2)),
+    ]

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from nncore.plugin import Case
+
+from ._cases import BAD_INPUTS, batch_cases
 from ._spatial import MaxPooling
 
 
@@ -38,3 +41,14 @@ class VolumetricMaxPooling(MaxPooling):
         super().__init__(
             (kt, kh, kw), (self.dt, self.dh, self.dw), (pad_t, pad_h, pad_w), (1, 1, 1), ceil_mode
         )
+
+
+def examples() -> list[Case]:
+    """The conformance kit's cases for VolumetricMaxPooling."""
+    return [
+        *batch_cases(VolumetricMaxPooling(2, 2, 2), (2, 2, 2, 4, 4), bad_inputs=BAD_INPUTS),
+        Case(
+            VolumetricMaxPooling(2, 2, 1, 1, 2, 1, 1, 1, 0, ceil_mode=True),
+            input_shape=(1, 3, 3, 2),
+        ),
+    ]

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from nncore.plugin import Case
+
+from ._cases import BAD_INPUTS, batch_cases
 from ._separable import (
     Padding,
 )
@@ -39,3 +42,10 @@ class VolumetricReplicationPadding(Padding):
 
     def pads(self) -> list[tuple[int, int]]:
         return [(self.pfront, self.pback), (self.ptop, self.pbottom), (self.pleft, self.pright)]
+
+
+def examples() -> list[Case]:
+    """The conformance kit's cases for VolumetricReplicationPadding."""
+    return batch_cases(
+        VolumetricReplicationPadding(1, 0, 0, 1, 2, 1), (2, 2, 2, 2, 3), bad_inputs=BAD_INPUTS
+    )

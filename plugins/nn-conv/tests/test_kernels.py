@@ -16,7 +16,7 @@ from nn_conv import (
     _pooling_numpy,
     _winograd_numpy,
 )
-from nn_conv._names_extensions import FAMILIES
+from nn_conv._plugin import FAMILIES
 
 
 def _compiled(family: str):

@@ -10,7 +10,7 @@ SCRIPT = """
 import sys
 import numpy as np
 from nn_conv import _plugin
-from nn_conv._names_extensions import EXTENSIONS
+from nn_conv._plugin import EXTENSIONS
 backend = _plugin.nncore_backend()
 compiled = [f"nn_conv.{name}" for name in EXTENSIONS]
 assert not set(compiled) & set(sys.modules), "reporting the backend imported an extension"
