@@ -125,7 +125,9 @@ class Convolution(Module):
         """``grad_bias += scale * g`` summed over every axis but the planes (axis 1) of a batch."""
         if self.bias is not None:
             # einsum reduces the batch and the spatial axes in one pass, 2-3x faster than sum()
-            self.grad_bias += scale * np.einsum("bpk->p", g.reshape(*g.shape[:2], -1))
+            self.grad_bias += scale * np.einsum(
+                "bpk->p", g.reshape(*g.shape[:2], math.prod(g.shape[2:]))
+            )
 
     # ------------------------------------------------------------------- repr
     def sizes_text(self, prefix: str, separator: str = ",") -> str:

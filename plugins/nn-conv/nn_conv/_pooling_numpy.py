@@ -44,9 +44,10 @@ def max_pool2d_backward(grad_out, indices, grad_in) -> None:
         raise IndexOutOfRangeError(
             f"pooling indices lie outside planes of {height * width} elements"
         )
-    flat = grad_in.reshape(planes, -1)
-    rows = np.broadcast_to(np.arange(planes)[:, None], (planes, indices[0].size))
-    np.add.at(flat, (rows, indices.reshape(planes, -1)), grad_out.reshape(planes, -1))
+    flat = grad_in.reshape(planes, height * width)
+    per_plane = indices.size // planes if planes else 0
+    rows = np.broadcast_to(np.arange(planes)[:, None], (planes, per_plane))
+    np.add.at(flat, (rows, indices.reshape(planes, per_plane)), grad_out.reshape(planes, per_plane))
 
 
 def _divisors(height, width, out_h, out_w, kh, kw, sh, sw, ph, pw, count_include_pad) -> np.ndarray:

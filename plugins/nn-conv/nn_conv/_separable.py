@@ -7,6 +7,7 @@ transposed matrices.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 import numpy as np
@@ -34,7 +35,7 @@ def along(
             x = x @ m.T
         else:  # (lead, n, rest) -> (lead, out, rest): one batched matmul over the leading dims
             lead, rest = x.shape[:axis], x.shape[axis + 1 :]
-            flat = np.ascontiguousarray(x).reshape(lead + (x.shape[axis], -1))
+            flat = np.ascontiguousarray(x).reshape(lead + (x.shape[axis], math.prod(rest)))
             x = (m @ flat).reshape(lead + (m.shape[0],) + rest)
     return x
 

@@ -252,10 +252,16 @@ def max_pool(
     k = len(kernel)
     sizes = x.shape[-k:]
     outs, pairs = pool_geometry(sizes, kernel, stride, pad, dilation, ceil_mode)
-    cols = windows(x, kernel, stride, dilation, pairs, fill=-np.inf)
-    cols = cols[(Ellipsis,) + tuple(slice(0, o) for o in outs) + (slice(None),) * k]
-    flat = cols.reshape(cols.shape[: x.ndim] + (-1,))
+    cropped = (Ellipsis,) + tuple(slice(0, o) for o in outs) + (slice(None),) * k
+    cols = windows(x, kernel, stride, dilation, pairs, fill=-np.inf)[cropped]
+    flat = cols.reshape(cols.shape[: x.ndim] + (math.prod(kernel),))
     arg = flat.argmax(axis=-1)
+    # a window of -inf only (or an empty one) must not be won by a padding cell, which lies
+    # outside the plane: the first cell inside wins it, as in torch/nn
+    inside = windows(np.ones(sizes, bool), kernel, stride, dilation, pairs, fill=False)[cropped]
+    inside = np.broadcast_to(inside.reshape((*outs, math.prod(kernel))), flat.shape)
+    won_inside = np.take_along_axis(inside, arg[..., None], axis=-1)[..., 0]
+    arg = np.where(won_inside, arg, inside.argmax(axis=-1))
     values = np.take_along_axis(flat, arg[..., None], axis=-1)[..., 0]
     offsets = np.unravel_index(arg, tuple(kernel))
     coords = []
@@ -277,9 +283,11 @@ def scatter_planes(
 
 def gather_planes(x: np.ndarray, indices: np.ndarray, spatial: int) -> np.ndarray:
     """``x[..., indices]`` within each flat plane of the trailing ``spatial`` axes."""
-    flat = x.reshape(x.shape[: x.ndim - spatial] + (-1,))
-    lead = indices.shape[: flat.ndim - 1]
-    picked = np.take_along_axis(flat, indices.reshape(lead + (-1,)), axis=-1)
+    lead = x.shape[: x.ndim - spatial]
+    flat = x.reshape(lead + (math.prod(x.shape[x.ndim - spatial :]),))
+    picked = np.take_along_axis(
+        flat, indices.reshape(lead + (math.prod(indices.shape[len(lead) :]),)), axis=-1
+    )
     return picked.reshape(indices.shape)
 
 

@@ -252,3 +252,27 @@ def test_unpooling_restores_a_plane_that_pooling_did_not_tile_exactly():
                 y, z = np.unravel_index(np.argmax(window), window.shape)
                 expected[c, 2 * i + y, 2 * j + z] = window[y, z]
     np.testing.assert_array_equal(restored, expected)
+
+
+@pytest.mark.parametrize(
+    "module, shape",
+    [
+        (nn.SpatialDilatedMaxPooling(2, 2, 2, 2, 1, 1), (1, 2, 4, 4)),
+        (nn.SpatialDilatedMaxPooling(3, 3, 2, 2, 1, 1, 1, 1, ceil_mode=True), (2, 3, 5)),
+        (nn.VolumetricMaxPooling(2, 2, 2, 2, 2, 2, 1, 1, 1), (1, 2, 4, 4, 4)),
+    ],
+    ids=repr,
+)
+def test_padded_max_pooling_passes_minus_infinity_and_nan_through(module, shape):
+    # a window of -inf only is won by its first cell inside the plane, never by padding
+    x = np.full(shape, -np.inf)
+    out = module.forward(x)
+    assert np.all(out == -np.inf)
+    grad = module.backward(x, np.ones_like(out))
+    assert grad.sum() == out.size  # every output's gradient lands inside the input
+    # a NaN wins its windows, as in torch/nn: it is never silently dropped
+    x = np.arange(np.prod(shape), dtype=float).reshape(shape)
+    x.flat[0] = np.nan
+    out = module.forward(x)
+    assert np.isnan(out).sum() >= 1
+    assert np.isnan(module.backward(x, np.ones_like(out))).sum() == 0
