@@ -23,8 +23,9 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from . import hooks
+from . import hooks, sharing
 from . import parameters as _flat
+from . import state_dict as _state
 from .dtypes import Dtype, Policy, accept, as_dtype, convert, explain_cast
 from .errors import InputTypeError
 from .gradients import NO_OUTPUT, MissingGradient, check_grad_output
@@ -357,9 +358,7 @@ class Module:
         the modules declare; the two networks must have the same structure, and the shared
         arrays the same shapes and dtypes.
         """
-        from .sharing import share
-
-        share(self, other, names)
+        sharing.share(self, other, names)
         return self
 
     def clone(self, *names: str) -> Module:
@@ -368,9 +367,7 @@ class Module:
         Sharing inside the copied subtree is preserved; nothing is shared with anything outside
         it unless named.  The shared arrays are never copied, and no flat parameter vector is.
         """
-        from .sharing import clone
-
-        return clone(self, names)
+        return sharing.clone(self, names)
 
     def __getstate__(self) -> dict[str, Any]:
         # a copy must not carry the flat vectors: they belong to the original's parameters
@@ -451,15 +448,11 @@ class Module:
 
     def state_dict(self) -> dict[str, np.ndarray]:
         """``{"<path>.<name>": array}`` for every parameter and buffer of the network."""
-        from .state import state_dict
-
-        return state_dict(self)
+        return _state.state_dict(self)
 
     def load_state_dict(self, state: dict[str, np.ndarray], strict: bool = True) -> Module:
         """Copy arrays by path name into this network's arrays, in place."""
-        from .state import load_state_dict
-
-        load_state_dict(self, state, strict)
+        _state.load_state_dict(self, state, strict)
         return self
 
     @classmethod

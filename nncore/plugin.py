@@ -10,16 +10,6 @@ ClassSpec(name='Swish', ref='my_layers.swish:Swish', kind='module')
 
 from __future__ import annotations
 
-from .checks import (
-    describe,
-    dimension,
-    expect_array,
-    expect_float,
-    expect_indices,
-    expect_ndim,
-    expect_same_shape,
-    expect_size,
-)
 from .container import Container, format_branches, format_chain, indent
 from .criterion import Criterion
 from .dtypes import Dtype, as_dtype
@@ -43,6 +33,16 @@ from .module import Module, update_rate
 from .random import generator
 from .registry import nn, registry
 from .testing import Case
+from .validation import (
+    describe,
+    dimension,
+    expect_array,
+    expect_float,
+    expect_indices,
+    expect_ndim,
+    expect_same_shape,
+    expect_size,
+)
 
 __all__ = [
     "KINDS",

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from nncore import Criterion, Module
-from nncore.checks import expect_float, expect_ndim, expect_same_shape, expect_size
+from nncore.plugin import expect_float, expect_ndim, expect_same_shape, expect_size
 from nncore.random import generator
 from nncore.testing import Case, check_case, parametrize_with_checks, run_checks
 

@@ -15,7 +15,7 @@ class Linear(Module):
     Same constructor ``(input_size, output_size, bias=True)`` and parameter layout (``weight`` is
     ``(output_size, input_size)``, ``bias`` ``(output_size,)``), so ``nncore.swap`` can carry the
     parameters over.  Well-formed input passes a single combined test instead of one helper call
-    per property; only bad input goes through ``nncore.checks`` to get the precise error.
+    per property; only bad input goes through ``nncore.plugin``'s checks to get the precise error.
     Gradients: ``dx = dy @ weight``, ``dW += scale * dy.T @ x``, ``db += scale * sum(dy)``.
 
     >>> Linear(10, 5)
