@@ -133,8 +133,9 @@ def test_package(session: nox.Session, package: str) -> None:
     """
     if package == "nncore":
         session.install("-e", ".", *TEST_DEPS)
-        session.run("python", "-c",
-                    "import nncore, nncore.testing; assert not nncore.registry().entries")
+        session.run(
+            "python", "-c", "import nncore, nncore.testing; assert not nncore.registry().entries"
+        )
         session.run("nncore", "plugins")
         session.install(*_local_requirements(PLUGINS["nn-basic"]))
         _run_pytest(session, "nncore")
@@ -147,8 +148,9 @@ def test_package(session: nox.Session, package: str) -> None:
 @nox.session(default=False)
 def ecosystem(session: nox.Session) -> None:
     """A third-party plugin end to end (tests/test_ecosystem.py): wheel, fresh venv, CLI, swap."""
-    session.install("-e", ".", "-e", str(PLUGINS["nn-basic"]), *TEST_DEPS, "setuptools>=68",
-                    "wheel")
+    session.install(
+        "-e", ".", "-e", str(PLUGINS["nn-basic"]), *TEST_DEPS, "setuptools>=68", "wheel"
+    )
     _run_pytest(session, "-m", "ecosystem", "tests/test_ecosystem.py")
 
 

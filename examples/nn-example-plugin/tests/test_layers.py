@@ -43,8 +43,9 @@ def test_linear_by_hand():
     np.testing.assert_allclose(module.forward(x), [[3.5, 0.0], [0.5, 2.0]], atol=1e-14)
     module.zero_grad_parameters()
     dy = np.array([[1.0, 0.0], [0.0, 2.0]])
-    np.testing.assert_allclose(module.backward(x, dy, scale=0.5), [[1.0, 2.0], [0.0, -2.0]],
-                               atol=1e-14)
+    np.testing.assert_allclose(
+        module.backward(x, dy, scale=0.5), [[1.0, 2.0], [0.0, -2.0]], atol=1e-14
+    )
     np.testing.assert_allclose(module.grad_weight, [[0.5, 0.5], [2.0, -1.0]], atol=1e-14)
     np.testing.assert_allclose(module.grad_bias, [0.5, 1.0], atol=1e-14)
 
@@ -64,17 +65,19 @@ def test_linear_matches_nn_basic_when_installed():
     theirs.weight[...], theirs.bias[...] = mine.weight, mine.bias
     x, dy = rng.standard_normal((3, 6)), rng.standard_normal((3, 4))
     np.testing.assert_allclose(mine.forward(x), theirs.forward(x), rtol=1e-12, atol=1e-14)
-    np.testing.assert_allclose(mine.backward(x, dy), theirs.backward(x, dy), rtol=1e-12,
-                               atol=1e-14)
+    np.testing.assert_allclose(mine.backward(x, dy), theirs.backward(x, dy), rtol=1e-12, atol=1e-14)
     np.testing.assert_allclose(mine.grad_weight, theirs.grad_weight, rtol=1e-12, atol=1e-14)
 
 
-@pytest.mark.parametrize("bad, error, message", [
-    ("not an array", InputTypeError, "numpy.ndarray"),
-    (np.zeros((2, 3)), ShapeError, "size 4 in dimension -1"),
-    (np.zeros((2, 2, 4)), ShapeError, "1 or 2 dimensions"),
-    (np.array(["a", "b", "c", "d"]), InputTypeError, "real numbers"),
-])
+@pytest.mark.parametrize(
+    "bad, error, message",
+    [
+        ("not an array", InputTypeError, "numpy.ndarray"),
+        (np.zeros((2, 3)), ShapeError, "size 4 in dimension -1"),
+        (np.zeros((2, 2, 4)), ShapeError, "1 or 2 dimensions"),
+        (np.array(["a", "b", "c", "d"]), InputTypeError, "real numbers"),
+    ],
+)
 def test_linear_bad_input_is_a_clear_error(bad, error, message):
     module = Linear(4, 3)
     with pytest.raises(error, match=message):
