@@ -163,9 +163,10 @@ def fuzz(session: nox.Session) -> None:
 
 @nox.session
 def lint(session: nox.Session) -> None:
-    """ruff over the whole repository (rules in pyproject.toml)."""
+    """ruff over the whole repository: its rules (pyproject.toml) and its formatting."""
     session.install(*nox.project.dependency_groups(PYPROJECT, "lint"))
     session.run("ruff", "check", ".", *session.posargs)
+    session.run("ruff", "format", "--check", ".", *session.posargs)
 
 
 @nox.session
