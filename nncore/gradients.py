@@ -41,9 +41,11 @@ class MissingGradient:
     """The input gradient of a module that does not implement ``update_grad_input``.
 
     torch/nn's default ``updateGradInput`` returns an empty gradient, which is fine for the first
-    module of a network (char-rnn's ``OneHot``: nothing needs the gradient of the data).  Where a
-    module does need it, any use of this value raises :class:`MissingGradientError` naming the
-    module that has no gradient to give and what to implement.
+    module of a network (char-rnn's ``OneHot``: nothing needs the gradient of the data).  It is
+    passed on unchanged by modules that only hand gradients back (a graph's input ``Identity``);
+    where a module does use it, any arithmetic or attribute of this value raises
+    :class:`MissingGradientError` naming the module that has no gradient to give and what to
+    implement.
     """
 
     __array_ufunc__ = None  # numpy defers to the operators below, which raise
@@ -60,6 +62,11 @@ class MissingGradient:
         )
 
     def _refuse(self, *args: Any, **kwargs: Any) -> Any:
+        raise self.error()
+
+    def __getattr__(self, name: str) -> Any:  # .shape, .reshape, ...: a use of the gradient
+        if name.startswith("__"):
+            raise AttributeError(name)
         raise self.error()
 
     __array__ = __add__ = __radd__ = __mul__ = __rmul__ = __sub__ = __rsub__ = _refuse
@@ -88,7 +95,7 @@ def check_grad_output(module: Module, grad_output: Any) -> Any:
 
 def _compare(output: Any, grad: Any, what: str) -> None:
     if isinstance(grad, MissingGradient):
-        raise grad.error()
+        return  # passed on as it is (an Identity before it); any use of it raises
     if isinstance(output, np.ndarray):
         if not isinstance(grad, np.ndarray):
             if grad is None or np.isscalar(grad):
