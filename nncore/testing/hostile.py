@@ -113,40 +113,60 @@ INPUT_KINDS = {
 
 
 def check_input_dtypes(case: Case) -> None:
-    """Integer, uint8, bool and float16 inputs give the result of the input cast to the
-    module's dtype (values and gradients), or a clear error."""
+    """Integer, uint8, bool and float16 inputs (and criteria's targets) give the result of the
+    same values cast to the module's dtype (values and gradients), or a clear error."""
     module, input, target = _prepared(case)
-    if not any(is_differentiable(leaf) for leaf in leaves(input)):
-        return
     for kind, make in INPUT_KINDS.items():
-        odd = _with_floats(input, make)
-        reference = copy.deepcopy(module)
-        try:
-            with _quiet():
-                cast = _cast_floats(odd, input, module)
-                expected = copy.deepcopy(_forward(reference, cast, target, case))
-        except Exception:
-            continue  # the cast input is not valid either: nothing to compare
-        trial = copy.deepcopy(module)
-        try:
-            with _quiet():
-                actual = copy.deepcopy(_forward(trial, odd, target, case))
-        except Exception as error:
-            assert_clear_error(error, trial, f"a {kind} input")
-            continue
-        _same(actual, expected, f"output for a {kind} input vs the same values cast")
-        grad_output = None if case.is_criterion else _grad_like(expected, module.dtype)
-        try:
-            with _quiet():
-                expected_grad = _backward(reference, cast, target, grad_output, case)
-        except Exception:
-            continue
+        if any(is_differentiable(leaf) for leaf in leaves(input)):
+            odd = _with_floats(input, make)
+            _compare_cast(
+                case,
+                module,
+                (odd, target),
+                (_cast_floats(odd, input, module), target),
+                f"a {kind} input",
+            )
+        if case.is_criterion and any(is_differentiable(leaf) for leaf in leaves(target)):
+            odd = _with_floats(target, make)
+            _compare_cast(
+                case,
+                module,
+                (input, odd),
+                (input, _cast_floats(odd, target, module)),
+                f"a {kind} target",
+            )
+
+
+def _compare_cast(
+    case: Case, module: Module, odd: tuple[Any, Any], cast: tuple[Any, Any], what: str
+) -> None:
+    """Forward and backward on ``odd`` (input, target) agree with ``cast``, or raise clearly."""
+    reference = copy.deepcopy(module)
+    try:
         with _quiet():
-            actual_grad = _backward(trial, odd, target, grad_output, case)
-        pairs = zip(leaves(actual_grad), leaves(expected_grad), leaves(input), strict=False)
-        for got, want, original in pairs:
-            if is_differentiable(original):
-                _same(got, want, f"grad_input for a {kind} input vs the same values cast")
+            expected = copy.deepcopy(_forward(reference, *cast, case))
+    except Exception:
+        return  # the cast values are not valid either: nothing to compare
+    trial = copy.deepcopy(module)
+    try:
+        with _quiet():
+            actual = copy.deepcopy(_forward(trial, *odd, case))
+    except Exception as error:
+        assert_clear_error(error, trial, what)
+        return
+    _same(actual, expected, f"output for {what} vs the same values cast")
+    grad_output = None if case.is_criterion else _grad_like(expected, module.dtype)
+    try:
+        with _quiet():
+            expected_grad = _backward(reference, cast[0], cast[1], grad_output, case)
+    except Exception:
+        return
+    with _quiet():
+        actual_grad = _backward(trial, odd[0], odd[1], grad_output, case)
+    pairs = zip(leaves(actual_grad), leaves(expected_grad), leaves(cast[0]), strict=False)
+    for got, want, original in pairs:
+        if is_differentiable(original):
+            _same(got, want, f"grad_input for {what} vs the same values cast")
 
 
 def _with_floats(value: Any, make: Callable[[np.ndarray], np.ndarray]) -> Any:
