@@ -11,26 +11,47 @@ Every problem with a file, whatever its cause, is a :class:`~nncore.errors.LoadE
 from __future__ import annotations
 
 import json
+import math
 import os
-import tempfile
+import stat
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from . import atomic_file
 from .errors import LoadError, NNCoreError, SaveError
-from .memory import address_space_limit
 from .module import Module
 from .parameters import memory_key
 
 FORMAT = "nncore/1"
 METADATA_KEY = "nncore"
-#: integers in a loaded config may not exceed this unless the file holds as many elements: a
-#: crafted config cannot make a constructor allocate memory the file does not pay for
+#: A file pays for the memory its modules allocate.  Before any module is built, each integer of
+#: its config may not exceed this (or the file's element count, if larger), and the product of a
+#: config's integers (what a constructor such as ``Linear(n, m)`` allocates) may not exceed
+#: ``ELEMENTS_PER_FILE_ELEMENT`` times the file's element count, or ``SMALL_PRODUCT``.
 SMALL_INT = 1 << 20
+SMALL_PRODUCT = 1 << 24
+ELEMENTS_PER_FILE_ELEMENT = 16
 MAX_MODULES = 100_000
-#: address space a load may use beyond twice the file's tensors (Linux: enforced by RLIMIT_AS)
-LOAD_MEMORY_SLACK = 1 << 30
+#: containers nested deeper than this are refused (forward, repr and save recurse through them)
+MAX_DEPTH = 100
+#: the dtypes a module may compute in, and those a config may name
+MODULE_DTYPES = ("float32", "float64")
+CONFIG_DTYPES = (
+    "bool",
+    "int8",
+    "int16",
+    "int32",
+    "int64",
+    "uint8",
+    "uint16",
+    "uint32",
+    "uint64",
+    "float16",
+    "float32",
+    "float64",
+)
 
 
 # ------------------------------------------------------------------------------------- saving
@@ -50,20 +71,27 @@ class _Writer:
             self.tensors[name] = np.ascontiguousarray(array)
         return self.tensor_keys[key]
 
-    def module(self, module: Module) -> int:
+    def module(self, module: Module, depth: int = 0) -> int:
         """Describe ``module`` (and, first, its children); return its id."""
         if id(module) in self.module_ids:
             return self.module_ids[id(module)]
         if len(self.module_ids) >= MAX_MODULES:
-            raise SaveError(f"more than {MAX_MODULES} modules")
+            raise SaveError(f"expected at most {MAX_MODULES} modules, got more")
+        if depth > MAX_DEPTH:
+            raise SaveError(
+                f"expected containers nested at most {MAX_DEPTH} deep (nncore.load refuses "
+                "deeper files), got more"
+            )
         self.module_ids[id(module)] = index = len(self.records)
         record: dict[str, Any] = {}
         self.records.append(record)
-        children = [[name, self.module(child)] for name, child in module.named_children()]
+        children = [
+            [name, self.module(child, depth + 1)] for name, child in module.named_children()
+        ]
         record.update(
             {
                 "class": _qualified_name(module),
-                "config": self.value(module.config(), type(module).__name__),
+                "config": self.value(module.config(), type(module).__name__, depth + 1),
                 "children": children,
                 "train": bool(module.train),
                 "dtype": module.dtype.name,
@@ -83,7 +111,7 @@ class _Writer:
                 record["grads"]["grad_" + name] = [group, list(grad.shape), grad.dtype.name]
         return index
 
-    def value(self, value: Any, where: str) -> Any:
+    def value(self, value: Any, where: str, depth: int) -> Any:
         """A JSON-ready encoding of a config value."""
         if value is None or isinstance(value, (bool, int, float, str)):
             return value
@@ -92,15 +120,15 @@ class _Writer:
         if isinstance(value, np.ndarray):
             return {"__array__": self.tensor(value)}
         if isinstance(value, Module):
-            return {"__module__": self.module(value)}
+            return {"__module__": self.module(value, depth)}
         if isinstance(value, (np.dtype, type)) and _is_dtype(value):
             return {"__dtype__": np.dtype(value).name}
         if isinstance(value, list):
-            return [self.value(v, where) for v in value]
+            return [self.value(v, where, depth) for v in value]
         if isinstance(value, tuple):
-            return {"__tuple__": [self.value(v, where) for v in value]}
+            return {"__tuple__": [self.value(v, where, depth) for v in value]}
         if isinstance(value, dict) and all(isinstance(k, str) for k in value):
-            return {"__dict__": {k: self.value(v, where) for k, v in value.items()}}
+            return {"__dict__": {k: self.value(v, where, depth) for k, v in value.items()}}
         raise SaveError(f"{where}: cannot save a config value of type {type(value).__name__}")
 
 
@@ -126,26 +154,54 @@ def _qualified_name(module: Module) -> str:
 def save(module: Module, path: str | os.PathLike) -> None:
     """Write ``module`` (its whole network) to ``path`` atomically, in the safetensors format.
 
-    The file is written to a temporary name beside ``path`` and renamed over it, so an
-    interrupted save never leaves a truncated file.
+    An interrupted save never leaves a truncated file, nor a temporary one (see
+    ``nncore.atomic_file``); the file gets the permissions the user's umask gives.
     """
-    from safetensors.numpy import save_file
-
     writer = _Writer()
     root = writer.module(module)
     description = {"format": FORMAT, "root": root, "modules": writer.records}
     metadata = {METADATA_KEY: json.dumps(description, allow_nan=True)}
-    target = Path(path)
-    handle, temporary = tempfile.mkstemp(dir=target.parent or ".", prefix=f".{target.name}.")
-    os.close(handle)
-    try:
-        save_file(writer.tensors, temporary, metadata=metadata)
-        with open(temporary, "rb") as written:
-            os.fsync(written.fileno())
-        os.replace(temporary, target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    with atomic_file.replacing(Path(path)) as file:
+        _write_safetensors(file, writer.tensors, metadata)
+
+
+#: numpy dtype -> safetensors dtype code
+_CODES = {
+    "bool": "BOOL",
+    "uint8": "U8",
+    "int8": "I8",
+    "uint16": "U16",
+    "int16": "I16",
+    "uint32": "U32",
+    "int32": "I32",
+    "uint64": "U64",
+    "int64": "I64",
+    "float16": "F16",
+    "float32": "F32",
+    "float64": "F64",
+}
+
+
+def _write_safetensors(file: Any, tensors: dict[str, np.ndarray], metadata: dict[str, str]) -> None:
+    """The safetensors format, streamed (the library's writer needs a path and a copy in memory):
+    an 8-byte little-endian header length, the JSON header, then each tensor's bytes in order."""
+    header: dict[str, Any] = {"__metadata__": metadata}
+    offset = 0
+    for name, array in tensors.items():
+        if array.dtype.name not in _CODES:
+            raise SaveError(f"cannot save an array of dtype {array.dtype}")
+        header[name] = {
+            "dtype": _CODES[array.dtype.name],
+            "shape": list(array.shape),
+            "data_offsets": [offset, offset + array.nbytes],
+        }
+        offset += array.nbytes
+    text = json.dumps(header, separators=(",", ":")).encode()
+    text += b" " * (-len(text) % 8)
+    file.write(len(text).to_bytes(8, "little"))
+    file.write(text)
+    for array in tensors.values():
+        file.write(np.ascontiguousarray(array, dtype=array.dtype.newbyteorder("<")).data)
 
 
 # ------------------------------------------------------------------------------------ loading
@@ -166,20 +222,55 @@ def load(path: str | os.PathLike) -> Module:
 def _load(path: Path) -> Module:
     from safetensors import safe_open
 
+    try:
+        mode = os.stat(path).st_mode
+    except OSError as error:
+        raise LoadError(f"{path}: cannot be read ({error.strerror})") from error
+    if not stat.S_ISREG(mode):
+        raise LoadError(f"{path}: expected a regular file, got a {_kind_of(mode)}")
+    size = os.stat(path).st_size
     with safe_open(str(path), framework="np") as handle:
         metadata = handle.metadata() or {}
         if METADATA_KEY not in metadata:
             raise LoadError(f"{path}: a safetensors file without nncore metadata")
+        declared = sum(
+            math.prod(handle.get_slice(name).get_shape()) * _itemsize(handle, name)
+            for name in handle.keys()
+        )
+        if declared > size:
+            raise LoadError(f"{path}: its tensors declare {declared} bytes, the file has {size}")
         description = json.loads(metadata[METADATA_KEY])
         tensors = {name: handle.get_tensor(name) for name in handle.keys()}
     return _Reader(description, tensors, str(path)).build()
+
+
+def _itemsize(handle: Any, name: str) -> int:
+    code = handle.get_slice(name).get_dtype()
+    return {"BOOL": 1, "U8": 1, "I8": 1, "F8_E5M2": 1, "F8_E4M3": 1}.get(
+        code, int("".join(c for c in code if c.isdigit()) or 8) // 8
+    )
+
+
+def _kind_of(mode: int) -> str:
+    for test, kind in (
+        (stat.S_ISDIR, "directory"),
+        (stat.S_ISFIFO, "FIFO"),
+        (stat.S_ISCHR, "character device"),
+        (stat.S_ISBLK, "block device"),
+        (stat.S_ISSOCK, "socket"),
+    ):
+        if test(mode):
+            return kind
+    return "special file"
 
 
 class _Reader:
     def __init__(self, description: Any, tensors: dict[str, np.ndarray], where: str) -> None:
         self.where = where
         self.tensors = tensors
-        self.element_budget = max(SMALL_INT, sum(int(t.size) for t in tensors.values()))
+        elements = sum(int(t.size) for t in tensors.values())
+        self.element_budget = max(SMALL_INT, elements)
+        self.product_budget = max(SMALL_PRODUCT, ELEMENTS_PER_FILE_ELEMENT * elements)
         if not isinstance(description, dict) or description.get("format") != FORMAT:
             raise LoadError(f"{where}: unknown format (expected {FORMAT!r})")
         self.records = _expect(description.get("modules"), list, "modules")
@@ -192,26 +283,49 @@ class _Reader:
         self.grads: dict[str, np.ndarray] = {}
 
     def build(self) -> Module:
-        tensor_bytes = sum(int(t.nbytes) for t in self.tensors.values())
-        try:
-            with address_space_limit(2 * tensor_bytes + LOAD_MEMORY_SLACK):
-                for index in self._order():
-                    record = _expect(self.records[index], dict, "module")
-                    self.built[index] = self._module(index, record)
-        except MemoryError as error:
-            raise LoadError(
-                f"{self.where}: building the modules needs more memory than the file's data "
-                "justifies (a huge declared size?)"
-            ) from error
+        order = self._order()
+        for index in order:  # every record is checked before anything is built
+            self._check_budget(_expect(self.records[index], dict, "module"))
+        for index in order:
+            self.built[index] = self._module(index, self.records[index])
         return self.built[self.root]
 
+    def _check_budget(self, record: dict[str, Any]) -> None:
+        """Refuse a config whose sizes would make a constructor allocate more than the file
+        justifies (``Linear(10**6, 10**6)`` in a file of a few bytes)."""
+        product, stack = 1, [record.get("config")]
+        while stack:
+            value = stack.pop()
+            if isinstance(value, dict):
+                stack.extend(v for k, v in value.items() if k != "__module__")
+            elif isinstance(value, list):
+                stack.extend(value)
+            elif isinstance(value, int) and not isinstance(value, bool):
+                if abs(value) > self.element_budget:
+                    raise LoadError(
+                        f"{self.where}: {record.get('class')!r} config value {value} is larger "
+                        "than the file's data"
+                    )
+                product = min(product * max(value, 1), self.product_budget + 1)
+        if product > self.product_budget:
+            raise LoadError(
+                f"{self.where}: building {record.get('class')!r} needs more memory than the "
+                f"file's data justifies: its config implies more than {self.product_budget} "
+                "elements"
+            )
+
     def _order(self) -> list[int]:
-        """Module ids, children before parents; a cycle or a dangling reference is an error."""
+        """Module ids, children before parents; a cycle, a dangling reference or nesting deeper
+        than ``MAX_DEPTH`` is an error."""
         order: list[int] = []
         state: dict[int, str] = {}
-        stack: list[tuple[int, bool]] = [(self._id(self.root), False)]
+        stack: list[tuple[int, bool, int]] = [(self._id(self.root), False, 0)]
         while stack:
-            index, done = stack.pop()
+            index, done, depth = stack.pop()
+            if depth > MAX_DEPTH:
+                raise LoadError(
+                    f"{self.where}: expected containers nested at most {MAX_DEPTH} deep, got more"
+                )
             if done:
                 state[index] = "done"
                 order.append(index)
@@ -221,14 +335,14 @@ class _Reader:
             if state.get(index) == "open":
                 raise LoadError(f"{self.where}: the module structure has a cycle through {index}")
             state[index] = "open"
-            stack.append((index, True))
+            stack.append((index, True, depth))
             for child in self._references(self.records[index]):
                 if state.get(child) == "open":
                     raise LoadError(
                         f"{self.where}: the module structure has a cycle through {child}"
                     )
                 if state.get(child) != "done":
-                    stack.append((child, False))
+                    stack.append((child, False, depth + 1))
         return order
 
     def _references(self, record: Any) -> list[int]:
@@ -284,7 +398,12 @@ class _Reader:
         self._arrays(module, qualified, _expect(record.get("arrays", {}), dict, "arrays"))
         self._grads(module, qualified, _expect(record.get("grads", {}), dict, "grads"))
         module.train = bool(record.get("train", True))
-        module._dtype = np.dtype(_expect(record.get("dtype", "float64"), str, "dtype"))
+        dtype = _expect(record.get("dtype", "float64"), str, "dtype")
+        if dtype not in MODULE_DTYPES:
+            raise LoadError(
+                f"{self.where}: {qualified} expected a dtype in {MODULE_DTYPES}, got {dtype!r:.40}"
+            )
+        module._dtype = np.dtype(dtype)
         return module
 
     def _arrays(self, module: Module, qualified: str, arrays: dict[str, Any]) -> None:
@@ -313,11 +432,17 @@ class _Reader:
                 raise LoadError(f"{self.where}: {qualified} has no gradient {name!r}")
             group, shape, dtype = _expect(spec, list, "gradient")
             param = getattr(module, name[5:])
-            if list(param.shape) != shape or np.dtype(dtype).kind != "f":
+            if list(param.shape) != shape or dtype not in MODULE_DTYPES:
                 raise LoadError(f"{self.where}: {qualified}.{name} does not match its parameter")
             if group not in self.grads:
                 self.grads[group] = np.zeros(param.shape, dtype=np.dtype(dtype))
-            setattr(module, name, self.grads[group])
+            shared = self.grads[group]
+            if shared.shape != param.shape or shared.dtype != np.dtype(dtype):
+                raise LoadError(
+                    f"{self.where}: {qualified}.{name} {param.shape} {dtype} shares its gradient "
+                    f"with a parameter of another shape or dtype ({shared.shape} {shared.dtype})"
+                )
+            setattr(module, name, shared)
 
     def _tensor(self, key: Any) -> np.ndarray:
         if not isinstance(key, str) or key not in self.tensors:
@@ -342,7 +467,13 @@ class _Reader:
             if tag == "__module__":
                 return self.built[self._id(inner)]
             if tag == "__dtype__":
-                return np.dtype(_expect(inner, str, "dtype"))
+                name = _expect(inner, str, "dtype")
+                if name not in CONFIG_DTYPES:
+                    raise LoadError(
+                        f"{self.where}: {where} expected a dtype in {CONFIG_DTYPES}, got "
+                        f"{name!r:.40}"
+                    )
+                return np.dtype(name)
             if tag == "__tuple__":
                 return tuple(self._value(v, where) for v in _expect(inner, list, "tuple"))
             if tag == "__dict__":
