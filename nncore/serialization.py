@@ -292,21 +292,30 @@ class _Reader:
 
     def _check_budget(self, record: dict[str, Any]) -> None:
         """Refuse a config whose sizes would make a constructor allocate more than the file
-        justifies (``Linear(10**6, 10**6)`` in a file of a few bytes)."""
-        product, stack = 1, [record.get("config")]
+        justifies (``Linear(10**6, 10**6)`` in a file of a few bytes).
+
+        Every integer anywhere in the config is capped; the sizes a constructor allocates from
+        (its integer arguments, and lists or tuples of integers such as ``View(2, 3)``'s) are
+        multiplied.  Structure (a graph's node lists) is not a size.
+        """
+        stack = [record.get("config")]
         while stack:
             value = stack.pop()
             if isinstance(value, dict):
                 stack.extend(v for k, v in value.items() if k != "__module__")
             elif isinstance(value, list):
                 stack.extend(value)
-            elif isinstance(value, int) and not isinstance(value, bool):
-                if abs(value) > self.element_budget:
-                    raise LoadError(
-                        f"{self.where}: {record.get('class')!r} config value {value} is larger "
-                        "than the file's data"
-                    )
-                product = min(product * max(value, 1), self.product_budget + 1)
+            elif isinstance(value, int) and abs(value) > self.element_budget:
+                raise LoadError(
+                    f"{self.where}: {record.get('class')!r} config value {value} is larger "
+                    "than the file's data"
+                )
+        product, arguments = 1, _unwrapped(record.get("config"))
+        for argument in arguments.values() if isinstance(arguments, dict) else []:
+            sizes = _unwrapped(argument)
+            for size in sizes if isinstance(sizes, list) else [sizes]:
+                if _is_int(size):
+                    product = min(product * max(size, 1), self.product_budget + 1)
         if product > self.product_budget:
             raise LoadError(
                 f"{self.where}: building {record.get('class')!r} needs more memory than the "
@@ -481,6 +490,19 @@ class _Reader:
                     str(k): self._value(v, where) for k, v in _expect(inner, dict, "dict").items()
                 }
         raise LoadError(f"{self.where}: {where} has an unreadable config value {value!r:.100}")
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _unwrapped(value: Any) -> Any:
+    """A config value as saved, without its tag: ``{"__dict__": d}`` -> ``d``, tuples -> lists."""
+    if isinstance(value, dict) and len(value) == 1:
+        ((tag, inner),) = value.items()
+        if tag in ("__dict__", "__tuple__"):
+            return inner
+    return value if isinstance(value, (dict, list)) or _is_int(value) else {}
 
 
 def _expect(value: Any, kind: type, what: str) -> Any:

@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 
 from .errors import IndexOutOfRangeError, InputTypeError, ShapeError
+from .gradients import MissingGradient
 
 
 def describe(value: Any) -> str:
@@ -28,8 +29,11 @@ def describe(value: Any) -> str:
 
 
 def expect_array(value: Any, what: str = "input") -> np.ndarray:
-    """Return ``value`` if it is a numpy array, else raise InputTypeError."""
+    """Return ``value`` if it is a numpy array, else raise InputTypeError (or, for the gradient
+    of a module that has none, the MissingGradientError naming it)."""
     if not isinstance(value, np.ndarray):
+        if isinstance(value, MissingGradient):
+            raise value.error()
         raise InputTypeError(f"expected {what} to be a numpy.ndarray, got {describe(value)}")
     return value
 
