@@ -99,8 +99,10 @@ def _objective(case: Case, module: Module, input: Any, target: Any, grad_output:
     return float(result) if case.is_criterion else _dot(result, grad_output)
 
 
-def _numeric_gradient(fn: Callable[[], float], array: np.ndarray, eps: float) -> np.ndarray:
-    """Central differences of ``fn`` with respect to every element of ``array`` (in place)."""
+def numeric_gradient(fn: Callable[[], float], array: np.ndarray, eps: float = 1e-6) -> np.ndarray:
+    """Central differences of the scalar ``fn()`` with respect to every element ``a`` of
+    ``array``: ``(fn() with a + eps - fn() with a - eps) / (2 * eps)``.  ``fn`` must read
+    ``array``, which is changed in place and restored."""
     gradient = np.zeros(array.shape)
     # index ``array`` itself: ``reshape(-1)`` would copy a non-contiguous (transposed) input
     for j in np.ndindex(array.shape):
@@ -112,6 +114,26 @@ def _numeric_gradient(fn: Callable[[], float], array: np.ndarray, eps: float) ->
         array[j] = original
         gradient[j] = (plus - minus) / (2 * eps)
     return gradient
+
+
+def _assert_differences(
+    case: Case,
+    module: Module,
+    input: Any,
+    target: Any,
+    grad_output: Any,
+    array: np.ndarray,
+    analytic: np.ndarray,
+    what: str,
+) -> None:
+    """``analytic``, the gradient of the objective with respect to ``array``, matches its
+    central differences."""
+    numeric = numeric_gradient(
+        lambda: _objective(case, module, input, target, grad_output), array, case.eps
+    )
+    _assert_close(
+        analytic, numeric, case.rtol, case.atol, f"{what} differs from finite differences"
+    )
 
 
 def _grad_output(case: Case, module: Module, input: Any) -> Any:
@@ -155,16 +177,8 @@ def check_input_jacobian(case: Case) -> None:
         if not is_differentiable(leaf):
             continue
         analytic = np.array(grad_leaf, dtype=np.float64, copy=True)
-        numeric = _numeric_gradient(
-            lambda: _objective(case, module, input, target, grad_output), leaf, case.eps
-        )
-        _assert_close(
-            analytic,
-            numeric,
-            case.rtol,
-            case.atol,
-            f"grad_input (input leaf {k}) differs from finite differences",
-        )
+        what = f"grad_input (input leaf {k})"
+        _assert_differences(case, module, input, target, grad_output, leaf, analytic, what)
 
 
 def check_parameter_jacobian(case: Case) -> None:
@@ -177,16 +191,8 @@ def check_parameter_jacobian(case: Case) -> None:
     params, grads = module.parameters()
     analytic = [g.copy() for g in grads]
     for k, (param, grad) in enumerate(zip(params, analytic, strict=False)):
-        numeric = _numeric_gradient(
-            lambda: _objective(case, module, input, target, grad_output), param, case.eps
-        )
-        _assert_close(
-            grad,
-            numeric,
-            case.rtol,
-            case.atol,
-            f"gradient of parameter {k} {param.shape} differs from finite differences",
-        )
+        what = f"gradient of parameter {k} {param.shape}"
+        _assert_differences(case, module, input, target, grad_output, param, grad, what)
 
 
 def check_backward_scale(case: Case) -> None:
