@@ -142,6 +142,16 @@ def _grad_output(case: Case, module: Module, input: Any) -> Any:
     return case.make_grad_output(_rng(2), _run(module, input), module.dtype)
 
 
+def _forwarded(case: Case) -> tuple[Module, Any, Any, Any]:
+    """The prepared module after a forward on the input, its gradients zeroed: the module, the
+    input, the target and the grad_output to go backward with."""
+    module, input, target = _prepare(case)
+    grad_output = _grad_output(case, module, input)
+    _run(module, input, target)
+    module.zero_grad_parameters()
+    return module, input, target, grad_output
+
+
 def _param_values(module: Module) -> list[np.ndarray]:
     return [p.copy() for p in module.parameters()[0]]
 
@@ -163,10 +173,7 @@ def check_forward(case: Case) -> None:
 
 def check_input_jacobian(case: Case) -> None:
     """backward's grad_input matches central differences, for every floating input leaf."""
-    module, input, target = _prepare(case)
-    grad_output = _grad_output(case, module, input)
-    _run(module, input, target)
-    module.zero_grad_parameters()
+    module, input, target, grad_output = _forwarded(case)
     grad_input = _backward(case, module, input, target, grad_output)
     if is_table(input):
         assert is_table(grad_input) and structure(grad_input) == structure(input), (
@@ -183,10 +190,7 @@ def check_input_jacobian(case: Case) -> None:
 
 def check_parameter_jacobian(case: Case) -> None:
     """Accumulated parameter gradients match central differences, for every parameter."""
-    module, input, target = _prepare(case)
-    grad_output = _grad_output(case, module, input)
-    _run(module, input, target)
-    module.zero_grad_parameters()
+    module, input, target, grad_output = _forwarded(case)
     _backward(case, module, input, target, grad_output)
     params, grads = module.parameters()
     analytic = [g.copy() for g in grads]
@@ -197,10 +201,7 @@ def check_parameter_jacobian(case: Case) -> None:
 
 def check_backward_scale(case: Case) -> None:
     """backward(..., scale) accumulates exactly ``scale`` times the gradient, twice -> twice."""
-    module, input, target = _prepare(case)
-    grad_output = _grad_output(case, module, input)
-    _run(module, input, target)
-    module.zero_grad_parameters()
+    module, input, target, grad_output = _forwarded(case)
     module.backward(input, grad_output, 1.0)
     once = [g.copy() for g in module.parameters()[1]]
     module.zero_grad_parameters()
