@@ -71,6 +71,19 @@ class Venv:
     def pip(self, *args: str | Path) -> subprocess.CompletedProcess:
         return _run(self.bin / "python", "-m", "pip", "--disable-pip-version-check", *args)
 
+    def pytest(self, project: Path) -> subprocess.CompletedProcess:
+        """Run ``project``'s tests, from inside it."""
+        return _run(
+            self.bin / "python",
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            project / "tests",
+            cwd=project,
+        )
+
 
 @pytest.fixture(scope="module")
 def work(tmp_path_factory) -> Path:
@@ -302,17 +315,7 @@ def test_nncore_check_rejects_an_unknown_package(venv):
 
 
 def test_the_plugin_passes_its_own_tests(venv, work):
-    tests = _copy_tree_with_tests(EXAMPLE, work / "example-tests")
-    _run(
-        venv.bin / "python",
-        "-m",
-        "pytest",
-        "-q",
-        "-p",
-        "no:cacheprovider",
-        tests / "tests",
-        cwd=tests,
-    )
+    venv.pytest(_copy_tree_with_tests(EXAMPLE, work / "example-tests"))
 
 
 def _copy_tree_with_tests(source: Path, target: Path) -> Path:
@@ -332,16 +335,7 @@ def test_new_plugin_installs_and_passes_its_own_tests(venv, work):
     out = venv.nncore("new-plugin", "nn-scaffolded", "--path", target, "--class-name", "Gain")
     assert "created nn-scaffolded" in out.stdout
     venv.pip("install", "--quiet", "--no-build-isolation", "--no-deps", target)
-    _run(
-        venv.bin / "python",
-        "-m",
-        "pytest",
-        "-q",
-        "-p",
-        "no:cacheprovider",
-        target / "tests",
-        cwd=target,
-    )
+    venv.pytest(target)
     assert (
         "nn-scaffolded 0.1.0: 1 class(es), 2 example(s)"
         in venv.nncore("check", "nn-scaffolded").stdout

@@ -15,12 +15,13 @@ every parameter, gradient scaling and accumulation, ``acc_update_grad_parameters
 ``acc_grad_parameters`` + ``update_parameters``, float32/float64 round trip, clone and shared
 clone, rebuilding from ``config()``, batch against single examples, bad input giving a clear error
 and leaving the module usable, ``get_parameters`` flattening, ``clear_state`` and train/eval.
+:func:`numeric_gradient` gives the central differences themselves, for a module's own tests.
 """
 
 from __future__ import annotations
 
 from .case import NOT_AN_ARRAY, Case
-from .checks import CRITERION_CHECKS, MODULE_CHECKS, checks_for
+from .checks import CRITERION_CHECKS, MODULE_CHECKS, checks_for, numeric_gradient
 from .runner import (
     CheckResult,
     check_case,
@@ -37,6 +38,7 @@ __all__ = [
     "CheckResult",
     "check_case",
     "checks_for",
+    "numeric_gradient",
     "parametrize_with_checks",
     "registered_cases",
     "run_checks",

@@ -99,8 +99,10 @@ def _objective(case: Case, module: Module, input: Any, target: Any, grad_output:
     return float(result) if case.is_criterion else _dot(result, grad_output)
 
 
-def _numeric_gradient(fn: Callable[[], float], array: np.ndarray, eps: float) -> np.ndarray:
-    """Central differences of ``fn`` with respect to every element of ``array`` (in place)."""
+def numeric_gradient(fn: Callable[[], float], array: np.ndarray, eps: float = 1e-6) -> np.ndarray:
+    """Central differences of the scalar ``fn()`` with respect to every element ``a`` of
+    ``array``: ``(fn() with a + eps - fn() with a - eps) / (2 * eps)``.  ``fn`` must read
+    ``array``, which is changed in place and restored."""
     gradient = np.zeros(array.shape)
     # index ``array`` itself: ``reshape(-1)`` would copy a non-contiguous (transposed) input
     for j in np.ndindex(array.shape):
@@ -114,10 +116,40 @@ def _numeric_gradient(fn: Callable[[], float], array: np.ndarray, eps: float) ->
     return gradient
 
 
+def _assert_differences(
+    case: Case,
+    module: Module,
+    input: Any,
+    target: Any,
+    grad_output: Any,
+    array: np.ndarray,
+    analytic: np.ndarray,
+    what: str,
+) -> None:
+    """``analytic``, the gradient of the objective with respect to ``array``, matches its
+    central differences."""
+    numeric = numeric_gradient(
+        lambda: _objective(case, module, input, target, grad_output), array, case.eps
+    )
+    _assert_close(
+        analytic, numeric, case.rtol, case.atol, f"{what} differs from finite differences"
+    )
+
+
 def _grad_output(case: Case, module: Module, input: Any) -> Any:
     if case.is_criterion:
         return None
     return case.make_grad_output(_rng(2), _run(module, input), module.dtype)
+
+
+def _forwarded(case: Case) -> tuple[Module, Any, Any, Any]:
+    """The prepared module after a forward on the input, its gradients zeroed: the module, the
+    input, the target and the grad_output to go backward with."""
+    module, input, target = _prepare(case)
+    grad_output = _grad_output(case, module, input)
+    _run(module, input, target)
+    module.zero_grad_parameters()
+    return module, input, target, grad_output
 
 
 def _param_values(module: Module) -> list[np.ndarray]:
@@ -141,10 +173,7 @@ def check_forward(case: Case) -> None:
 
 def check_input_jacobian(case: Case) -> None:
     """backward's grad_input matches central differences, for every floating input leaf."""
-    module, input, target = _prepare(case)
-    grad_output = _grad_output(case, module, input)
-    _run(module, input, target)
-    module.zero_grad_parameters()
+    module, input, target, grad_output = _forwarded(case)
     grad_input = _backward(case, module, input, target, grad_output)
     if is_table(input):
         assert is_table(grad_input) and structure(grad_input) == structure(input), (
@@ -155,46 +184,24 @@ def check_input_jacobian(case: Case) -> None:
         if not is_differentiable(leaf):
             continue
         analytic = np.array(grad_leaf, dtype=np.float64, copy=True)
-        numeric = _numeric_gradient(
-            lambda: _objective(case, module, input, target, grad_output), leaf, case.eps
-        )
-        _assert_close(
-            analytic,
-            numeric,
-            case.rtol,
-            case.atol,
-            f"grad_input (input leaf {k}) differs from finite differences",
-        )
+        what = f"grad_input (input leaf {k})"
+        _assert_differences(case, module, input, target, grad_output, leaf, analytic, what)
 
 
 def check_parameter_jacobian(case: Case) -> None:
     """Accumulated parameter gradients match central differences, for every parameter."""
-    module, input, target = _prepare(case)
-    grad_output = _grad_output(case, module, input)
-    _run(module, input, target)
-    module.zero_grad_parameters()
+    module, input, target, grad_output = _forwarded(case)
     _backward(case, module, input, target, grad_output)
     params, grads = module.parameters()
     analytic = [g.copy() for g in grads]
     for k, (param, grad) in enumerate(zip(params, analytic, strict=False)):
-        numeric = _numeric_gradient(
-            lambda: _objective(case, module, input, target, grad_output), param, case.eps
-        )
-        _assert_close(
-            grad,
-            numeric,
-            case.rtol,
-            case.atol,
-            f"gradient of parameter {k} {param.shape} differs from finite differences",
-        )
+        what = f"gradient of parameter {k} {param.shape}"
+        _assert_differences(case, module, input, target, grad_output, param, grad, what)
 
 
 def check_backward_scale(case: Case) -> None:
     """backward(..., scale) accumulates exactly ``scale`` times the gradient, twice -> twice."""
-    module, input, target = _prepare(case)
-    grad_output = _grad_output(case, module, input)
-    _run(module, input, target)
-    module.zero_grad_parameters()
+    module, input, target, grad_output = _forwarded(case)
     module.backward(input, grad_output, 1.0)
     once = [g.copy() for g in module.parameters()[1]]
     module.zero_grad_parameters()

@@ -259,14 +259,22 @@ def check_non_finite(case: Case) -> None:
                     leaf.flat[leaf.size // 2] = value
                     break
         what = f"an input {'of' if everywhere else 'holding'} {value}"
-        trial = copy.deepcopy(module)
-        try:
-            with _quiet():
-                output = _forward(trial, odd, target, case)
-                if not case.is_criterion:
-                    trial.backward(copy.deepcopy(odd), _grad_like(output, module.dtype))
-        except Exception as error:
-            assert_clear_error(error, trial, what)
+        _assert_computed_or_refused(case, module, odd, target, what)
+
+
+def _assert_computed_or_refused(
+    case: Case, module: Module, odd: Any, target: Any, what: str
+) -> None:
+    """Forward, then backward with a gradient shaped like the output, of a copy of ``module``
+    on ``odd``: they compute, or raise a clear error about ``what`` (never a raw one)."""
+    trial = copy.deepcopy(module)
+    try:
+        with _quiet():
+            output = _forward(trial, odd, target, case)
+            if not case.is_criterion:
+                trial.backward(copy.deepcopy(odd), _grad_like(output, module.dtype))
+    except Exception as error:
+        assert_clear_error(error, trial, what)
 
 
 def _reshaped(input: Any) -> dict[str, Any]:
@@ -296,14 +304,7 @@ def check_wrong_shapes(case: Case) -> None:
     (forward, then backward with a gradient shaped like the output)."""
     module, input, target = _prepared(case)
     for what, odd in _reshaped(input).items():
-        trial = copy.deepcopy(module)
-        try:
-            with _quiet():
-                output = _forward(trial, odd, target, case)
-                if not case.is_criterion:
-                    trial.backward(copy.deepcopy(odd), _grad_like(output, module.dtype))
-        except Exception as error:
-            assert_clear_error(error, trial, f"an input with {what}")
+        _assert_computed_or_refused(case, module, odd, target, f"an input with {what}")
 
 
 # ----------------------------------------------------------------------------- misuse

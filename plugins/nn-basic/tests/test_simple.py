@@ -37,6 +37,7 @@ from nn_basic.zero_grad import ZeroGrad
 
 import nncore
 from nncore.errors import IndexOutOfRangeError, InputTypeError, ShapeError, StateError
+from nncore.testing import numeric_gradient
 
 
 def _arrays(value):
@@ -62,15 +63,7 @@ def check_gradients(module, input, seed=0, eps=1e-6, atol=1e-6, params=True):
     if params:
         targets += list(zip(*module.parameters(), strict=True))
     for array, analytic in targets:
-        numeric = np.zeros(array.shape)
-        for index in np.ndindex(array.shape):
-            saved = array[index]
-            array[index] = saved + eps
-            plus = loss()
-            array[index] = saved - eps
-            minus = loss()
-            array[index] = saved
-            numeric[index] = (plus - minus) / (2 * eps)
+        numeric = numeric_gradient(loss, array, eps)
         np.testing.assert_allclose(analytic, numeric, atol=atol, rtol=1e-5)
 
 

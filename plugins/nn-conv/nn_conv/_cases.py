@@ -34,3 +34,13 @@ SMOOTHING_KERNEL = np.array([[1.0, 2.0, 1.0], [2.0, 4.0, 2.0], [1.0, 2.0, 1.0]])
 
 
 WRONG_PLANES = np.zeros((1, 3, 4, 4))
+
+
+def normalization_cases(cls, batch_shape, single_shape) -> list[Case]:
+    """The cases of a local normalization ``cls(n_input_plane, kernel)``: two planes smoothed
+    by a 3x3 kernel (batched, and refusing the wrong number of planes), one plane by a 1-D
+    kernel."""
+    return [
+        *batch_cases(cls(2, SMOOTHING_KERNEL), batch_shape, bad_inputs=BAD_INPUTS + [WRONG_PLANES]),
+        Case(cls(1, np.ones(3)), input_shape=single_shape),
+    ]

@@ -1,5 +1,5 @@
-"""What nn-conv's convolution layers share: their sizes, parameters, reset, output sizes and
-the pieces of their reprs.
+"""What nn-conv's convolution layers share: their sizes, parameters, reset, input checks, output
+sizes and the pieces of their reprs.
 
 Each layer keeps torch/nn's constructor (so that ``config()`` rebuilds it) and torch/nn's names
 for its sizes, one attribute per spatial axis: kernel ``kt``/``kh``/``kw``, stride
@@ -21,7 +21,7 @@ import numpy as np
 from nncore.plugin import Module, generator
 
 from ._geometry import Geometry
-from ._spatial import out_sizes
+from ._spatial import expect_min_size, expect_planes, out_sizes, promote
 
 
 @functools.cache
@@ -32,7 +32,7 @@ def _names(prefix: str, axes: str) -> tuple[str, ...]:
 
 class Convolution(Module):
     """Base of the convolution layers: sizes by axis, ``weight``/``bias`` with their gradients,
-    torch/nn's ``reset``, output sizes and repr.
+    torch/nn's ``reset``, input checks, output sizes and repr.
 
     ``reset(stdv)`` draws every parameter from ``U(-s, s)`` with ``s = stdv * sqrt(3)``, or
     ``s = 1 / sqrt(fan_in())`` without ``stdv``, as torch/nn does.
@@ -119,6 +119,16 @@ class Convolution(Module):
     def output_size(self, sizes: Sequence[int]) -> list[int]:
         """``(size + 2 * pad - dilation * (kernel - 1) - 1) // stride + 1`` along each axis."""
         return out_sizes(sizes, self.kernel_size(), self.stride(), self.padding(), self.dilation())
+
+    # ------------------------------------------------------------------- input
+    def promote_input(self, input: object) -> tuple[np.ndarray, bool]:
+        """``input`` as a batch (the flag says whether one example was promoted), after checking
+        its planes and that the window (dilated, less the padding) fits in it."""
+        x, single = promote(input, len(self.axes))
+        expect_planes(x, self.n_input_plane)
+        geometry = zip(self.kernel_size(), self.dilation(), self.padding(), strict=True)
+        expect_min_size(x, [d * (k - 1) + 1 - 2 * p for k, d, p in geometry])
+        return x, single
 
     # ------------------------------------------------------------------- gradients
     def accumulate_bias_grad(self, g: np.ndarray, scale: float) -> None:

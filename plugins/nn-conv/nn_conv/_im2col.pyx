@@ -19,14 +19,16 @@ from nn_conv._checks cimport bias_view, check_geometry, check_unit_stride
 from nn_conv._taps cimport Tap, add_row, fill_row, plan_taps
 
 
-cdef int _check_columns(Py_ssize_t batch, Py_ssize_t channels, Py_ssize_t rows,
-                        Py_ssize_t cols_batch, Py_ssize_t positions, int kh, int kw, int out_h,
-                        int out_w) except -1:
-    if rows != channels * kh * kw or cols_batch != batch or positions != out_h * out_w:
+cdef Tap* _column_taps(Py_ssize_t* image, Py_ssize_t* cols, int kh, int kw, int sh, int sw,
+                       int ph, int pw, int dh, int dw, int out_h, int out_w) except NULL:
+    """Check the geometry and a column buffer of shape ``cols`` against an image of shape
+    ``image``, then plan where each row of the buffer reads (free the result)."""
+    check_geometry(kh, kw, sh, sw, dh, dw, out_h, out_w)
+    if cols[0] != image[1] * kh * kw or cols[1] != image[0] or cols[2] != out_h * out_w:
         raise ValueError(
-            f"column buffer of shape ({rows}, {cols_batch}, {positions}) does not match "
-            f"({channels * kh * kw}, {batch}, {out_h * out_w})")
-    return 0
+            f"column buffer of shape ({cols[0]}, {cols[1]}, {cols[2]}) does not match "
+            f"({image[1] * kh * kw}, {image[0]}, {out_h * out_w})")
+    return plan_taps(cols[0], image[2], image[3], kh, kw, sh, sw, ph, pw, dh, dw, out_h, out_w)
 
 
 def im2col(const floating[:, :, :, ::1] image, floating[:, :, :] cols, int kh, int kw,
@@ -36,14 +38,9 @@ def im2col(const floating[:, :, :, ::1] image, floating[:, :, :] cols, int kh, i
     ``cols`` may be a slice of a larger buffer: only its last axis must be contiguous.
     """
     check_unit_stride(cols.strides[2], sizeof(floating))
-    cdef Py_ssize_t batch = image.shape[0], channels = image.shape[1]
-    cdef Py_ssize_t height = image.shape[2], width = image.shape[3]
-    check_geometry(kh, kw, sh, sw, dh, dw, out_h, out_w)
-    _check_columns(batch, channels, cols.shape[0], cols.shape[1], cols.shape[2], kh, kw, out_h,
-                   out_w)
-    cdef Py_ssize_t r, b
-    cdef Tap* taps = plan_taps(cols.shape[0], height, width, kh, kw, sh, sw, ph, pw, dh, dw,
-                               out_h, out_w)
+    cdef Py_ssize_t batch = image.shape[0], width = image.shape[3], r, b
+    cdef Tap* taps = _column_taps(image.shape, cols.shape, kh, kw, sh, sw, ph, pw, dh, dw,
+                                  out_h, out_w)
     try:
         with nogil:
             for r in range(cols.shape[0]):
@@ -57,14 +54,9 @@ def im2col(const floating[:, :, :, ::1] image, floating[:, :, :] cols, int kh, i
 def col2im(const floating[:, :, ::1] cols, floating[:, :, :, ::1] image, int kh, int kw,
            int sh, int sw, int ph, int pw, int dh, int dw, int out_h, int out_w):
     """Add the columns ``cols`` back onto ``image`` (the adjoint of :func:`im2col`)."""
-    cdef Py_ssize_t batch = image.shape[0], channels = image.shape[1]
-    cdef Py_ssize_t height = image.shape[2], width = image.shape[3]
-    check_geometry(kh, kw, sh, sw, dh, dw, out_h, out_w)
-    _check_columns(batch, channels, cols.shape[0], cols.shape[1], cols.shape[2], kh, kw, out_h,
-                   out_w)
-    cdef Py_ssize_t b, r
-    cdef Tap* taps = plan_taps(cols.shape[0], height, width, kh, kw, sh, sw, ph, pw, dh, dw,
-                               out_h, out_w)
+    cdef Py_ssize_t batch = image.shape[0], width = image.shape[3], b, r
+    cdef Tap* taps = _column_taps(image.shape, cols.shape, kh, kw, sh, sw, ph, pw, dh, dw,
+                                  out_h, out_w)
     try:
         with nogil:
             for b in range(batch):  # each example's planes stay in cache while its rows land

@@ -75,6 +75,11 @@ def normalization_kernel(kernel: np.ndarray | None, planes: int, root: bool) -> 
     return np.outer(k, k)
 
 
+def normalization_text(n_input_plane: int, kernel: np.ndarray | None) -> str:
+    """The repr of a local normalization: its planes and kernel size (``9x9`` by default)."""
+    return f"{n_input_plane}, kernel {'x'.join(map(str, np.shape(kernel))) or '9x9'}"
+
+
 class LocalAverage:
     """``M(x)[n, h, w] = sum_c sum_ij E[i, j] x[n, c, h + i - kh//2, w + j - kw//2]`` (zero
     padded) and its border correction ``M(1)``, the operator the local normalizations share."""

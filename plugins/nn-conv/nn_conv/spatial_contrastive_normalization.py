@@ -6,7 +6,7 @@ import numpy as np
 
 from nncore.plugin import Case, Module
 
-from ._cases import BAD_INPUTS, SMOOTHING_KERNEL, WRONG_PLANES, batch_cases
+from ._cases import normalization_cases
 from .spatial_divisive_normalization import SpatialDivisiveNormalization
 from .spatial_subtractive_normalization import SpatialSubtractiveNormalization
 
@@ -49,11 +49,4 @@ class SpatialContrastiveNormalization(Module):
 
 def examples() -> list[Case]:
     """The conformance kit's cases for SpatialContrastiveNormalization."""
-    return [
-        *batch_cases(
-            SpatialContrastiveNormalization(2, SMOOTHING_KERNEL),
-            (2, 2, 3, 4),
-            bad_inputs=BAD_INPUTS + [WRONG_PLANES],
-        ),
-        Case(SpatialContrastiveNormalization(1, np.ones(3)), input_shape=(1, 4, 3)),
-    ]
+    return normalization_cases(SpatialContrastiveNormalization, (2, 2, 3, 4), (1, 4, 3))

@@ -16,9 +16,6 @@ from ._spatial import (
     conv_grad_weight,
     demote,
     expect_grad_shape,
-    expect_min_size,
-    expect_planes,
-    promote,
     promote_pair,
 )
 
@@ -98,20 +95,14 @@ class SpatialConvolutionMap(Convolution):
         np.add.at(dense, (self.conn_table[:, 1], self.conn_table[:, 0]), self.weight)
         return dense
 
-    def _check(self, input: object) -> tuple[np.ndarray, bool]:
-        x, single = promote(input, 2)
-        expect_planes(x, self.n_input_plane)
-        expect_min_size(x, self.kernel_size())
-        return x, single
-
     def update_output(self, input: np.ndarray) -> np.ndarray:
-        x, single = self._check(input)
+        x, single = self.promote_input(input)
         y = conv(x, self._dense(x.dtype), self.stride()) + self.bias[:, None, None]
         return demote(y, single)
 
     def update_grad_input(self, input: np.ndarray, grad_output: np.ndarray) -> np.ndarray:
         x, g, single = promote_pair(input, grad_output, 2)
-        self._check(x)
+        self.promote_input(x)
         expect_grad_shape(g, (x.shape[0], self.n_output_plane, *self.output_size(x.shape[2:])))
         grad = conv_grad_input(g, self._dense(g.dtype), x.shape[2:], self.stride())
         return demote(grad, single)

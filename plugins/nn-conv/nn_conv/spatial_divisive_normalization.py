@@ -6,11 +6,8 @@ import numpy as np
 
 from nncore.plugin import Case, Module
 
-from ._cases import BAD_INPUTS, SMOOTHING_KERNEL, WRONG_PLANES, batch_cases
-from ._planes import (
-    LocalAverage,
-    normalization_kernel,
-)
+from ._cases import normalization_cases
+from ._planes import LocalAverage, normalization_kernel, normalization_text
 from ._spatial import (
     demote,
     expect_grad_shape,
@@ -71,16 +68,9 @@ class SpatialDivisiveNormalization(Module):
         return demote(g / stds + 2 * x * self.average.adjoint(d_square, x.shape[2:]), single)
 
     def extra_repr(self) -> str:
-        return f"{self.n_input_plane}, kernel {'x'.join(map(str, np.shape(self.kernel))) or '9x9'}"
+        return normalization_text(self.n_input_plane, self.kernel)
 
 
 def examples() -> list[Case]:
     """The conformance kit's cases for SpatialDivisiveNormalization."""
-    return [
-        *batch_cases(
-            SpatialDivisiveNormalization(2, SMOOTHING_KERNEL),
-            (2, 2, 4, 3),
-            bad_inputs=BAD_INPUTS + [WRONG_PLANES],
-        ),
-        Case(SpatialDivisiveNormalization(1, np.ones(3)), input_shape=(1, 3, 4)),
-    ]
+    return normalization_cases(SpatialDivisiveNormalization, (2, 2, 4, 3), (1, 3, 4))

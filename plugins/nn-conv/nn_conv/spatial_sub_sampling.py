@@ -13,9 +13,6 @@ from ._convolution import Convolution
 from ._spatial import (
     demote,
     expect_grad_shape,
-    expect_min_size,
-    expect_planes,
-    promote,
     promote_pair,
     windowed_sum_grad,
     windows,
@@ -43,9 +40,7 @@ class SpatialSubSampling(Convolution):
         return math.prod(self.kernel_size())  # each output sums one plane's window
 
     def _sums(self, input: object) -> tuple[np.ndarray, bool]:
-        x, single = promote(input, 2)
-        expect_planes(x, self.n_input_plane)
-        expect_min_size(x, self.kernel_size())
+        x, single = self.promote_input(input)
         return windows(x, self.kernel_size(), self.stride()).sum(axis=(-2, -1)), single
 
     def update_output(self, input: np.ndarray) -> np.ndarray:

@@ -7,20 +7,7 @@ import numpy as np
 import pytest
 
 from nncore.errors import InputTypeError, ShapeError
-
-
-def numeric_grad(f, array, eps=1e-6):
-    """Central differences of the scalar ``f()`` with respect to every element of ``array``."""
-    grad = np.zeros_like(array)
-    for index in np.ndindex(array.shape):
-        keep = array[index]
-        array[index] = keep + eps
-        up = f()
-        array[index] = keep - eps
-        down = f()
-        array[index] = keep
-        grad[index] = (up - down) / (2 * eps)
-    return grad
+from nncore.testing import numeric_gradient
 
 
 def numeric_gradients(module, x, rng):
@@ -30,7 +17,7 @@ def numeric_gradients(module, x, rng):
     module.forward(x)
     grads = [module.backward(x, r).copy()] + [g.copy() for g in module.parameters()[1]]
     arrays = [x] + module.parameters()[0]
-    return grads, [numeric_grad(lambda: np.sum(module.forward(x) * r), a) for a in arrays]
+    return grads, [numeric_gradient(lambda: np.sum(module.forward(x) * r), a) for a in arrays]
 
 
 def check_gradients(module, x, seed=0, atol=1e-6):

@@ -4,8 +4,6 @@ backends."""
 from __future__ import annotations
 
 import itertools
-import sys
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -16,9 +14,7 @@ from nn_conv.spatial_full_convolution import SpatialFullConvolution
 from nn_conv.temporal_convolution import TemporalConvolution
 
 from nncore.errors import InputTypeError, ShapeError
-
-sys.path.insert(0, str(Path(__file__).parent))
-from nn_conv_checks import numeric_grad  # noqa: E402
+from nncore.testing import numeric_gradient as numeric_grad
 
 #: every test runs on the compiled kernels and on their numpy twins (conftest.py)
 pytestmark = pytest.mark.usefixtures("backend")
@@ -49,28 +45,43 @@ def direct_conv(x, weight, bias, stride, pad, dilation=(1, 1)):
     return out + (0 if bias is None else bias[:, None, None])
 
 
+def assert_backward_matches(module, x, grad_output, definition, weight=True):
+    """backward's input gradient (and with ``weight`` the weight's) against central differences
+    of ``sum(definition() * grad_output)``, ``definition()`` computing the output of ``x``."""
+    module.zero_grad_parameters()
+    module.forward(x)
+    grad_input = module.backward(x, grad_output)
+
+    def loss():
+        return np.sum(definition() * grad_output)
+
+    np.testing.assert_allclose(grad_input, numeric_grad(loss, x), rtol=1e-6, atol=1e-7)
+    if weight:
+        np.testing.assert_allclose(
+            module.grad_weight, numeric_grad(loss, module.weight), rtol=1e-6, atol=1e-7
+        )
+
+
+def assert_matches_definition(module, x, rng, definition, weight=True):
+    """forward(x) against ``definition()``, then the gradients as :func:`assert_backward_matches`
+    checks them for a random grad_output; returns the expected output and that grad_output."""
+    expected = definition()
+    np.testing.assert_allclose(module.forward(x), expected, **TOL)
+    grad_output = rng.standard_normal(expected.shape)
+    assert_backward_matches(module, x, grad_output, definition, weight)
+    return expected, grad_output
+
+
 # ----------------------------------------------------------------------- convolutions
 @pytest.mark.parametrize("cls", [SpatialConvolution, SpatialConvolutionMM])
 def test_spatial_convolution_matches_the_definition(cls):
     rng = np.random.default_rng(0)
     module = cls(2, 3, 3, 2, 2, 1, 1, 0)  # kw=3, kh=2, dw=2, dh=1, pad_w=1, pad_h=0
     x = rng.standard_normal((2, 2, 5, 6))
-    expected = direct_conv(x, module.weight, module.bias, (1, 2), (0, 1))
-    np.testing.assert_allclose(module.forward(x), expected, **TOL)
-    np.testing.assert_allclose(module.forward(x[1]), expected[1], **TOL)
-
-    grad_output = rng.standard_normal(expected.shape)
-    module.zero_grad_parameters()
-    module.forward(x)
-    grad_input = module.backward(x, grad_output)
-
-    def loss():
-        return np.sum(direct_conv(x, module.weight, module.bias, (1, 2), (0, 1)) * grad_output)
-
-    np.testing.assert_allclose(grad_input, numeric_grad(loss, x), rtol=1e-6, atol=1e-7)
-    np.testing.assert_allclose(
-        module.grad_weight, numeric_grad(loss, module.weight), rtol=1e-6, atol=1e-7
+    expected, grad_output = assert_matches_definition(
+        module, x, rng, lambda: direct_conv(x, module.weight, module.bias, (1, 2), (0, 1))
     )
+    np.testing.assert_allclose(module.forward(x[1]), expected[1], **TOL)
     np.testing.assert_allclose(module.grad_bias, grad_output.sum(axis=(0, 2, 3)), **TOL)
 
 
@@ -143,18 +154,8 @@ def test_winograd_convolution_matches_the_definition(monkeypatch, pad):
     monkeypatch.setattr(_winograd_conv, "WINOGRAD_MIN_PLANES", 1)
     assert _winograd_conv.winograd_applies(module.geometry(), 3, 2)
     x = rng.standard_normal((2, 3, 7, 6))
-    expected = direct_conv(x, module.weight, module.bias, (1, 1), pad)
-    np.testing.assert_allclose(module.forward(x), expected, **TOL)
-    grad_output = rng.standard_normal(expected.shape)
-    module.zero_grad_parameters()
-    grad_input = module.backward(x, grad_output)
-
-    def loss():
-        return np.sum(direct_conv(x, module.weight, module.bias, (1, 1), pad) * grad_output)
-
-    np.testing.assert_allclose(grad_input, numeric_grad(loss, x), rtol=1e-6, atol=1e-7)
-    np.testing.assert_allclose(
-        module.grad_weight, numeric_grad(loss, module.weight), rtol=1e-6, atol=1e-7
+    assert_matches_definition(
+        module, x, rng, lambda: direct_conv(x, module.weight, module.bias, (1, 1), pad)
     )
 
 
@@ -193,17 +194,12 @@ def test_dilated_convolution_matches_the_definition():
     rng = np.random.default_rng(3)
     module = SpatialDilatedConvolution(2, 2, 2, 3, 1, 2, 1, 1, 3, 2)
     x = rng.standard_normal((2, 2, 7, 6))
-    expected = direct_conv(x, module.weight, module.bias, (2, 1), (1, 1), (2, 3))
-    np.testing.assert_allclose(module.forward(x), expected, **TOL)
-    grad_output = rng.standard_normal(expected.shape)
-
-    def loss():
-        return np.sum(
-            direct_conv(x, module.weight, module.bias, (2, 1), (1, 1), (2, 3)) * grad_output
-        )
-
-    np.testing.assert_allclose(
-        module.backward(x, grad_output), numeric_grad(loss, x), rtol=1e-6, atol=1e-7
+    assert_matches_definition(
+        module,
+        x,
+        rng,
+        lambda: direct_conv(x, module.weight, module.bias, (2, 1), (1, 1), (2, 3)),
+        weight=False,
     )
 
 
@@ -227,20 +223,11 @@ def test_full_convolution_matches_the_definition():
     rng = np.random.default_rng(4)
     module = SpatialFullConvolution(2, 3, 3, 2, 2, 3, 1, 0, 1, 2)
     x = rng.standard_normal((2, 2, 3, 4))
-    expected = direct_full_conv(x, module.weight, module.bias, (3, 2), (0, 1), (2, 1))
-    np.testing.assert_allclose(module.forward(x), expected, **TOL)
-    grad_output = rng.standard_normal(expected.shape)
-    module.zero_grad_parameters()
-    grad_input = module.backward(x, grad_output)
-
-    def loss():
-        return np.sum(
-            direct_full_conv(x, module.weight, module.bias, (3, 2), (0, 1), (2, 1)) * grad_output
-        )
-
-    np.testing.assert_allclose(grad_input, numeric_grad(loss, x), rtol=1e-6, atol=1e-7)
-    np.testing.assert_allclose(
-        module.grad_weight, numeric_grad(loss, module.weight), rtol=1e-6, atol=1e-7
+    assert_matches_definition(
+        module,
+        x,
+        rng,
+        lambda: direct_full_conv(x, module.weight, module.bias, (3, 2), (0, 1), (2, 1)),
     )
 
 
@@ -275,16 +262,6 @@ def test_temporal_convolution_matches_the_definition():
     np.testing.assert_allclose(module.forward(x), expected, **TOL)
     np.testing.assert_allclose(module.forward(x[0]), expected[0], **TOL)
     grad_output = rng.standard_normal(expected.shape)
-    module.zero_grad_parameters()
-    module.forward(x)
-    grad_input = module.backward(x, grad_output)
-
-    def loss():
-        return np.sum(module.update_output(x) * grad_output)
-
-    np.testing.assert_allclose(grad_input, numeric_grad(loss, x), rtol=1e-6, atol=1e-7)
-    np.testing.assert_allclose(
-        module.grad_weight, numeric_grad(loss, module.weight), rtol=1e-6, atol=1e-7
-    )
+    assert_backward_matches(module, x, grad_output, lambda: module.update_output(x))
     with pytest.raises(ShapeError):
         module.forward(np.zeros((2, 8, 4)))

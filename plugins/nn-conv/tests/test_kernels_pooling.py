@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import itertools
-import sys
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -13,9 +11,7 @@ from nn_conv.spatial_max_pooling import SpatialMaxPooling
 from nn_conv.temporal_max_pooling import TemporalMaxPooling
 
 from nncore.errors import InputTypeError, ShapeError
-
-sys.path.insert(0, str(Path(__file__).parent))
-from nn_conv_checks import numeric_grad  # noqa: E402
+from nncore.testing import numeric_gradient as numeric_grad
 
 #: every test runs on the compiled kernels and on their numpy twins (conftest.py)
 pytestmark = pytest.mark.usefixtures("backend")
