@@ -89,10 +89,12 @@ class Module(Generic[Inputs]):
     this exists at run time but ``Generic`` among the bases: no method is wrapped or replaced.
     """
 
-    #: names of trainable arrays; the gradient of ``p`` is stored in ``grad_p``
-    parameter_names: ClassVar[tuple[str, ...]] = ()
-    #: names of persistent non-trainable arrays (running statistics, ...)
-    buffer_names: ClassVar[tuple[str, ...]] = ()
+    #: names of trainable arrays; the gradient of ``p`` is stored in ``grad_p``.  A class
+    #: declares them, and an instance may have its own (a wrapper taking those of the class it
+    #: wraps, a reparameterisation turning its module's weight into a buffer)
+    parameter_names: tuple[str, ...] = ()
+    #: names of persistent non-trainable arrays (running statistics, ...), per class or instance
+    buffer_names: tuple[str, ...] = ()
     #: what forward and backward do with the dtype of input arrays (see ``nncore.dtypes``):
     #: ``"float"`` casts integer, bool and float16 arrays to the module's dtype and refuses the
     #: other floating dtype; ``"index"`` and ``"any"`` pass arrays as given; a tuple gives one

@@ -21,7 +21,7 @@ class FeatureDropout(Module):
             raise ValueError(f"expected a dropout probability 0 <= p < 1, got {p}")
         self.p = p
         self.stochastic_inference = stochastic_inference
-        self.noise = np.empty(0)
+        self.noise: np.ndarray = np.empty(0)
 
     def update_output(self, input: np.ndarray) -> np.ndarray:
         x, single = promote(input, self.spatial)

@@ -71,7 +71,8 @@ class SpatialDivisiveNormalization(Module):
         return demote(g / stds + 2 * x * self.average.adjoint(d_square, x.shape[2:]), single)
 
     def extra_repr(self) -> str:
-        return f"{self.n_input_plane}, kernel {'x'.join(map(str, np.shape(self.kernel))) or '9x9'}"
+        shape = () if self.kernel is None else np.shape(self.kernel)
+        return f"{self.n_input_plane}, kernel {'x'.join(map(str, shape)) or '9x9'}"
 
 
 def examples() -> list[Case]:

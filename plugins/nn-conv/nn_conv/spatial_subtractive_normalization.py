@@ -55,7 +55,8 @@ class SpatialSubtractiveNormalization(Module):
         return demote(g - self.average.adjoint(through_mean, x.shape[2:]), single)
 
     def extra_repr(self) -> str:
-        return f"{self.n_input_plane}, kernel {'x'.join(map(str, np.shape(self.kernel))) or '9x9'}"
+        shape = () if self.kernel is None else np.shape(self.kernel)
+        return f"{self.n_input_plane}, kernel {'x'.join(map(str, shape)) or '9x9'}"
 
 
 def examples() -> list[Case]:
