@@ -87,6 +87,18 @@ def _run_pytest(session: nox.Session, *args: str | Path) -> None:
     session.run("pytest", *[str(a) for a in args], *session.posargs)
 
 
+def _plugin_requirements() -> list[str]:
+    """What the plugins require besides nncore and one another (numpy, scipy, ...)."""
+    local = {"nncore", *PLUGINS}
+    found: set[str] = set()
+    for directory in PLUGINS.values():
+        project = nox.project.load_toml(directory / "pyproject.toml")["project"]
+        found.update(
+            r for r in project.get("dependencies", []) if _requirement_name(r) not in local
+        )
+    return sorted(found)
+
+
 def _editable_plugins() -> list[str]:
     return [arg for directory in PLUGINS.values() for arg in ("-e", str(directory))]
 
@@ -171,8 +183,14 @@ def lint(session: nox.Session) -> None:
 
 @nox.session
 def types(session: nox.Session) -> None:
-    """mypy on nncore (settings in pyproject.toml)."""
-    session.install("-e", ".", *nox.project.dependency_groups(PYPROJECT, "types"))
+    """mypy on nncore, every plugin and the example plugin (settings in pyproject.toml).
+
+    mypy reads the packages from the folders ``[tool.mypy] files`` lists; the session installs
+    what they import (nncore's and the plugins' requirements), not the plugins themselves,
+    which would build nn-conv's extensions for nothing.
+    """
+    types_group = nox.project.dependency_groups(PYPROJECT, "types")
+    session.install("-e", ".", *_plugin_requirements(), *types_group)
     session.run("mypy", *session.posargs)
 
 

@@ -11,13 +11,15 @@ from .location import locate, register
 from .module import Module
 
 
-class Criterion(Module):
+class Criterion(Module[[Any, Any]]):
     """Base class of losses: ``forward(input, target) -> float``, ``backward -> grad_input``.
 
     Subclasses implement ``update_output(input, target)`` (returning a float) and
     ``update_grad_input(input, target)``.  ``size_average`` (where a loss has it) divides by
     the number of elements or examples, as in torch/nn.  A criterion is a Module, so clone, type,
     config and the container protocol (for criteria made of criteria) work on it unchanged.
+    For type checkers it is ``Module[[Any, Any]]``: ``update_output`` takes an input and a
+    target (see ``Module``).
     """
 
     #: the dtype policy of the target (``Module.accepts`` is the input's): ``"float"`` for
@@ -28,7 +30,7 @@ class Criterion(Module):
         super().__init__()
         self.output: Any = 0.0
 
-    def forward(self, input: Any, target: Any = None) -> float:  # type: ignore[override]
+    def forward(self, input: Any, target: Any = None) -> float:
         """Compute the loss, store it in ``output`` and return it.
 
         ``target`` may be left out by criteria that have none (``L1Cost``).
@@ -42,6 +44,8 @@ class Criterion(Module):
         self.output = output
         return output
 
+    # Not ``Module.backward(input, grad_output, scale)``: a criterion's gradient is its loss's
+    # for ``target``, not the chain rule through a ``grad_output``, and it takes no scale
     def backward(self, input: Any, target: Any = None) -> Any:  # type: ignore[override]
         """Compute, store and return the gradient of the loss with respect to ``input``."""
         try:
@@ -61,13 +65,14 @@ class Criterion(Module):
             target = accept(target, self.target_accepts, dtype, "target")
         return input, target
 
+    # Not ``Module.__call__(input=NO_INPUT)``: a criterion is no graph node, it needs an input
     def __call__(self, input: Any, target: Any = None) -> float:  # type: ignore[override]
         return self.forward(input, target)
 
-    def update_output(self, input: Any, target: Any) -> Any:  # type: ignore[override]
+    def update_output(self, input: Any, target: Any) -> Any:
         raise NotImplementedError(f"{type(self).__name__} does not implement update_output")
 
-    def update_grad_input(self, input: Any, target: Any) -> Any:  # type: ignore[override]
+    def update_grad_input(self, input: Any, target: Any) -> Any:
         raise NotImplementedError(f"{type(self).__name__} does not implement update_grad_input")
 
     def clear_state(self) -> Criterion:

@@ -28,7 +28,7 @@ class _NoOutput(np.ndarray):
     def __deepcopy__(self, memo: dict[int, Any] | None = None) -> _NoOutput:
         return self
 
-    def __reduce__(self) -> str:  # type: ignore[override]
+    def __reduce__(self) -> str:
         return "NO_OUTPUT"  # pickled by reference to this module's constant
 
 

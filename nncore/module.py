@@ -19,7 +19,7 @@ import builtins
 import inspect
 from collections.abc import Callable, Iterator
 from contextvars import ContextVar
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, Generic
 
 import numpy as np
 
@@ -30,6 +30,18 @@ from .dtypes import Dtype, Policy, accept, as_dtype, convert, explain_cast
 from .errors import InputTypeError
 from .gradients import NO_OUTPUT, MissingGradient, check_grad_output
 from .location import locate, register
+
+if TYPE_CHECKING:
+    # PEP 696's default (typing.ParamSpec has it from Python 3.13): a checker reads a bare
+    # ``Module`` as ``Module[...]``, so ``class MyLayer(Module)`` and ``m: Module`` need no type
+    # argument, even under ``--strict``
+    from typing_extensions import ParamSpec
+
+    Inputs = ParamSpec("Inputs", default=...)
+else:
+    from typing import ParamSpec
+
+    Inputs = ParamSpec("Inputs")
 
 #: child names of Container children ("0", "1", ...), shared instead of rebuilt per walk
 _INDEX_NAMES: list[str] = [str(i) for i in range(64)]
@@ -61,18 +73,28 @@ class FoundModules(tuple):
         return found
 
 
-class Module:
+class Module(Generic[Inputs]):
     """Base class of every nncore module (torch/nn ``nn.Module``).
 
     Subclasses implement ``update_output``, ``update_grad_input`` and, when they have
     parameters, ``acc_grad_parameters``.  Constructor arguments are captured automatically and
     returned by :meth:`config`, so any module can be rebuilt, saved or swapped.
+
+    For type checkers, ``Module`` is generic over the arguments of ``update_output`` (the
+    ``ParamSpec`` ``Inputs``).  A layer subclasses the bare ``Module`` (``Module[...]``), so its
+    ``update_output`` may take whatever it needs (one input); ``Criterion`` is
+    ``Module[[Any, Any]]``, and every criterion's ``update_output(input, target)`` is checked
+    against that.  :meth:`forward` and ``__call__`` hand ``update_output`` one input: they are
+    typed for ``Module[[Any]]`` (any module but a criterion, which has its own).  Nothing of
+    this exists at run time but ``Generic`` among the bases: no method is wrapped or replaced.
     """
 
-    #: names of trainable arrays; the gradient of ``p`` is stored in ``grad_p``
-    parameter_names: ClassVar[tuple[str, ...]] = ()
-    #: names of persistent non-trainable arrays (running statistics, ...)
-    buffer_names: ClassVar[tuple[str, ...]] = ()
+    #: names of trainable arrays; the gradient of ``p`` is stored in ``grad_p``.  A class
+    #: declares them, and an instance may have its own (a wrapper taking those of the class it
+    #: wraps, a reparameterisation turning its module's weight into a buffer)
+    parameter_names: tuple[str, ...] = ()
+    #: names of persistent non-trainable arrays (running statistics, ...), per class or instance
+    buffer_names: tuple[str, ...] = ()
     #: what forward and backward do with the dtype of input arrays (see ``nncore.dtypes``):
     #: ``"float"`` casts integer, bool and float16 arrays to the module's dtype and refuses the
     #: other floating dtype; ``"index"`` and ``"any"`` pass arrays as given; a tuple gives one
@@ -98,7 +120,7 @@ class Module:
         self._dtype = np.dtype(np.float64)
 
     # ----------------------------------------------------------------- the contract
-    def forward(self, input: Any) -> Any:
+    def forward(self: Module[[Any]], input: Any) -> Any:
         """Compute the output for ``input`` (``update_output``), store it and return it."""
         given = input
         try:
@@ -165,7 +187,7 @@ class Module:
             input = accept(input, self.accepts, self._dtype)
         return input, grad_output
 
-    def __call__(self, input: Any = hooks.NO_INPUT) -> Any:
+    def __call__(self: Module[[Any]], input: Any = hooks.NO_INPUT) -> Any:
         """``forward(input)``; a call hook (graph building) handles calls on other things.
 
         An array takes the fast path straight to :meth:`forward`.  A call with no argument, or
@@ -176,8 +198,8 @@ class Module:
             return self.forward(input)
         return hooks.call(self, input)
 
-    def update_output(self, input: Any) -> Any:
-        """Return the output for ``input`` (subclasses override)."""
+    def update_output(self, *inputs: Inputs.args, **options: Inputs.kwargs) -> Any:
+        """Return the output for ``input`` (subclasses override, as ``update_output(input)``)."""
         raise NotImplementedError(f"{type(self).__name__} does not implement update_output")
 
     def update_grad_input(self, input: Any, grad_output: Any) -> Any:

@@ -89,7 +89,7 @@ def _backward(
     case: Case, module: Module, input: Any, target: Any, grad_output: Any, scale: float = 1.0
 ) -> Any:
     if case.is_criterion:
-        return module.backward(_copy(input), _copy(target))  # type: ignore[call-arg]
+        return module.backward(_copy(input), _copy(target))
     return module.backward(_copy(input), _copy(grad_output), scale)
 
 

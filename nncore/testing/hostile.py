@@ -77,7 +77,7 @@ def _forward(module: Module, input: Any, target: Any, case: Case) -> Any:
 def _backward(module: Module, input: Any, target: Any, grad_output: Any, case: Case) -> Any:
     value = copy.deepcopy(input)
     if case.is_criterion:
-        return module.backward(value, copy.deepcopy(target))  # type: ignore[call-arg]
+        return module.backward(value, copy.deepcopy(target))
     return module.backward(value, copy.deepcopy(grad_output))
 
 

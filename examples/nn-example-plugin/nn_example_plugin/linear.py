@@ -63,7 +63,7 @@ class Linear(Module):
             self.grad_weight += np.multiply.outer(grad, input)
         else:
             self.grad_weight += np.dot(grad.T, input)
-        if self.bias is not None:
+        if self.grad_bias is not None:  # with a bias
             self.grad_bias += grad if grad.ndim == 1 else grad.sum(axis=0)
 
     def extra_repr(self) -> str:

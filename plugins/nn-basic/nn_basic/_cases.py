@@ -27,7 +27,7 @@ def random_classes(rng: np.random.Generator, x: np.ndarray) -> np.ndarray | int:
     """One 0-based class per row of a (batch, classes) input, or an int for a single example."""
     if x.ndim == 1:
         return int(rng.integers(0, x.shape[0]))
-    return rng.integers(0, x.shape[-1], size=x.shape[0])
+    return rng.integers(0, x.shape[-1], size=(x.shape[0],))
 
 
 def sign_targets(rng: np.random.Generator, x: np.ndarray) -> np.ndarray:

@@ -5,7 +5,7 @@ negative log-likelihood terms, and the weighted sum of criteria behind Multi/Par
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, Protocol, cast
 
 import numpy as np
 
@@ -110,7 +110,7 @@ def expect_weights(weights: np.ndarray | None, size: int, what: str = "weights")
         )
 
 
-def weighted_pair(criterion: Criterion, input: Any, target: Any) -> np.ndarray | float:
+def weighted_pair(criterion: ClassWeightedCriterion, input: Any, target: Any) -> np.ndarray | float:
     """Check ``input`` and ``target`` as :func:`float_pair` does; return the criterion's
     ``weights`` to broadcast along the last dimension of ``input`` (1.0 without weights)."""
     float_pair(input, target)
@@ -150,13 +150,19 @@ class ClassWeightedCriterion(Criterion):
 
 
 # ----------------------------------------------------------------------------- reductions
-def norm(criterion: Criterion, count: int) -> float:
+class SizeAveraged(Protocol):
+    """A criterion with the option ``size_average`` (every base class above gives it)."""
+
+    size_average: bool
+
+
+def norm(criterion: SizeAveraged, count: int) -> float:
     """The factor ``size_average`` puts on a loss and its gradient: ``1 / count`` or 1."""
     return 1.0 / count if criterion.size_average and count else 1.0
 
 
 def nll_terms(
-    criterion: Criterion, scores: np.ndarray, classes: np.ndarray
+    criterion: ClassWeightedCriterion, scores: np.ndarray, classes: np.ndarray
 ) -> tuple[Any, np.ndarray]:
     """``(picked, w)`` of the weighted NLL ``-sum(w * scores[picked])`` over ``scores`` rows.
 
@@ -174,7 +180,9 @@ def nll_terms(
     return (np.arange(len(safe)), safe), w.astype(scores.dtype, copy=False)
 
 
-def class_rows(criterion: Criterion, input: Any, target: Any) -> tuple[np.ndarray, Any, np.ndarray]:
+def class_rows(
+    criterion: ClassWeightedCriterion, input: Any, target: Any
+) -> tuple[np.ndarray, Any, np.ndarray]:
     """Validate a 1-D/2-D class-score input and its targets: ``(rows, picked, w)`` for ``rows``
     the input as ``(batch, classes)`` (see :func:`nll_terms`)."""
     expect_ndim(expect_float(input), (1, 2))
@@ -237,10 +245,13 @@ class WeightedCriteria(Criterion):
     def set_child(self, name: str, module: Module) -> None:
         """Replace child ``name``; the name one past the last appends with weight 1 (loading)."""
         index = int(name)
+        # what takes a criterion's place is a criterion (loading rebuilds the class that was
+        # saved, swapping puts in another implementation of it); ``add`` checks it
+        criterion = cast(Criterion, module)
         if index == len(self.criterions):
-            self.add(module)  # type: ignore[arg-type]
+            self.add(criterion)
         else:
-            self.criterions[index] = module  # type: ignore[assignment]
+            self.criterions[index] = criterion
 
     def __repr__(self) -> str:
         return format_branches(self, self.criterions)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-from typing import ClassVar
 
 import numpy as np
 
@@ -23,7 +22,7 @@ class TemplateDistance(Module):
     ``a = 1 / sqrt(input_size)``.
     """
 
-    parameter_names: ClassVar[tuple[str, ...]] = ("weight",)
+    parameter_names: tuple[str, ...] = ("weight",)
 
     def __init__(self, input_size: int, output_size: int) -> None:
         super().__init__()

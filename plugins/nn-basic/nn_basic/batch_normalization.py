@@ -58,7 +58,7 @@ class BatchNormalization(Module):
         self.reset()
 
     def reset(self, stdv: float | None = None) -> BatchNormalization:
-        if self.weight is not None:
+        if self.weight is not None and self.bias is not None:
             self.weight[...] = generator().uniform(0.0, 1.0, self.weight.shape)
             self.bias[...] = 0
         self.running_mean[...] = 0
@@ -74,7 +74,11 @@ class BatchNormalization(Module):
         """The mean and ``1 / std`` used for ``x`` in the current mode."""
         if not self.train:
             return self.running_mean, 1 / np.sqrt(self.running_var + self.eps)
-        if self.save_mean is None or self.save_mean.shape != self.running_mean.shape:
+        if (
+            self.save_mean is None
+            or self.save_std is None  # set together with save_mean
+            or self.save_mean.shape != self.running_mean.shape
+        ):
             raise StateError("expected a forward in training mode before backward")
         return self.save_mean, self.save_std
 

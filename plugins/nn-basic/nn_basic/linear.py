@@ -23,7 +23,7 @@ class Linear(Module):
     nn.Linear(10 -> 5, without bias)
     """
 
-    parameter_names = ("weight", "bias")
+    parameter_names: tuple[str, ...] = ("weight", "bias")  # LinearWeightNorm has its own
 
     def __init__(self, input_size: int, output_size: int, bias: bool = True) -> None:
         super().__init__()

@@ -66,7 +66,8 @@ class ModuleCriterion(Criterion):
 
     def type(self, dtype: Dtype) -> ModuleCriterion:
         if self.cast_target or self.target_module is None:
-            return super().type(dtype)  # type: ignore[return-value]
+            super().type(dtype)
+            return self
         target_module, self.target_module = self.target_module, None
         try:
             super().type(dtype)

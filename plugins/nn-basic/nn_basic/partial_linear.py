@@ -83,7 +83,7 @@ class PartialLinear(Module):
         x, partition = as_rows(input, self.weight.shape[1]), self.partition
         dy = grad_rows(grad_output, input.shape[:-1] + partition.shape)
         self.grad_weight[partition] += scale * (dy.T @ x)
-        if self.bias is not None:
+        if self.grad_bias is not None:  # with a bias
             self.grad_bias[0, partition] += scale * dy.sum(axis=0)
 
     def extra_repr(self) -> str:

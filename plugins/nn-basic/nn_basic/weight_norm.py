@@ -63,19 +63,21 @@ class WeightNorm(Decorator):
         """torch/nn's ``resetInit``: ``v ~ N(0, sqrt(2 / n_rest))``, ``g = ||v||``, bias 0."""
         self.v[...] = generator().normal(0, np.sqrt(2 / self.v.shape[1]), self.v.shape)
         self.g[...] = self._norm().ravel()
-        if getattr(self.module, "bias", None) is not None:
-            self.module.bias[...] = 0
+        bias = getattr(self.module, "bias", None)
+        if bias is not None:
+            bias[...] = 0
         return self
 
     def update_output(self, input: Any) -> Any:
-        weight = self.module.weight
+        module: Any = self.module  # any module with a weight parameter (checked on construction)
+        weight = module.weight
         rows = self.v * (self.g[:, None] / self._norm())
         moved = np.moveaxis(weight, self.output_dim, 0)
         weight[...] = np.moveaxis(rows.reshape(moved.shape), 0, self.output_dim)
         return self.module.forward(input)
 
     def acc_grad_parameters(self, input: Any, grad_output: Any, scale: float = 1.0) -> None:
-        module = self.module
+        module: Any = self.module  # any module with a weight parameter (checked on construction)
         module.grad_weight = np.zeros_like(module.weight)  # scratch: dL/dweight of this call
         module.acc_grad_parameters(input, grad_output, scale)
         grad, norm = self._rows(module.grad_weight), self._norm()

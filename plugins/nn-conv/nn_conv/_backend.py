@@ -19,8 +19,29 @@ from __future__ import annotations
 import importlib
 import os
 from types import ModuleType
+from typing import TYPE_CHECKING
 
 from ._plugin import FAMILIES
+
+if TYPE_CHECKING:
+    # the kernel names :func:`activate` binds; the compiled kernels have their twins' signatures
+    from ._embedding_numpy import embedding_backward as embedding_backward
+    from ._embedding_numpy import embedding_forward as embedding_forward
+    from ._embedding_numpy import embedding_renorm as embedding_renorm
+    from ._im2col_numpy import batch_to_columns as batch_to_columns
+    from ._im2col_numpy import col2im as col2im
+    from ._im2col_numpy import columns_to_batch as columns_to_batch
+    from ._im2col_numpy import im2col as im2col
+    from ._per_example_conv_numpy import conv2d_gemm_backward_input as conv2d_gemm_backward_input
+    from ._per_example_conv_numpy import conv2d_gemm_backward_weight as conv2d_gemm_backward_weight
+    from ._per_example_conv_numpy import conv2d_gemm_forward as conv2d_gemm_forward
+    from ._pooling_numpy import avg_pool2d as avg_pool2d
+    from ._pooling_numpy import avg_pool2d_backward as avg_pool2d_backward
+    from ._pooling_numpy import max_pool2d as max_pool2d
+    from ._pooling_numpy import max_pool2d_backward as max_pool2d_backward
+    from ._winograd_numpy import winograd_grad_output as winograd_grad_output
+    from ._winograd_numpy import winograd_input as winograd_input
+    from ._winograd_numpy import winograd_output as winograd_output
 
 COMPILED = "compiled (Cython)"
 REFERENCE = "numpy reference"
@@ -69,9 +90,4 @@ def is_compiled() -> bool:
 #: which kernels are in use, why the numpy twins were chosen (None: they were not), and the
 #: compiled team of threads (None without the extensions)
 ACTIVE, REASON, team = _load()
-im2col = col2im = columns_to_batch = batch_to_columns = None
-conv2d_gemm_forward = conv2d_gemm_backward_input = conv2d_gemm_backward_weight = None
-max_pool2d = max_pool2d_backward = avg_pool2d = avg_pool2d_backward = None
-embedding_forward = embedding_backward = embedding_renorm = None
-winograd_input = winograd_output = winograd_grad_output = None
 activate(ACTIVE)

@@ -41,6 +41,26 @@ class Convolution(Module):
     parameter_names = ("weight", "bias")
     #: the spatial axes in torch/nn's argument order ("wh": planes, "twh": volumes, "w": frames)
     axes: ClassVar[str] = "wh"
+    #: the planes in and out, set by the constructors of the plane and volume layers
+    n_input_plane: int
+    n_output_plane: int
+    #: the sizes :meth:`set_sizes` stores, those of the layer's ``axes`` only (a temporal layer
+    #: has ``kw`` and ``dw``, no ``kh``)
+    kt: int
+    kh: int
+    kw: int
+    dt: int
+    dh: int
+    dw: int
+    pad_t: int
+    pad_h: int
+    pad_w: int
+    dilation_t: int
+    dilation_h: int
+    dilation_w: int
+    adj_t: int
+    adj_h: int
+    adj_w: int
 
     def set_sizes(
         self,

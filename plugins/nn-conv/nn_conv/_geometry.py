@@ -18,8 +18,9 @@ class Geometry(NamedTuple):
     dh: int = 1
     dw: int = 1
 
-    def kernel_args(self) -> tuple[int, ...]:
-        return tuple(self)
+    def kernel_args(self) -> tuple[int, int, int, int, int, int, int, int]:
+        """``(kh, kw, sh, sw, ph, pw, dh, dw)``, the window arguments of the kernels."""
+        return (self.kh, self.kw, self.sh, self.sw, self.ph, self.pw, self.dh, self.dw)
 
     def out_size(self, height: int, width: int, ceil: bool = False) -> tuple[int, int]:
         """Output size of a window sliding over a ``height x width`` plane (torch's rules).

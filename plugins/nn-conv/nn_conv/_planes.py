@@ -21,7 +21,7 @@ class FeatureDropout(Module):
             raise ValueError(f"expected a dropout probability 0 <= p < 1, got {p}")
         self.p = p
         self.stochastic_inference = stochastic_inference
-        self.noise = np.empty(0)
+        self.noise: np.ndarray = np.empty(0)
 
     def update_output(self, input: np.ndarray) -> np.ndarray:
         x, single = promote(input, self.spatial)
@@ -77,7 +77,8 @@ def normalization_kernel(kernel: np.ndarray | None, planes: int, root: bool) -> 
 
 def normalization_text(n_input_plane: int, kernel: np.ndarray | None) -> str:
     """The repr of a local normalization: its planes and kernel size (``9x9`` by default)."""
-    return f"{n_input_plane}, kernel {'x'.join(map(str, np.shape(kernel))) or '9x9'}"
+    shape = () if kernel is None else np.shape(kernel)
+    return f"{n_input_plane}, kernel {'x'.join(map(str, shape)) or '9x9'}"
 
 
 class LocalAverage:

@@ -139,6 +139,7 @@ def _wake_team(workers: int) -> None:
 def _serve(slot: int, waker: threading.Semaphore) -> None:
     """A team worker: spin for calls; sleep once none came for ``SPIN_SECONDS``."""
     team = _backend.team
+    assert team is not None  # workers are only started for the compiled team
     while team.serve(slot, SPIN_SECONDS):
         with _lock:
             _team_asleep.add(slot)

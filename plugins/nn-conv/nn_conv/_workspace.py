@@ -25,7 +25,7 @@ class Workspace:
 
     def __init__(self) -> None:
         self._flat: dict[str, np.ndarray] = {}
-        self.cached: dict[str, tuple[Any, np.ndarray]] = {}
+        self.cached: dict[str, tuple[Any, np.ndarray | None]] = {}
 
     def buffer(self, name: str, shape: tuple[int, ...], dtype: np.dtype) -> np.ndarray:
         size = math.prod(shape)
@@ -39,7 +39,7 @@ class Workspace:
         entry = self.cached.get(name)
         return entry[1] if entry is not None and entry[0] is key else None
 
-    def remember(self, name: str, key: Any, value: np.ndarray) -> None:
+    def remember(self, name: str, key: Any, value: np.ndarray | None) -> None:
         self.cached[name] = (key, value)
 
     def kept(
@@ -92,7 +92,7 @@ class Workspace:
         return {}
 
     def __setstate__(self, state: dict) -> None:
-        self.__init__()
+        Workspace.__init__(self)
 
 
 def chunks(

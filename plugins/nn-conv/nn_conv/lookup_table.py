@@ -110,7 +110,7 @@ class LookupTable(Module):
         self.grad_weight = None
         return self
 
-    def own_parameters(self) -> Iterator[tuple[str, np.ndarray, np.ndarray]]:
+    def own_parameters(self) -> Iterator[tuple[str, np.ndarray, np.ndarray | None]]:
         """The weight with its gradient, or nothing in acc-update-only mode."""
         if self.grad_weight is not None:
             yield from super().own_parameters()

@@ -57,7 +57,7 @@ class SpatialAveragePooling(Module):
     def update_output(self, input: np.ndarray) -> np.ndarray:
         x, single = batched(input, 2, self.dtype, keep_float=True)
         geometry = Geometry(self.kh, self.kw, self.dh, self.dw, self.pad_h, self.pad_w)
-        out_h, out_w = geometry.out_size(*x.shape[2:], ceil=self.ceil_mode)
+        out_h, out_w = geometry.out_size(x.shape[2], x.shape[3], ceil=self.ceil_mode)
         expect_fits(x, out_h, out_w, geometry)
         out = np.empty((*x.shape[:2], out_h, out_w), x.dtype)
         planes = x.shape[0] * x.shape[1]
@@ -74,7 +74,7 @@ class SpatialAveragePooling(Module):
     def update_grad_input(self, input: np.ndarray, grad_output: np.ndarray) -> np.ndarray:
         x, single = batched(input, 2, self.dtype, keep_float=True)
         geometry = Geometry(self.kh, self.kw, self.dh, self.dw, self.pad_h, self.pad_w)
-        shape = (*x.shape[:2], *geometry.out_size(*x.shape[2:], ceil=self.ceil_mode))
+        shape = (*x.shape[:2], *geometry.out_size(x.shape[2], x.shape[3], ceil=self.ceil_mode))
         g = expect_grad(grad_output, shape[1:] if single else shape, x.dtype)
         grad = np.zeros(x.shape, x.dtype)
         planes = x.shape[0] * x.shape[1]

@@ -42,7 +42,7 @@ class SpatialBatchNormalization(Module):
         self.reset()
 
     def reset(self, stdv: float | None = None) -> SpatialBatchNormalization:
-        if self.weight is not None:
+        if self.weight is not None and self.bias is not None:
             self.weight[...] = generator().uniform(0.0, 1.0, self.weight.shape)
             self.bias[...] = 0.0
         self.running_mean[...] = 0.0

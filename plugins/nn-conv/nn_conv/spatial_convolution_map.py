@@ -39,6 +39,8 @@ class SpatialConvolutionMap(Convolution):
            [1, 1]])
     """
 
+    bias: np.ndarray  # declared with a bias shape: never None
+
     def __init__(self, conn_table: np.ndarray, kw: int, kh: int, dw: int = 1, dh: int = 1) -> None:
         super().__init__()
         table = np.asarray(conn_table)

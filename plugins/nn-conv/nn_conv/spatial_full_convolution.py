@@ -78,8 +78,9 @@ class SpatialFullConvolution(TransposedConvolution):
 
     def update_grad_input(self, input: Any, grad_output: np.ndarray) -> Any:
         tensor, x, g, single = self._pair(input, grad_output)
+        height, width = x.shape[2:]
         grad = conv2d_forward(
-            g, self._weight2d(), None, self.geometry(), *x.shape[2:], self._workspace, grad_output
+            g, self._weight2d(), None, self.geometry(), height, width, self._workspace, grad_output
         )
         grad = grad[0] if single else grad
         if tensor is input:

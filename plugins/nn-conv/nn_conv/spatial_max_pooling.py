@@ -52,7 +52,7 @@ class SpatialMaxPooling(Module):
     def update_output(self, input: np.ndarray) -> np.ndarray:
         x, single = batched(input, 2, self.dtype, keep_float=True)
         geometry = Geometry(self.kh, self.kw, self.dh, self.dw, self.pad_h, self.pad_w)
-        out_h, out_w = geometry.out_size(*x.shape[2:], ceil=self.ceil_mode)
+        out_h, out_w = geometry.out_size(x.shape[2], x.shape[3], ceil=self.ceil_mode)
         expect_fits(x, out_h, out_w, geometry)
         out, self.indices = max_pool(x, geometry, out_h, out_w, self.indices)
         self.input_size = x.shape[2:]  # SpatialMaxUnpooling restores planes of this size

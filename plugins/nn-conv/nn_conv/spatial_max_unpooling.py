@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any, Protocol
+
 import numpy as np
 
 from nncore.plugin import Case, Module, StateError, expect_indices, expect_same_shape
@@ -17,6 +19,15 @@ from ._spatial import (
 )
 from .spatial_dilated_max_pooling import SpatialDilatedMaxPooling
 from .spatial_max_pooling import SpatialMaxPooling
+
+
+class _Pooling(Protocol):
+    """The window of the pooling an unpooling inverts, which every such pooling has."""
+
+    kh: int
+    kw: int
+    dh: int
+    dw: int
 
 
 class SpatialMaxUnpooling(Module):
@@ -38,7 +49,7 @@ class SpatialMaxUnpooling(Module):
             [0., 0.]]])
     """
 
-    def __init__(self, pooling_module: Module) -> None:
+    def __init__(self, pooling_module: _Pooling) -> None:
         super().__init__()
         if (pooling_module.kh, pooling_module.kw) != (pooling_module.dh, pooling_module.dw):
             raise ValueError("expected a pooling module whose kernel equals its stride")
@@ -48,7 +59,8 @@ class SpatialMaxUnpooling(Module):
         pool = self.pooling
         size = getattr(pool, "input_size", None)
         if size is None and getattr(pool, "iheight", None) is not None:
-            size = (pool.iheight, pool.iwidth)
+            legacy: Any = pool  # a pooling keeping the input size as torch/nn does
+            size = (legacy.iheight, legacy.iwidth)
         if size is None:  # torch's size formula, exact when the pooled input was tiled evenly
             size = tuple(
                 (n - 1) * d + k - 2 * getattr(pool, "pad_" + a, 0)
@@ -56,7 +68,8 @@ class SpatialMaxUnpooling(Module):
                     x.shape[-2:], (pool.dh, pool.dw), (pool.kh, pool.kw), "hw", strict=True
                 )
             )
-        return tuple(int(s) for s in size[-2:])
+        height, width = size[-2:]
+        return int(height), int(width)
 
     def _indices(self, x: np.ndarray, size: tuple[int, int]) -> np.ndarray:
         """The pooling's indices, batched like ``x`` (a pooling may keep them batched always)."""
@@ -85,7 +98,9 @@ class SpatialMaxUnpooling(Module):
         return f"associated to {self.pooling!r}"
 
 
-def _unpooling(pool: Module, shape: tuple[int, ...]) -> SpatialMaxUnpooling:
+def _unpooling(
+    pool: SpatialMaxPooling | SpatialDilatedMaxPooling, shape: tuple[int, ...]
+) -> SpatialMaxUnpooling:
     pool.forward(np.random.default_rng(0).standard_normal(shape))
     return SpatialMaxUnpooling(pool)
 

@@ -30,6 +30,8 @@ class SpatialSubSampling(Convolution):
     nn.SpatialSubSampling(3, 2x2, 2,2)
     """
 
+    bias: np.ndarray  # declared with a bias shape: never None
+
     def __init__(self, n_input_plane: int, kw: int, kh: int, dw: int = 1, dh: int = 1) -> None:
         super().__init__()
         self.n_input_plane = n_input_plane

@@ -45,6 +45,7 @@ class SpatialUpSamplingBilinear(SeparableMap):
         if self.scale_factor is not None:
             outs = [(n - 1) * (self.scale_factor - 1) + n for n in shape[-2:]]
         else:
+            assert self.oheight is not None and self.owidth is not None  # built with a size
             outs = [self.oheight, self.owidth]
         return [bilinear_matrix(n, o) for n, o in zip(shape[-2:], outs, strict=True)]
 

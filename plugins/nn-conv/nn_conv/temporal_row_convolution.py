@@ -27,6 +27,7 @@ class TemporalRowConvolution(Convolution):
     """
 
     axes = "w"
+    bias: np.ndarray  # declared with a bias shape: never None
 
     def __init__(
         self, input_frame_size: int, kw: int, dw: int = 1, feat_first: bool = False

@@ -25,6 +25,7 @@ class TemporalSubSampling(Convolution):
     """
 
     axes = "w"
+    bias: np.ndarray  # declared with a bias shape: never None
 
     def __init__(self, input_frame_size: int, kw: int, dw: int = 1) -> None:
         super().__init__()

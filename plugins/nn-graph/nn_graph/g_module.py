@@ -122,8 +122,9 @@ class gModule(Module):  # noqa: N801 -- torch/nn's name
             step = self.steps[k]
             grad = _tables.fill(grads[k], values[k])
             if step.module is None:
+                assert step.select is not None  # a step without a module selects (see _graph)
                 table: list[Any] = [None] * len(values[step.inputs[0]])
-                table[step.select] = grad  # type: ignore[index]
+                table[step.select] = grad
                 grads[step.inputs[0]] = _tables.add(grads[step.inputs[0]], table)
                 continue
             module = self.modules[step.module]
@@ -175,12 +176,14 @@ class gModule(Module):  # noqa: N801 -- torch/nn's name
 
     def _select(self, k: int, table: Any) -> Any:
         step = self.steps[k]
-        if not isinstance(table, list) or not 0 <= step.select < len(table):  # type: ignore[operator]
+        select = step.select
+        assert select is not None  # a step without a module selects (see _graph)
+        if not isinstance(table, list) or not 0 <= select < len(table):
             raise StateError(
                 f"split node {k} ({step.source}) expected a table of at least "
-                f"{step.select + 1} elements, got {describe(table)}"
-            )  # type: ignore[operator]
-        return table[step.select]  # type: ignore[index]
+                f"{select + 1} elements, got {describe(table)}"
+            )
+        return table[select]
 
     # ----------------------------------------------------------------- printing
     def __repr__(self) -> str:
@@ -220,7 +223,7 @@ def _note(error: Exception, graph: gModule, k: int) -> None:
     if add_note is not None and not getattr(error, "_nn_graph_noted", False):
         named = f" {name!r}" if name else ""
         add_note(f"in gModule node {k}{named} made at {step.source}")
-        error._nn_graph_noted = True  # type: ignore[attr-defined]
+        vars(error)["_nn_graph_noted"] = True  # an attribute no exception type declares
 
 
 def _mlp() -> gModule:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import sys
+from types import FrameType
 from typing import Any
 
 from nncore.plugin import NO_INPUT, InputTypeError, Module, register_call_hook, repr_line
@@ -99,12 +100,12 @@ class Node:
 
 def _caller() -> str:
     """``file:line`` of the first frame outside nncore and nn-graph (where the node was made)."""
-    frame = sys._getframe(1)
+    frame: FrameType | None = sys._getframe(1)
     while frame is not None:
         folder = os.path.dirname(os.path.abspath(frame.f_code.co_filename))
         if folder not in (_HERE, _CORE):
             return f"{os.path.basename(frame.f_code.co_filename)}:{frame.f_lineno}"
-        frame = frame.f_back  # type: ignore[assignment]
+        frame = frame.f_back
     return "?"
 
 

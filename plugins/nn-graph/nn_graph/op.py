@@ -62,7 +62,7 @@ class Op(Module):
                 "parameters of its children cannot be inputs of an op"
             )
         # per instance: an op declares the buffers of the class it wraps
-        self.buffer_names = tuple(self.operation.buffer_names)  # type: ignore[misc]
+        self.buffer_names = tuple(self.operation.buffer_names)
         for name in self.buffer_names:
             setattr(self, name, getattr(self.operation, name, None))
         self.parameter_nodes: dict[str, Node] = {}

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 
@@ -52,7 +52,9 @@ class CriterionTable(Module):
     def set_child(self, name: str, module: Module) -> None:
         if name != "criterion":
             raise KeyError(f"CriterionTable has one child, 'criterion', not {name!r}")
-        self.criterion = module  # type: ignore[assignment]
+        # what takes the criterion's place is a criterion (loading rebuilds the class that was
+        # saved, swapping puts in another implementation of it)
+        self.criterion = cast(Criterion, module)
 
     def extra_repr(self) -> str:
         return repr(self.criterion)
