@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from .errors import InputTypeError
+from .location import add_note
 
 if TYPE_CHECKING:
     from .module import Module
@@ -75,10 +76,11 @@ def accept(value: Any, policy: Policy, dtype: np.dtype, what: str = "input") -> 
 
 def explain_cast(error: BaseException, module: Module) -> None:
     """Say, on an indexing error, that the module's input was cast to floating point."""
-    if isinstance(error, (IndexError, TypeError)) and hasattr(error, "add_note"):
-        error.add_note(
+    if isinstance(error, (IndexError, TypeError)):
+        add_note(
+            error,
             f"(the input was cast to {module.dtype.name} because {type(module).__name__} "
-            "declares accepts = 'float'; a module that takes indices declares accepts = 'index')"
+            "declares accepts = 'float'; a module that takes indices declares accepts = 'index')",
         )
 
 

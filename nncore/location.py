@@ -39,7 +39,7 @@ def locate(error: BaseException, module: Any) -> None:
     through the container protocol, so a container that calls its children's ``update_*``
     methods directly names the child, and a module's private helper modules are not named.
     nncore's errors carry the result in ``where`` (their message starts with it); other
-    exceptions get it as a note (Python 3.11+) or in front of their message (3.10).
+    exceptions get it as a note (:func:`add_note`).
     """
     if _called_from_entry_point():
         return
@@ -50,10 +50,19 @@ def locate(error: BaseException, module: Any) -> None:
     if isinstance(error, NNCoreError):
         if error.where is None:
             error.where = where
-    elif hasattr(error, "add_note"):
-        error.add_note(f"(raised in {where})")
-    elif error.args and isinstance(error.args[0], str):
-        error.args = (f"{where}: {error.args[0]}",) + tuple(error.args[1:])
+    else:
+        add_note(error, f"(raised in {where})")
+
+
+def add_note(error: BaseException, note: str) -> None:
+    """``error.add_note(note)`` (PEP 678); on Python 3.10, which shows no notes, the note is
+    also appended to a string message so that it is seen."""
+    if hasattr(error, "add_note"):
+        error.add_note(note)
+        return
+    error.__notes__ = [*getattr(error, "__notes__", ()), note]  # type: ignore[attr-defined]
+    if error.args and isinstance(error.args[0], str):
+        error.args = (f"{error.args[0]}\n{note}",) + tuple(error.args[1:])
 
 
 def _called_from_entry_point() -> bool:

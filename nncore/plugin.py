@@ -28,7 +28,7 @@ from .errors import (
 )
 from .hooks import NO_INPUT, register_call_hook
 from .hookspecs import KINDS, ClassSpec, hookimpl, specs
-from .location import repr_line
+from .location import add_note, repr_line
 from .module import Module, update_rate
 from .random import generator
 from .registry import nn, registry
@@ -64,6 +64,7 @@ __all__ = [
     "ShapeError",
     "StateError",
     "UnknownNameError",
+    "add_note",
     "as_dtype",
     "describe",
     "dimension",

@@ -7,7 +7,16 @@ from typing import Any, cast
 
 import numpy as np
 
-from nncore.plugin import Case, InputTypeError, Module, StateError, describe, indent, nn
+from nncore.plugin import (
+    Case,
+    InputTypeError,
+    Module,
+    StateError,
+    add_note,
+    describe,
+    indent,
+    nn,
+)
 
 from . import _tables
 from ._cases import normal
@@ -216,13 +225,12 @@ class _Missing(Module):
 
 
 def _note(error: Exception, graph: gModule, k: int) -> None:
-    """Say which node of the graph failed (Python 3.11+ notes; the message names the module)."""
+    """Say which node of the graph failed (as a note; the message names the module)."""
     step = graph.steps[k]
     name = step.annotations.get("name")
-    add_note = getattr(error, "add_note", None)
-    if add_note is not None and not getattr(error, "_nn_graph_noted", False):
+    if not getattr(error, "_nn_graph_noted", False):
         named = f" {name!r}" if name else ""
-        add_note(f"in gModule node {k}{named} made at {step.source}")
+        add_note(error, f"in gModule node {k}{named} made at {step.source}")
         vars(error)["_nn_graph_noted"] = True  # an attribute no exception type declares
 
 
