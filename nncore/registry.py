@@ -10,10 +10,14 @@ skips plugins by distribution name.  ``NNCORE_PREFER=Linear=nn-basic,...`` pins 
 from __future__ import annotations
 
 import builtins
+import contextlib
 import fnmatch
 import importlib
+import io
 import os
 import sys
+import threading
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -27,6 +31,10 @@ from .errors import AmbiguousNameError, PluginError, RegistryError, UnknownNameE
 from .hookspecs import KINDS, ClassSpec
 
 GROUP = "nncore"
+#: a plugin whose registration takes longer than this is shown with its time by ``nncore plugins``
+SLOW_IMPORT_SECONDS = 1.0
+#: registries are built, rebuilt and their classes imported one thread at a time
+_lock = threading.RLock()
 
 
 def canonical(distribution: str) -> str:
@@ -46,6 +54,8 @@ class PluginRecord:
     class_count: int = 0
     backend: str | None = None
     call_handler_ref: str | None = None
+    #: how long importing and registering the plugin took
+    load_seconds: float = 0.0
 
 
 @dataclass
@@ -69,13 +79,27 @@ class Entry:
         return self.ref.partition(":")[0]
 
     def load(self) -> type:
-        """Import and return the class (cached)."""
+        """Import and return the class (cached); it must be a ``Module`` subclass."""
         if self._cls is None:
-            self._cls = import_ref(self.ref, f"{self.qualified} (registered as {self.ref!r})")
+            with _lock:
+                what = f"{self.qualified} (registered as {self.ref!r})"
+                cls = import_ref(self.ref, what)
+                if not (isinstance(cls, type) and issubclass(cls, _module_class())):
+                    raise RegistryError(
+                        f"{what} is not an nncore Module class, it is {cls!r:.80}: the plugin "
+                        f"{self.distribution} registered something else"
+                    )
+                self._cls = cls
         return self._cls
 
     def is_imported(self) -> bool:
         return self._cls is not None or self.module_name in sys.modules
+
+
+def _module_class() -> type:
+    from .module import Module  # the registry is imported by the core's package, not by module
+
+    return Module
 
 
 def import_ref(ref: str, what: str) -> Any:
@@ -137,31 +161,53 @@ class Registry:
         if distribution in self.disabled:
             record.status = "disabled"
             return
+        started = time.perf_counter()
         try:
-            plugin = entry_point.load()
-            self.manager.register(plugin, name=distribution)
-            specs = self._call(plugin, "nncore_classes") or []
-            record.backend = self._first(self._call(plugin, "nncore_backend"))
-            record.call_handler_ref = self._first(self._call(plugin, "nncore_call_handler"))
-            for spec_list in specs:
-                for spec in spec_list:
-                    self._add(record, ClassSpec(*spec))
-        except Exception as error:
+            # what a plugin prints while it loads is not the program's output (nor the CLI's)
+            with contextlib.redirect_stdout(io.StringIO()):
+                plugin = entry_point.load()
+                self.manager.register(plugin, name=distribution)
+                specs = self._call(plugin, record, "nncore_classes", _class_specs) or []
+                record.backend = self._call(plugin, record, "nncore_backend", _one_line)
+                record.call_handler_ref = self._call(
+                    plugin, record, "nncore_call_handler", _reference
+                )
+                owned = _top_level_packages(dist)
+                for spec in specs:
+                    self._add(record, spec, owned)
+                if self.strict:  # every reference is imported and checked now, not at first use
+                    for entry in list(self.entries.values()):
+                        if entry.distribution == distribution:
+                            entry.load()
+        except KeyboardInterrupt:
+            raise
+        except BaseException as error:  # SystemExit too: a plugin can break only itself
             self._fail(record, f"{type(error).__name__}: {error}", error)
+        finally:
+            record.load_seconds = time.perf_counter() - started
 
-    def _call(self, plugin: Any, hook: str) -> list[Any]:
+    def _call(
+        self, plugin: Any, record: PluginRecord, hook: str, valid: Callable[[Any], Any]
+    ) -> Any:
+        """This plugin's result for ``hook`` (or None), checked by ``valid``."""
         others = [p for p in self.manager.get_plugins() if p is not plugin]
-        return self.manager.subset_hook_caller(hook, remove_plugins=others)()
-
-    @staticmethod
-    def _first(results: list[Any]) -> Any:
-        return results[0] if results else None
-
-    def _add(self, record: PluginRecord, spec: ClassSpec) -> None:
-        if spec.kind not in KINDS or ":" not in spec.ref:
+        results = self.manager.subset_hook_caller(hook, remove_plugins=others)()
+        if not results:
+            return None
+        try:
+            return valid(results[0])
+        except (TypeError, ValueError) as error:
             raise RegistryError(
-                f"bad class spec {spec!r}: kind must be one of {KINDS}, "
-                "ref must look like 'package.module:Class'"
+                f"the {hook} hook of {record.distribution} returned {results[0]!r:.80}: {error}"
+            ) from None
+
+    def _add(self, record: PluginRecord, spec: ClassSpec, owned: set[str] | None) -> None:
+        package = spec.ref.partition(":")[0].split(".")[0]
+        if owned is not None and package not in owned:
+            raise RegistryError(
+                f"{record.distribution} registers {spec.name} as {spec.ref!r}, a class of the "
+                f"package {package!r}, which {record.distribution} does not provide: a plugin "
+                "registers only its own classes"
             )
         entry = Entry(spec.name, record.distribution, record.version, spec.ref, spec.kind)
         if entry.qualified in self.entries:
@@ -170,7 +216,7 @@ class Registry:
         self.by_name.setdefault(spec.name, []).append(entry)
         record.class_count += 1
 
-    def _fail(self, record: PluginRecord, message: str, error: Exception) -> None:
+    def _fail(self, record: PluginRecord, message: str, error: BaseException) -> None:
         record.status = "failed"
         record.errors.append(message)
         for qualified in [
@@ -328,22 +374,68 @@ class Registry:
         return self._examples[entry.qualified]
 
 
+def _class_specs(value: Any) -> list[ClassSpec]:
+    if not isinstance(value, (list, tuple)):
+        raise TypeError("expected a list of nncore.plugin.ClassSpec")
+    specs = []
+    for item in value:
+        if not isinstance(item, (list, tuple)) or not 2 <= len(item) <= 3:
+            raise TypeError(f"expected a list of ClassSpec(name, ref, kind), got {item!r:.60}")
+        spec = ClassSpec(*item)
+        if not isinstance(spec.name, str) or not spec.name.isidentifier():
+            raise ValueError(f"expected a class name, got {spec.name!r:.60}")
+        if spec.kind not in KINDS:
+            raise ValueError(f"expected a kind in {KINDS} for {spec.name}, got {spec.kind!r:.60}")
+        specs.append(ClassSpec(spec.name, _reference(spec.ref), spec.kind))
+    return specs
+
+
+def _reference(value: Any) -> str:
+    module, _, attribute = value.partition(":") if isinstance(value, str) else ("", "", "")
+    if not module or not attribute or not all(p.isidentifier() for p in module.split(".")):
+        raise ValueError("expected a reference 'package.module:name'")
+    return value
+
+
+def _one_line(value: Any) -> str:
+    if not isinstance(value, str) or "\n" in value:
+        raise TypeError("expected one line of text")
+    return value
+
+
+def _top_level_packages(dist: Any) -> set[str] | None:
+    """The import packages a distribution provides, where its metadata says (else None)."""
+    if dist is None:
+        return None
+    text = dist.read_text("top_level.txt")
+    if text:
+        return {line.strip() for line in text.splitlines() if line.strip()}
+    files = [f for f in (dist.files or []) if f.suffix == ".py" and ".." not in f.parts]
+    packages = {f.parts[0].removesuffix(".py") for f in files if not f.parts[0].startswith("__")}
+    return packages or None
+
+
 _registry: Registry | None = None
 
 
 def registry() -> Registry:
-    """The process-wide registry, built on first use."""
+    """The process-wide registry, built on first use (once, whatever the threads)."""
     global _registry
-    if _registry is None:
-        _registry = Registry()
-    return _registry
+    current = _registry
+    if current is None:
+        with _lock:
+            if _registry is None:
+                _registry = Registry()
+            current = _registry
+    return current
 
 
 def reload(**options: Any) -> Registry:
     """Rebuild the registry (after installing a plugin, or with other ``Registry`` options)."""
     global _registry
-    _registry = Registry(**options)
-    return _registry
+    with _lock:
+        _registry = Registry(**options)
+        return _registry
 
 
 def disable_plugin(*distributions: str) -> Registry:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from ..registry import registry
+from ..registry import SLOW_IMPORT_SECONDS, registry
 
 
 def add_to(commands: Any) -> None:
@@ -45,6 +45,8 @@ def run(args: argparse.Namespace) -> int:
             continue
         for error in record.errors:
             print(f"    error: {error}")
+        if record.load_seconds > SLOW_IMPORT_SECONDS:
+            print(f"    slow: registering it took {record.load_seconds:.1f} s")
         if args.classes and record.status == "loaded":
             names = sorted(e.name for e in reg.entries.values() if e.distribution == row[0])
             print(f"    classes: {', '.join(names)}")
