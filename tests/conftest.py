@@ -29,6 +29,8 @@ class DistributionMaker:
         (info / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n")
         if entry_point is not None:
             (info / "entry_points.txt").write_text(f"[nncore]\n{name} = {entry_point}\n")
+        packages = sorted({Path(relative).parts[0].removesuffix(".py") for relative in files})
+        (info / "top_level.txt").write_text("".join(f"{p}\n" for p in packages))
         return info
 
 
