@@ -75,6 +75,10 @@ def _random_json(rng: np.random.Generator, description, depth: int = 0):
                     "g0",
                     "float64",
                     "object",
+                    "V100000000",
+                    "U5",
+                    "complex128",
+                    "datetime64",
                 ]
             )
         )
@@ -93,7 +97,9 @@ def _random_json(rng: np.random.Generator, description, depth: int = 0):
     if choice == 7:
         return {"__tuple__": [int(rng.integers(-3, 5)) for _ in range(int(rng.integers(4)))]}
     if choice == 8:
-        return {"__dtype__": str(rng.choice(["float32", "object", "int8", "nope"]))}
+        return {
+            "__dtype__": str(rng.choice(["float32", "object", "int8", "nope", "V100000000", "U5"]))
+        }
     if choice == 9 and depth < 3:
         return [_random_json(rng, description, depth + 1) for _ in range(int(rng.integers(3)))]
     if choice == 10 and depth < 3:
@@ -101,8 +107,53 @@ def _random_json(rng: np.random.Generator, description, depth: int = 0):
     return [int(rng.integers(0, 5)), int(rng.integers(-2, 9))]
 
 
+def deepen(description: dict, rng: np.random.Generator) -> dict:
+    """Wrap the root in a chain of Sequentials, up to a few hundred deep."""
+    records = list(description["modules"])
+    root = description["root"]
+    for _ in range(int(rng.integers(1, 400))):
+        records.append(
+            {
+                "class": "nn-basic:Sequential",
+                "config": {"__dict__": {}},
+                "children": [["0", root]],
+                "train": True,
+                "dtype": "float64",
+                "arrays": {},
+                "grads": {},
+            }
+        )
+        root = len(records) - 1
+    return {**description, "modules": records, "root": root}
+
+
+def share_gradients_across(description: dict, rng: np.random.Generator) -> dict:
+    """Give every gradient of the file the same group, whatever the shapes."""
+    records = json.loads(json.dumps(description["modules"]))
+    for record in records:
+        for spec in record.get("grads", {}).values():
+            spec[0] = "g0"
+    return {**description, "modules": records}
+
+
 def mutate_description(description: dict, rng: np.random.Generator) -> dict:
-    """Replace one to three random places of the JSON description with hostile values."""
+    """Replace one to three random places of the JSON description with hostile values, or
+    nest the network deeply, or share gradients across shapes."""
+    kind = rng.integers(10)
+    if kind == 0:
+        return deepen(description, rng)
+    if kind == 1:
+        return share_gradients_across(description, rng)
+    if kind == 2:
+        return {
+            **description,
+            "modules": [
+                {**r, "dtype": str(rng.choice(["V100000000", "object", "U5", "int64", "float16"]))}
+                if isinstance(r, dict)
+                else r
+                for r in description["modules"]
+            ],
+        }
     for _ in range(int(rng.integers(1, 4))):
         paths = list(_json_paths(description))
         path = paths[int(rng.integers(len(paths)))]
@@ -160,6 +211,27 @@ def load_one(data: bytes, path: Path) -> str:
     return "loaded"
 
 
+def special_files(folder: Path) -> list[Path]:
+    """Paths that are no regular file: loading each must be an immediate LoadError."""
+    import os
+
+    fifo = folder / "fifo.nncore"
+    if not fifo.exists():
+        os.mkfifo(fifo)
+    return [folder, fifo] + [Path(p) for p in ("/dev/zero", "/dev/null") if Path(p).exists()]
+
+
+def load_special(path: Path) -> str:
+    """Load a special file: "rejected", or anything else propagates."""
+    import nncore
+
+    try:
+        nncore.load(path)
+    except nncore.LoadError:
+        return "rejected"
+    raise AssertionError(f"{path} loaded")
+
+
 def valid_files(folder: Path) -> list[bytes]:
     import nncore
 
@@ -180,11 +252,15 @@ def main() -> int:
     rng = np.random.default_rng(options.seed)
     valid = valid_files(options.folder)
     target = options.folder / "mutated.nncore"
+    specials = special_files(options.folder)
     counts = {"loaded": 0, "rejected": 0}
     start = time.perf_counter()
     for i in range(options.count):
         data = mutated_file(valid[i % len(valid)], rng)
         try:
+            if i % 1000 == 999:  # a directory, a FIFO or a device in place of a file
+                counts[load_special(specials[(i // 1000) % len(specials)])] += 1
+                continue
             counts[load_one(data, target)] += 1
         except Exception as error:  # anything but LoadError is a bug: report the input
             crash = options.folder / f"crash-{i}.nncore"
