@@ -370,6 +370,14 @@ class Registry:
             cls = entry.load()
             factory = getattr(sys.modules[entry.module_name], "examples", None)
             cases = factory() if callable(factory) else []
+            module = getattr(cls, "__module__", entry.module_name)
+            if not isinstance(cases, (list, tuple)) or not all(
+                hasattr(c, "module") and hasattr(c, "make_input") for c in cases
+            ):
+                raise RegistryError(
+                    f"{entry.distribution}: {module}.examples() returned {cases!r:.80}, expected "
+                    "a list of nncore.plugin.Case"
+                )
             self._examples[entry.qualified] = [c for c in cases if type(c.module) is cls]
         return self._examples[entry.qualified]
 

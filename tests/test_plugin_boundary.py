@@ -172,3 +172,34 @@ def test_the_registry_is_thread_safe(make_distribution):
     for thread in threads:
         thread.join()
     assert errors == []
+
+
+def test_examples_that_are_no_cases_are_a_clear_error_of_nncore_check(make_distribution, capsys):
+    files = {
+        **plugin(
+            "odd_examples",
+            """
+            from nncore.plugin import hookimpl, specs
+
+            @hookimpl
+            def nncore_classes():
+                return specs("odd_examples", "module", {"Odd": "odd"})
+            """,
+        ),
+        "odd_examples/odd.py": """
+            from nncore.plugin import Module
+
+            class Odd(Module):
+                def update_output(self, input):
+                    return input
+
+            def examples():
+                return 42
+        """,
+    }
+    install(make_distribution, "odd-examples", files)
+    nncore.reload()
+    assert main(["check", "odd-examples"]) == 1
+    error = capsys.readouterr().err
+    assert "odd-examples: odd_examples.odd.examples() returned 42" in error
+    assert "expected a list of nncore.plugin.Case" in error
