@@ -10,25 +10,28 @@
 from __future__ import annotations
 
 from . import errors, random
-from .container import Container
-from .criterion import Criterion
+from ._container import Container
+from ._criterion import Criterion
+from ._gradients import MissingGradient
+from ._module import FoundModules, Module, update_rate
+from ._registry import disable_plugin, nn, prefer, registry, reload
+from ._serialization import load, save
+from ._swap import SwapError, swap
 from .errors import (
     AmbiguousNameError,
     InputError,
     InputTypeError,
     LoadError,
+    MissingGradientError,
     NNCoreError,
     PluginError,
     RegistryError,
     SaveError,
     ShapeError,
+    StateError,
     UnknownNameError,
 )
-from .module import FoundModules, Module, update_rate
 from .random import manual_seed
-from .registry import disable_plugin, nn, prefer, registry, reload
-from .serialization import load, save
-from .swap import SwapError, swap
 
 __version__ = "0.1.0"
 
@@ -40,12 +43,15 @@ __all__ = [
     "InputError",
     "InputTypeError",
     "LoadError",
+    "MissingGradient",
+    "MissingGradientError",
     "Module",
     "NNCoreError",
     "PluginError",
     "RegistryError",
     "SaveError",
     "ShapeError",
+    "StateError",
     "SwapError",
     "UnknownNameError",
     "disable_plugin",

@@ -3,7 +3,7 @@
 Every error a module raises because of its input says which module (its path in the
 network), what it expected and what it got.  Plugins raise these classes (or any other
 exception); ``Module.forward`` and ``backward`` add the location on the way out (see
-``nncore.location``).
+``nncore._location``).
 """
 
 from __future__ import annotations

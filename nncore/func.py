@@ -31,9 +31,9 @@ from typing import Any
 
 import numpy as np
 
-from .criterion import Criterion
+from ._criterion import Criterion
+from ._module import Module
 from .errors import InputError, ShapeError
-from .module import Module
 
 Arrays = Mapping[str, Any]
 
@@ -153,7 +153,7 @@ class Functionalized:
     def __getattr__(self, name: str) -> Any:
         if name.startswith("__"):
             raise AttributeError(name)
-        from .registry import registry
+        from ._registry import registry
 
         if self.providers:
             for provider in self.providers:
@@ -164,7 +164,7 @@ class Functionalized:
         return _factory(registry().resolve(name))
 
     def __dir__(self) -> list[str]:
-        from .registry import registry
+        from ._registry import registry
 
         if not self.providers:
             return sorted(registry().by_name)

@@ -10,9 +10,24 @@ ClassSpec(name='Swish', ref='my_layers.swish:Swish', kind='module')
 
 from __future__ import annotations
 
-from .container import Container, format_branches, format_chain, indent
-from .criterion import Criterion
-from .dtypes import Dtype, as_dtype
+from ._container import Container, format_branches, format_chain, indent
+from ._criterion import Criterion
+from ._dtypes import Dtype, as_dtype
+from ._gradients import MissingGradient
+from ._hooks import NO_INPUT, register_call_hook
+from ._location import add_note, repr_line
+from ._module import Module, update_rate
+from ._registry import nn, registry
+from ._validation import (
+    describe,
+    dimension,
+    expect_array,
+    expect_float,
+    expect_indices,
+    expect_ndim,
+    expect_same_shape,
+    expect_size,
+)
 from .errors import (
     IndexOutOfRangeError,
     InputError,
@@ -26,23 +41,9 @@ from .errors import (
     StateError,
     UnknownNameError,
 )
-from .hooks import NO_INPUT, register_call_hook
 from .hookspecs import KINDS, ClassSpec, hookimpl, specs
-from .location import add_note, repr_line
-from .module import Module, update_rate
 from .random import generator
-from .registry import nn, registry
 from .testing import Case
-from .validation import (
-    describe,
-    dimension,
-    expect_array,
-    expect_float,
-    expect_indices,
-    expect_ndim,
-    expect_same_shape,
-    expect_size,
-)
 
 __all__ = [
     "KINDS",
@@ -55,6 +56,7 @@ __all__ = [
     "IndexOutOfRangeError",
     "InputError",
     "InputTypeError",
+    "MissingGradient",
     "MissingGradientError",
     "Module",
     "NNCoreError",

@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 import nncore
-from nncore import Module, nn
+from nncore import MissingGradient, Module, nn
 from nncore.errors import (
     InputTypeError,
     MissingGradientError,
@@ -20,7 +20,6 @@ from nncore.errors import (
     ShapeError,
     StateError,
 )
-from nncore.gradients import MissingGradient
 
 
 def mlp(seed: int = 0) -> Module:

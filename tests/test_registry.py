@@ -11,8 +11,8 @@ import pytest
 
 import nncore
 from nncore import nn
+from nncore._registry import Registry
 from nncore.errors import AmbiguousNameError, PluginError, RegistryError, UnknownNameError
-from nncore.registry import Registry
 
 GOOD_PLUGIN = """
     from nncore.plugin import ClassSpec, hookimpl
@@ -232,7 +232,7 @@ def test_a_broken_plugin_next_to_nn_basic_in_a_fresh_process(make_distribution):
 def test_the_catalogue_is_generated_from_every_first_party_plugin():
     from pathlib import Path
 
-    from nncore.catalogue import DISTRIBUTIONS
+    from nncore._catalogue import DISTRIBUTIONS
     from nncore.cli.catalogue import table_source
 
     root = Path(__file__).parents[1]
@@ -244,14 +244,14 @@ def test_the_catalogue_is_generated_from_every_first_party_plugin():
     }
     assert set(DISTRIBUTIONS) == in_repository
     assert all(nncore.registry().plugins[d].status == "loaded" for d in DISTRIBUTIONS)
-    table = (root / "nncore" / "catalogue_table.py").read_text()
+    table = (root / "nncore" / "_catalogue_table.py").read_text()
     assert table == table_source(), (
-        "nncore/catalogue_table.py is stale: run `python -m nncore.cli.catalogue`"
+        "nncore/_catalogue_table.py is stale: run `python -m nncore.cli.catalogue`"
     )
 
 
 def test_every_catalogued_first_party_name_resolves_through_nn():
-    from nncore.catalogue import KNOWN_PROVIDERS
+    from nncore._catalogue import KNOWN_PROVIDERS
 
     unresolved = []
     for name, distribution in sorted(KNOWN_PROVIDERS.items()):

@@ -7,7 +7,7 @@ import fnmatch
 import time
 from typing import Any
 
-from ..registry import canonical, registry
+from .._registry import canonical, registry
 from ..testing import registered_cases, run_checks
 from .modules import CommandError, installed
 

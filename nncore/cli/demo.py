@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from ..module import Module
+from .._module import Module
 from ..random import manual_seed
 from ._arguments import plot_destination, positive_float, positive_int
 
@@ -29,7 +29,7 @@ DEFAULT_PLOT = "nncore-demo-digits.png"
 
 def mlp(hidden: int) -> Module:
     """``Linear(64, hidden) - Tanh - Linear(hidden, 10) - LogSoftMax``."""
-    from ..registry import nn
+    from .._registry import nn
 
     return (
         nn.Sequential()
@@ -43,7 +43,7 @@ def mlp(hidden: int) -> Module:
 def lenet(hidden: int) -> Module:
     """A LeNet for 8x8 digits: two (3x3 convolution, padded - ReLU - 2x2 max pooling) stages,
     then ``Linear(64, hidden) - ReLU - Linear(hidden, 10) - LogSoftMax``."""
-    from ..registry import nn
+    from .._registry import nn
 
     net = (
         nn.Sequential()
@@ -118,7 +118,7 @@ def train(
     """Minibatch SGD on ``ClassNLLCriterion``; returns the mean training loss of each epoch."""
     from tqdm import tqdm
 
-    from ..registry import nn
+    from .._registry import nn
 
     criterion = nn.ClassNLLCriterion()
     params, grads = model.get_parameters()

@@ -11,8 +11,8 @@ import inspect
 from dataclasses import dataclass
 from typing import Any
 
-from ..catalogue import DISTRIBUTIONS
-from ..registry import Entry, registry
+from .._catalogue import DISTRIBUTIONS
+from .._registry import Entry, registry
 
 
 @dataclass

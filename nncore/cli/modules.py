@@ -6,9 +6,9 @@ import argparse
 import sys
 from typing import Any
 
+from .._registry import canonical, registry
 from ..errors import NNCoreError
 from ..hookspecs import KINDS
-from ..registry import canonical, registry
 
 
 class CommandError(NNCoreError):

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..catalogue import DISTRIBUTIONS
+from .._catalogue import DISTRIBUTIONS
 from ..errors import NNCoreError
 from .plugin_template import FILES
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from ..registry import SLOW_IMPORT_SECONDS, registry
+from .._registry import SLOW_IMPORT_SECONDS, registry
 
 
 def add_to(commands: Any) -> None:

@@ -9,9 +9,9 @@ from typing import Any
 
 import numpy as np
 
-from ..criterion import Criterion
-from ..location import repr_line
-from ..module import Module
+from .._criterion import Criterion
+from .._location import repr_line
+from .._module import Module
 
 Maker = Callable[[np.random.Generator], Any]
 

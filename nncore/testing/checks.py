@@ -15,8 +15,8 @@ from typing import Any
 import numpy as np
 
 from .. import random as nnrandom
-from ..location import repr_line
-from ..module import Module
+from .._location import repr_line
+from .._module import Module
 from .case import Case
 from .hostile import (
     assert_clear_error,
@@ -397,7 +397,7 @@ def check_save_load(case: Case) -> None:
     import tempfile
     from pathlib import Path
 
-    from ..serialization import load, save
+    from .._serialization import load, save
 
     module, input, target = _prepare(case)
     module.train = case.module.train
@@ -422,7 +422,7 @@ def check_save_load(case: Case) -> None:
 
 
 def _registered(module: Module) -> bool:
-    from ..registry import registry
+    from .._registry import registry
 
     return all(any(":" in n for n in registry().names_of(type(m))) for m in module.list_modules())
 

@@ -16,8 +16,8 @@ from typing import Any
 import numpy as np
 
 from .. import random as nnrandom
+from .._module import Module
 from ..errors import InputTypeError, NNCoreError, ShapeError, StateError
-from ..module import Module
 from .case import Case
 from .tables import is_differentiable, is_table, leaves, map_leaves
 

@@ -53,7 +53,7 @@ def registered_cases(distribution: str | None = None) -> list[tuple[str, Case | 
     A class whose plugin gives no example appears once with ``case`` None, so a suite iterating
     over this list can fail it.
     """
-    from ..registry import registry
+    from .._registry import registry
 
     found: list[tuple[str, Case | None]] = []
     reg = registry()

@@ -13,7 +13,7 @@ class Linear(Module):
     """``y = x @ weight.T + bias``, a drop-in for nn-basic's ``Linear`` with less overhead per call.
 
     Same constructor ``(input_size, output_size, bias=True)`` and parameter layout (``weight`` is
-    ``(output_size, input_size)``, ``bias`` ``(output_size,)``), so ``nncore.swap`` can carry the
+    ``(output_size, input_size)``, ``bias`` ``(output_size,)``), so ``nncore._swap`` can carry the
     parameters over.  Well-formed input passes a single combined test instead of one helper call
     per property; only bad input goes through ``nncore.plugin``'s checks to get the precise error.
     Gradients: ``dx = dy @ weight``, ``dW += scale * dy.T @ x``, ``db += scale * sum(dy)``.

@@ -12,8 +12,8 @@ from nn_conv.spatial_average_pooling import SpatialAveragePooling
 from nn_conv.spatial_full_convolution import SpatialFullConvolution
 
 import nncore
+from nncore import load, save
 from nncore.errors import IndexOutOfRangeError, ShapeError, StateError
-from nncore.serialization import load, save
 
 
 # ----------------------------------------------------------------------- SpatialFullConvolution

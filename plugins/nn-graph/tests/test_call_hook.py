@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-import nncore.hooks
+import nncore._hooks
 from nncore import nn
-from nncore.hooks import NO_INPUT, register_call_hook
+from nncore._hooks import NO_INPUT, register_call_hook
 
 
 class Token:
@@ -17,7 +17,7 @@ class Token:
 @pytest.fixture
 def hooks(monkeypatch):
     """A private copy of the hook list, so the hooks registered here do not outlive the test."""
-    monkeypatch.setattr(nncore.hooks, "_call_hooks", list(nncore.hooks._call_hooks))
+    monkeypatch.setattr(nncore._hooks, "_call_hooks", list(nncore._hooks._call_hooks))
     calls = []
 
     def handler(module, input):
@@ -26,7 +26,7 @@ def hooks(monkeypatch):
 
     register_call_hook((Token,), handler)
     register_call_hook((Token,), handler)  # registering twice changes nothing
-    assert sum(h is handler for _, h in nncore.hooks._call_hooks) == 1
+    assert sum(h is handler for _, h in nncore._hooks._call_hooks) == 1
     return calls
 
 
@@ -45,7 +45,7 @@ def test_arrays_and_other_values_still_run_forward(hooks):
 
 
 def test_a_call_without_input_reaches_the_first_handler(monkeypatch):
-    monkeypatch.setattr(nncore.hooks, "_call_hooks", [])
+    monkeypatch.setattr(nncore._hooks, "_call_hooks", [])
     seen = []
     register_call_hook((Token,), lambda module, input: seen.append(input) or "made")
     monkeypatch.setattr(nncore.registry(), "_call_handlers_installed", True)

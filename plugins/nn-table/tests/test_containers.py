@@ -5,9 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from nncore import nn
+from nncore import load, nn, save
 from nncore.errors import InputTypeError, ShapeError, StateError
-from nncore.serialization import load, save
 
 
 def affine(linear, x):

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from .errors import InputTypeError
 
 if TYPE_CHECKING:
-    from .module import Module
+    from ._module import Module
 
 Matcher = Callable[[Any], bool]
 

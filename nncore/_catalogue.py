@@ -3,13 +3,13 @@
 The registry answers from installed plugins; this table lets ``nn.JoinTable`` say
 ``pip install nn-table`` when nn-table is absent, tells the scaffold which import names are
 taken, and lists nncore's own distributions.  It is generated from the plugins' registrations:
-``python -m nncore.cli.catalogue`` rewrites ``nncore/catalogue_table.py``, and a test keeps it
+``python -m nncore.cli.catalogue`` rewrites ``nncore/_catalogue_table.py``, and a test keeps it
 current.
 """
 
 from __future__ import annotations
 
-from .catalogue_table import PROVIDERS
+from ._catalogue_table import PROVIDERS
 
 #: nncore's own plugin distributions, in the order their tables were written
 DISTRIBUTIONS: tuple[str, ...] = tuple(PROVIDERS)

@@ -19,10 +19,10 @@ from typing import Any
 
 import numpy as np
 
-from . import atomic_file
+from . import _atomic_file as atomic_file
+from ._module import Module
+from ._parameters import memory_key
 from .errors import LoadError, NNCoreError, SaveError
-from .module import Module
-from .parameters import memory_key
 
 FORMAT = "nncore/1"
 METADATA_KEY = "nncore"
@@ -140,7 +140,7 @@ def _is_dtype(value: Any) -> bool:
 
 
 def _qualified_name(module: Module) -> str:
-    from .registry import registry
+    from ._registry import registry
 
     names = [n for n in registry().names_of(type(module)) if ":" in n]
     if not names:
@@ -155,7 +155,7 @@ def save(module: Module, path: str | os.PathLike) -> None:
     """Write ``module`` (its whole network) to ``path`` atomically, in the safetensors format.
 
     An interrupted save never leaves a truncated file, nor a temporary one (see
-    ``nncore.atomic_file``); the file gets the permissions the user's umask gives.
+    ``nncore._atomic_file``); the file gets the permissions the user's umask gives.
     """
     writer = _Writer()
     root = writer.module(module)
@@ -382,7 +382,7 @@ class _Reader:
         return value
 
     def _module(self, index: int, record: dict[str, Any]) -> Module:
-        from .registry import registry
+        from ._registry import registry
 
         qualified = _expect(record.get("class"), str, "class")
         if ":" not in qualified:

@@ -15,7 +15,7 @@ A table input takes one policy for every leaf, or a tuple with one policy per el
 first applies to a module's input that is not a table).
 
 ``convert`` is ``Module.type``: an array that already has the target dtype is kept (no copy),
-and what a conversion replaces becomes read-only (see ``nncore.parameters``).
+and what a conversion replaces becomes read-only (see ``nncore._parameters``).
 """
 
 from __future__ import annotations
@@ -24,11 +24,11 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from ._location import add_note
 from .errors import InputTypeError
-from .location import add_note
 
 if TYPE_CHECKING:
-    from .module import Module
+    from ._module import Module
 
 Dtype = Any  # anything np.dtype() accepts, plus Torch's 'torch.FloatTensor' names
 Policy = Any  # "float", "index", "any", or a tuple of policies for the elements of a table
@@ -114,7 +114,7 @@ def _floating(array: np.ndarray, dtype: np.dtype, what: str) -> np.ndarray:
 def convert(root: Module, dtype: np.dtype) -> None:
     """``root.type(dtype)``: convert every declared floating array of the subtree, keeping
     sharing, copying nothing that already has ``dtype``, and retiring what was replaced."""
-    from .parameters import memory_key, retire
+    from ._parameters import memory_key, retire
 
     converted: dict[tuple, np.ndarray] = {}
     replaced: list[np.ndarray] = []

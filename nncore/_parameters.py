@@ -28,7 +28,7 @@ import numpy as np
 from .errors import ParameterLayoutError
 
 if TYPE_CHECKING:
-    from .module import Module
+    from ._module import Module
 
 #: ``id(flat vector) -> (vector, owner)``, weakly, for every vector ``flatten`` made
 _owners: dict[int, tuple[weakref.ref, weakref.ref]] = {}

@@ -15,8 +15,8 @@ from typing import Any
 
 import numpy as np
 
+from ._gradients import MissingGradient
 from .errors import IndexOutOfRangeError, InputTypeError, ShapeError
-from .gradients import MissingGradient
 
 
 def describe(value: Any) -> str:

@@ -12,11 +12,11 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from .dtypes import accept
+from ._dtypes import accept
 from .errors import MissingGradientError, ShapeError, StateError
 
 if TYPE_CHECKING:
-    from .module import Module
+    from ._module import Module
 
 
 class _NoOutput(np.ndarray):

@@ -10,7 +10,7 @@ import numpy as np
 from .errors import ShapeError
 
 if TYPE_CHECKING:
-    from .module import Module
+    from ._module import Module
 
 
 def state_dict(module: Module) -> dict[str, np.ndarray]:

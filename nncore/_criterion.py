@@ -6,9 +6,9 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from .dtypes import Policy, accept
-from .location import locate, register
-from .module import Module
+from ._dtypes import Policy, accept
+from ._location import locate, register
+from ._module import Module
 
 
 class Criterion(Module[[Any, Any]]):

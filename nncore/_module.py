@@ -23,13 +23,14 @@ from typing import TYPE_CHECKING, Any, ClassVar, Generic
 
 import numpy as np
 
-from . import hooks, sharing
-from . import parameters as _flat
-from . import state_dict as _state
-from .dtypes import Dtype, Policy, accept, as_dtype, convert, explain_cast
+from . import _hooks as hooks
+from . import _parameters as _flat
+from . import _sharing as sharing
+from . import _state_dict as _state
+from ._dtypes import Dtype, Policy, accept, as_dtype, convert, explain_cast
+from ._gradients import NO_OUTPUT, MissingGradient, check_grad_output
+from ._location import locate, register
 from .errors import InputTypeError
-from .gradients import NO_OUTPUT, MissingGradient, check_grad_output
-from .location import locate, register
 
 if TYPE_CHECKING:
     # PEP 696's default (typing.ParamSpec has it from Python 3.13): a checker reads a bare
@@ -95,7 +96,7 @@ class Module(Generic[Inputs]):
     parameter_names: tuple[str, ...] = ()
     #: names of persistent non-trainable arrays (running statistics, ...), per class or instance
     buffer_names: tuple[str, ...] = ()
-    #: what forward and backward do with the dtype of input arrays (see ``nncore.dtypes``):
+    #: what forward and backward do with the dtype of input arrays (see ``nncore._dtypes``):
     #: ``"float"`` casts integer, bool and float16 arrays to the module's dtype and refuses the
     #: other floating dtype; ``"index"`` and ``"any"`` pass arrays as given; a tuple gives one
     #: policy per element of a table input
@@ -174,7 +175,7 @@ class Module(Generic[Inputs]):
         return grad_input
 
     def _accept_backward(self, input: Any, grad_output: Any) -> tuple[Any, Any]:
-        """``(input, grad_output)`` as backward computes on them (see ``nncore.gradients``)."""
+        """``(input, grad_output)`` as backward computes on them (see ``nncore._gradients``)."""
         output = self.output
         if (
             type(grad_output) is not np.ndarray

@@ -25,8 +25,9 @@ from typing import Any
 import importlib_metadata
 import pluggy
 
-from . import hooks, hookspecs
-from .catalogue import KNOWN_PROVIDERS
+from . import _hooks as hooks
+from . import hookspecs
+from ._catalogue import KNOWN_PROVIDERS
 from .errors import AmbiguousNameError, PluginError, RegistryError, UnknownNameError
 from .hookspecs import KINDS, ClassSpec
 
@@ -97,7 +98,7 @@ class Entry:
 
 
 def _module_class() -> type:
-    from .module import Module  # the registry is imported by the core's package, not by module
+    from ._module import Module  # the registry is imported by the core's package, not by module
 
     return Module
 

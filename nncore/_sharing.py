@@ -18,7 +18,7 @@ import numpy as np
 from .errors import ParameterLayoutError
 
 if TYPE_CHECKING:
-    from .module import Module
+    from ._module import Module
 
 
 def _paired(mine: Module, theirs: Module) -> list[tuple[str, Module, Module]]:

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
+from ._module import Module
 from .errors import InputTypeError
-from .module import Module
 
 
 class Container(Module):

@@ -13,8 +13,8 @@ from typing import Any
 
 import numpy as np
 
+from ._module import Module
 from .errors import NNCoreError, ParameterLayoutError
-from .module import Module
 
 
 class SwapError(NNCoreError, ValueError):
@@ -73,11 +73,11 @@ def _adopt_children(old: Module, new: Module) -> None:
 
 def _target(target: Any) -> tuple[type[Module], str]:
     if isinstance(target, type) and issubclass(target, Module):
-        from .registry import registry
+        from ._registry import registry
 
         names = [n for n in registry().names_of(target) if ":" in n]
         return target, names[0] if names else target.__name__
-    from .registry import registry
+    from ._registry import registry
 
     entry = registry().entry(str(target))
     return entry.load(), entry.qualified
