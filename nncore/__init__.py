@@ -13,7 +13,8 @@ from . import errors, random
 from ._container import Container
 from ._criterion import Criterion
 from ._gradients import MissingGradient
-from ._module import FoundModules, Module, update_rate
+from ._module import FoundModules, Module
+from ._parameters import update_rate
 from ._registry import disable_plugin, nn, prefer, registry, reload
 from ._serialization import load, save
 from ._swap import SwapError, swap

@@ -16,13 +16,12 @@ container written in any plugin works with every feature below.
 from __future__ import annotations
 
 import builtins
-import inspect
 from collections.abc import Callable, Iterator
-from contextvars import ContextVar
-from typing import TYPE_CHECKING, Any, ClassVar, Generic
+from typing import Any, ClassVar, Generic
 
 import numpy as np
 
+from . import _config, _tree
 from . import _hooks as hooks
 from . import _parameters as _flat
 from . import _sharing as sharing
@@ -30,48 +29,8 @@ from . import _state_dict as _state
 from ._dtypes import Dtype, Policy, accept, as_dtype, convert, explain_cast
 from ._gradients import NO_OUTPUT, MissingGradient, check_grad_output
 from ._location import locate, register
-from .errors import InputTypeError
-
-if TYPE_CHECKING:
-    # PEP 696's default (typing.ParamSpec has it from Python 3.13): a checker reads a bare
-    # ``Module`` as ``Module[...]``, so ``class MyLayer(Module)`` and ``m: Module`` need no type
-    # argument, even under ``--strict``
-    from typing_extensions import ParamSpec
-
-    Inputs = ParamSpec("Inputs", default=...)
-else:
-    from typing import ParamSpec
-
-    Inputs = ParamSpec("Inputs")
-
-#: child names of Container children ("0", "1", ...), shared instead of rebuilt per walk
-_INDEX_NAMES: list[str] = [str(i) for i in range(64)]
-#: the learning rate of the default ``acc_update_grad_parameters`` call in progress
-_UPDATE_RATE: ContextVar[float | None] = ContextVar("nncore_update_rate", default=None)
-
-
-def update_rate() -> float | None:
-    """The learning rate of the enclosing default ``acc_update_grad_parameters``, or None.
-
-    That default reaches a container's children through ``acc_grad_parameters``.  A module
-    that keeps no gradient buffer (a ``LookupTable`` in acc-update-only mode, torch/nn's
-    ``accUpdateOnly``) checks this in its ``acc_grad_parameters`` and updates its parameters
-    directly, by ``-update_rate() * scale`` times the gradient.
-    """
-    return _UPDATE_RATE.get()
-
-
-class FoundModules(tuple):
-    """``(modules, containers)`` as torch/nn's ``findModules`` returns, plus ``.paths``."""
-
-    modules: list[Module]
-    containers: list[Module]
-    paths: list[str]
-
-    def __new__(cls, modules: list, containers: list, paths: list) -> FoundModules:
-        found = super().__new__(cls, (modules, containers))
-        found.modules, found.containers, found.paths = modules, containers, paths
-        return found
+from ._tree import FoundModules
+from ._typing import Inputs
 
 
 class Module(Generic[Inputs]):
@@ -79,9 +38,8 @@ class Module(Generic[Inputs]):
 
     Subclasses implement ``update_output``, ``update_grad_input`` and, when they have
     parameters, ``acc_grad_parameters``.  Constructor arguments are captured automatically and
-    returned by :meth:`config`, so any module can be rebuilt, saved or swapped.
-
-    For type checkers, ``Module`` is generic over the arguments of ``update_output`` (the
+    returned by :meth:`config`, so any module can be rebuilt, saved or swapped.  For type
+    checkers, ``Module`` is generic over the arguments of ``update_output`` (the
     ``ParamSpec`` ``Inputs``).  A layer subclasses the bare ``Module`` (``Module[...]``), so its
     ``update_output`` may take whatever it needs (one input); ``Criterion`` is
     ``Module[[Any, Any]]``, and every criterion's ``update_output(input, target)`` is checked
@@ -222,22 +180,11 @@ class Module(Generic[Inputs]):
         module, nonlinear and shared parameters included: it accumulates into zeroed gradients,
         applies them once per distinct parameter, and restores the gradients.
         """
-        params, grads = self.parameters()
-        saved = [g.copy() for g in grads]
-        for g in grads:
-            g.fill(0)
-        rate = _UPDATE_RATE.set(lr)
         try:
-            self.acc_grad_parameters(input, grad_output, 1.0)
-            for p, g in zip(params, grads, strict=True):
-                p -= lr * g
+            _flat.acc_update(self, input, grad_output, lr)
         except Exception as error:
             locate(error, self)
             raise
-        finally:
-            _UPDATE_RATE.reset(rate)
-            for g, old in zip(grads, saved, strict=True):
-                g[...] = old
 
     # ----------------------------------------------------------------- parameters
     def own_parameters(self) -> Iterator[tuple[str, np.ndarray, np.ndarray | None]]:
@@ -281,6 +228,8 @@ class Module(Generic[Inputs]):
         """Yield ``(name, child)`` in order; leaf modules have none.  Containers override."""
         return iter(())
 
+    named_children.has_no_children = True  # type: ignore[attr-defined]  # see _tree.walk
+
     def set_child(self, name: str, module: Module) -> None:
         """Replace the child called ``name`` in place.  Containers override."""
         raise TypeError(f"{type(self).__name__} has no children to replace")
@@ -295,34 +244,7 @@ class Module(Generic[Inputs]):
         Paths join child names with dots (``"0.3.1"``); the root's path is ``""`` and its
         container is ``None``.
         """
-        stack: list[tuple[str, Module, Module | None]] = [(prefix, self, None)]
-        leaf, names = Module.named_children, _INDEX_NAMES
-        while stack:  # iterative: deep networks must not hit the recursion limit
-            path, module, container = stack.pop()
-            yield path, module, container
-            method = type(module).named_children
-            if method is leaf:  # most modules: no children, nothing to build
-                continue
-            dot = path + "." if path else ""
-            if getattr(method, "lists_children", False):
-                # children named "0", "1", ... from a list (Container): read it directly, saving
-                # a generator per container (find_modules on big networks is this loop)
-                children = module.modules  # type: ignore[attr-defined]
-                if len(children) > len(names):
-                    names.extend(str(i) for i in range(len(names), len(children)))
-                stack.extend(
-                    [
-                        (dot + names[i], children[i], module)
-                        for i in range(len(children) - 1, -1, -1)
-                    ]
-                )
-            else:
-                stack.extend(
-                    [
-                        (dot + name, child, module)
-                        for name, child in reversed(list(module.named_children()))
-                    ]
-                )
+        return _tree.walk(self, prefix)
 
     def list_modules(self) -> list[Module]:
         """Self followed by every descendant, depth first (torch/nn ``listModules``)."""
@@ -354,23 +276,7 @@ class Module(Generic[Inputs]):
         ``(modules, containers)`` like torch/nn's ``findModules`` (a module without container
         is its own), with the dotted paths in ``.paths``.
         """
-        if isinstance(query, type):
-            match: Callable[[Module], bool] = lambda module: isinstance(module, query)  # noqa: E731
-        elif isinstance(query, str):
-            match = hooks.name_matcher(query)
-        elif callable(query):
-            match = query
-        else:
-            raise InputTypeError(
-                f"find_modules expects a class, a name or a predicate, got {query!r}"
-            )
-        modules, containers, paths = [], [], []
-        for path, module, container in self.named_modules():
-            if match(module):
-                modules.append(module)
-                containers.append(self if container is None else container)
-                paths.append(path)
-        return FoundModules(modules, containers, paths)
+        return _tree.find(self, query)
 
     # ----------------------------------------------------------------- copies and sharing
     def share(self, other: Module, *names: str) -> Module:
@@ -458,16 +364,7 @@ class Module(Generic[Inputs]):
         ``type(m).from_config(m.config())`` (``type(m)(**m.config())`` when the constructor
         has no ``*args``) builds an equivalent module (with fresh parameters).
         """
-        args, kwargs = self._init_args
-        signature = inspect.signature(type(self).__init__)
-        bound = signature.bind(None, *args, **kwargs)
-        bound.apply_defaults()
-        arguments = dict(bound.arguments)
-        arguments.pop(next(iter(signature.parameters)))  # self
-        for name, parameter in signature.parameters.items():
-            if parameter.kind is inspect.Parameter.VAR_KEYWORD and name in arguments:
-                arguments.update(arguments.pop(name))
-        return arguments
+        return _config.arguments_of(self)
 
     def state_dict(self) -> dict[str, np.ndarray]:
         """``{"<path>.<name>": array}`` for every parameter and buffer of the network."""
@@ -481,17 +378,7 @@ class Module(Generic[Inputs]):
     @classmethod
     def from_config(cls, config: dict[str, Any]) -> Module:
         """Build a module from :meth:`config`'s dictionary (``*args`` passed positionally)."""
-        args: list[Any] = []
-        kwargs = dict(config)
-        parameters = list(inspect.signature(cls.__init__).parameters.values())[1:]
-        if any(p.kind is inspect.Parameter.VAR_POSITIONAL for p in parameters):
-            for parameter in parameters:
-                if parameter.kind is inspect.Parameter.VAR_POSITIONAL:
-                    args.extend(kwargs.pop(parameter.name, ()))
-                    break
-                if parameter.name in kwargs:
-                    args.append(kwargs.pop(parameter.name))
-        return cls(*args, **kwargs)
+        return _config.build(cls, config)
 
     # ----------------------------------------------------------------- printing
     def extra_repr(self) -> str:

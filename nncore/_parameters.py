@@ -21,7 +21,8 @@ from __future__ import annotations
 
 import weakref
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
+from contextvars import ContextVar
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -30,6 +31,8 @@ from .errors import ParameterLayoutError
 if TYPE_CHECKING:
     from ._module import Module
 
+#: the learning rate of the default ``acc_update_grad_parameters`` call in progress
+_UPDATE_RATE: ContextVar[float | None] = ContextVar("nncore_update_rate", default=None)
 #: ``id(flat vector) -> (vector, owner)``, weakly, for every vector ``flatten`` made
 _owners: dict[int, tuple[weakref.ref, weakref.ref]] = {}
 
@@ -264,3 +267,33 @@ def _still_flat(flat: np.ndarray, arrays: list[np.ndarray]) -> bool:
             return False
         offset += array.size
     return True
+
+
+# ----------------------------------------------------------------------------- acc-update
+def update_rate() -> float | None:
+    """The learning rate of the enclosing default ``acc_update_grad_parameters``, or None.
+
+    That default reaches a container's children through ``acc_grad_parameters``.  A module
+    that keeps no gradient buffer (a ``LookupTable`` in acc-update-only mode, torch/nn's
+    ``accUpdateOnly``) checks this in its ``acc_grad_parameters`` and updates its parameters
+    directly, by ``-update_rate() * scale`` times the gradient.
+    """
+    return _UPDATE_RATE.get()
+
+
+def acc_update(module: Module, input: Any, grad_output: Any, lr: float) -> None:
+    """The default ``acc_update_grad_parameters``: accumulate into zeroed gradients, apply them
+    once per distinct parameter, and restore the gradients."""
+    params, grads = distinct_pairs(module)
+    saved = [g.copy() for g in grads]
+    for g in grads:
+        g.fill(0)
+    rate = _UPDATE_RATE.set(lr)
+    try:
+        module.acc_grad_parameters(input, grad_output, 1.0)
+        for p, g in zip(params, grads, strict=True):
+            p -= lr * g
+    finally:
+        _UPDATE_RATE.reset(rate)
+        for g, old in zip(grads, saved, strict=True):
+            g[...] = old

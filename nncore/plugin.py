@@ -16,7 +16,8 @@ from ._dtypes import Dtype, as_dtype
 from ._gradients import MissingGradient
 from ._hooks import NO_INPUT, register_call_hook
 from ._location import add_note, repr_line
-from ._module import Module, update_rate
+from ._module import Module
+from ._parameters import update_rate
 from ._registry import nn, registry
 from ._validation import (
     describe,

@@ -4,6 +4,7 @@ loads, the other plugins and the programs using them keep working; the registry 
 from __future__ import annotations
 
 import contextlib
+import re
 import io
 import threading
 
@@ -142,7 +143,7 @@ def test_what_a_plugin_prints_while_loading_is_not_the_programs_output(make_dist
         main(["plugins"])
     text = out.getvalue()
     assert "hello from a chatty plugin" not in text
-    assert "slow: registering it took 1." in text
+    assert re.search(r"slow: registering it took \d+\.\d s", text), text
 
 
 def test_the_registry_is_thread_safe(make_distribution):
