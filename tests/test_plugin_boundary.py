@@ -4,8 +4,8 @@ loads, the other plugins and the programs using them keep working; the registry 
 from __future__ import annotations
 
 import contextlib
-import re
 import io
+import re
 import threading
 
 import numpy as np
