@@ -13,10 +13,12 @@ from . import errors, random
 from ._container import Container
 from ._criterion import Criterion
 from ._gradients import MissingGradient
+from ._loading import load
 from ._module import FoundModules, Module
+from ._namespace import nn
 from ._parameters import update_rate
-from ._registry import disable_plugin, nn, prefer, registry, reload
-from ._serialization import load, save
+from ._registry import disable_plugin, prefer, registry, reload
+from ._saving import save
 from ._swap import SwapError, swap
 from .errors import (
     AmbiguousNameError,

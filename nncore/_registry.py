@@ -12,109 +12,27 @@ from __future__ import annotations
 import builtins
 import contextlib
 import fnmatch
-import importlib
 import io
 import os
 import sys
-import threading
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 from typing import Any
 
 import importlib_metadata
 import pluggy
 
+from . import _hook_results as results
 from . import _hooks as hooks
 from . import hookspecs
 from ._catalogue import KNOWN_PROVIDERS
+from ._entries import Entry, PluginRecord, canonical, import_ref, lock
 from .errors import AmbiguousNameError, PluginError, RegistryError, UnknownNameError
-from .hookspecs import KINDS, ClassSpec
+from .hookspecs import ClassSpec
 
 GROUP = "nncore"
 #: a plugin whose registration takes longer than this is shown with its time by ``nncore plugins``
 SLOW_IMPORT_SECONDS = 1.0
-#: registries are built, rebuilt and their classes imported one thread at a time
-_lock = threading.RLock()
-
-
-def canonical(distribution: str) -> str:
-    """PEP 503 normalised distribution name (``nn_basic`` -> ``nn-basic``)."""
-    return distribution.lower().replace("_", "-").replace(".", "-")
-
-
-@dataclass
-class PluginRecord:
-    """What nncore knows about one plugin distribution."""
-
-    distribution: str
-    version: str
-    entry_point: str
-    status: str = "loaded"  # loaded | failed | disabled
-    errors: list[str] = field(default_factory=list)
-    class_count: int = 0
-    backend: str | None = None
-    call_handler_ref: str | None = None
-    #: how long importing and registering the plugin took
-    load_seconds: float = 0.0
-
-
-@dataclass
-class Entry:
-    """One registered class: its names, provider and lazy reference."""
-
-    name: str
-    distribution: str
-    version: str
-    ref: str
-    kind: str
-    _cls: type | None = None
-
-    @property
-    def qualified(self) -> str:
-        """``"<distribution>:<Class>"``."""
-        return f"{self.distribution}:{self.name}"
-
-    @property
-    def module_name(self) -> str:
-        return self.ref.partition(":")[0]
-
-    def load(self) -> type:
-        """Import and return the class (cached); it must be a ``Module`` subclass."""
-        if self._cls is None:
-            with _lock:
-                what = f"{self.qualified} (registered as {self.ref!r})"
-                cls = import_ref(self.ref, what)
-                if not (isinstance(cls, type) and issubclass(cls, _module_class())):
-                    raise RegistryError(
-                        f"{what} is not an nncore Module class, it is {cls!r:.80}: the plugin "
-                        f"{self.distribution} registered something else"
-                    )
-                self._cls = cls
-        return self._cls
-
-    def is_imported(self) -> bool:
-        return self._cls is not None or self.module_name in sys.modules
-
-
-def _module_class() -> type:
-    from ._module import Module  # the registry is imported by the core's package, not by module
-
-    return Module
-
-
-def import_ref(ref: str, what: str) -> Any:
-    """Import ``"pkg.module:attr.path"``; failures become a RegistryError naming ``what``."""
-    module_name, _, attribute = ref.partition(":")
-    try:
-        target: Any = importlib.import_module(module_name)
-        for part in attribute.split(".") if attribute else ():
-            target = getattr(target, part)
-    except Exception as error:
-        raise RegistryError(
-            f"{what} could not be imported: {type(error).__name__}: {error}"
-        ) from error
-    return target
 
 
 class Registry:
@@ -168,12 +86,12 @@ class Registry:
             with contextlib.redirect_stdout(io.StringIO()):
                 plugin = entry_point.load()
                 self.manager.register(plugin, name=distribution)
-                specs = self._call(plugin, record, "nncore_classes", _class_specs) or []
-                record.backend = self._call(plugin, record, "nncore_backend", _one_line)
+                specs = self._call(plugin, record, "nncore_classes", results.class_specs) or []
+                record.backend = self._call(plugin, record, "nncore_backend", results.one_line)
                 record.call_handler_ref = self._call(
-                    plugin, record, "nncore_call_handler", _reference
+                    plugin, record, "nncore_call_handler", results.reference
                 )
-                owned = _top_level_packages(dist)
+                owned = results.top_level_packages(dist)
                 for spec in specs:
                     self._add(record, spec, owned)
                 if self.strict:  # every reference is imported and checked now, not at first use
@@ -383,47 +301,6 @@ class Registry:
         return self._examples[entry.qualified]
 
 
-def _class_specs(value: Any) -> list[ClassSpec]:
-    if not isinstance(value, (list, tuple)):
-        raise TypeError("expected a list of nncore.plugin.ClassSpec")
-    specs = []
-    for item in value:
-        if not isinstance(item, (list, tuple)) or not 2 <= len(item) <= 3:
-            raise TypeError(f"expected a list of ClassSpec(name, ref, kind), got {item!r:.60}")
-        spec = ClassSpec(*item)
-        if not isinstance(spec.name, str) or not spec.name.isidentifier():
-            raise ValueError(f"expected a class name, got {spec.name!r:.60}")
-        if spec.kind not in KINDS:
-            raise ValueError(f"expected a kind in {KINDS} for {spec.name}, got {spec.kind!r:.60}")
-        specs.append(ClassSpec(spec.name, _reference(spec.ref), spec.kind))
-    return specs
-
-
-def _reference(value: Any) -> str:
-    module, _, attribute = value.partition(":") if isinstance(value, str) else ("", "", "")
-    if not module or not attribute or not all(p.isidentifier() for p in module.split(".")):
-        raise ValueError("expected a reference 'package.module:name'")
-    return value
-
-
-def _one_line(value: Any) -> str:
-    if not isinstance(value, str) or "\n" in value:
-        raise TypeError("expected one line of text")
-    return value
-
-
-def _top_level_packages(dist: Any) -> set[str] | None:
-    """The import packages a distribution provides, where its metadata says (else None)."""
-    if dist is None:
-        return None
-    text = dist.read_text("top_level.txt")
-    if text:
-        return {line.strip() for line in text.splitlines() if line.strip()}
-    files = [f for f in (dist.files or []) if f.suffix == ".py" and ".." not in f.parts]
-    packages = {f.parts[0].removesuffix(".py") for f in files if not f.parts[0].startswith("__")}
-    return packages or None
-
-
 _registry: Registry | None = None
 
 
@@ -432,7 +309,7 @@ def registry() -> Registry:
     global _registry
     current = _registry
     if current is None:
-        with _lock:
+        with lock:
             if _registry is None:
                 _registry = Registry()
             current = _registry
@@ -442,7 +319,7 @@ def registry() -> Registry:
 def reload(**options: Any) -> Registry:
     """Rebuild the registry (after installing a plugin, or with other ``Registry`` options)."""
     global _registry
-    with _lock:
+    with lock:
         _registry = Registry(**options)
         return _registry
 
@@ -466,31 +343,3 @@ hooks.install(
 def prefer(name: str, distribution: str) -> None:
     """Pin the provider of an ambiguous short name: ``nncore.prefer("Linear", "nn-basic")``."""
     registry().prefer(name, distribution)
-
-
-class Namespace:
-    """``from nncore import nn``: every registered class by short name, or ``nn["dist:Class"]``.
-
-    >>> from nncore import nn
-    >>> nn.Linear(3, 2)
-    nn.Linear(3 -> 2)
-    """
-
-    def __getattr__(self, name: str) -> type:
-        if name.startswith("__"):
-            raise AttributeError(name)
-        return registry().resolve(name)
-
-    def __getitem__(self, name: str) -> type:
-        return registry().resolve(name)
-
-    def __dir__(self) -> builtins.list[str]:
-        return sorted(registry().by_name)
-
-    def __repr__(self) -> str:
-        return (
-            f"<nncore.nn: {len(registry().entries)} classes from {len(registry().plugins)} plugins>"
-        )
-
-
-nn = Namespace()

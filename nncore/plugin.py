@@ -17,8 +17,9 @@ from ._gradients import MissingGradient
 from ._hooks import NO_INPUT, register_call_hook
 from ._location import add_note, repr_line
 from ._module import Module
+from ._namespace import nn
 from ._parameters import update_rate
-from ._registry import nn, registry
+from ._registry import registry
 from ._validation import (
     describe,
     dimension,

@@ -21,7 +21,7 @@ from safetensors.numpy import load_file, save_file
 
 import nncore
 from nncore import LoadError, SaveError, nn
-from nncore._serialization import MAX_DEPTH
+from nncore._file_format import MAX_DEPTH
 
 
 def tampered(tmp_path: Path, module, change) -> Path:

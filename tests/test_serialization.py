@@ -73,7 +73,7 @@ def test_a_file_is_replaced_atomically(tmp_path, monkeypatch):
         file.write(b"half a file")
         raise KeyboardInterrupt
 
-    monkeypatch.setattr("nncore._serialization._write_safetensors", interrupted)
+    monkeypatch.setattr("nncore._saving._write_safetensors", interrupted)
     with pytest.raises(KeyboardInterrupt):
         nncore.save(nn.Linear(3, 3), path)
     assert path.read_bytes() == before

@@ -7,7 +7,8 @@ import fnmatch
 import time
 from typing import Any
 
-from .._registry import canonical, registry
+from .._entries import canonical
+from .._registry import registry
 from ..testing import registered_cases, run_checks
 from .modules import CommandError, installed
 

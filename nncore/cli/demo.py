@@ -29,7 +29,7 @@ DEFAULT_PLOT = "nncore-demo-digits.png"
 
 def mlp(hidden: int) -> Module:
     """``Linear(64, hidden) - Tanh - Linear(hidden, 10) - LogSoftMax``."""
-    from .._registry import nn
+    from .._namespace import nn
 
     return (
         nn.Sequential()
@@ -43,7 +43,7 @@ def mlp(hidden: int) -> Module:
 def lenet(hidden: int) -> Module:
     """A LeNet for 8x8 digits: two (3x3 convolution, padded - ReLU - 2x2 max pooling) stages,
     then ``Linear(64, hidden) - ReLU - Linear(hidden, 10) - LogSoftMax``."""
-    from .._registry import nn
+    from .._namespace import nn
 
     net = (
         nn.Sequential()
@@ -118,7 +118,7 @@ def train(
     """Minibatch SGD on ``ClassNLLCriterion``; returns the mean training loss of each epoch."""
     from tqdm import tqdm
 
-    from .._registry import nn
+    from .._namespace import nn
 
     criterion = nn.ClassNLLCriterion()
     params, grads = model.get_parameters()

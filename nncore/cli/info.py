@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from .._catalogue import DISTRIBUTIONS
-from .._registry import Entry, registry
+from .._entries import Entry
+from .._registry import registry
 
 
 @dataclass

@@ -6,7 +6,8 @@ import argparse
 import sys
 from typing import Any
 
-from .._registry import canonical, registry
+from .._entries import canonical
+from .._registry import registry
 from ..errors import NNCoreError
 from ..hookspecs import KINDS
 

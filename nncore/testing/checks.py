@@ -397,7 +397,7 @@ def check_save_load(case: Case) -> None:
     import tempfile
     from pathlib import Path
 
-    from .._serialization import load, save
+    from .. import load, save
 
     module, input, target = _prepare(case)
     module.train = case.module.train

@@ -1,11 +1,8 @@
-"""Saving and loading networks: tensors in safetensors, architecture as JSON in its metadata.
+"""``nncore.load``: a network from a file, never running code from it (see ``_file_format``).
 
-A file holds every distinct array once (shared parameters stay shared) and a JSON description
-of the module graph: for each module its qualified class name (``"nn-basic:Linear"``), its
-``config()``, its children (by the container protocol), its training flag, dtype, and which
-tensor each declared array is.  Loading never executes code from the file and never
-unpickles: classes come only from the registry, constructors get only JSON values and arrays.
-Every problem with a file, whatever its cause, is a :class:`~nncore.errors.LoadError`.
+Every record is checked before any module is built: references, nesting depth, the sizes a
+configuration implies against the file's own data, dtypes against allow lists.  Any problem
+with a file, whatever its cause, is a :class:`~nncore.errors.LoadError`.
 """
 
 from __future__ import annotations
@@ -19,192 +16,21 @@ from typing import Any
 
 import numpy as np
 
-from . import _atomic_file as atomic_file
-from ._module import Module
-from ._parameters import memory_key
-from .errors import LoadError, NNCoreError, SaveError
-
-FORMAT = "nncore/1"
-METADATA_KEY = "nncore"
-#: A file pays for the memory its modules allocate.  Before any module is built, each integer of
-#: its config may not exceed this (or the file's element count, if larger), and the product of a
-#: config's integers (what a constructor such as ``Linear(n, m)`` allocates) may not exceed
-#: ``ELEMENTS_PER_FILE_ELEMENT`` times the file's element count, or ``SMALL_PRODUCT``.
-SMALL_INT = 1 << 20
-SMALL_PRODUCT = 1 << 24
-ELEMENTS_PER_FILE_ELEMENT = 16
-MAX_MODULES = 100_000
-#: containers nested deeper than this are refused (forward, repr and save recurse through them)
-MAX_DEPTH = 100
-#: the dtypes a module may compute in, and those a config may name
-MODULE_DTYPES = ("float32", "float64")
-CONFIG_DTYPES = (
-    "bool",
-    "int8",
-    "int16",
-    "int32",
-    "int64",
-    "uint8",
-    "uint16",
-    "uint32",
-    "uint64",
-    "float16",
-    "float32",
-    "float64",
+from ._file_format import (
+    CONFIG_DTYPES,
+    ELEMENTS_PER_FILE_ELEMENT,
+    FORMAT,
+    MAX_DEPTH,
+    MAX_MODULES,
+    METADATA_KEY,
+    MODULE_DTYPES,
+    SMALL_INT,
+    SMALL_PRODUCT,
 )
+from ._module import Module
+from .errors import LoadError, NNCoreError
 
 
-# ------------------------------------------------------------------------------------- saving
-class _Writer:
-    def __init__(self) -> None:
-        self.tensors: dict[str, np.ndarray] = {}
-        self.tensor_keys: dict[tuple, str] = {}
-        self.grad_keys: dict[tuple, str] = {}
-        self.module_ids: dict[int, int] = {}
-        self.records: list[dict[str, Any]] = []
-
-    def tensor(self, array: np.ndarray) -> str:
-        key = memory_key(array)
-        if key not in self.tensor_keys:
-            name = f"t{len(self.tensor_keys)}"
-            self.tensor_keys[key] = name
-            self.tensors[name] = np.ascontiguousarray(array)
-        return self.tensor_keys[key]
-
-    def module(self, module: Module, depth: int = 0) -> int:
-        """Describe ``module`` (and, first, its children); return its id."""
-        if id(module) in self.module_ids:
-            return self.module_ids[id(module)]
-        if len(self.module_ids) >= MAX_MODULES:
-            raise SaveError(f"expected at most {MAX_MODULES} modules, got more")
-        if depth > MAX_DEPTH:
-            raise SaveError(
-                f"expected containers nested at most {MAX_DEPTH} deep (nncore.load refuses "
-                "deeper files), got more"
-            )
-        self.module_ids[id(module)] = index = len(self.records)
-        record: dict[str, Any] = {}
-        self.records.append(record)
-        children = [
-            [name, self.module(child, depth + 1)] for name, child in module.named_children()
-        ]
-        record.update(
-            {
-                "class": _qualified_name(module),
-                "config": self.value(module.config(), type(module).__name__, depth + 1),
-                "children": children,
-                "train": bool(module.train),
-                "dtype": module.dtype.name,
-                "arrays": {},
-                "grads": {},
-            }
-        )
-        for name in module.parameter_names + module.buffer_names:
-            value = getattr(module, name, None)
-            if isinstance(value, np.ndarray):
-                record["arrays"][name] = self.tensor(value)
-        for name in module.parameter_names:
-            grad = getattr(module, "grad_" + name, None)
-            if isinstance(grad, np.ndarray):
-                key = memory_key(grad)
-                group = self.grad_keys.setdefault(key, f"g{len(self.grad_keys)}")
-                record["grads"]["grad_" + name] = [group, list(grad.shape), grad.dtype.name]
-        return index
-
-    def value(self, value: Any, where: str, depth: int) -> Any:
-        """A JSON-ready encoding of a config value."""
-        if value is None or isinstance(value, (bool, int, float, str)):
-            return value
-        if isinstance(value, np.generic):
-            return value.item()
-        if isinstance(value, np.ndarray):
-            return {"__array__": self.tensor(value)}
-        if isinstance(value, Module):
-            return {"__module__": self.module(value, depth)}
-        if isinstance(value, (np.dtype, type)) and _is_dtype(value):
-            return {"__dtype__": np.dtype(value).name}
-        if isinstance(value, list):
-            return [self.value(v, where, depth) for v in value]
-        if isinstance(value, tuple):
-            return {"__tuple__": [self.value(v, where, depth) for v in value]}
-        if isinstance(value, dict) and all(isinstance(k, str) for k in value):
-            return {"__dict__": {k: self.value(v, where, depth) for k, v in value.items()}}
-        raise SaveError(f"{where}: cannot save a config value of type {type(value).__name__}")
-
-
-def _is_dtype(value: Any) -> bool:
-    try:
-        return np.dtype(value).kind in "biuf"
-    except TypeError:
-        return False
-
-
-def _qualified_name(module: Module) -> str:
-    from ._registry import registry
-
-    names = [n for n in registry().names_of(type(module)) if ":" in n]
-    if not names:
-        raise SaveError(
-            f"{type(module).__module__}.{type(module).__qualname__} is not registered by any "
-            "installed plugin; only registered classes can be saved (see docs/plugin-authors.md)"
-        )
-    return names[0]
-
-
-def save(module: Module, path: str | os.PathLike) -> None:
-    """Write ``module`` (its whole network) to ``path`` atomically, in the safetensors format.
-
-    An interrupted save never leaves a truncated file, nor a temporary one (see
-    ``nncore._atomic_file``); the file gets the permissions the user's umask gives.
-    """
-    writer = _Writer()
-    root = writer.module(module)
-    description = {"format": FORMAT, "root": root, "modules": writer.records}
-    metadata = {METADATA_KEY: json.dumps(description, allow_nan=True)}
-    with atomic_file.replacing(Path(path)) as file:
-        _write_safetensors(file, writer.tensors, metadata)
-
-
-#: numpy dtype -> safetensors dtype code
-_CODES = {
-    "bool": "BOOL",
-    "uint8": "U8",
-    "int8": "I8",
-    "uint16": "U16",
-    "int16": "I16",
-    "uint32": "U32",
-    "int32": "I32",
-    "uint64": "U64",
-    "int64": "I64",
-    "float16": "F16",
-    "float32": "F32",
-    "float64": "F64",
-}
-
-
-def _write_safetensors(file: Any, tensors: dict[str, np.ndarray], metadata: dict[str, str]) -> None:
-    """The safetensors format, streamed (the library's writer needs a path and a copy in memory):
-    an 8-byte little-endian header length, the JSON header, then each tensor's bytes in order."""
-    header: dict[str, Any] = {"__metadata__": metadata}
-    offset = 0
-    for name, array in tensors.items():
-        if array.dtype.name not in _CODES:
-            raise SaveError(f"cannot save an array of dtype {array.dtype}")
-        header[name] = {
-            "dtype": _CODES[array.dtype.name],
-            "shape": list(array.shape),
-            "data_offsets": [offset, offset + array.nbytes],
-        }
-        offset += array.nbytes
-    text = json.dumps(header, separators=(",", ":")).encode()
-    text += b" " * (-len(text) % 8)
-    file.write(len(text).to_bytes(8, "little"))
-    file.write(text)
-    for array in tensors.values():
-        file.write(np.ascontiguousarray(array, dtype=array.dtype.newbyteorder("<")).data)
-
-
-# ------------------------------------------------------------------------------------ loading
 def load(path: str | os.PathLike) -> Module:
     """Read a network written by :func:`save`.  Any problem with the file is a LoadError."""
     try:

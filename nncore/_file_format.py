@@ -1,0 +1,40 @@
+"""The file format of saved networks: tensors in safetensors, architecture as JSON in its metadata.
+
+A file holds every distinct array once (shared parameters stay shared) and a JSON description
+of the module graph: for each module its qualified class name (``"nn-basic:Linear"``), its
+``config()``, its children (by the container protocol), its training flag, dtype, and which
+tensor each declared array is.  Loading never executes code from the file and never
+unpickles: classes come only from the registry, constructors get only JSON values and arrays.
+Every problem with a file, whatever its cause, is a :class:`~nncore.errors.LoadError`.
+"""
+
+from __future__ import annotations
+
+FORMAT = "nncore/1"
+METADATA_KEY = "nncore"
+#: A file pays for the memory its modules allocate.  Before any module is built, each integer of
+#: its config may not exceed this (or the file's element count, if larger), and the product of a
+#: config's integers (what a constructor such as ``Linear(n, m)`` allocates) may not exceed
+#: ``ELEMENTS_PER_FILE_ELEMENT`` times the file's element count, or ``SMALL_PRODUCT``.
+SMALL_INT = 1 << 20
+SMALL_PRODUCT = 1 << 24
+ELEMENTS_PER_FILE_ELEMENT = 16
+MAX_MODULES = 100_000
+#: containers nested deeper than this are refused (forward, repr and save recurse through them)
+MAX_DEPTH = 100
+#: the dtypes a module may compute in, and those a config may name
+MODULE_DTYPES = ("float32", "float64")
+CONFIG_DTYPES = (
+    "bool",
+    "int8",
+    "int16",
+    "int32",
+    "int64",
+    "uint8",
+    "uint16",
+    "uint32",
+    "uint64",
+    "float16",
+    "float32",
+    "float64",
+)
