@@ -3,7 +3,6 @@ nothing left behind."""
 
 from __future__ import annotations
 
-import json
 import os
 import signal
 import subprocess
@@ -16,23 +15,13 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from safetensors import safe_open
-from safetensors.numpy import load_file, save_file
 
 import nncore
 from nncore import LoadError, SaveError, nn
 from nncore._file_format import MAX_DEPTH
 
-
-def tampered(tmp_path: Path, module, change) -> Path:
-    path = tmp_path / "net.nncore"
-    nncore.save(module, path)
-    tensors = load_file(path)
-    with safe_open(str(path), "np") as handle:
-        description = json.loads(handle.metadata()["nncore"])
-    change(description, tensors)
-    save_file(tensors, path, metadata={"nncore": json.dumps(description)})
-    return path
+sys.path.insert(0, str(Path(__file__).parent))
+from loadfuzz import tampered  # noqa: E402
 
 
 # ----------------------------------------------------------------------------- memory

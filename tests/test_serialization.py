@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 
@@ -10,33 +9,20 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from safetensors.numpy import load_file, save_file
+from safetensors.numpy import save_file
 
 import nncore
 from nncore import LoadError, Module, SaveError, nn
 
 sys.path.insert(0, str(Path(__file__).parent))
 import loadfuzz  # noqa: E402
+from loadfuzz import tampered  # noqa: E402
 
 
 def roundtrip(module, tmp_path):
     path = tmp_path / "net.nncore"
     nncore.save(module, path)
     return nncore.load(path)
-
-
-def tampered(tmp_path, module, change):
-    """Save ``module``, let ``change(description, tensors)`` edit the file, return its path."""
-    path = tmp_path / "net.nncore"
-    nncore.save(module, path)
-    tensors = load_file(path)
-    from safetensors import safe_open
-
-    with safe_open(str(path), "np") as handle:
-        description = json.loads(handle.metadata()["nncore"])
-    change(description, tensors)
-    save_file(tensors, path, metadata={"nncore": json.dumps(description)})
-    return path
 
 
 def test_roundtrip_keeps_structure_values_mode_and_dtype(tmp_path):
