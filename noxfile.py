@@ -38,6 +38,8 @@ def _plugins() -> dict[str, Path]:
 
 
 PLUGINS = _plugins()
+#: the core's distribution name (its import package is ``nncore``)
+CORE = PYPROJECT["project"]["name"]
 
 
 def _local_requirements(directory: Path) -> list[str]:
@@ -46,7 +48,7 @@ def _local_requirements(directory: Path) -> list[str]:
     Local distributions are not on the package index, so each one a package declares (directly,
     in its ``test`` extra, or through another local one) is installed from its directory.
     """
-    local = {"nncore": ROOT, **PLUGINS}
+    local = {CORE: ROOT, **PLUGINS}
     target = nox.project.load_toml(directory / "pyproject.toml")["project"]
     has_test_extra = "test" in target.get("optional-dependencies", {})
     wanted: list[Path] = []
@@ -89,7 +91,7 @@ def _run_pytest(session: nox.Session, *args: str | Path) -> None:
 
 def _plugin_requirements() -> list[str]:
     """What the plugins require besides nncore and one another (numpy, scipy, ...)."""
-    local = {"nncore", *PLUGINS}
+    local = {CORE, *PLUGINS}
     found: set[str] = set()
     for directory in PLUGINS.values():
         project = nox.project.load_toml(directory / "pyproject.toml")["project"]

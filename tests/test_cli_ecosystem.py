@@ -212,7 +212,7 @@ def test_new_plugin_writes_a_complete_package(tmp_path, capsys):
     assert pyproject["project"]["entry-points"]["nncore"] == {
         "nn-fancy-layers": "nn_fancy_layers._plugin"
     }
-    assert "nncore>=0.1" in pyproject["project"]["dependencies"]
+    assert "nncore-torch7>=0.1" in pyproject["project"]["dependencies"]
     package = root / "nn_fancy_layers"
     for path in [*package.glob("*.py"), *(root / "tests").glob("*.py")]:
         ast.parse(path.read_text(), str(path))  # valid Python, every template variable filled

@@ -168,7 +168,7 @@ def _copy_project(source: Path, target: Path) -> Path:
 def test_venv_holds_only_what_was_installed(venv):
     listed = json.loads(venv.pip("list", "--format", "json").stdout)
     names = {p["name"].lower().replace("_", "-") for p in listed}
-    assert {"nncore", "nn-basic", "nn-example-plugin"} <= names
+    assert {"nncore-torch7", "nn-basic", "nn-example-plugin"} <= names
     assert not names & {"nn-conv", "nn-table", "torch", "scipy"}
 
 

@@ -120,3 +120,35 @@ def test_the_core_has_no_import_cycle():
         if node not in state:
             visit(node, [node])
     assert cycles == []
+
+
+def _pyprojects() -> list[Path]:
+    return [
+        ROOT / "pyproject.toml",
+        *ROOT.glob("plugins/*/pyproject.toml"),
+        *ROOT.glob("examples/*/pyproject.toml"),
+    ]
+
+
+def _requirement_name(requirement: str) -> str:
+    name = requirement
+    for stop in "<>=!~;[ (":
+        name = name.split(stop, 1)[0]
+    return name.strip().lower().replace("_", "-").replace(".", "-")
+
+
+def test_no_first_party_distribution_depends_on_a_name_it_does_not_own():
+    tomllib = pytest.importorskip("tomllib")
+    projects = [tomllib.loads(path.read_text())["project"] for path in _pyprojects()]
+    ours = {_requirement_name(p["name"]) for p in projects}
+    assert "nncore" not in ours  # the name belongs to an unrelated project on the index
+    wrong = []
+    for project in projects:
+        requirements = list(project.get("dependencies", []))
+        for extra in project.get("optional-dependencies", {}).values():
+            requirements += extra
+        for requirement in requirements:
+            name = _requirement_name(requirement)
+            if (name.startswith("nn-") or name.startswith("nncore")) and name not in ours:
+                wrong.append(f"{project['name']} depends on {name}")
+    assert wrong == []

@@ -5,7 +5,7 @@ The training loop is the classic Torch one: flatten every parameter and gradient
 the network and the criterion, and step ``params -= lr * grads`` in place.  Layers come only
 through ``from nncore import nn``, so whichever installed plugin provides them is used.
 
-Needs the ``demo`` extra (scikit-learn, tqdm, matplotlib): ``pip install 'nncore[demo]'``.
+Needs the ``demo`` extra (scikit-learn, tqdm, matplotlib): ``pip install 'nncore-torch7[demo]'``.
 """
 
 from __future__ import annotations

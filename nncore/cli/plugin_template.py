@@ -17,7 +17,7 @@ version = "0.1.0"
 description = "Layers for nncore"
 readme = "README.md"
 requires-python = ">=3.10"
-dependencies = ["nncore>=0.1", "numpy>=1.24"]
+dependencies = ["nncore-torch7>=0.1", "numpy>=1.24"]
 
 [project.optional-dependencies]
 test = ["pytest>=8"]
