@@ -76,6 +76,22 @@ class MissingGradient:
         return f"MissingGradient({type(self.module).__name__})"
 
 
+def accept_backward(module: Module, input: Any, grad_output: Any) -> tuple[Any, Any]:
+    """``(input, grad_output)`` as ``backward`` computes on them: the cheap common case (arrays
+    of the module's dtype, ``grad_output`` shaped like the output) costs a few comparisons."""
+    output, dtype = module.output, module._dtype
+    if (
+        type(grad_output) is not np.ndarray
+        or grad_output.dtype is not dtype
+        or type(output) is not np.ndarray  # NO_OUTPUT's type is not np.ndarray either
+        or grad_output.shape != output.shape
+    ):
+        grad_output = check_grad_output(module, grad_output)
+    if type(input) is not np.ndarray or input.dtype is not dtype:
+        input = accept(input, module.accepts, dtype)
+    return input, grad_output
+
+
 def check_grad_output(module: Module, grad_output: Any) -> Any:
     """``grad_output`` after checking it against ``module.output`` and applying the dtype policy.
 

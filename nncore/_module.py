@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import builtins
 from collections.abc import Callable, Iterator
-from typing import Any, ClassVar, Generic
+from typing import TYPE_CHECKING, Any, ClassVar, Generic
 
 import numpy as np
 
@@ -27,8 +27,9 @@ from . import _parameters as _flat
 from . import _sharing as sharing
 from . import _state_dict as _state
 from ._dtypes import Dtype, Policy, accept, as_dtype, convert, explain_cast
-from ._gradients import NO_OUTPUT, MissingGradient, check_grad_output
+from ._gradients import NO_OUTPUT, MissingGradient, accept_backward
 from ._location import locate, register
+from ._names import missing_attribute
 from ._tree import FoundModules
 from ._typing import Inputs
 
@@ -103,7 +104,7 @@ class Module(Generic[Inputs]):
         ``None`` is returned.
         """
         try:
-            input, grad_output = self._accept_backward(input, grad_output)
+            input, grad_output = accept_backward(self, input, grad_output)
             if self.needs_grad_input:
                 grad_input = self.update_grad_input(input, grad_output)
             else:
@@ -122,7 +123,7 @@ class Module(Generic[Inputs]):
         ``grad_output`` is checked and its ``grad_input`` is kept for ``acc_grad_parameters``.
         """
         try:
-            input, grad_output = self._accept_backward(input, grad_output)
+            input, grad_output = accept_backward(self, input, grad_output)
             grad_input = (
                 self.update_grad_input(input, grad_output) if self.needs_grad_input else None
             )
@@ -131,20 +132,6 @@ class Module(Generic[Inputs]):
             raise
         self.grad_input = grad_input
         return grad_input
-
-    def _accept_backward(self, input: Any, grad_output: Any) -> tuple[Any, Any]:
-        """``(input, grad_output)`` as backward computes on them (see ``nncore._gradients``)."""
-        output = self.output
-        if (
-            type(grad_output) is not np.ndarray
-            or grad_output.dtype is not self._dtype
-            or type(output) is not np.ndarray  # NO_OUTPUT's type is not np.ndarray either
-            or grad_output.shape != output.shape
-        ):
-            grad_output = check_grad_output(self, grad_output)
-        if type(input) is not np.ndarray or input.dtype is not self._dtype:
-            input = accept(input, self.accepts, self._dtype)
-        return input, grad_output
 
     def __call__(self: Module[[Any]], input: Any = hooks.NO_INPUT) -> Any:
         """``forward(input)``; a call hook (graph building) handles calls on other things.
@@ -297,6 +284,11 @@ class Module(Generic[Inputs]):
         it unless named.  The shared arrays are never copied, and no flat parameter vector is.
         """
         return sharing.clone(self, names)
+
+    if not TYPE_CHECKING:  # (checkers keep flagging missing attributes)
+
+        def __getattr__(self, name: str) -> Any:  # only for attributes a module lacks
+            raise missing_attribute(self, name)
 
     def __getstate__(self) -> dict[str, Any]:
         # a copy must not carry the flat vectors: they belong to the original's parameters

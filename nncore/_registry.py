@@ -24,10 +24,9 @@ import pluggy
 
 from . import _hook_results as results
 from . import _hooks as hooks
-from . import hookspecs
-from ._catalogue import KNOWN_PROVIDERS
+from . import _names, hookspecs
 from ._entries import Entry, PluginRecord, canonical, import_ref, lock
-from .errors import AmbiguousNameError, PluginError, RegistryError, UnknownNameError
+from .errors import PluginError, RegistryError, UnknownNameError
 from .hookspecs import ClassSpec
 
 GROUP = "nncore"
@@ -50,8 +49,7 @@ class Registry:
         if disabled is None:
             disabled = [d for d in os.environ.get("NNCORE_DISABLE_PLUGINS", "").split(",") if d]
         if preferred is None:
-            pairs = [p.split("=", 1) for p in os.environ.get("NNCORE_PREFER", "").split(",") if p]
-            preferred = {name.strip(): dist.strip() for name, dist in pairs}
+            preferred = {**_names.project_preferences(), **_names.environment_preferences()}
         self.strict = strict
         self.disabled = {canonical(d) for d in disabled}
         self.preferred = {name: canonical(dist) for name, dist in preferred.items()}
@@ -161,45 +159,18 @@ class Registry:
             if qualified in self.entries:
                 return self.entries[qualified]
             raise UnknownNameError(self._unknown_message(short, canonical(distribution)))
-        candidates = self.by_name.get(name, [])
-        if len(candidates) == 1:
-            return candidates[0]
-        if not candidates:
-            raise UnknownNameError(self._unknown_message(name, None))
-        pinned = self.preferred.get(name)
-        for entry in candidates:
-            if entry.distribution == pinned:
-                return entry
-        listing = ", ".join(sorted(e.qualified for e in candidates))
-        raise AmbiguousNameError(
-            f"nn.{name} is ambiguous: it is provided by {listing}. Use a qualified name "
-            f"(nn[{candidates[0].qualified!r}]) or pin one with "
-            f"nncore.prefer({name!r}, {candidates[0].distribution!r})"
-        )
+        return _names.resolve(self, name)
 
     def resolve(self, name: str) -> type:
         """The class for ``"Linear"`` or ``"nn-basic:Linear"``, imported on first use."""
         return self.entry(name).load()
 
     def _unknown_message(self, name: str, distribution: str | None) -> str:
-        provider = distribution or KNOWN_PROVIDERS.get(name)
-        record = self.plugins.get(provider) if provider else None
-        subject = f"{distribution}:{name}" if distribution else f"nn.{name}"
-        if record is not None and record.status == "disabled":
-            return f"{subject} is provided by {provider}, which is disabled"
-        if record is not None and record.status == "failed":
-            return f"{subject} is provided by {provider}, which failed to load: {record.errors[0]}"
-        if record is not None:
-            return f"{subject}: {provider} {record.version} does not register {name!r}"
-        if provider is not None:
-            return (
-                f"{subject} is not installed: it is provided by the distribution "
-                f"{provider!r} (pip install {provider})"
-            )
-        return f"{subject} is not registered by any installed nncore plugin"
+        return _names.unknown_message(self, name, distribution)
 
     def prefer(self, name: str, distribution: str) -> None:
-        """Make ``distribution``'s class win when the short ``name`` is ambiguous."""
+        """Make the short ``name`` mean ``distribution``'s class (over the catalogue, and where
+        several distributions register it)."""
         self.preferred[name] = canonical(distribution)
 
     def list(
@@ -341,5 +312,7 @@ hooks.install(
 
 
 def prefer(name: str, distribution: str) -> None:
-    """Pin the provider of an ambiguous short name: ``nncore.prefer("Linear", "nn-basic")``."""
+    """Make a short name mean one distribution's class, for this process:
+    ``nncore.prefer("Linear", "my-layers")`` (``NNCORE_PREFER`` and ``[tool.nncore.prefer]`` in
+    a project's pyproject.toml do the same persistently)."""
     registry().prefer(name, distribution)

@@ -197,38 +197,38 @@ def test_modules_and_info_show_the_plugin(venv):
     out = venv.nncore("modules", "--provider", "nn-example-plugin", "--names").stdout
     assert out.split() == ["nn-example-plugin:Linear", "nn-example-plugin:Swish"]
     both = venv.nncore("modules", "Linear").stdout
-    assert "nn-basic" in both and "nn-example-plugin" in both and "provided more than once" in both
+    assert "nn-basic" in both and "nn-example-plugin" in both
+    assert "nn.Linear is nn-basic:Linear; nn-example-plugin:Linear shadowed" in both
     described = venv.nncore("info", "Swish").stdout
     assert described.startswith("nn-example-plugin:Swish (module, nn-example-plugin 0.1.0)")
     assert "Swish(beta=1.0)" in described
 
 
-def test_swish_resolves_and_linear_is_ambiguous_until_pinned(venv):
+def test_swish_resolves_and_linear_keeps_its_meaning_unless_chosen(venv, work):
     venv.python("""
         import numpy as np
         import nncore
-        from nncore import nn, AmbiguousNameError
+        from nncore import nn
 
         assert nn.Swish.__module__ == "nn_example_plugin.swish"
         np.testing.assert_allclose(nn.Swish().forward(np.array([0.0, 1.0])),
                                    [0.0, 1 / (1 + np.exp(-1.0))], rtol=1e-12)
-        try:
-            nn.Linear
-        except AmbiguousNameError as error:
-            message = str(error)
-        else:
-            raise AssertionError("nn.Linear resolved although two providers register it")
-        assert "nn-basic:Linear" in message and "nn-example-plugin:Linear" in message, message
-        assert nn["nn-basic:Linear"].__module__ == "nn_basic.linear"
+        # installing a plugin with its own Linear changes nothing: torch/nn's name keeps nn-basic
+        assert nn.Linear.__module__ == "nn_basic.linear"
         assert nn["nn-example-plugin:Linear"].__module__ == "nn_example_plugin.linear"
         nncore.prefer("Linear", "nn-example-plugin")
         assert nn.Linear.__module__ == "nn_example_plugin.linear"
     """)
-    pinned = venv.python(
+    chosen = venv.python(
         "from nncore import nn; print(nn.Linear.__module__)",
-        env={"NNCORE_PREFER": "Linear=nn-basic"},
+        env={"NNCORE_PREFER": "Linear=nn-example-plugin"},
     )
-    assert pinned.stdout.strip() == "nn_basic.linear"
+    assert chosen.stdout.strip() == "nn_example_plugin.linear"
+    project = work / "project"
+    project.mkdir()
+    (project / "pyproject.toml").write_text('[tool.nncore.prefer]\nLinear = "nn-example-plugin"\n')
+    per_project = venv.python("from nncore import nn; print(nn.Linear.__module__)", cwd=project)
+    assert per_project.stdout.strip() == "nn_example_plugin.linear"
 
 
 def test_listing_imports_no_layer(venv):

@@ -7,6 +7,7 @@ import sys
 from typing import Any
 
 from .._entries import canonical
+from .._names import describe_shared, shared_names
 from .._registry import registry
 from ..errors import NNCoreError
 from ..hookspecs import KINDS
@@ -75,15 +76,10 @@ def run(args: argparse.Namespace) -> int:
     rows: list[tuple[str, ...]] = [("class", "provider", "version", "kind")]
     rows += [(e.name, e.distribution, e.version, e.kind) for e in entries]
     _print_table(rows)
-    ambiguous = sorted({e.name for e in entries if len(reg.by_name.get(e.name, ())) > 1})
-    print(
-        f"{len(entries)} class(es)"
-        + (
-            f"; provided more than once (use qualified names): {', '.join(ambiguous)}"
-            if ambiguous
-            else ""
-        )
-    )
+    print(f"{len(entries)} class(es)")
+    shared = shared_names(reg)
+    for name in sorted({e.name for e in entries} & set(shared)):
+        print(describe_shared(name, *shared[name]))
     return 0
 
 

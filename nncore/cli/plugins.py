@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from .._names import describe_shared, shared_names
 from .._registry import SLOW_IMPORT_SECONDS, registry
 
 
@@ -33,6 +34,7 @@ def run(args: argparse.Namespace) -> int:
         for r in sorted(reg.plugins.values(), key=lambda r: r.distribution)
     ]
     widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
+    shared = shared_names(reg)
     for row in [header, *rows]:
         print(
             "  ".join(
@@ -47,6 +49,9 @@ def run(args: argparse.Namespace) -> int:
             print(f"    error: {error}")
         if record.load_seconds > SLOW_IMPORT_SECONDS:
             print(f"    slow: registering it took {record.load_seconds:.1f} s")
+        for name, (meaning, others) in sorted(shared.items()):
+            if any(q.startswith(f"{record.distribution}:") for q in [meaning, *others]):
+                print(f"    {describe_shared(name, meaning, others)}")
         if args.classes and record.status == "loaded":
             names = sorted(e.name for e in reg.entries.values() if e.distribution == row[0])
             print(f"    classes: {', '.join(names)}")
