@@ -134,7 +134,7 @@ def pool_case() -> tuple[Step, Step]:
     rng = np.random.default_rng(1)
     x = rng.standard_normal((64, 16, 24, 24)).astype(np.float32)
     grad = rng.standard_normal((64, 16, 12, 12)).astype(np.float32)
-    ours = SpatialMaxPooling(2, 2)
+    ours = SpatialMaxPooling(2, 2).float()
 
     def ours_step() -> None:
         ours.forward(x)
@@ -265,7 +265,7 @@ def lenet_case(input_gradient: bool = False) -> tuple[Step, Step]:
     rng = np.random.default_rng(3)
     x = rng.standard_normal((64, 1, 28, 28)).astype(np.float32)
     labels = rng.integers(0, 10, 64)
-    net, criterion = lenet(), nn.ClassNLLCriterion()
+    net, criterion = lenet(), nn.ClassNLLCriterion().float()
     net.get(0).needs_grad_input = input_gradient
     params, grads = net.get_parameters()
 
@@ -338,7 +338,7 @@ def layer_profile() -> list[str]:
     rng = np.random.default_rng(3)
     x = rng.standard_normal((64, 1, 28, 28)).astype(np.float32)
     labels = rng.integers(0, 10, 64)
-    net, criterion = lenet(), nn.ClassNLLCriterion()
+    net, criterion = lenet(), nn.ClassNLLCriterion().float()
     net.get(0).needs_grad_input = False  # as in the training step
     inputs = [x]
     for layer in net.modules:
