@@ -5,7 +5,8 @@ kernels, nn-conv on its pure-numpy reference kernels, and PyTorch.  The three ar
 turn, ``--repeats`` rounds of loops lasting ~20 ms each (so a noisy neighbour slows all three
 alike), each after a pause that lets the previous library's worker threads go idle.  The
 median time per call is reported with the ratios ours / PyTorch (lower is better for us).
-The thread pools in use and the load average are printed.
+The thread pools in use and the load average are printed.  The cases are built in
+``_conv_cases.py``, timed and recorded by ``_harness.py``.
 
     python benchmarks/conv.py            # print the table
     python benchmarks/conv.py --record   # also rewrite the "## nn-conv" section of RESULTS.md
@@ -16,25 +17,15 @@ Needs ``pip install torch==2.13.0`` (the CPU wheel) next to nncore and nn-conv.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import cProfile
-import datetime
 import importlib
 import io
 import json
-import os
-import platform
 import pstats
-import re
-import statistics
 import subprocess
 import sys
-import time
-from collections.abc import Callable, Iterator
-from pathlib import Path
 
 import numpy as np
-from threadpoolctl import threadpool_info, threadpool_limits
 
 #: ``--ours-only`` (used by the script itself) times nn-conv in a process without PyTorch:
 #: importing torch slows numpy's BLAS in the same process, so both numbers are reported.
@@ -43,292 +34,47 @@ OURS_ONLY = "--ours-only" in sys.argv
 torch = None if OURS_ONLY else importlib.import_module("torch")
 
 import nn_conv  # noqa: E402
+from _conv_cases import conv_case, lenet, lenet_case, lookup_cases, pool_case  # noqa: E402
+from _harness import (  # noqa: E402
+    RESULTS,
+    Step,
+    environment,
+    medians,
+    per_call,
+    record,
+    thread_budget,
+)
 from nn_conv import _backend  # noqa: E402
-from nn_conv.lookup_table import LookupTable  # noqa: E402
 from nn_conv.spatial_convolution import SpatialConvolution  # noqa: E402
-from nn_conv.spatial_max_pooling import SpatialMaxPooling  # noqa: E402
 
 from nncore import nn  # noqa: E402
 
 SECTION = "## nn-conv"
-RESULTS = Path(__file__).with_name("RESULTS.md")
+#: the libraries whose own thread counts a budget sets, besides the BLAS/OpenMP pools
+THREADED = [library for library in (torch, nn_conv) if library is not None]
 #: target ratio ours / PyTorch per case group
 TARGETS = {"conv": 1.5, "pool": 1.5, "lookup fwd": None, "lookup bwd": 1.0, "lenet": 1.3}
-Step = Callable[[], object]
-
-
-def calls_for(fn: Step, budget: float) -> int:
-    """How many calls of ``fn`` take about ``budget`` seconds (at least one)."""
-    fn()
-    calls = 1
-    while True:
-        start = time.perf_counter()
-        for _ in range(calls):
-            fn()
-        if time.perf_counter() - start >= budget or calls >= 1 << 16:
-            return calls
-        calls *= 2
-
-
-#: pause before each timed loop: BLAS and OpenMP worker threads keep spinning for a while
-#: after a call, and would otherwise steal the cores from the next library timed
-SETTLE = 0.25
-
-
-def medians(steps: list[Step], repeats: int, budget: float = 0.02) -> list[float]:
-    """Median seconds per call of each step, timed round-robin so that the noise of a shared
-    machine falls on all of them alike."""
-    counts = [calls_for(step, budget) for step in steps]
-    samples: list[list[float]] = [[] for _ in steps]
-    for _ in range(repeats):
-        for step, calls, times in zip(steps, counts, samples, strict=True):
-            time.sleep(SETTLE)
-            step()  # warm again after the pause
-            start = time.perf_counter()
-            for _ in range(calls):
-                step()
-            times.append((time.perf_counter() - start) / calls)
-    return [statistics.median(times) for times in samples]
-
-
-def _close(ours: np.ndarray, theirs: torch.Tensor, what: str) -> None:
-    np.testing.assert_allclose(ours, theirs.detach().numpy(), rtol=2e-3, atol=2e-3, err_msg=what)
-
-
-def conv_case(batch: int, n_in: int, size: int, n_out: int, k: int, pad: int) -> tuple[Step, Step]:
-    """SpatialConvolution forward+backward (input gradient included), ours and PyTorch's."""
-    rng = np.random.default_rng(0)
-    x = rng.standard_normal((batch, n_in, size, size)).astype(np.float32)
-    ours = SpatialConvolution(n_in, n_out, k, k, 1, 1, pad).float()
-    out_size = size + 2 * pad - k + 1
-    grad = rng.standard_normal((batch, n_out, out_size, out_size)).astype(np.float32)
-
-    def ours_step() -> None:
-        ours.forward(x)
-        ours.backward(x, grad)
-
-    if torch is None:
-        return ours_step, None
-    theirs = torch.nn.Conv2d(n_in, n_out, k, padding=pad)
-    with torch.no_grad():
-        theirs.weight.copy_(torch.from_numpy(ours.weight))
-        theirs.bias.copy_(torch.from_numpy(ours.bias))
-    tx, tgrad = torch.from_numpy(x).requires_grad_(True), torch.from_numpy(grad)
-
-    def torch_step() -> None:
-        tx.grad = None
-        theirs(tx).backward(tgrad)
-
-    ours.zero_grad_parameters()
-    theirs.zero_grad()
-    ours_step()
-    torch_step()
-    _close(ours.output, theirs(tx), "conv output")
-    _close(ours.grad_input, tx.grad, "conv grad_input")
-    _close(ours.grad_weight, theirs.weight.grad, "conv grad_weight")
-    return ours_step, torch_step
-
-
-def pool_case() -> tuple[Step, Step]:
-    """2x2 max pooling forward+backward on 64x16x24x24."""
-    rng = np.random.default_rng(1)
-    x = rng.standard_normal((64, 16, 24, 24)).astype(np.float32)
-    grad = rng.standard_normal((64, 16, 12, 12)).astype(np.float32)
-    ours = SpatialMaxPooling(2, 2)
-
-    def ours_step() -> None:
-        ours.forward(x)
-        ours.backward(x, grad)
-
-    if torch is None:
-        return ours_step, None
-    theirs = torch.nn.MaxPool2d(2)
-    tx, tgrad = torch.from_numpy(x).requires_grad_(True), torch.from_numpy(grad)
-
-    def torch_step() -> None:
-        tx.grad = None
-        theirs(tx).backward(tgrad)
-
-    ours_step()
-    torch_step()
-    _close(ours.output, theirs(tx), "pool output")
-    _close(ours.grad_input, tx.grad, "pool grad_input")
-    return ours_step, torch_step
-
-
-def lookup_cases() -> dict[str, tuple[str, Step, Step]]:
-    """LookupTable(50000, 128) on 64x64 ids: forward, and backward (gradient of the weight)."""
-    rng = np.random.default_rng(2)
-    ids = rng.integers(0, 50000, (64, 64))
-    grad = rng.standard_normal((64, 64, 128)).astype(np.float32)
-    ours = LookupTable(50000, 128).float()
-
-    def ours_backward() -> None:
-        ours.backward(ids, grad)
-
-    if torch is None:
-        return {
-            "LookupTable 50000x128, 64x64 ids, forward": (
-                "lookup fwd",
-                lambda: ours.forward(ids),
-                None,
-            ),
-            "LookupTable 50000x128, 64x64 ids, backward": ("lookup bwd", ours_backward, None),
-        }
-    theirs = torch.nn.Embedding(50000, 128)
-    with torch.no_grad():
-        theirs.weight.copy_(torch.from_numpy(ours.weight))
-    tids, tgrad = torch.from_numpy(ids), torch.from_numpy(grad)
-    tout = theirs(tids)
-
-    def torch_backward() -> None:
-        theirs.weight.grad = None  # a fresh dense gradient, as a training step makes
-        tout.backward(tgrad, retain_graph=True)
-
-    ours.forward(ids)
-    ours.zero_grad_parameters()
-    ours_backward()
-    torch_backward()
-    _close(ours.output, tout, "lookup output")
-    _close(ours.grad_weight, theirs.weight.grad, "lookup grad_weight")
-
-    def torch_forward() -> None:
-        with torch.no_grad():
-            theirs(tids)
-
-    forward = ("lookup fwd", lambda: ours.forward(ids), torch_forward)
-    return {
-        "LookupTable 50000x128, 64x64 ids, forward": forward,
-        "LookupTable 50000x128, 64x64 ids, backward": ("lookup bwd", ours_backward, torch_backward),
-    }
-
-
-LEARNING_RATE = 0.01
-
-
-def lenet() -> nn.Sequential:
-    """LeNet-5 for 1x28x28 images: two 5x5 convolution + tanh + 2x2 max pooling stages, then
-    three fully connected layers, as log-probabilities."""
-    net = nn.Sequential()
-    for layer in (
-        nn.SpatialConvolution(1, 6, 5, 5),
-        nn.Tanh(),
-        nn.SpatialMaxPooling(2, 2, 2, 2),
-        nn.SpatialConvolution(6, 16, 5, 5),
-        nn.Tanh(),
-        nn.SpatialMaxPooling(2, 2, 2, 2),
-        nn.View(16 * 4 * 4),
-        nn.Linear(256, 120),
-        nn.Tanh(),
-        nn.Linear(120, 84),
-        nn.Tanh(),
-        nn.Linear(84, 10),
-        nn.LogSoftMax(),
-    ):
-        net.add(layer)
-    return net.float()
-
-
-def torch_lenet(ours: nn.Sequential) -> torch.nn.Sequential:
-    """The same network in PyTorch, with ``ours``'s weights (both keep torch's layouts)."""
-    tn = torch.nn
-    theirs = tn.Sequential(
-        tn.Conv2d(1, 6, 5),
-        tn.Tanh(),
-        tn.MaxPool2d(2, 2),
-        tn.Conv2d(6, 16, 5),
-        tn.Tanh(),
-        tn.MaxPool2d(2, 2),
-        tn.Flatten(),
-        tn.Linear(256, 120),
-        tn.Tanh(),
-        tn.Linear(120, 84),
-        tn.Tanh(),
-        tn.Linear(84, 10),
-        tn.LogSoftmax(dim=1),
-    )
-    with torch.no_grad():
-        for mine, their in zip(ours.modules, theirs, strict=True):
-            if getattr(mine, "weight", None) is not None:
-                their.weight.copy_(torch.from_numpy(mine.weight))
-                their.bias.copy_(torch.from_numpy(mine.bias))
-    return theirs
-
-
-def lenet_case(input_gradient: bool = False) -> tuple[Step, Step]:
-    """One SGD training step of LeNet-5 on a batch of 64: forward, NLL loss, backward, update.
-
-    As in a PyTorch training loop, nothing needs the gradient with respect to the images, so
-    the first layer skips it (``needs_grad_input``; autograd skips it for an input that does
-    not require a gradient).  With ``input_gradient`` both compute it, as torch/nn always did.
-    """
-    rng = np.random.default_rng(3)
-    x = rng.standard_normal((64, 1, 28, 28)).astype(np.float32)
-    labels = rng.integers(0, 10, 64)
-    net, criterion = lenet(), nn.ClassNLLCriterion()
-    net.get(0).needs_grad_input = input_gradient
-    params, grads = net.get_parameters()
-
-    def ours_step() -> float:
-        grads.fill(0)
-        out = net.forward(x)
-        loss = criterion.forward(out, labels)
-        net.backward(x, criterion.backward(out, labels))
-        np.subtract(params, LEARNING_RATE * grads, out=params)  # the layers hold views of it
-        return loss
-
-    if torch is None:
-        return ours_step, None
-    theirs = torch_lenet(net)
-    tparams = list(theirs.parameters())
-    tx, tlabels = torch.from_numpy(x).requires_grad_(input_gradient), torch.from_numpy(labels)
-    nll = torch.nn.NLLLoss()
-
-    def torch_step() -> float:
-        tx.grad = None
-        for p in tparams:
-            p.grad = None
-        loss = nll(theirs(tx), tlabels)
-        loss.backward()
-        with torch.no_grad():
-            for p in tparams:
-                p.add_(p.grad, alpha=-LEARNING_RATE)
-        return loss.item()
-
-    with torch.no_grad():
-        _close(net.forward(x), theirs(tx), "LeNet output")
-    np.testing.assert_allclose(ours_step(), torch_step(), rtol=1e-4, err_msg="LeNet loss")
-    for mine, their in zip(net.modules, theirs, strict=True):
-        if getattr(mine, "weight", None) is not None:
-            _close(mine.weight, their.weight, f"{mine!r} weight after one step")
-            _close(mine.grad_weight, their.weight.grad, f"{mine!r} weight gradient")
-    if input_gradient:
-        _close(net.grad_input, tx.grad, "LeNet input gradient")
-    return ours_step, torch_step
 
 
 def cases() -> dict[str, tuple[str, Step, Step]]:
     return {
-        "LeNet conv1 (64x1x28x28 -> 6, 5x5) fwd+bwd": ("conv", *conv_case(64, 1, 28, 6, 5, 0)),
-        "LeNet conv2 (64x6x12x12 -> 16, 5x5) fwd+bwd": ("conv", *conv_case(64, 6, 12, 16, 5, 0)),
-        "32x64x32x32 -> 64, 3x3 pad 1, fwd+bwd": ("conv", *conv_case(32, 64, 32, 64, 3, 1)),
-        "max pool 2x2, 64x16x24x24, fwd+bwd": ("pool", *pool_case()),
-        **lookup_cases(),
-        "LeNet-5 training step (batch 64, SGD)": ("lenet", *lenet_case()),
-        "LeNet-5 step, input gradient computed too": ("lenet", *lenet_case(input_gradient=True)),
+        "LeNet conv1 (64x1x28x28 -> 6, 5x5) fwd+bwd": (
+            "conv",
+            *conv_case(torch, 64, 1, 28, 6, 5, 0),
+        ),
+        "LeNet conv2 (64x6x12x12 -> 16, 5x5) fwd+bwd": (
+            "conv",
+            *conv_case(torch, 64, 6, 12, 16, 5, 0),
+        ),
+        "32x64x32x32 -> 64, 3x3 pad 1, fwd+bwd": ("conv", *conv_case(torch, 32, 64, 32, 64, 3, 1)),
+        "max pool 2x2, 64x16x24x24, fwd+bwd": ("pool", *pool_case(torch)),
+        **lookup_cases(torch),
+        "LeNet-5 training step (batch 64, SGD)": ("lenet", *lenet_case(torch)),
+        "LeNet-5 step, input gradient computed too": (
+            "lenet",
+            *lenet_case(torch, input_gradient=True),
+        ),
     }
-
-
-def per_call(fn: Step, calls: int = 200) -> float:
-    """Median of five timings of ``calls`` calls of ``fn``, in seconds per call."""
-    fn()
-    times = []
-    for _ in range(5):
-        start = time.perf_counter()
-        for _ in range(calls):
-            fn()
-        times.append((time.perf_counter() - start) / calls)
-    return statistics.median(times)
 
 
 def layer_profile() -> list[str]:
@@ -338,7 +84,7 @@ def layer_profile() -> list[str]:
     rng = np.random.default_rng(3)
     x = rng.standard_normal((64, 1, 28, 28)).astype(np.float32)
     labels = rng.integers(0, 10, 64)
-    net, criterion = lenet(), nn.ClassNLLCriterion()
+    net, criterion = lenet(), nn.ClassNLLCriterion().float()
     net.get(0).needs_grad_input = False  # as in the training step
     inputs = [x]
     for layer in net.modules:
@@ -356,7 +102,7 @@ def layer_profile() -> list[str]:
         backward = per_call(lambda layer=layer, i=i: layer.backward(inputs[i], grads[i + 1]))
         total_f, total_b = total_f + forward, total_b + backward
         lines.append(f"| {layer!r} | {forward * 1e6:.0f} us | {backward * 1e6:.0f} us |")
-    step, _ = lenet_case()
+    step, _ = lenet_case(torch)
     whole = per_call(step)
     lines += [
         f"| all layers | {total_f * 1e6:.0f} us | {total_b * 1e6:.0f} us |",
@@ -422,7 +168,7 @@ def conv_phases() -> list[str]:
 
 def torch_profile() -> list[str]:
     """PyTorch's operators in 50 LeNet steps, by self CPU time (its profiler's table)."""
-    _, step = lenet_case()
+    _, step = lenet_case(torch)
     step()
     with torch.profiler.profile(activities=[torch.profiler.ProfilerActivity.CPU]) as prof:
         for _ in range(50):
@@ -487,31 +233,6 @@ def measure_without_torch(repeats: int, threads: int) -> dict[str, float]:
     return json.loads(done.stdout)
 
 
-def environment() -> list[str]:
-    pools = "; ".join(
-        f"{p['internal_api']} {p.get('version') or ''} ({p['user_api']}, "
-        f"{p['num_threads']} threads, "
-        f"{p.get('architecture') or '?'})"
-        for p in threadpool_info()
-    )
-    cpu = platform.machine()
-    for line in (
-        Path("/proc/cpuinfo").read_text().splitlines() if Path("/proc/cpuinfo").exists() else []
-    ):
-        if line.startswith("model name"):
-            cpu = line.split(":", 1)[1].strip()
-            break
-    return [
-        f"date: {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC",
-        f"machine: {cpu}, {len(os.sched_getaffinity(0))} cores, "
-        f"{platform.system()} {platform.release()}",
-        f"python {platform.python_version()}, numpy {np.__version__}, torch {torch.__version__} "
-        f"({torch.get_num_threads()} threads), nn-conv kernels: {_backend.ACTIVE}",
-        f"thread pools: {pools}",
-        f"load average at start (1, 5, 15 min): {', '.join(f'{v:.2f}' for v in os.getloadavg())}",
-    ]
-
-
 def _ms(seconds: float) -> str:
     return f"{seconds * 1e3:.2f} ms"
 
@@ -537,18 +258,6 @@ def _met(ratio: float, target: float) -> str:
     return "met" if ratio <= target else "missed"
 
 
-def record(lines: list[str]) -> None:
-    """Replace (or append) the nn-conv section of RESULTS.md, leaving other sections alone."""
-    text = RESULTS.read_text() if RESULTS.exists() else "# Benchmark results\n"
-    section = "\n".join([SECTION, "", *lines]).rstrip() + "\n"
-    pattern = re.compile(rf"^{re.escape(SECTION)}\n.*?(?=^## |\Z)", re.M | re.S)
-    if pattern.search(text):
-        text = pattern.sub(lambda _: section + "\n", text).rstrip() + "\n"
-    else:
-        text = text.rstrip() + "\n\n" + section
-    RESULTS.write_text(text)
-
-
 NOTES = [
     "How to read it: the machine is a shared 2-vCPU VM whose load comes and goes, and runs",
     "with two threads swing by tens of percent from run to run (for PyTorch as well); the",
@@ -572,24 +281,6 @@ NOTES = [
 ]
 
 
-@contextlib.contextmanager
-def thread_budget(threads: int) -> Iterator[None]:
-    """``threads`` threads for PyTorch, the BLAS/OpenMP pools and nn-conv's shared calls;
-    0 leaves every library at its default."""
-    before = (torch.get_num_threads() if torch else None, nn_conv.get_num_threads())
-    if torch is not None and threads:
-        torch.set_num_threads(threads)
-    if threads:
-        nn_conv.set_num_threads(threads)
-    try:
-        with threadpool_limits(threads or None):
-            yield
-    finally:
-        if torch is not None:
-            torch.set_num_threads(before[0])
-        nn_conv.set_num_threads(before[1])
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=9)
@@ -603,12 +294,15 @@ def main() -> None:
     parser.add_argument("--ours-only", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.ours_only:
-        with thread_budget(int(args.threads)):
+        with thread_budget(int(args.threads), *THREADED):
             steps = {name: ours for name, (_, ours, _) in cases().items()}
             times = medians(list(steps.values()), args.repeats)
         print(json.dumps(dict(zip(steps, times, strict=True))))
         return
-    env = environment()
+    env = environment(
+        f"torch {torch.__version__} ({torch.get_num_threads()} threads), "
+        f"nn-conv kernels: {_backend.ACTIVE}"
+    )
     print("\n".join(env), end="\n\n")
     lines = [
         f"Measured by `python benchmarks/conv.py --record --repeats {args.repeats}`:",
@@ -617,17 +311,17 @@ def main() -> None:
     ]
     for threads in (int(t) for t in args.threads.split(",")):
         alone = measure_without_torch(args.repeats, threads)
-        with thread_budget(threads):
+        with thread_budget(threads, *THREADED):
             title = "library defaults" if threads == 0 else f"{threads} thread(s) for everyone"
             rows = table(measure(args.repeats), alone)
         lines += ["", f"Threads: {title}.", "", *rows]
         print(f"\nThreads: {title}\n" + "\n".join(rows), flush=True)
-    with thread_budget(1):
+    with thread_budget(1, *THREADED):
         profile = where_the_time_goes()
     print("\n".join(profile))
     lines += ["", *NOTES, "", *profile]
     if args.record:
-        record(lines)
+        record(SECTION, lines)
         print(f"\nrecorded in {RESULTS}")
 
 

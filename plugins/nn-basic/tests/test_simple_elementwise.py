@@ -1,0 +1,113 @@
+"""nn-basic's elementwise layers against hand-computed values and their derivatives: Abs, Exp,
+Log, Square, Sqrt, Power and Clamp."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+from nn_basic.abs import Abs
+from nn_basic.clamp import Clamp
+from nn_basic.exp import Exp
+from nn_basic.log import Log
+from nn_basic.power import Power
+from nn_basic.sqrt import Sqrt
+from nn_basic.square import Square
+
+from nncore.errors import InputTypeError, ShapeError, StateError
+
+sys.path.insert(0, str(Path(__file__).parent))
+from nn_basic_checks import check_gradients  # noqa: E402
+
+#: every test starts from the same random seed (conftest.py)
+pytestmark = pytest.mark.usefixtures("seeded")
+
+
+# ---------------------------------------------------------------------- Abs
+def test_abs():
+    m = Abs()
+    x = np.array([[-1.5, 0.0, 2.0]])
+    np.testing.assert_allclose(m.forward(x), [[1.5, 0.0, 2.0]])
+    # torch/nn's Abs takes sign(0) = +1
+    np.testing.assert_allclose(m.backward(x, np.array([[3.0, 4.0, 5.0]])), [[-3.0, 4.0, 5.0]])
+    check_gradients(m, np.array([0.3, -0.7, 1.1]))
+    with pytest.raises(ShapeError):
+        m.backward(x, np.ones(3))
+    with pytest.raises(InputTypeError):
+        m.forward("not an array")
+
+
+# ---------------------------------------------------------------------- elementwise math
+def test_elementwise_values_and_derivatives():
+    x = np.array([0.25, 1.0, 4.0])
+    cases = [
+        (Exp(), np.exp(x), np.exp(x)),
+        (Log(), [np.log(0.25), 0.0, np.log(4.0)], [4.0, 1.0, 0.25]),
+        (Square(), [0.0625, 1.0, 16.0], [0.5, 2.0, 8.0]),
+        (Sqrt(), [0.5, 1.0, 2.0], [1.0, 0.5, 0.25]),
+        (Power(3), [0.25**3, 1.0, 64.0], [3 * 0.0625, 3.0, 48.0]),
+        (Power(-1), [4.0, 1.0, 0.25], [-16.0, -1.0, -0.0625]),
+        (Clamp(0.5, 2.0), [0.5, 1.0, 2.0], [0.0, 1.0, 0.0]),
+    ]
+    for module, value, slope in cases:
+        np.testing.assert_allclose(module.forward(x), value, rtol=1e-12, err_msg=repr(module))
+        np.testing.assert_allclose(
+            module.backward(x, np.ones(3)), slope, rtol=1e-12, err_msg=repr(module)
+        )
+        check_gradients(module, np.array([[0.3, 1.7], [2.2, 0.9]]))
+
+
+def test_sqrt_eps_zero_gradient_and_clamp_bounds():
+    root = Sqrt()
+    root.forward(np.zeros(2))
+    np.testing.assert_allclose(root.backward(np.zeros(2), np.ones(2)), [0.0, 0.0])
+    np.testing.assert_allclose(Sqrt(0.5).forward(np.array([1.5])), [np.sqrt(2.0)])
+    clamp = Clamp(-1.0, 1.0)
+    x = np.array([-1.0, -0.5, 1.0, 3.0])
+    np.testing.assert_allclose(clamp.forward(x), [-1.0, -0.5, 1.0, 1.0])
+    np.testing.assert_allclose(clamp.backward(x, np.full(4, 2.0)), [0.0, 2.0, 0.0, 0.0])
+    with pytest.raises(ValueError):
+        Clamp(1.0, 1.0)
+    with pytest.raises(InputTypeError):
+        Exp().forward("not an array")
+
+
+# ---------------------------------------------------------------------- shared behaviour
+def test_elementwise_layers_promote_integers_and_keep_float32():
+    np.testing.assert_array_equal(Abs().forward(np.array([-2, 3])), [2.0, 3.0])
+    assert Abs().forward(np.array([-2, 3])).dtype == np.float64
+    assert Square().forward(np.array([2], np.int32)).dtype == np.float64
+    inverse = Power(-1)
+    np.testing.assert_allclose(inverse.forward(np.array([2, 4])), [0.5, 0.25], rtol=1e-15)
+    np.testing.assert_allclose(
+        inverse.backward(np.array([2, 4]), np.ones(2)), [-0.25, -0.0625], rtol=1e-15
+    )
+    for module in (Abs(), Exp(), Square(), Power(2), Clamp(-1.0, 1.0)):
+        module.float()
+        x = np.array([0.5, -0.25], np.float32)
+        assert module.forward(x).dtype == np.float32, repr(module)
+        assert module.backward(x, np.ones(2, np.float32)).dtype == np.float32, repr(module)
+
+
+def test_elementwise_backward_needs_the_forward_it_differentiates():
+    with pytest.raises(StateError, match="expected forward before backward"):
+        Exp().backward(np.array([0.0, 1.0]), np.array([2.0, 3.0]))
+    square = Square()
+    square.forward(np.ones((2, 2)))  # a stored output of another shape is not differentiated
+    with pytest.raises(ShapeError, match="output of the last forward"):
+        square.backward(np.array([3.0]), np.array([1.0]))
+    square.forward(np.array([3.0]))
+    np.testing.assert_allclose(square.backward(np.array([3.0]), np.array([1.0])), [6.0])
+
+
+def test_clamp_is_a_hard_tanh():
+    from nn_basic.hard_tanh import HardTanh
+
+    clamp, hard = Clamp(-0.5, 2.0), HardTanh(-0.5, 2.0)
+    assert isinstance(clamp, HardTanh)
+    x, go = np.array([-1.0, 0.0, 1.5, 3.0]), np.array([1.0, 2.0, 3.0, 4.0])
+    np.testing.assert_array_equal(clamp.forward(x), hard.forward(x))
+    np.testing.assert_array_equal(clamp.backward(x, go), [0.0, 2.0, 3.0, 0.0])
+    assert repr(clamp) == "nn.Clamp(-0.5, 2)"
