@@ -18,10 +18,9 @@ import numpy as np
 from .. import random as nnrandom
 from .._module import Module
 from ..errors import InputTypeError, NNCoreError, ShapeError, StateError
+from ._evaluation import SEED, _rng
 from .case import Case
 from .tables import is_differentiable, is_table, leaves, map_leaves
-
-SEED = 20161
 
 
 @contextmanager
@@ -30,10 +29,6 @@ def _quiet() -> Iterator[None]:
     with np.errstate(all="ignore"), warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
         yield
-
-
-def _rng(salt: int = 0) -> np.random.Generator:
-    return np.random.default_rng(SEED + salt)
 
 
 def message_of(error: BaseException) -> str:
