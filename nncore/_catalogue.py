@@ -2,9 +2,9 @@
 
 The registry answers from installed plugins; this table lets ``nn.JoinTable`` say
 ``pip install nn-table`` when nn-table is absent, tells the scaffold which import names are
-taken, and lists nncore's own distributions.  It is generated from the plugins' registrations:
-``python -m nncore.cli.catalogue`` rewrites ``nncore/_catalogue_table.py``, and a test keeps it
-current.
+taken, gives torch/nn's names their meaning (see ``_names``) and lists nncore's own
+distributions.  It is generated from the plugins' registrations: ``python -m nncore.cli.catalogue``
+rewrites ``nncore/_catalogue_table.py``; a test checks that it names nothing they do not register.
 """
 
 from __future__ import annotations
