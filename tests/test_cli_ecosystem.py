@@ -102,7 +102,7 @@ def test_modules_without_match_or_with_unknown_provider_fails(toy, capsys):
     assert capsys.readouterr().err == "no registered class matches 'NoSuchThing*'\n"
     assert main(["modules", "--provider", "nn-nowhere"]) == 1
     assert _one_line_error(capsys).startswith(
-        "nncore: error: unknown plugin distribution 'nn-nowhere' (installed: "
+        "nncore modules: error: unknown plugin distribution 'nn-nowhere' (installed: "
     )
 
 
@@ -148,7 +148,7 @@ def test_info_errors_are_one_line(toy, capsys):
     assert "ambiguous" in error and "nn-basic:Linear" in error and "toy-layers:Linear" in error
     assert main(["info", "NoSuchLayer"]) == 1
     assert _one_line_error(capsys) == (
-        "nncore: error: nn.NoSuchLayer is not registered by any installed nncore plugin"
+        "nncore info: error: nn.NoSuchLayer is not registered by any installed nncore plugin"
     )
 
 
@@ -182,7 +182,7 @@ def test_check_unknown_package_or_pattern_is_a_one_line_error(toy, capsys):
     assert "unknown plugin distribution 'nn-nowhere'" in _one_line_error(capsys)
     assert main(["check", "toy-layers", "-k", "Nothing*"]) == 1
     assert _one_line_error(capsys) == (
-        "nncore: error: toy-layers registers no class matching 'Nothing*'"
+        "nncore check: error: toy-layers registers no class matching 'Nothing*'"
     )
 
 
@@ -190,7 +190,7 @@ def test_check_a_disabled_plugin_is_an_error(toy, capsys, monkeypatch):
     monkeypatch.setenv("NNCORE_DISABLE_PLUGINS", "toy-layers")
     nncore.reload()
     assert main(["check", "toy-layers"]) == 1
-    assert _one_line_error(capsys) == "nncore: error: plugin toy-layers is disabled"
+    assert _one_line_error(capsys) == "nncore check: error: plugin toy-layers is disabled"
 
 
 def test_check_a_real_plugin():
