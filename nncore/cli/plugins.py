@@ -14,7 +14,8 @@ def add_to(commands: Any) -> None:
         "plugins",
         help="list plugin distributions, their status and failures",
         description="List the installed nncore plugins: distribution, version, status "
-        "(loaded, failed, disabled), number of classes, backend and errors.",
+        "(loaded, failed, disabled), number of classes, backend and errors. Exits with "
+        "status 1 when a plugin failed to load.",
     )
     plugins.add_argument(
         "--classes", action="store_true", help="also list each plugin's registered class names"
@@ -53,4 +54,5 @@ def run(args: argparse.Namespace) -> int:
     failed = [r for r in reg.plugins.values() if r.status == "failed"]
     if failed:
         print(f"{len(failed)} plugin(s) failed to load; their classes are unavailable")
+        return 1
     return 0
