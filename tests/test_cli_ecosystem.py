@@ -165,7 +165,11 @@ def test_check_fails_on_a_wrong_gradient_and_a_class_without_examples(toy, capsy
     assert main(["check", "toy_layers"]) == 1  # the distribution name in any spelling
     out = capsys.readouterr().out
     assert "FAIL toy-layers:WrongGrad [nn.WrongGrad]" in out
-    assert "failed check_input_jacobian" in out
+    assert "failed check_input_jacobian: AssertionError: Not equal to tolerance" in out
+    # the reason: what differed, and by how much (3 x where 2 x is right: half as much again)
+    assert "grad_input (input leaf 0) differs from finite differences" in out
+    assert "Max relative difference among violations: 0.5" in out
+    assert "ACTUAL: array(" not in out  # the arrays themselves only with --verbose
     assert "FAIL toy-layers:Untested: no conformance example" in out
     assert out.splitlines()[-1] == "FAILED: toy-layers:WrongGrad, toy-layers:Untested"
     assert "ok   toy-layers:Double" in out
@@ -175,6 +179,9 @@ def test_check_verbose_lists_every_check(toy, capsys):
     assert main(["check", "toy-layers", "-k", "Double", "-v"]) == 0
     out = capsys.readouterr().out
     assert "passed check_input_jacobian" in out and "passed check_clone" in out
+    assert main(["check", "toy-layers", "-k", "WrongGrad", "-v"]) == 1
+    out = capsys.readouterr().out
+    assert "Mismatched elements: 6 / 6 (100%)" in out and "ACTUAL: array(" in out
 
 
 def test_check_unknown_package_or_pattern_is_a_one_line_error(toy, capsys):
