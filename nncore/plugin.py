@@ -10,6 +10,7 @@ ClassSpec(name='Swish', ref='my_layers.swish:Swish', kind='module')
 
 from __future__ import annotations
 
+from ._construction import NON_NEGATIVE, POSITIVE, Range
 from ._container import Container, format_branches, format_chain, indent
 from ._criterion import Criterion
 from ._dtypes import Dtype, as_dtype
@@ -32,6 +33,8 @@ from ._validation import (
     expect_size,
 )
 from .errors import (
+    ArgumentError,
+    ArgumentTypeError,
     IndexOutOfRangeError,
     InputError,
     InputTypeError,
@@ -50,7 +53,11 @@ from .testing import Case
 
 __all__ = [
     "KINDS",
+    "NON_NEGATIVE",
     "NO_INPUT",
+    "POSITIVE",
+    "ArgumentError",
+    "ArgumentTypeError",
     "Case",
     "ClassSpec",
     "Container",
@@ -65,6 +72,7 @@ __all__ = [
     "NNCoreError",
     "NaNError",
     "ParameterLayoutError",
+    "Range",
     "RegistryError",
     "ShapeError",
     "StateError",
