@@ -45,7 +45,7 @@ LAYERS = {
         class Linear(Double):
             '''A second provider of the short name Linear.'''
 
-            def __init__(self, input_size, output_size, bias=True):
+            def __init__(self, input_size: int, output_size: int, bias: bool = True):
                 super().__init__()
 
         def examples():

@@ -11,6 +11,7 @@ import pytest
 import nncore
 from nncore import ArgumentError, ArgumentTypeError, Module, nn
 from nncore.plugin import NON_NEGATIVE, POSITIVE, Range
+from nncore.testing import Case, run_checks
 
 
 def test_a_string_where_a_number_is_expected_names_the_class():
@@ -116,3 +117,8 @@ def test_every_registered_size_that_must_be_positive_is_refused_clearly():
                     ):
                         raw.append(f"{entry.qualified}({name}={bad}): {error!r}")
     assert raw == []
+
+
+def test_the_kit_checks_that_a_string_for_a_number_is_refused():
+    results = {r.check: r for r in run_checks(Case(nn.Linear(3, 2), input_shape=(3,)))}
+    assert results["check_constructor_arguments"].status == "passed"

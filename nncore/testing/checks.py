@@ -18,6 +18,7 @@ from .. import random as nnrandom
 from .._location import repr_line
 from .._module import Module
 from .case import Case
+from .construction import check_constructor_arguments
 from .hostile import (
     assert_clear_error,
     check_backward_before_forward,
@@ -436,6 +437,7 @@ MODULE_CHECKS: tuple[Check, ...] = (
     check_float32,
     check_clone_share,
     check_config,
+    check_constructor_arguments,
     check_batch,
     check_bad_input,
     check_get_parameters,
@@ -456,6 +458,7 @@ CRITERION_CHECKS: tuple[Check, ...] = (
     check_float32,
     check_clone_share,
     check_config,
+    check_constructor_arguments,
     check_bad_input,
     check_state_and_mode,
     check_save_load,
