@@ -32,7 +32,6 @@ import numbers
 import re
 import types
 import typing
-import weakref
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -160,11 +159,15 @@ def admits_strings(annotation: Any) -> bool:
     return False
 
 
+def _is_number(value: Any) -> bool:
+    return isinstance(value, numbers.Real) and not isinstance(value, (bool, np.bool_))
+
+
 def _accepts(kind: type, value: Any) -> bool:
     if kind is int:
         return isinstance(value, numbers.Integral) and not isinstance(value, (bool, np.bool_))
     if kind is float:
-        return isinstance(value, numbers.Real) and not isinstance(value, (bool, np.bool_))
+        return _is_number(value)
     if kind is bool:
         return isinstance(value, (bool, np.bool_))
     if kind is _NONE:
@@ -176,16 +179,48 @@ _SPELLED = {int: "an int", float: "a real number", bool: "a bool", str: "a str",
 
 
 # ----------------------------------------------------------------------------- the check
+#: the exact types that pass a simple annotation's check at once (the common case, kept cheap:
+#: every module built goes through here)
+_AT_ONCE: dict[type, tuple[type, ...]] = {
+    int: (int,),
+    float: (float, int),
+    bool: (bool,),
+    str: (str,),
+    _NONE: (_NONE,),
+}
+
+
 @dataclass
 class _Plan:
-    """What to check for one class: each named parameter's check, in order, and the ranges."""
+    """What to check for one class: each named parameter's check, and the ranges."""
 
     positional: list[str]  # the parameters positional arguments fill, in order
     checks: dict[str, tuple[tuple[type, ...] | None, str | None]]
     ranges: dict[str, Range]
+    at_once: dict[str, frozenset[type]]  # per parameter, the types that need no further look
 
-
-_plans: weakref.WeakKeyDictionary[type, _Plan] = weakref.WeakKeyDictionary()
+    def check(self, cls: type, name: str, value: Any) -> None:
+        kind = type(value)
+        check = self.checks.get(name)
+        if check is not None and kind not in self.at_once.get(name, ()):
+            simple, spelled = check
+            if simple is not None and not any(_accepts(kind, value) for kind in simple):
+                expected = " or ".join(dict.fromkeys(_SPELLED[kind] for kind in simple))
+                raise ArgumentTypeError(
+                    f"nn.{cls.__name__}: expected {name} to be {expected}, got "
+                    f"{value!r:.40} ({describe(value)})"
+                )
+            if simple is None and isinstance(value, str):
+                raise ArgumentTypeError(
+                    f"nn.{cls.__name__}: expected {name} to be {spelled}, got {value!r:.40} (a str)"
+                )
+        bounds = self.ranges.get(name)
+        if (
+            bounds is not None
+            and (kind is int or kind is float or _is_number(value))
+            and float(value) not in bounds
+        ):
+            raise ArgumentError(f"nn.{cls.__name__}: expected {bounds.describe(name)}, got {value}")
 
 
 def declared_ranges(cls: type) -> dict[str, Range]:
@@ -199,25 +234,33 @@ def declared_ranges(cls: type) -> dict[str, Range]:
 
 
 def _plan(cls: type[Module]) -> _Plan:
-    plan = _plans.get(cls)
-    if plan is None:
-        parameters = list(inspect.signature(cls.__init__).parameters.values())[1:]
-        positional, checks = [], {}
-        for parameter in parameters:
-            if parameter.kind in (parameter.VAR_POSITIONAL, parameter.VAR_KEYWORD):
-                continue
-            if parameter.kind is not parameter.KEYWORD_ONLY:
-                positional.append(parameter.name)
-            annotation = parameter.annotation
-            spelled = annotation if isinstance(annotation, str) else None
-            if spelled is None and annotation is not inspect.Parameter.empty:
-                spelled = getattr(annotation, "__name__", None) or str(annotation)
-            simple = simple_types(annotation)
-            if simple is not None or not admits_strings(annotation):
-                checks[parameter.name] = (simple, spelled)
-        names = {p.name for p in parameters}
-        ranges = {n: r for n, r in declared_ranges(cls).items() if n in names}
-        plan = _plans[cls] = _Plan(positional, checks, ranges)
+    """The class's plan, made on its first construction and kept on the class."""
+    plan = cls.__dict__.get("_argument_plan")
+    if plan is not None:
+        return plan
+    parameters = list(inspect.signature(cls.__init__).parameters.values())[1:]
+    positional, checks = [], {}
+    for parameter in parameters:
+        if parameter.kind in (parameter.VAR_POSITIONAL, parameter.VAR_KEYWORD):
+            continue
+        if parameter.kind is not parameter.KEYWORD_ONLY:
+            positional.append(parameter.name)
+        annotation = parameter.annotation
+        spelled = annotation if isinstance(annotation, str) else None
+        if spelled is None and annotation is not inspect.Parameter.empty:
+            spelled = getattr(annotation, "__name__", None) or str(annotation)
+        simple = simple_types(annotation)
+        if simple is not None or not admits_strings(annotation):
+            checks[parameter.name] = (simple, spelled)
+    names = {p.name for p in parameters}
+    ranges = {n: r for n, r in declared_ranges(cls).items() if n in names}
+    at_once = {
+        name: frozenset(t for kind in simple for t in _AT_ONCE[kind])
+        for name, (simple, _) in checks.items()
+        if simple is not None
+    }
+    plan = _Plan(positional, checks, ranges, at_once)
+    cls._argument_plan = plan  # type: ignore[attr-defined]
     return plan
 
 
@@ -227,27 +270,7 @@ def check_arguments(cls: type[Module], args: tuple[Any, ...], kwargs: dict[str, 
     plan = _plan(cls)
     if not plan.checks and not plan.ranges:
         return
-    given = dict(zip(plan.positional, args, strict=False))
-    given.update((name, value) for name, value in kwargs.items() if name not in given)
-    for name, value in given.items():
-        check = plan.checks.get(name)
-        if check is not None:
-            simple, spelled = check
-            if simple is not None and not any(_accepts(kind, value) for kind in simple):
-                expected = " or ".join(dict.fromkeys(_SPELLED[kind] for kind in simple))
-                raise ArgumentTypeError(
-                    f"nn.{cls.__name__}: expected {name} to be {expected}, got "
-                    f"{value!r:.40} ({describe(value)})"
-                )
-            if simple is None and isinstance(value, str):
-                raise ArgumentTypeError(
-                    f"nn.{cls.__name__}: expected {name} to be {spelled}, got {value!r:.40} (a str)"
-                )
-        bounds = plan.ranges.get(name)
-        if (
-            bounds is not None
-            and isinstance(value, numbers.Real)
-            and not isinstance(value, (bool, np.bool_))
-            and float(value) not in bounds
-        ):
-            raise ArgumentError(f"nn.{cls.__name__}: expected {bounds.describe(name)}, got {value}")
+    for name, value in zip(plan.positional, args):  # noqa: B905 - *args go past the names
+        plan.check(cls, name, value)
+    for name, value in kwargs.items():
+        plan.check(cls, name, value)
