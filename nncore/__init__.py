@@ -22,6 +22,8 @@ from ._saving import save
 from ._swap import SwapError, swap
 from .errors import (
     AmbiguousNameError,
+    ArgumentError,
+    ArgumentTypeError,
     InputError,
     InputTypeError,
     LoadError,
@@ -40,6 +42,8 @@ __version__ = "0.1.0"
 
 __all__ = [
     "AmbiguousNameError",
+    "ArgumentError",
+    "ArgumentTypeError",
     "Container",
     "Criterion",
     "FoundModules",

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 
 from ._module import Module
+from ._validation import expect_index
 from .errors import InputTypeError
 
 
@@ -40,16 +41,18 @@ class Container(Module):
             raise InputTypeError(
                 f"{type(self).__name__}.insert expects a Module, got {type(module).__name__}"
             )
-        self.modules.insert(len(self.modules) if index is None else index, module)
+        n = len(self.modules)
+        position = n if index is None else expect_index(index, n + 1, self._positions("insert"))
+        self.modules.insert(position, module)
         return self
 
     def remove(self, index: int = -1) -> Module:
         """Remove and return the child at ``index`` (default: the last)."""
-        return self.modules.pop(index)
+        return self.modules.pop(expect_index(index, len(self.modules), self._positions("remove")))
 
     def get(self, index: int) -> Module:
         """The child at ``index`` (0-based; negative counts from the end)."""
-        return self.modules[index]
+        return self.modules[expect_index(index, len(self.modules), self._positions("get"))]
 
     def size(self) -> int:
         """The number of children."""
@@ -59,7 +62,15 @@ class Container(Module):
         return len(self.modules)
 
     def __getitem__(self, index: int) -> Module:
-        return self.modules[index]
+        if isinstance(index, slice):
+            return self.modules[index]  # a list, as list slicing gives
+        return self.modules[expect_index(index, len(self.modules), self._positions("[]"))]
+
+    def _positions(self, method: str) -> str:
+        """``"Sequential.get: 1 child"``: the start of an index error's message."""
+        n = len(self.modules)
+        call = f"{type(self).__name__}[]" if method == "[]" else f"{type(self).__name__}.{method}"
+        return f"{call} on {n} {'child' if n == 1 else 'children'}"
 
     def __iter__(self) -> Iterator[Module]:
         return iter(self.modules)

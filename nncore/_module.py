@@ -16,7 +16,7 @@ container written in any plugin works with every feature below.
 from __future__ import annotations
 
 import builtins
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any, ClassVar, Generic
 
 import numpy as np
@@ -26,6 +26,7 @@ from . import _hooks as hooks
 from . import _parameters as _flat
 from . import _sharing as sharing
 from . import _state_dict as _state
+from ._construction import Range, check_arguments
 from ._dtypes import Dtype, Policy, accept, as_dtype, convert, explain_cast
 from ._gradients import NO_OUTPUT, MissingGradient, accept_backward
 from ._location import locate, register
@@ -60,6 +61,10 @@ class Module(Generic[Inputs]):
     #: other floating dtype; ``"index"`` and ``"any"`` pass arrays as given; a tuple gives one
     #: policy per element of a table input
     accepts: ClassVar[Policy] = "float"
+    #: ranges of numeric constructor arguments, by parameter name (``{"input_size": POSITIVE}``),
+    #: checked with the constructor's annotations before ``__init__`` runs (see
+    #: ``nncore._construction``); a subclass adds to its bases' ranges
+    argument_ranges: ClassVar[Mapping[str, Range]] = {}
     #: False when nothing needs the gradient with respect to this module's input, as for the
     #: first layer of a network trained on fixed data: :meth:`backward` then skips
     #: ``update_grad_input`` (torch/nn's idiom ``module.gradInput = nil``; PyTorch skips it for
@@ -69,6 +74,8 @@ class Module(Generic[Inputs]):
     _flat_parameters: tuple[np.ndarray, np.ndarray] | None = None
 
     def __new__(cls, *args: Any, **kwargs: Any) -> Module:
+        if args or kwargs:  # a copy (deepcopy, loading's bare instances) passes none
+            check_arguments(cls, args, kwargs)
         instance = super().__new__(cls)
         instance._init_args = (args, kwargs)
         return instance

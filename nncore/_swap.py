@@ -15,6 +15,7 @@ import numpy as np
 
 from ._module import Module
 from .errors import NNCoreError, ParameterLayoutError
+from .random import generator
 
 
 class SwapError(NNCoreError, ValueError):
@@ -45,12 +46,16 @@ def swap(
     ``config()``; with ``carry="parameters"`` it takes over the match's parameters, gradients and
     buffers (the same arrays: sharing and ``get_parameters`` views survive), its dtype and mode.
     A root that matches cannot be replaced in place: use the returned change's ``new``.
-    ``dry_run`` lists the changes without making them.  Returns the changes.
+    ``dry_run`` builds every replacement as the swap would, so that it raises what the swap would
+    raise, and then drops them: the network, and the random generator the constructors draw
+    initial weights from, are left as they were; the changes it returns have ``new`` None.
+    Returns the changes.
     """
     cls, label = _target(target)
     found = net.find_modules(query)
     changes = [Change(p, m, None, label) for p, m in zip(found.paths, found.modules, strict=False)]
     if dry_run:
+        _predict(changes, cls, carry)
         return changes
     containers = dict(zip(found.paths, found.containers, strict=False))
     replacements = [_rebuild(change, cls, carry) for change in changes]  # all or nothing
@@ -61,6 +66,16 @@ def swap(
             parent, name = containers[change.path], change.path.rsplit(".", 1)[-1]
             parent.set_child(name, new)
     return changes
+
+
+def _predict(changes: list[Change], cls: type[Module], carry: str | None) -> None:
+    """Build the replacement of every change and drop it, restoring the random generator."""
+    state = generator().bit_generator.state
+    try:
+        for change in changes:
+            _rebuild(change, cls, carry)
+    finally:
+        generator().bit_generator.state = state
 
 
 def _adopt_children(old: Module, new: Module) -> None:
@@ -92,6 +107,11 @@ def _rebuild(change: Change, cls: type[Module], carry: str | None) -> Module:
             f"at {change.path!r}: {cls.__name__} cannot be built from the configuration of "
             f"{type(old).__name__} {old.config()}: {error}"
         ) from error
+    if old.children() and type(new).set_child is Module.set_child:
+        raise SwapError(
+            f"at {change.path!r}: {type(old).__name__} has children and {cls.__name__} is not a "
+            "container: it cannot take them"
+        )
     if carry == "parameters":
         _carry_arrays(change, old, new)
     elif carry is not None:

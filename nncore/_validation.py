@@ -25,7 +25,8 @@ def describe(value: Any) -> str:
         return f"an array of shape {value.shape} and dtype {value.dtype}"
     if isinstance(value, (list, tuple)):
         return f"a {type(value).__name__} of length {len(value)}"
-    return f"a {type(value).__name__}"
+    name = type(value).__name__
+    return f"{'an' if name[0] in 'aeiou' else 'a'} {name}"
 
 
 def expect_array(value: Any, what: str = "input") -> np.ndarray:
@@ -110,6 +111,35 @@ def expect_indices(value: Any, low: int, high: int, what: str = "index") -> np.n
                 f"{what} {bad.flat[0]} is out of range: expected {low} <= {what} < {high}"
             )
     return array
+
+
+def expect_index(index: Any, size: int, what: str) -> int:
+    """Return ``index`` (an integer; negative counts from the end) as a position in a sequence of
+    ``size`` items, or raise.  ``what`` starts the message and says the size::
+
+        >>> expect_index(-1, 3, "a table of 3 elements")
+        2
+        >>> expect_index(1, 1, "Sequential.get on 1 child")
+        Traceback (most recent call last):
+        ...
+        nncore.errors.IndexOutOfRangeError: Sequential.get on 1 child: expected index 0 (or -1; ...
+    """
+    if isinstance(index, (bool, np.bool_)) or not isinstance(index, (int, np.integer)):
+        raise InputTypeError(
+            f"{what}: expected an integer index, got {index!r:.40} ({describe(index)})"
+        )
+    if not -size <= index < size:
+        if size == 0:
+            expected = "no index is valid"
+        elif size == 1:
+            expected = "expected index 0 (or -1; indices start at 0)"
+        else:
+            expected = (
+                f"expected an index from 0 to {size - 1} (indices start at 0), or from -{size} "
+                "to -1 counting from the end"
+            )
+        raise IndexOutOfRangeError(f"{what}: {expected}, got {index}")
+    return int(index) % size
 
 
 def dimension(dim: int, ndim: int, what: str = "dimension") -> int:

@@ -36,6 +36,16 @@ class InputTypeError(NNCoreError, TypeError):
     """An input is of the wrong type (e.g. a list where an array is expected)."""
 
 
+class ArgumentError(NNCoreError, ValueError):
+    """A constructor argument outside the range its class declares (a size that must be
+    positive); raised before ``__init__`` runs, naming the class."""
+
+
+class ArgumentTypeError(ArgumentError, TypeError):
+    """A constructor argument of a type its annotation does not name (a string for an
+    ``int``); raised before ``__init__`` runs, naming the class."""
+
+
 class IndexOutOfRangeError(NNCoreError, IndexError):
     """An index (class target, lookup id, unpooling index) lies outside its valid range."""
 

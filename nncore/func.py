@@ -19,6 +19,14 @@ returned (the very same array).  Unpacking gives the separate pair of seed 001's
     >>> func.grads_of[layer] is grad_layer
     True
 
+A container's function takes the parameters of every module in it, keyed by path as
+``state_dict`` names them (``"0.weight"``, ``"2.bias"``), and returns ``grad_<key>`` for each::
+
+    >>> from nncore import nn
+    >>> net = func.nn.Sequential(nn.Linear(3, 2), nn.Tanh())
+    >>> net.parameter_names
+    ('0.weight', '0.bias')
+
 Each function closes over one module instance used as a cache of buffers; nothing of one call
 reaches the next: parameters come from the dict every time and gradients start from zero.
 """
@@ -32,8 +40,9 @@ from typing import Any
 import numpy as np
 
 from ._criterion import Criterion
+from ._entries import canonical
 from ._module import Module
-from .errors import InputError, ShapeError
+from .errors import InputError, ShapeError, UnknownNameError
 
 Arrays = Mapping[str, Any]
 
@@ -42,11 +51,17 @@ grads_of: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
 class Function:
-    """A module as a function of a dict (API #1); iterating gives ``(self, gradient)`` (API #2)."""
+    """A module as a function of a dict (API #1); iterating gives ``(self, gradient)`` (API #2).
+
+    The dict holds every parameter of the module and of the modules inside it, keyed by path
+    as ``state_dict`` names them (``"weight"``; ``"0.weight"``, ``"2.bias"`` in a container);
+    a parameter shared between modules is one entry, under the first of its paths.
+    """
 
     def __init__(self, module: Module) -> None:
         self.module = module
-        self.parameter_names = tuple(name for name, _, _ in module.own_parameters())
+        self.slots = _Slots(module)
+        self.parameter_names = tuple(self.slots.holders)
         self.gradient = Gradient(self)
         grads_of[self] = self.gradient
 
@@ -72,12 +87,15 @@ class Function:
         return {"output": _into(arrays.get("output"), output, "output")}
 
     def _bind(self, arrays: Arrays) -> None:
-        for name in self.parameter_names:
-            value = _required(arrays, name)
-            current = getattr(self.module, name)
+        self.slots.update()
+        values = {key: _required(arrays, key) for key in self.slots.holders}
+        for key, value in values.items():  # every check before anything is bound
+            current = self.slots.array(key)
             if np.shape(value) != current.shape:
-                raise ShapeError(f"expected {name} of shape {current.shape}, got {np.shape(value)}")
-            setattr(self.module, name, value)
+                raise ShapeError(f"expected {key} of shape {current.shape}, got {np.shape(value)}")
+        for key, value in values.items():
+            for module, name in self.slots.holders[key]:
+                setattr(module, name, value)
 
     def __repr__(self) -> str:
         return f"func({self.module!r})"
@@ -105,11 +123,13 @@ class Gradient:
         function, module = self.function, self.function.module
         if not _evaluated:
             function.evaluate(arrays)
+        function.slots.update()  # modules the forward added (MapTable's clones) take part too
         grads = {}
-        for name in function.parameter_names:
-            grad = np.zeros_like(getattr(module, name))
-            setattr(module, "grad_" + name, grad)
-            grads["grad_" + name] = grad
+        for key, holders in function.slots.holders.items():
+            grad = np.zeros_like(function.slots.array(key))
+            for holder, name in holders:  # one gradient for a shared parameter, as share() does
+                setattr(holder, "grad_" + name, grad)
+            grads["grad_" + key] = grad
         if isinstance(module, Criterion):
             grad_input = module.backward(_required(arrays, "input"), _required(arrays, "target"))
         else:
@@ -120,6 +140,33 @@ class Gradient:
         for key, grad in grads.items():
             result[key] = _into(arrays.get(key), grad, key)
         return result
+
+
+class _Slots:
+    """Where each parameter input goes: ``holders[key]`` lists the ``(module, attribute)``
+    pairs that hold it (several for a shared parameter)."""
+
+    def __init__(self, module: Module) -> None:
+        self.module = module
+        self.holders: dict[str, list[tuple[Module, str]]] = {}
+        self._known: dict[tuple[int, str], str] = {}
+        self.update()
+
+    def array(self, key: str) -> np.ndarray:
+        module, name = self.holders[key][0]
+        return getattr(module, name)
+
+    def update(self) -> None:
+        """Take in the parameters of modules not seen before, keyed by path; a parameter that is
+        the array of a known one (a clone sharing it) takes that one's key."""
+        keys_of = {id(self.array(key)): key for key in self.holders}
+        for path, module, _ in self.module.named_modules():
+            for name, param, _ in module.own_parameters():
+                if (id(module), name) in self._known:
+                    continue
+                key = keys_of.setdefault(id(param), f"{path}.{name}" if path else name)
+                self._known[id(module), name] = key
+                self.holders.setdefault(key, []).append((module, name))
 
 
 def _required(arrays: Arrays, name: str) -> Any:
@@ -153,15 +200,23 @@ class Functionalized:
     def __getattr__(self, name: str) -> Any:
         if name.startswith("__"):
             raise AttributeError(name)
+        return self[name]
+
+    def __getitem__(self, name: str) -> Any:
+        """``func.nn["nn-basic:Linear"]``: a short or qualified name, as ``nncore.nn[...]``."""
         from ._registry import registry
 
-        if self.providers:
-            for provider in self.providers:
-                entries = registry().list(name, provider=provider)
-                if entries:
-                    return _factory(entries[0].load())
-            raise AttributeError(f"{name} is not provided by {', '.join(self.providers)}")
-        return _factory(registry().resolve(name))
+        if not self.providers:
+            return _factory(registry().resolve(name))
+        distribution, _, short = name.rpartition(":")
+        for provider in self.providers:
+            if distribution and canonical(distribution) != canonical(provider):
+                continue
+            try:
+                return _factory(registry().resolve(f"{provider}:{short}"))
+            except UnknownNameError:
+                continue
+        raise UnknownNameError(f"{name} is not provided by {', '.join(self.providers)}")
 
     def __dir__(self) -> list[str]:
         from ._registry import registry
@@ -173,7 +228,9 @@ class Functionalized:
 
 def _factory(cls: type) -> Any:
     def build(*args: Any, **kwargs: Any) -> Function:
-        return Function(cls(*args, **kwargs))
+        module = cls(*args, **kwargs)
+        # the modules given to a container are the caller's: the function binds a copy's
+        return Function(module.clone() if module.children() else module)
 
     build.__name__ = build.__qualname__ = cls.__name__
     build.__doc__ = cls.__doc__

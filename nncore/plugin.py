@@ -10,6 +10,7 @@ ClassSpec(name='Swish', ref='my_layers.swish:Swish', kind='module')
 
 from __future__ import annotations
 
+from ._construction import NON_NEGATIVE, POSITIVE, Range
 from ._container import Container, format_branches, format_chain, indent
 from ._criterion import Criterion
 from ._dtypes import Dtype, as_dtype
@@ -25,12 +26,15 @@ from ._validation import (
     dimension,
     expect_array,
     expect_float,
+    expect_index,
     expect_indices,
     expect_ndim,
     expect_same_shape,
     expect_size,
 )
 from .errors import (
+    ArgumentError,
+    ArgumentTypeError,
     IndexOutOfRangeError,
     InputError,
     InputTypeError,
@@ -49,7 +53,11 @@ from .testing import Case
 
 __all__ = [
     "KINDS",
+    "NON_NEGATIVE",
     "NO_INPUT",
+    "POSITIVE",
+    "ArgumentError",
+    "ArgumentTypeError",
     "Case",
     "ClassSpec",
     "Container",
@@ -64,6 +72,7 @@ __all__ = [
     "NNCoreError",
     "NaNError",
     "ParameterLayoutError",
+    "Range",
     "RegistryError",
     "ShapeError",
     "StateError",
@@ -74,6 +83,7 @@ __all__ = [
     "dimension",
     "expect_array",
     "expect_float",
+    "expect_index",
     "expect_indices",
     "expect_ndim",
     "expect_same_shape",

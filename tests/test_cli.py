@@ -68,7 +68,7 @@ def test_plugins_classes_option_names_the_classes(capsys):
 
 
 def test_broken_plugin_is_listed_as_failed_and_others_keep_working(broken_site, capsys):
-    assert main(["plugins"]) == 0
+    assert main(["plugins"]) == 1  # listed, and the status says something is wrong
     out = capsys.readouterr().out
     row = next(line for line in out.splitlines() if line.startswith(BROKEN))
     assert row.split()[1:4] == ["0.3.1", "failed", "0"]
@@ -82,7 +82,7 @@ def test_strict_mode_turns_a_broken_plugin_into_a_one_line_error(broken_site):
     result = _run_cli("plugins", env={"PYTHONPATH": str(broken_site), "NNCORE_STRICT": "1"})
     assert result.returncode == 1
     assert result.stderr.count("\n") == 1
-    assert result.stderr.startswith("nncore: error: ")
+    assert result.stderr.startswith("nncore plugins: error: ")
     assert BROKEN in result.stderr and "kernels were not compiled" in result.stderr
 
 
@@ -128,3 +128,29 @@ def test_console_entry_point_runs_as_a_module():
     assert result.stdout.strip() == f"nncore {nncore.__version__}"
     bad = _run_cli("demo", "--seed", "x")
     assert bad.returncode == 2 and bad.stderr.count("\n") == 1
+
+
+@pytest.mark.parametrize(
+    "argv", [["modules"], ["modules", "--names"], ["plugins", "--classes"], ["info", "Linear"]]
+)
+def test_a_reader_that_stops_reading_ends_the_command_quietly(argv):
+    """``nncore modules | head -1``: no error message, the status of a tool ended by SIGPIPE."""
+    read, write = os.pipe()
+    os.close(read)  # the reader is gone before the first line: every write meets a closed pipe
+    try:
+        result = subprocess.run(
+            [sys.executable, "-m", "nncore.cli", *argv],
+            stdout=write,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=120,
+        )
+    finally:
+        os.close(write)
+    assert result.stderr == ""
+    assert result.returncode == 128 + 13  # 128 + SIGPIPE, what a shell reports for `yes | head`
+
+
+def test_errors_of_a_subcommand_name_it(capsys):
+    assert main(["info", "nn-nowhere:Linear"]) == 1
+    assert capsys.readouterr().err.startswith("nncore info: error: ")

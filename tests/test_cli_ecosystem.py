@@ -45,7 +45,7 @@ LAYERS = {
         class Linear(Double):
             '''A second provider of the short name Linear.'''
 
-            def __init__(self, input_size, output_size, bias=True):
+            def __init__(self, input_size: int, output_size: int, bias: bool = True):
                 super().__init__()
 
         def examples():
@@ -105,7 +105,7 @@ def test_modules_without_match_or_with_unknown_provider_fails(toy, capsys):
     assert capsys.readouterr().err == "no registered class matches 'NoSuchThing*'\n"
     assert main(["modules", "--provider", "nn-nowhere"]) == 1
     assert _one_line_error(capsys).startswith(
-        "nncore: error: unknown plugin distribution 'nn-nowhere' (installed: "
+        "nncore modules: error: unknown plugin distribution 'nn-nowhere' (installed: "
     )
 
 
@@ -150,7 +150,7 @@ def test_info_errors_are_one_line(toy, capsys):
     assert capsys.readouterr().out.startswith("nn-basic:Linear ")
     assert main(["info", "NoSuchLayer"]) == 1
     assert _one_line_error(capsys) == (
-        "nncore: error: nn.NoSuchLayer is not registered by any installed nncore plugin"
+        "nncore info: error: nn.NoSuchLayer is not registered by any installed nncore plugin"
     )
 
 
@@ -167,7 +167,11 @@ def test_check_fails_on_a_wrong_gradient_and_a_class_without_examples(toy, capsy
     assert main(["check", "toy_layers"]) == 1  # the distribution name in any spelling
     out = capsys.readouterr().out
     assert "FAIL toy-layers:WrongGrad [nn.WrongGrad]" in out
-    assert "failed check_input_jacobian" in out
+    assert "failed check_input_jacobian: AssertionError: Not equal to tolerance" in out
+    # the reason: what differed, and by how much (3 x where 2 x is right: half as much again)
+    assert "grad_input (input leaf 0) differs from finite differences" in out
+    assert "Max relative difference among violations: 0.5" in out
+    assert "ACTUAL: array(" not in out  # the arrays themselves only with --verbose
     assert "FAIL toy-layers:Untested: no conformance example" in out
     assert out.splitlines()[-1] == "FAILED: toy-layers:WrongGrad, toy-layers:Untested"
     assert "ok   toy-layers:Double" in out
@@ -177,6 +181,9 @@ def test_check_verbose_lists_every_check(toy, capsys):
     assert main(["check", "toy-layers", "-k", "Double", "-v"]) == 0
     out = capsys.readouterr().out
     assert "passed check_input_jacobian" in out and "passed check_clone" in out
+    assert main(["check", "toy-layers", "-k", "WrongGrad", "-v"]) == 1
+    out = capsys.readouterr().out
+    assert "Mismatched elements: 6 / 6 (100%)" in out and "ACTUAL: array(" in out
 
 
 def test_check_unknown_package_or_pattern_is_a_one_line_error(toy, capsys):
@@ -184,7 +191,7 @@ def test_check_unknown_package_or_pattern_is_a_one_line_error(toy, capsys):
     assert "unknown plugin distribution 'nn-nowhere'" in _one_line_error(capsys)
     assert main(["check", "toy-layers", "-k", "Nothing*"]) == 1
     assert _one_line_error(capsys) == (
-        "nncore: error: toy-layers registers no class matching 'Nothing*'"
+        "nncore check: error: toy-layers registers no class matching 'Nothing*'"
     )
 
 
@@ -192,7 +199,7 @@ def test_check_a_disabled_plugin_is_an_error(toy, capsys, monkeypatch):
     monkeypatch.setenv("NNCORE_DISABLE_PLUGINS", "toy-layers")
     nncore.reload()
     assert main(["check", "toy-layers"]) == 1
-    assert _one_line_error(capsys) == "nncore: error: plugin toy-layers is disabled"
+    assert _one_line_error(capsys) == "nncore check: error: plugin toy-layers is disabled"
 
 
 def test_check_a_real_plugin():

@@ -309,7 +309,7 @@ def test_nncore_check_rejects_an_unknown_package(venv):
     result = venv.nncore("check", "nn-not-installed", check=False)
     assert result.returncode == 1
     assert result.stderr.strip().splitlines() == [
-        "nncore: error: unknown plugin distribution 'nn-not-installed' "
+        "nncore check: error: unknown plugin distribution 'nn-not-installed' "
         "(installed: nn-basic, nn-example-plugin)"
     ]
 

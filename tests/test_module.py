@@ -7,7 +7,7 @@ import pytest
 
 import nncore
 from nncore import Container, Module, nn
-from nncore.errors import InputTypeError, ParameterLayoutError, ShapeError
+from nncore.errors import IndexOutOfRangeError, InputTypeError, ParameterLayoutError, ShapeError
 
 
 class Square(Module):
@@ -383,3 +383,34 @@ def test_manual_seed_makes_initialisation_deterministic():
     np.testing.assert_array_equal(a.weight, b.weight)
     c = nn.Linear(4, 4)
     assert not np.array_equal(a.weight, c.weight)
+
+
+def test_a_child_index_out_of_range_says_the_size_and_that_indices_start_at_0():
+    net = nn.Sequential().add(nn.Tanh())
+    with pytest.raises(IndexOutOfRangeError) as error:
+        net.get(1)
+    assert str(error.value) == (
+        "Sequential.get on 1 child: expected index 0 (or -1; indices start at 0), got 1"
+    )
+    assert isinstance(error.value, IndexError)  # what code catching list errors expects
+    net.add(nn.ReLU()).add(nn.Tanh())
+    with pytest.raises(
+        IndexOutOfRangeError,
+        match=r"Sequential\[\] on 3 children: expected an "
+        r"index from 0 to 2 \(indices start at 0\), or from -3 to -1",
+    ):
+        net[3]
+    with pytest.raises(InputTypeError, match="expected an integer index, got '1'"):
+        net.get("1")
+    with pytest.raises(IndexOutOfRangeError, match="Sequential.remove on 0 children"):
+        nn.Sequential().remove()
+    with pytest.raises(IndexOutOfRangeError, match="Sequential.insert on 3 children"):
+        net.insert(nn.Tanh(), 4)  # a list would quietly append
+    assert net.get(-1) is net[2] and len(net[0:2]) == 2
+    assert net.insert(nn.Tanh(), 3).size() == 4
+    criteria = nn.MultiCriterion().add(nn.MSECriterion())
+    with pytest.raises(IndexOutOfRangeError, match="MultiCriterion.get on 1 criterion"):
+        criteria.get(1)
+    x = nn.Identity()()
+    with pytest.raises(IndexOutOfRangeError, match="gModule.get on 2 module"):
+        nn.gModule([x], [nn.Tanh()(x)]).get(2)

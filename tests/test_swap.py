@@ -46,6 +46,29 @@ def test_dry_run_changes_nothing():
     assert net.find_modules("ReLU").paths == ["1.1"] and not net.find_modules("Tanh").modules
 
 
+def test_a_dry_run_fails_where_the_swap_would_and_changes_nothing():
+    net = nn.Sequential().add(nn.Linear(3, 2)).add(nn.ReLU())
+    before = net.list_modules()
+    with pytest.raises(SwapError, match="at '1': Tanh cannot be built .* 'inplace'"):
+        swap(net, "ReLU", "Tanh", dry_run=True)  # ReLU(inplace=False); Tanh() takes nothing
+    with pytest.raises(SwapError, match="at '': Sequential has children and Tanh is not a"):
+        swap(net, "Sequential", "Tanh", dry_run=True)
+    with pytest.raises(SwapError, match="at '': Sequential has children and Tanh is not a"):
+        swap(net, "Sequential", "Tanh")
+    assert net.list_modules() == before
+
+
+def test_a_dry_run_leaves_the_random_generator_as_it_was():
+    net = network()
+    nncore.manual_seed(5)
+    expected = nncore.random.generator().random()
+    nncore.manual_seed(5)
+    plan = swap(net, "Linear", FastLinear, dry_run=True)  # builds three FastLinear, drawing weights
+    assert nncore.random.generator().random() == expected
+    assert [c.new for c in plan] == [None, None, None]
+    assert all(type(m) is nn.Linear for m in net.find_modules("Linear").modules)
+
+
 def test_shared_parameters_stay_shared_after_a_swap():
     a = nn.Linear(2, 2)
     net = nn.Sequential().add(a).add(a.clone("weight", "bias"))

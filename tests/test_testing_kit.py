@@ -130,6 +130,13 @@ class CopiesOnEveryConversion(Scale):
         return self
 
 
+class Unannotated(Scale):
+    """Takes its size unannotated, so nothing checks it: ``Unannotated("4")`` fails in numpy."""
+
+    def __init__(self, size):
+        super().__init__(size)
+
+
 class HalfLoss(Criterion):
     def update_output(self, input, target):
         expect_same_shape(target, expect_float(input), "target", "input")
@@ -169,6 +176,7 @@ def test_a_correct_module_passes_every_check():
         (OwnBackward(4), "check_backward_before_forward"),
         (OwnBackward(4), "check_grad_output_shape"),
         (CopiesOnEveryConversion(4), "check_same_dtype_conversion"),
+        (Unannotated(4), "check_constructor_arguments"),
     ],
     ids=lambda v: type(v).__name__ if isinstance(v, Module) else v,
 )

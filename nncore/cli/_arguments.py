@@ -34,22 +34,10 @@ def positive_float(text: str) -> float:
     return value
 
 
-OTHER_IMAGE_SUFFIXES = {
-    ".jpg",
-    ".jpeg",
-    ".pdf",
-    ".svg",
-    ".eps",
-    ".ps",
-    ".tif",
-    ".tiff",
-    ".webp",
-    ".gif",
-    ".bmp",
-}
-
-
 def plot_destination(text: str) -> str:
-    if Path(text).suffix.lower() in OTHER_IMAGE_SUFFIXES:
+    """A directory (made if missing) or a ``.png`` file name: any other suffix names a file the
+    plot cannot be (``notes.txt``, ``curves.pdf``), unless it is an existing directory."""
+    path = Path(text)
+    if path.suffix and path.suffix.lower() != ".png" and not path.is_dir():
         raise argparse.ArgumentTypeError(f"expected a directory or a .png file, got {text!r}")
     return text

@@ -40,6 +40,17 @@ def add_to(commands: Any) -> None:
     check.set_defaults(run=run)
 
 
+def _reason(message: str, verbose: bool) -> list[str]:
+    """The lines of a check's message to print: all of them but blank ones, and without numpy's
+    dumps of the whole arrays (``ACTUAL:``, ``DESIRED:``) unless ``verbose``: the lines before
+    say which elements differ and by how much."""
+    lines = [line.rstrip() for line in message.splitlines() if line.strip()]
+    if not verbose:
+        dumps = [i for i, line in enumerate(lines) if line.lstrip().startswith("ACTUAL:")]
+        lines = lines[: dumps[0]] if dumps else lines
+    return lines
+
+
 def run(args: argparse.Namespace) -> int:
     reg = registry()
     distribution = canonical(args.package)
@@ -85,8 +96,11 @@ def run(args: argparse.Namespace) -> int:
         )
         for result in results:
             if result.status == "failed" or args.verbose:
-                message = f": {result.message.splitlines()[0]}" if result.message else ""
-                print(f"       {result.status} {result.check}{message}")
+                reason = _reason(result.message, args.verbose)
+                first = f": {reason[0]}" if reason else ""
+                print(f"       {result.status} {result.check}{first}")
+                for line in reason[1:]:
+                    print(f"         {line}")
         if counts["failed"] and qualified not in failed_classes:
             failed_classes.append(qualified)
 

@@ -63,6 +63,7 @@ import math
 
 import numpy as np
 from nncore.plugin import (
+    POSITIVE,
     Case,
     Module,
     expect_float,
@@ -85,6 +86,7 @@ class $class_name(Module):
     """
 
     parameter_names = ("weight", "bias")
+    argument_ranges = {"size": POSITIVE}  # checked, with the annotations, before __init__
 
     def __init__(self, size: int) -> None:
         super().__init__()

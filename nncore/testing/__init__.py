@@ -13,8 +13,9 @@ Describe how to build and feed your module with :class:`Case`, then either call
 The checks: finite-difference Jacobians (central differences) with respect to the input and
 every parameter, gradient scaling and accumulation, ``acc_update_grad_parameters`` against
 ``acc_grad_parameters`` + ``update_parameters``, float32/float64 round trip, clone and shared
-clone, rebuilding from ``config()``, batch against single examples, bad input giving a clear error
-and leaving the module usable, ``get_parameters`` flattening, ``clear_state`` and train/eval.
+clone, rebuilding from ``config()``, a constructor number given as a string refused with a clear
+error, batch against single examples, bad input giving a clear error and leaving the module
+usable, ``get_parameters`` flattening, ``clear_state`` and train/eval.
 :func:`numeric_gradient` gives the central differences themselves, for a module's own tests.
 """
 

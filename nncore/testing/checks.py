@@ -32,6 +32,7 @@ from ._gradient_checks import (
     numeric_gradient,
 )
 from .case import Case
+from .construction import check_constructor_arguments
 from .hostile import (
     check_backward_before_forward,
     check_empty_batch,
@@ -61,6 +62,7 @@ MODULE_CHECKS: tuple[Check, ...] = (
     check_float32,
     check_clone_share,
     check_config,
+    check_constructor_arguments,
     check_batch,
     check_bad_input,
     check_get_parameters,
@@ -81,6 +83,7 @@ CRITERION_CHECKS: tuple[Check, ...] = (
     check_float32,
     check_clone_share,
     check_config,
+    check_constructor_arguments,
     check_bad_input,
     check_state_and_mode,
     check_save_load,

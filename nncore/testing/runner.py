@@ -33,10 +33,17 @@ def run_checks(case: Case) -> list[CheckResult]:
         try:
             check(case)
         except Exception as error:  # a failing check is a result, whatever it raised
-            results.append(CheckResult(case, name, "failed", f"{type(error).__name__}: {error}"))
+            results.append(CheckResult(case, name, "failed", failure_message(error)))
         else:
             results.append(CheckResult(case, name, "passed"))
     return results
+
+
+def failure_message(error: BaseException) -> str:
+    """``"<ErrorClass>: <message>"``, the message without the blank lines numpy's assertions
+    start with (``assert_allclose`` begins with a newline)."""
+    text = "\n".join(line.rstrip() for line in str(error).splitlines() if line.strip())
+    return f"{type(error).__name__}: {text}" if text else type(error).__name__
 
 
 def check_case(case: Case) -> None:

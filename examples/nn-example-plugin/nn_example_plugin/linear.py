@@ -6,7 +6,7 @@ import math
 
 import numpy as np
 
-from nncore.plugin import Case, Module, expect_float, expect_ndim, expect_size, generator
+from nncore.plugin import POSITIVE, Case, Module, expect_float, expect_ndim, expect_size, generator
 
 
 class Linear(Module):
@@ -23,6 +23,7 @@ class Linear(Module):
     """
 
     parameter_names = ("weight", "bias")
+    argument_ranges = {"input_size": POSITIVE, "output_size": POSITIVE}
 
     def __init__(self, input_size: int, output_size: int, bias: bool = True) -> None:
         super().__init__()

@@ -17,6 +17,7 @@ from nncore.plugin import (
     ShapeError,
     describe,
     expect_float,
+    expect_index,
     expect_indices,
     expect_ndim,
     expect_same_shape,
@@ -233,7 +234,9 @@ class WeightedCriteria(Criterion):
 
     def get(self, index: int) -> Criterion:
         """The child at ``index`` (0-based)."""
-        return self.criterions[index]
+        n = len(self.criterions)
+        what = f"{type(self).__name__}.get on {n} criterion(s)"
+        return self.criterions[expect_index(index, n, what)]
 
     def size(self) -> int:
         """The number of children."""

@@ -6,7 +6,7 @@ import math
 
 import numpy as np
 
-from nncore.plugin import Module
+from nncore.plugin import POSITIVE, Module
 
 from ._rows import as_rows, grad_rows, reset_uniform
 
@@ -23,6 +23,7 @@ class TemplateDistance(Module):
     """
 
     parameter_names: tuple[str, ...] = ("weight",)
+    argument_ranges = {"input_size": POSITIVE, "output_size": POSITIVE}
 
     def __init__(self, input_size: int, output_size: int) -> None:
         super().__init__()

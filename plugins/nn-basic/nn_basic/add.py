@@ -6,7 +6,7 @@ import math
 
 import numpy as np
 
-from nncore.plugin import Case, Module, ShapeError, expect_float, expect_same_shape
+from nncore.plugin import POSITIVE, Case, Module, ShapeError, expect_float, expect_same_shape
 
 from ._rows import reset_uniform
 
@@ -29,6 +29,7 @@ class Add(Module):
     """
 
     parameter_names = ("bias",)
+    argument_ranges = {"input_size": POSITIVE}
 
     def __init__(self, input_size: int, scalar: bool = False) -> None:
         super().__init__()

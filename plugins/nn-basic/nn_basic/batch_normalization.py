@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from nncore.plugin import (
+    POSITIVE,
     Case,
     Module,
     StateError,
@@ -40,6 +41,7 @@ class BatchNormalization(Module):
     """
 
     parameter_names = ("weight", "bias")
+    argument_ranges = {"n_output": POSITIVE}
     buffer_names = ("running_mean", "running_var")
 
     def __init__(

@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from nncore.plugin import Case, Module, expect_ndim
+from nncore.plugin import POSITIVE, Case, Module, expect_ndim
 
 from ._cases import normal_pair
 from ._rows import as_rows, grad_rows, reset_uniform, same_rows, two_arrays
@@ -30,6 +30,7 @@ class Bilinear(Module):
     """
 
     parameter_names = ("weight", "bias")
+    argument_ranges = {"input_size1": POSITIVE, "input_size2": POSITIVE, "output_size": POSITIVE}
 
     def __init__(
         self, input_size1: int, input_size2: int, output_size: int, bias: bool = True

@@ -6,7 +6,7 @@ import math
 
 import numpy as np
 
-from nncore.plugin import Case, Module
+from nncore.plugin import POSITIVE, Case, Module
 
 from ._rows import as_rows, grad_rows, reset_uniform
 
@@ -27,6 +27,7 @@ class Cosine(Module):
     """
 
     parameter_names = ("weight",)
+    argument_ranges = {"input_size": POSITIVE, "output_size": POSITIVE}
 
     def __init__(self, input_size: int, output_size: int) -> None:
         super().__init__()

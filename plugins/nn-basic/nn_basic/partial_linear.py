@@ -6,7 +6,7 @@ from typing import Any
 
 import numpy as np
 
-from nncore.plugin import Case, Module, expect_indices, generator
+from nncore.plugin import POSITIVE, Case, Module, expect_indices, generator
 
 from ._rows import as_rows, grad_rows
 
@@ -30,6 +30,7 @@ class PartialLinear(Module):
     """
 
     parameter_names = ("weight", "bias")
+    argument_ranges = {"input_size": POSITIVE, "output_size": POSITIVE}
     buffer_names = ("partition_position",)
 
     def __init__(self, input_size: int, output_size: int, bias: bool = True) -> None:

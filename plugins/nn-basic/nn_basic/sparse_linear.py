@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 
 from nncore.plugin import (
+    POSITIVE,
     Case,
     InputTypeError,
     Module,
@@ -41,6 +42,7 @@ class SparseLinear(Module):
     """
 
     parameter_names = ("weight", "bias")
+    argument_ranges = {"input_size": POSITIVE, "output_size": POSITIVE}
 
     def __init__(self, input_size: int, output_size: int, do_grad_input: bool = False) -> None:
         super().__init__()

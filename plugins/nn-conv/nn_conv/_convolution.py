@@ -18,7 +18,7 @@ from typing import ClassVar
 
 import numpy as np
 
-from nncore.plugin import Module, generator
+from nncore.plugin import POSITIVE, Module, generator
 
 from ._geometry import Geometry
 from ._spatial import expect_min_size, expect_planes, out_sizes, promote
@@ -39,6 +39,12 @@ class Convolution(Module):
     """
 
     parameter_names = ("weight", "bias")
+    #: sizes that must be positive, under whichever names a subclass's constructor takes them
+    argument_ranges = dict.fromkeys(
+        ("n_input_plane", "n_output_plane", "input_frame_size", "output_frame_size")
+        + ("kt", "kh", "kw", "dt", "dh", "dw"),
+        POSITIVE,
+    )
     #: the spatial axes in torch/nn's argument order ("wh": planes, "twh": volumes, "w": frames)
     axes: ClassVar[str] = "wh"
     #: the planes in and out, set by the constructors of the plane and volume layers

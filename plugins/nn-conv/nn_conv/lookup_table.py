@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 
 from nncore.plugin import (
+    POSITIVE,
     Case,
     Module,
     StateError,
@@ -48,6 +49,7 @@ class LookupTable(Module):
     accepts = "index"
 
     parameter_names = ("weight",)
+    argument_ranges = {"n_index": POSITIVE, "n_output": POSITIVE}
 
     def __init__(
         self,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from nncore.plugin import Case, Module, ShapeError, expect_float, expect_ndim, generator
+from nncore.plugin import POSITIVE, Case, Module, ShapeError, expect_float, expect_ndim, generator
 
 from ._spatial import expect_grad_shape, expect_planes
 
@@ -26,6 +26,7 @@ class SpatialBatchNormalization(Module):
     """
 
     parameter_names = ("weight", "bias")
+    argument_ranges = {"n_output": POSITIVE}
     buffer_names = ("running_mean", "running_var")
 
     def __init__(

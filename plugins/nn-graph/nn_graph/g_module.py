@@ -14,6 +14,7 @@ from nncore.plugin import (
     StateError,
     add_note,
     describe,
+    expect_index,
     indent,
     nn,
 )
@@ -89,7 +90,8 @@ class gModule(Module):  # noqa: N801 -- torch/nn's name
         return len(self.modules)
 
     def get(self, index: int) -> Module:
-        return self.modules[index]
+        n = len(self.modules)
+        return self.modules[expect_index(index, n, f"gModule.get on {n} module(s)")]
 
     # ----------------------------------------------------------------- computation
     def update_output(self, input: Any) -> Any:
