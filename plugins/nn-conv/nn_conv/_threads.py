@@ -67,6 +67,7 @@ _blas_threads: list[int] = []  # the BLAS libraries' thread counts before the fi
 _team_workers: list[threading.Thread] = []  # worker k serves slot k + 1 (slot 0: the caller)
 _team_wakers: list[threading.Semaphore] = []
 _team_asleep: set[int] = set()  # slots whose worker waits on its semaphore
+_team_wakes = 0  # calls of _wake_team so far: a worker about to sleep checks none came
 
 
 def set_num_threads(n: int) -> None:
@@ -121,7 +122,9 @@ def team(count: int, work_per_item: int) -> Iterator[int]:
 
 
 def _wake_team(workers: int) -> None:
+    global _team_wakes
     with _lock:
+        _team_wakes += 1
         while len(_team_workers) < workers:
             slot = len(_team_workers) + 1
             waker = threading.Semaphore(0)
@@ -137,11 +140,21 @@ def _wake_team(workers: int) -> None:
 
 
 def _serve(slot: int, waker: threading.Semaphore) -> None:
-    """A team worker: spin for calls; sleep once none came for ``SPIN_SECONDS``."""
+    """A team worker: spin for calls; sleep once none came for ``SPIN_SECONDS``.
+
+    A call may wake the team just as this worker stops spinning, before it is listed as
+    asleep: the wake would then be lost (and the worker miss the call), so the worker only
+    goes to sleep if no wake came since it started spinning."""
     team = _backend.team
     assert team is not None  # workers are only started for the compiled team
-    while team.serve(slot, SPIN_SECONDS):
+    while True:
         with _lock:
+            wakes_seen = _team_wakes
+        if not team.serve(slot, SPIN_SECONDS):
+            return
+        with _lock:
+            if _team_wakes != wakes_seen:
+                continue
             _team_asleep.add(slot)
         waker.acquire()
 
