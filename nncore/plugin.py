@@ -43,13 +43,15 @@ from .errors import (
     StateError,
     UnknownNameError,
 )
-from .hookspecs import KINDS, ClassSpec, hookimpl, specs
+from .hookspecs import KINDS, MODULE_KINDS, OPTIM_KINDS, ClassSpec, hookimpl, specs
 from .random import generator
-from .testing import Case
+from .testing import Case, OptimizerCase
 
 __all__ = [
     "KINDS",
+    "MODULE_KINDS",
     "NO_INPUT",
+    "OPTIM_KINDS",
     "Case",
     "ClassSpec",
     "Container",
@@ -63,6 +65,7 @@ __all__ = [
     "Module",
     "NNCoreError",
     "NaNError",
+    "OptimizerCase",
     "ParameterLayoutError",
     "RegistryError",
     "ShapeError",
