@@ -135,7 +135,7 @@ def check_optimizer_state_round_trip(case: OptimizerCase) -> None:
 
     nnrandom.manual_seed(SEED)
     _, x = quadratic(case.dim)
-    config, state = case.fresh_config(), {}
+    config, state = case.fresh_config(), dict[str, Any]()
     _steps(case, x, config, state, 3)
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "state.nncore"
@@ -156,7 +156,7 @@ def check_optimizer_state_in_config(case: OptimizerCase) -> None:
     with one, ``config`` is left as it was."""
     nnrandom.manual_seed(SEED)
     _, x = quadratic(case.dim)
-    config, state = case.fresh_config(), {}
+    config, state = case.fresh_config(), dict[str, Any]()
     _steps(case, x, config, state, 3)
     assert _same(config, case.fresh_config()), (
         "the optimiser changed config although a separate state was given"
