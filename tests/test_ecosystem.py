@@ -337,7 +337,7 @@ def test_swapping_into_an_incompatible_layout_is_a_clear_error(venv):
 def test_nncore_check_passes_on_the_plugin(venv):
     out = venv.nncore("check", "nn-example-plugin").stdout
     summary = out.splitlines()[-1]
-    assert summary.startswith("nn-example-plugin 0.1.0: 2 class(es), 6 example(s)"), out
+    assert summary.startswith("nn-example-plugin 0.1.0: 3 class(es), 8 example(s)"), out
     assert " 0 failed" in summary and "0 class(es) without examples" in summary
 
 

@@ -98,3 +98,13 @@ def test_float32_networks_train_in_float32():
         optim.adam(feval, params, {"learning_rate": 0.02}, state)
     assert state["m"].dtype == np.float32 and params.dtype == np.float32
     assert feval(params)[0] < start
+
+
+def test_the_training_loop_of_docs_optim_md_runs():
+    from pathlib import Path
+
+    text = (Path(__file__).parents[3] / "docs" / "optim.md").read_text()
+    code = text.split("```python\n", 1)[1].split("```", 1)[0]
+    scope: dict = {}
+    exec(compile(code, "docs/optim.md", "exec"), scope)
+    assert scope["state"]["t"] == 100 and scope["loss"] < 0.6
