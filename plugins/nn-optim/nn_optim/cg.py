@@ -58,15 +58,19 @@ def cg(
     d1 = -float(s @ s)
     z1 = red / (1 - d1)
     x0, df0 = np.empty_like(x), np.empty_like(x)
+
+    def move(step: float) -> tuple[float, np.ndarray, float]:
+        """Step ``step s``: the value, gradient (a copy) and slope along ``s`` there."""
+        np.add(x, step * s, out=x)
+        value, grad = evaluate("cg", opfunc, x)
+        return value, grad.copy(), float(grad @ s)
+
     while i < abs(max_eval):
         x0[...] = x
         f0 = f1
         df0[...] = df1
-        x += z1 * s
-        f2, df2 = evaluate("cg", opfunc, x)
-        df2 = df2.copy()
+        f2, df2, d2 = move(z1)
         i += 1
-        d2 = float(df2 @ s)
         f3, d3, z3 = f1, d1, -z1
         m = min(max_iter, max_eval - i)
         success, limit = False, -1.0
@@ -83,12 +87,9 @@ def cg(
                     z2 = z3 / 2
                 z2 = max(min(z2, interp * z3), (1 - interp) * z3)
                 z1 += z2
-                x += z2 * s
-                f2, df2 = evaluate("cg", opfunc, x)
-                df2 = df2.copy()
+                f2, df2, d2 = move(z2)
                 i += 1
                 m -= 1
-                d2 = float(df2 @ s)
                 z3 -= z2
             if f2 > f1 + z1 * rho * d1 or d2 > -sig * d1:
                 break
@@ -112,12 +113,9 @@ def cg(
                 z2 = (limit - z1) * (1 - interp)
             f3, d3, z3 = f2, d2, -z2
             z1 += z2
-            x += z2 * s
-            f2, df2 = evaluate("cg", opfunc, x)
-            df2 = df2.copy()
+            f2, df2, d2 = move(z2)
             i += 1
             m -= 1
-            d2 = float(df2 @ s)
         if not success:
             x[...] = x0
             f1 = f0

@@ -43,10 +43,16 @@ def lswolfe(
     verbose = print if options["verbose"] else lambda *args: None
 
     x_init = x.copy()
-    x += t * d
-    f_new, g_new = evaluate("lswolfe", opfunc, x)
+
+    def probe(step: float) -> tuple[float, np.ndarray, float]:
+        """Move to ``x_init + step d``: the value, gradient and slope there."""
+        np.copyto(x, x_init)
+        np.add(x, step * d, out=x)
+        value, grad = evaluate("lswolfe", opfunc, x)
+        return value, grad, float(grad @ d)
+
+    f_new, g_new, gtd_new = probe(t)
     evaluations = 1
-    gtd_new = float(g_new @ d)
     ls_iter, t_prev, done = 0, 0.0, False
     f_prev, g_prev, gtd_prev = f, g.copy(), gtd
     bracket: list[float] = []
@@ -67,11 +73,8 @@ def lswolfe(
         low, high = t + 0.01 * (t - previous), t * 10
         t = polyinterp([[previous, f_prev, gtd_prev], [t, f_new, gtd_new]], low, high)
         f_prev, g_prev, gtd_prev = f_new, g_new.copy(), gtd_new
-        x[...] = x_init
-        x += t * d
-        f_new, g_new = evaluate("lswolfe", opfunc, x)
+        f_new, g_new, gtd_new = probe(t)
         evaluations += 1
-        gtd_new = float(g_new @ d)
         ls_iter += 1
 
     if ls_iter == max_iter:
@@ -94,11 +97,8 @@ def lswolfe(
                 insufficient = True
         else:
             insufficient = False
-        x[...] = x_init
-        x += t * d
-        f_new, g_new = evaluate("lswolfe", opfunc, x)
+        f_new, g_new, gtd_new = probe(t)
         evaluations += 1
-        gtd_new = float(g_new @ d)
         ls_iter += 1
         if f_new > f + c1 * t * gtd or f_new >= f_lo:
             bracket[hi], values[hi], grads[hi] = t, f_new, g_new.copy()
