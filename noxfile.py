@@ -3,7 +3,8 @@
 ``nox -s tests`` is the one command the README and CI run: nncore, every plugin under
 ``plugins/`` and the test tools in one environment, then pytest over ``tests/``, the core's
 doctests and each plugin's tests.  ``nox -s test_package`` tests each package with only what it
-declares; ``nox -s compat`` repeats ``tests`` on every supported Python.
+declares; ``nox -s compat`` repeats ``tests`` on every supported Python; ``nox -s crosscheck``
+compares nn-optim's algorithms with PyTorch's.
 """
 
 from __future__ import annotations
@@ -202,6 +203,13 @@ def bench(session: nox.Session) -> None:
     _install_everything(session, "torch==2.13.0", "threadpoolctl")
     for script in sorted(ROOT.glob("benchmarks/*.py")):
         session.run("python", str(script.relative_to(ROOT)), *session.posargs)
+
+
+@nox.session(default=False)
+def crosscheck(session: nox.Session) -> None:
+    """nn-optim's algorithms against torch.optim (PyTorch CPU, pinned): trajectories compared."""
+    _install_everything(session, "torch==2.13.0")
+    _run_pytest(session, "plugins/nn-optim/tests/test_torch_crosscheck.py")
 
 
 @nox.session(default=False)

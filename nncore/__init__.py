@@ -15,7 +15,7 @@ from ._criterion import Criterion
 from ._gradients import MissingGradient
 from ._loading import load
 from ._module import FoundModules, Module
-from ._namespace import nn
+from ._namespace import nn, optim
 from ._parameters import update_rate
 from ._registry import disable_plugin, prefer, registry, reload
 from ._saving import save
@@ -66,6 +66,7 @@ __all__ = [
     "load",
     "manual_seed",
     "nn",
+    "optim",
     "prefer",
     "random",
     "registry",

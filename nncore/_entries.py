@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import importlib
+import inspect
 import sys
 import threading
 from dataclasses import dataclass, field
 from typing import Any
 
 from .errors import RegistryError
+from .hookspecs import MODULE_KINDS
 
 #: registries are built, rebuilt and their classes imported one thread at a time
 lock = threading.RLock()
@@ -44,7 +46,7 @@ class Entry:
     version: str
     ref: str
     kind: str
-    _cls: type | None = None
+    _cls: Any = None
 
     @property
     def qualified(self) -> str:
@@ -55,15 +57,18 @@ class Entry:
     def module_name(self) -> str:
         return self.ref.partition(":")[0]
 
-    def load(self) -> type:
-        """Import and return the class (cached); it must be a ``Module`` subclass."""
+    def load(self) -> Any:
+        """Import and return the class or function (cached), checked against its kind: a
+        ``Module`` subclass for the kinds of ``nncore.nn``, a function for ``optimizer``, a class
+        or function for ``optim-helper``."""
         if self._cls is None:
             with lock:
                 what = f"{self.qualified} (registered as {self.ref!r})"
                 cls = import_ref(self.ref, what)
-                if not (isinstance(cls, type) and issubclass(cls, _module_class())):
+                expected = _mismatch(cls, self.kind)
+                if expected:
                     raise RegistryError(
-                        f"{what} is not an nncore Module class, it is {cls!r:.80}: the plugin "
+                        f"{what} is not {expected}, it is {cls!r:.80}: the plugin "
                         f"{self.distribution} registered something else"
                     )
                 self._cls = cls
@@ -71,6 +76,19 @@ class Entry:
 
     def is_imported(self) -> bool:
         return self._cls is not None or self.module_name in sys.modules
+
+
+def _mismatch(value: Any, kind: str) -> str | None:
+    """What a registered object of ``kind`` should have been, if ``value`` is not that."""
+    if kind in MODULE_KINDS:
+        if isinstance(value, type) and issubclass(value, _module_class()):
+            return None
+        return "an nncore Module class"
+    if kind == "optimizer":
+        if callable(value) and not isinstance(value, type):
+            return None
+        return "an optimisation function (opfunc, x, config=None, state=None)"
+    return None if inspect.isclass(value) or callable(value) else "a class or function"
 
 
 def _module_class() -> type:

@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 
+from . import _value_tree as value_tree
 from ._file_format import (
     CONFIG_DTYPES,
     ELEMENTS_PER_FILE_ELEMENT,
@@ -31,8 +32,9 @@ from ._module import Module
 from .errors import LoadError, NNCoreError
 
 
-def load(path: str | os.PathLike) -> Module:
-    """Read a network written by :func:`save`.  Any problem with the file is a LoadError."""
+def load(path: str | os.PathLike) -> Any:
+    """Read what :func:`save` wrote: a network (a ``Module``), or a dict of values.  Any
+    problem with the file is a LoadError."""
     try:
         return _load(Path(path))
     except LoadError:
@@ -45,7 +47,7 @@ def load(path: str | os.PathLike) -> Module:
         ) from error
 
 
-def _load(path: Path) -> Module:
+def _load(path: Path) -> Any:
     from safetensors import safe_open
 
     try:
@@ -67,6 +69,13 @@ def _load(path: Path) -> Module:
             raise LoadError(f"{path}: its tensors declare {declared} bytes, the file has {size}")
         description = json.loads(metadata[METADATA_KEY])
         tensors = {name: handle.get_tensor(name) for name in handle.keys()}
+    if isinstance(description, dict) and "tree" in description:
+        if description.get("format") != FORMAT:
+            raise LoadError(f"{path}: unknown format (expected {FORMAT!r})")
+        tree = value_tree.decode(description["tree"], tensors, str(path))
+        if not isinstance(tree, dict):
+            raise LoadError(f"{path}: expected a saved dict, got {type(tree).__name__}")
+        return tree
     return _Reader(description, tensors, str(path)).build()
 
 
@@ -213,7 +222,7 @@ class _Reader:
         qualified = _expect(record.get("class"), str, "class")
         if ":" not in qualified:
             raise LoadError(f"{self.where}: class {qualified!r} is not a qualified name")
-        cls: type[Module] = registry().entry(qualified).load()
+        cls: type[Module] = registry().entry(qualified, "nn").load()
         config = _expect(self._value(record.get("config", {}), qualified), dict, "config")
         try:
             module = cls.from_config(config)

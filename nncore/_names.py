@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from ._catalogue import KNOWN_PROVIDERS
 from .errors import AmbiguousNameError, UnknownNameError
+from .hookspecs import MODULE_KINDS, OPTIM_KINDS
 
 if TYPE_CHECKING:
     from ._entries import Entry
@@ -126,16 +127,37 @@ def environment_preferences() -> dict[str, str]:
     return {name.strip(): distribution.strip() for name, distribution in pairs}
 
 
-def resolve(registry: Registry, name: str) -> Entry:
-    """The entry a short name means (see the module's docstring for the rules)."""
+#: the kinds each namespace holds (``nncore.nn``, ``nncore.optim``)
+NAMESPACES: dict[str, tuple[str, ...]] = {"nn": MODULE_KINDS, "optim": OPTIM_KINDS}
+
+
+def wrong_namespace(entry: Entry, namespace: str) -> str:
+    """Why ``namespace.<name>`` is not ``entry``, which belongs to another namespace."""
+    home = next(n for n, kinds in NAMESPACES.items() if entry.kind in kinds)
+    return (
+        f"{namespace}.{entry.name} is not in nncore.{namespace}: {entry.qualified} is a "
+        f"{entry.kind}, found as nncore.{home}.{entry.name}"
+    )
+
+
+def resolve(registry: Registry, name: str, namespace: str | None = None) -> Entry:
+    """The entry a short name means (see the module's docstring for the rules); with a
+    namespace, among the entries of its kinds only."""
     candidates = registry.by_name.get(name, [])
+    if namespace is not None:
+        kinds = NAMESPACES[namespace]
+        elsewhere = [e for e in candidates if e.kind not in kinds]
+        candidates = [e for e in candidates if e.kind in kinds]
+        if elsewhere and not candidates:
+            raise UnknownNameError(wrong_namespace(elsewhere[0], namespace))
+    prefix = namespace or "nn"
     preferred = registry.preferred.get(name)
     if preferred is not None:
         for entry in candidates:
             if entry.distribution == preferred:
                 return entry
         raise UnknownNameError(
-            f"nn.{name} is set to come from {preferred} (nncore.prefer, NNCORE_PREFER or "
+            f"{prefix}.{name} is set to come from {preferred} (nncore.prefer, NNCORE_PREFER or "
             f"[tool.nncore.prefer]), which does not register it"
             + (f"; installed: {', '.join(e.qualified for e in candidates)}" if candidates else "")
         )
@@ -147,29 +169,32 @@ def resolve(registry: Registry, name: str) -> Entry:
         if candidates:  # only other distributions' classes of a torch/nn name: no silent swap
             others = ", ".join(e.qualified for e in candidates)
             raise UnknownNameError(
-                f"nn.{name} is torch/nn's {name}, from {catalogued}, which is not installed "
+                f"{prefix}.{name} is torch/{prefix}'s {name}, from {catalogued}, which is not "
+                "installed "
                 f"(pip install {catalogued}); {others} has a class of that name: use "
-                f"nn[{candidates[0].qualified!r}] or nncore.prefer({name!r}, "
+                f"{prefix}[{candidates[0].qualified!r}] or nncore.prefer({name!r}, "
                 f"{candidates[0].distribution!r})"
             )
     if len(candidates) == 1:
         return candidates[0]
     if not candidates:
-        raise UnknownNameError(unknown_message(registry, name, None))
+        raise UnknownNameError(unknown_message(registry, name, None, prefix))
     listing = ", ".join(sorted(e.qualified for e in candidates))
     raise AmbiguousNameError(
-        f"nn.{name} is ambiguous: it is provided by {listing}. Use a qualified name "
-        f"(nn[{candidates[0].qualified!r}]) or choose one with "
+        f"{prefix}.{name} is ambiguous: it is provided by {listing}. Use a qualified name "
+        f"({prefix}[{candidates[0].qualified!r}]) or choose one with "
         f"nncore.prefer({name!r}, {candidates[0].distribution!r}) (or NNCORE_PREFER, or "
         "[tool.nncore.prefer] in pyproject.toml)"
     )
 
 
-def unknown_message(registry: Registry, name: str, distribution: str | None) -> str:
+def unknown_message(
+    registry: Registry, name: str, distribution: str | None, prefix: str = "nn"
+) -> str:
     """Why ``name`` means nothing here, and what the user may have meant."""
     provider = distribution or KNOWN_PROVIDERS.get(name)
     record = registry.plugins.get(provider) if provider else None
-    subject = f"{distribution}:{name}" if distribution else f"nn.{name}"
+    subject = f"{distribution}:{name}" if distribution else f"{prefix}.{name}"
     if record is not None and record.status == "disabled":
         return f"{subject} is provided by {provider}, which is disabled"
     if record is not None and record.status == "failed":
@@ -181,12 +206,12 @@ def unknown_message(registry: Registry, name: str, distribution: str | None) -> 
             f"{subject} is not installed: it is provided by the distribution {provider!r} "
             f"(pip install {provider})"
         )
-    hint = _suggestion(registry, name)
+    hint = _suggestion(registry, name, prefix)
     return f"{subject} is not registered by any installed nncore plugin{hint}"
 
 
-def _suggestion(registry: Registry, name: str) -> str:
-    if name in PYTORCH_NAMES:
+def _suggestion(registry: Registry, name: str, prefix: str = "nn") -> str:
+    if name in PYTORCH_NAMES and prefix == "nn":
         torch_name = PYTORCH_NAMES[name]
         if torch_name is None:
             return f"; {name} is PyTorch's, and torch/nn has no equivalent"
@@ -194,9 +219,9 @@ def _suggestion(registry: Registry, name: str) -> str:
     known = set(registry.by_name) | set(KNOWN_PROVIDERS)
     by_case = {n.lower(): n for n in known}
     if name.lower() in by_case:
-        return f"; did you mean nn.{by_case[name.lower()]}?"
+        return f"; did you mean {prefix}.{by_case[name.lower()]}?"
     close = difflib.get_close_matches(name, sorted(known), n=3, cutoff=0.75)
-    return f"; did you mean {' or '.join(f'nn.{n}' for n in close)}?" if close else ""
+    return f"; did you mean {' or '.join(f'{prefix}.{n}' for n in close)}?" if close else ""
 
 
 def python_name(lua_name: str) -> str:

@@ -151,19 +151,24 @@ class Registry:
             ) from error
 
     # ----------------------------------------------------------------- lookup
-    def entry(self, name: str) -> Entry:
-        """The entry for a short or qualified name (see :meth:`resolve`)."""
+    def entry(self, name: str, namespace: str | None = None) -> Entry:
+        """The entry for a short or qualified name (see :meth:`resolve`); with a namespace
+        (``"nn"``, ``"optim"``), only an entry of that namespace's kinds."""
         if ":" in name:
             distribution, _, short = name.partition(":")
             qualified = f"{canonical(distribution)}:{short}"
             if qualified in self.entries:
-                return self.entries[qualified]
+                found = self.entries[qualified]
+                if namespace is not None and found.kind not in _names.NAMESPACES[namespace]:
+                    raise UnknownNameError(_names.wrong_namespace(found, namespace))
+                return found
             raise UnknownNameError(self._unknown_message(short, canonical(distribution)))
-        return _names.resolve(self, name)
+        return _names.resolve(self, name, namespace)
 
-    def resolve(self, name: str) -> type:
-        """The class for ``"Linear"`` or ``"nn-basic:Linear"``, imported on first use."""
-        return self.entry(name).load()
+    def resolve(self, name: str, namespace: str | None = None) -> Any:
+        """The class for ``"Linear"`` or ``"nn-basic:Linear"`` (or the function, for an
+        optimiser), imported on first use."""
+        return self.entry(name, namespace).load()
 
     def _unknown_message(self, name: str, distribution: str | None) -> str:
         return _names.unknown_message(self, name, distribution)
@@ -254,21 +259,22 @@ class Registry:
 
     # ----------------------------------------------------------------- conformance examples
     def examples(self, entry: Entry) -> builtins.list[Any]:
-        """The conformance cases of a registered class: those of ``examples()``, in the module
-        that defines it, whose module is an instance of exactly that class."""
+        """The conformance cases of a registered class or optimiser: those of ``examples()``, in
+        the module that defines it, that cover it (a ``Case`` whose module is an instance of
+        exactly that class, an ``OptimizerCase`` of that function)."""
         if entry.qualified not in self._examples:
             cls = entry.load()
             factory = getattr(sys.modules[entry.module_name], "examples", None)
             cases = factory() if callable(factory) else []
             module = getattr(cls, "__module__", entry.module_name)
             if not isinstance(cases, (list, tuple)) or not all(
-                hasattr(c, "module") and hasattr(c, "make_input") for c in cases
+                callable(getattr(c, "covers", None)) for c in cases
             ):
                 raise RegistryError(
                     f"{entry.distribution}: {module}.examples() returned {cases!r:.80}, expected "
-                    "a list of nncore.plugin.Case"
+                    "a list of nncore.plugin.Case (or OptimizerCase)"
                 )
-            self._examples[entry.qualified] = [c for c in cases if type(c.module) is cls]
+            self._examples[entry.qualified] = [c for c in cases if c.covers(cls)]
         return self._examples[entry.qualified]
 
 

@@ -10,6 +10,7 @@ from typing import Any
 import numpy as np
 
 from . import _atomic_file as atomic_file
+from . import _value_tree as value_tree
 from ._file_format import FORMAT, MAX_DEPTH, MAX_MODULES, METADATA_KEY
 from ._module import Module
 from ._parameters import memory_key
@@ -112,15 +113,25 @@ def _qualified_name(module: Module) -> str:
     return names[0]
 
 
-def save(module: Module, path: str | os.PathLike) -> None:
-    """Write ``module`` (its whole network) to ``path`` atomically, in the safetensors format.
+def save(obj: Module | dict[str, Any], path: str | os.PathLike) -> None:
+    """Write ``obj`` to ``path`` atomically, in the safetensors format: a module (its whole
+    network), or a dict of values such as an optimiser's state (arrays, numbers, strings, and
+    lists, tuples and dicts of those; see ``nncore._value_tree``), which ``nncore.load`` gives
+    back equal, arrays bit for bit.
 
     An interrupted save never leaves a truncated file, nor a temporary one (see
     ``nncore._atomic_file``); the file gets the permissions the user's umask gives.
     """
     writer = _Writer()
-    root = writer.module(module)
-    description = {"format": FORMAT, "root": root, "modules": writer.records}
+    description: dict[str, Any] = {"format": FORMAT}
+    if isinstance(obj, Module):
+        description.update(root=writer.module(obj), modules=writer.records)
+    elif isinstance(obj, dict):
+        description["tree"] = value_tree.encode(obj, writer.tensor)
+    else:
+        raise SaveError(
+            f"nncore.save expected a Module or a dict of values, got {type(obj).__name__}"
+        )
     metadata = {METADATA_KEY: json.dumps(description, allow_nan=True)}
     with atomic_file.replacing(Path(path)) as file:
         _write_safetensors(file, writer.tensors, metadata)

@@ -94,7 +94,7 @@ def _target(target: Any) -> tuple[type[Module], str]:
         return target, names[0] if names else target.__name__
     from ._registry import registry
 
-    entry = registry().entry(str(target))
+    entry = registry().entry(str(target), "nn")
     return entry.load(), entry.qualified
 
 

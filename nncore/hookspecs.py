@@ -17,8 +17,14 @@ import pluggy
 hookspec = pluggy.HookspecMarker("nncore")
 hookimpl = pluggy.HookimplMarker("nncore")
 
-#: what a registered class is, declared so that listing by kind never imports it
-KINDS = ("module", "container", "criterion")
+#: the kinds ``nncore.nn`` holds: ``nncore.Module`` subclasses
+MODULE_KINDS = ("module", "container", "criterion")
+#: the kinds ``nncore.optim`` holds: optimisation functions with torch/optim's contract
+#: ``optimizer(opfunc, x, config=None, state=None) -> (x, [f, ...])``, and the classes and
+#: functions torch/optim ships beside them (``ConfusionMatrix``, ``Logger``, ``checkgrad``, ...)
+OPTIM_KINDS = ("optimizer", "optim-helper")
+#: what a registered name is, declared so that listing by kind never imports it
+KINDS = MODULE_KINDS + OPTIM_KINDS
 
 
 class ClassSpec(NamedTuple):
@@ -47,7 +53,14 @@ def nncore_classes() -> list:
     """Return the classes this plugin provides, as a list of ``nncore.plugin.ClassSpec``.
 
     Each spec names a class lazily (``"pkg.module:Class"``); nothing is imported until the class
-    is first used, so listing names stays cheap even for packages with compiled kernels.
+    is first used, so listing names stays cheap even for packages with compiled kernels.  Kinds
+    ``module``, ``container`` and ``criterion`` name ``nncore.Module`` subclasses (found in
+    ``nncore.nn``); kind ``optimizer`` names a function ``f(opfunc, x, config=None, state=None)``
+    that updates the array ``x`` in place from ``opfunc(x) -> (loss, gradient)`` and returns
+    ``(x, [loss, ...])``, keeping what it must remember in the dict ``state`` (numbers, strings,
+    arrays, lists and dicts of those, so that ``nncore.save`` stores it); kind ``optim-helper``
+    names any other class or function of an optimisation package.  Both are found in
+    ``nncore.optim``.
     """
 
 

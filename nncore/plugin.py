@@ -47,17 +47,19 @@ from .errors import (
     StateError,
     UnknownNameError,
 )
-from .hookspecs import KINDS, ClassSpec, hookimpl, specs
+from .hookspecs import KINDS, MODULE_KINDS, OPTIM_KINDS, ClassSpec, hookimpl, specs
 from .random import generator
-from .testing import Case
+from .testing import Case, OptimizerCase
 
 __all__ = [
     "KINDS",
-    "NON_NEGATIVE",
-    "NO_INPUT",
-    "POSITIVE",
     "ArgumentError",
     "ArgumentTypeError",
+    "MODULE_KINDS",
+    "NON_NEGATIVE",
+    "NO_INPUT",
+    "OPTIM_KINDS",
+    "POSITIVE",
     "Case",
     "ClassSpec",
     "Container",
@@ -71,6 +73,7 @@ __all__ = [
     "Module",
     "NNCoreError",
     "NaNError",
+    "OptimizerCase",
     "ParameterLayoutError",
     "Range",
     "RegistryError",

@@ -116,7 +116,7 @@ def test_an_unwritable_plot_fails_before_training(tmp_path, no_training, capsys)
 def test_a_short_last_batch_steps_in_proportion_to_its_size():
     """One pass over 3 examples in batches of 16: one step, 3/16 of a full batch's."""
     import nncore
-    from nncore import nn
+    from nncore import nn, optim
 
     rng = np.random.default_rng(0)
     x, y = rng.standard_normal((3, 4)), np.array([0, 1, 1])
@@ -128,5 +128,17 @@ def test_a_short_last_batch_steps_in_proportion_to_its_size():
     model.forward(x)
     model.backward(x, criterion.backward(model.output, y))
     mean_gradient = grads.copy()
-    demo.sgd_epoch(model, criterion, params, grads, x, y, np.arange(3), 0.5, 16)
+    demo.train_epoch(
+        model,
+        criterion,
+        params,
+        grads,
+        x,
+        y,
+        np.arange(3),
+        16,
+        optim.sgd,
+        {"learning_rate": 0.5},
+        {},
+    )
     np.testing.assert_allclose(params, before - 0.5 * (3 / 16) * mean_gradient, rtol=1e-12)

@@ -81,10 +81,10 @@ def test_the_pages_have_python_blocks_to_run():
 def test_index_shows_the_demos_training_loop_as_it_is():
     from nncore.cli import demo
 
-    source = inspect.getsource(demo.sgd_epoch)
-    shown = [code for _, code in blocks(ROOT / "docs" / "index.md") if "def sgd_epoch(" in code]
+    source = inspect.getsource(demo.train_epoch)
+    shown = [code for _, code in blocks(ROOT / "docs" / "index.md") if "def train_epoch(" in code]
     assert len(shown) == 1 and source in shown[0], (
-        "docs/index.md's sgd_epoch is not nncore/cli/demo.py's: copy it from there"
+        "docs/index.md's train_epoch is not nncore/cli/demo.py's: copy it from there"
     )
 
 

@@ -189,19 +189,55 @@ def test_a_class_of_an_absent_first_party_plugin_names_its_distribution(venv):
 def test_plugin_is_listed_by_nncore_plugins(venv):
     out = venv.nncore("plugins", "--classes").stdout
     row = next(line.split() for line in out.splitlines() if line.startswith("nn-example-plugin"))
-    assert row[1:4] == ["0.1.0", "loaded", "2"]
-    assert "classes: Linear, Swish" in out
+    assert row[1:4] == ["0.1.0", "loaded", "3"]
+    assert "classes: Linear, Swish, signsgd" in out
 
 
 def test_modules_and_info_show_the_plugin(venv):
     out = venv.nncore("modules", "--provider", "nn-example-plugin", "--names").stdout
-    assert out.split() == ["nn-example-plugin:Linear", "nn-example-plugin:Swish"]
+    assert out.split() == [
+        "nn-example-plugin:Linear",
+        "nn-example-plugin:Swish",
+        "nn-example-plugin:signsgd",
+    ]
+    optimizers = venv.nncore("modules", "--kind", "optimizer", "--names").stdout
+    assert optimizers.split() == ["nn-example-plugin:signsgd"]  # nn-optim is not installed
+    assert venv.nncore("info", "signsgd").stdout.startswith(
+        "nn-example-plugin:signsgd (optimizer, nn-example-plugin 0.1.0)"
+    )
     both = venv.nncore("modules", "Linear").stdout
     assert "nn-basic" in both and "nn-example-plugin" in both
     assert "nn.Linear is nn-basic:Linear; nn-example-plugin:Linear shadowed" in both
     described = venv.nncore("info", "Swish").stdout
     assert described.startswith("nn-example-plugin:Swish (module, nn-example-plugin 0.1.0)")
     assert "Swish(beta=1.0)" in described
+
+
+def test_a_third_party_optimiser_is_found_in_nncore_optim(venv):
+    venv.python("""
+        import numpy as np
+        import nncore
+        from nncore import nn, optim
+
+        net = nn.Sequential(nn.Linear(3, 1))
+        params, grads = net.get_parameters()
+        x, y = np.ones((4, 3)), np.zeros((4, 1))
+
+        def feval(p):
+            grads.fill(0)
+            loss = nn.MSECriterion().forward(net.forward(x), y)
+            net.backward(x, nn.MSECriterion().backward(net.output, y))
+            return loss, grads
+
+        state = {}
+        losses = [optim.signsgd(feval, params, {"learning_rate": 0.01}, state)[1][0]
+                  for _ in range(20)]
+        assert losses[-1] < losses[0] and state["m"].shape == params.shape
+        import os, tempfile
+        path = os.path.join(tempfile.mkdtemp(), "state.nncore")
+        nncore.save(state, path)
+        assert np.array_equal(nncore.load(path)["m"], state["m"])
+    """)
 
 
 def test_swish_resolves_and_linear_keeps_its_meaning_unless_chosen(venv, work):
@@ -301,7 +337,7 @@ def test_swapping_into_an_incompatible_layout_is_a_clear_error(venv):
 def test_nncore_check_passes_on_the_plugin(venv):
     out = venv.nncore("check", "nn-example-plugin").stdout
     summary = out.splitlines()[-1]
-    assert summary.startswith("nn-example-plugin 0.1.0: 2 class(es), 6 example(s)"), out
+    assert summary.startswith("nn-example-plugin 0.1.0: 3 class(es), 8 example(s)"), out
     assert " 0 failed" in summary and "0 class(es) without examples" in summary
 
 

@@ -30,6 +30,6 @@ def test_docs_modules_md_is_generated_from_the_registry():
 def test_every_registered_first_party_class_is_documented():
     table = modules_markdown()
     for entry in nncore.registry().list():
-        if entry.distribution in {"nn-basic", "nn-table", "nn-conv", "nn-graph"}:
+        if entry.distribution in {"nn-basic", "nn-table", "nn-conv", "nn-graph", "nn-optim"}:
             assert f"| `{entry.name}` |" in table
             assert info(entry.qualified).summary, f"{entry.qualified} has no docstring summary"

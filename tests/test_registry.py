@@ -253,15 +253,20 @@ def test_the_catalogue_names_every_first_party_plugin_and_only_what_they_registe
     assert stale == [], "run `python -m nncore.cli.catalogue` to rewrite the catalogue"
 
 
-def test_every_catalogued_first_party_name_resolves_through_nn():
+def test_every_catalogued_first_party_name_resolves_through_nn_or_optim():
     from nncore._catalogue import KNOWN_PROVIDERS
 
     unresolved = []
     for name, distribution in sorted(KNOWN_PROVIDERS.items()):
+        entry = nncore.registry().entries[f"{distribution}:{name}"]
+        namespace = nncore.optim if entry.kind in ("optimizer", "optim-helper") else nn
         try:
-            cls = getattr(nn, name)
+            found = getattr(namespace, name)
         except nncore.RegistryError as error:
             unresolved.append(f"{name}: {error}")
             continue
-        assert nncore.registry().names_of(cls)[-1] == f"{distribution}:{name}"
+        if isinstance(found, type):
+            assert nncore.registry().names_of(found)[-1] == f"{distribution}:{name}"
+        else:
+            assert found is entry.load()
     assert unresolved == []

@@ -1,9 +1,11 @@
 """``nncore demo``: train a small network on scikit-learn's bundled 8x8 digits.
 
 The training loop is the classic Torch one: flatten every parameter and gradient once with
-``get_parameters()``, then for each minibatch zero the gradients, run forward and backward through
-the network and the criterion, and step ``params -= lr * grads`` in place (:func:`sgd_epoch`,
-which docs/index.md shows).  Layers come only through ``from nncore import nn``, so whichever
+``get_parameters()``, then for each minibatch give ``optim.sgd`` (or ``--optim adam``, ...) a
+``feval`` that zeroes the gradients and runs forward and backward through the network and the
+criterion; the optimiser updates the parameters in place (:func:`train_epoch`, which
+docs/index.md shows).  Layers come only through
+``from nncore import nn`` and the algorithms through ``from nncore import optim``, so whichever
 installed plugin provides them is used.
 
 Needs the ``demo`` extra (scikit-learn, tqdm, matplotlib): ``pip install 'nncore-torch7[demo]'``.
@@ -109,7 +111,18 @@ def accuracy(model: Module, x: np.ndarray, y: np.ndarray) -> float:
     return float(np.mean(predicted == y))
 
 
-def sgd_epoch(
+#: the optimisers ``--optim`` offers, with the learning rate each trains the demo with
+LEARNING_RATES = {
+    "sgd": 0.1,
+    "nag": 0.05,
+    "adagrad": 0.05,
+    "adam": 0.002,
+    "adamax": 0.004,
+    "rmsprop": 0.001,
+}
+
+
+def train_epoch(
     model: Module,
     criterion: Any,
     params: np.ndarray,
@@ -117,25 +130,36 @@ def sgd_epoch(
     x: np.ndarray,
     y: np.ndarray,
     order: np.ndarray,
-    lr: float,
     batch_size: int,
+    step: Any,
+    config: dict[str, Any],
+    state: dict[str, Any],
 ) -> float:
-    """One pass of minibatch SGD over ``x[order]``, ``y[order]``; returns its mean loss.
+    """One pass of minibatch training over ``x[order]``, ``y[order]``; returns its mean loss.
 
-    ``params, grads = model.get_parameters()``; ``criterion`` averages over a batch.  Each step
-    is scaled by the batch's share of a full one, so that every example weighs the same: the
-    last batch of a pass is short (1347 training digits are 84 batches of 16 and one of 3), and
-    a full step on its few examples throws a trained LeNet off (test accuracy 0.95 to 0.57).
+    ``params, grads = model.get_parameters()``; ``criterion`` averages over a batch; ``step`` is
+    an optimiser (``optim.sgd``, ``optim.adam``, ...) with its ``config`` and ``state``.  Each
+    gradient is scaled by its batch's share of a full one, so that every example weighs the
+    same: the last batch of a pass is short (1347 training digits are 84 batches of 16 and one
+    of 3), and a full step on its few examples throws a trained LeNet off (test accuracy 0.95
+    to 0.57).
     """
     total = 0.0
     for start in range(0, len(order), batch_size):
         batch = order[start : start + batch_size]
-        inputs, targets = x[batch], y[batch]
-        grads.fill(0.0)  # or model.zero_grad_parameters()
-        output = model.forward(inputs)
-        total += criterion.forward(output, targets) * len(batch)
-        model.backward(inputs, criterion.backward(output, targets))
-        params -= lr * (len(batch) / batch_size) * grads  # in place: the layers see the new values
+
+        def feval(
+            _: np.ndarray, batch: np.ndarray = batch, share: float = len(batch) / batch_size
+        ) -> tuple[float, np.ndarray]:
+            inputs, targets = x[batch], y[batch]
+            grads.fill(0.0)  # or model.zero_grad_parameters()
+            output = model.forward(inputs)
+            loss = criterion.forward(output, targets)
+            model.backward(inputs, criterion.backward(output, targets))
+            return loss, grads * share
+
+        _, (loss, *_) = step(feval, params, config, state)  # updates params in place
+        total += loss * len(batch)
     return total / len(order)
 
 
@@ -149,20 +173,29 @@ def train(
     seed: int,
     on_epoch: Callable[[int, float], None] | None = None,
     progress: bool = True,
+    optimizer: str = "sgd",
 ) -> list[float]:
-    """Minibatch SGD on ``ClassNLLCriterion``; returns the mean training loss of each epoch."""
+    """Minibatch training on ``ClassNLLCriterion`` with ``nncore.optim.<optimizer>`` (learning
+    rate ``lr``); returns the mean training loss of each epoch."""
     from tqdm import tqdm
 
-    from .._namespace import nn
+    from .._namespace import nn, optim
 
     criterion = nn.ClassNLLCriterion()
     params, grads = model.get_parameters()
+    step = optim[optimizer]
+    config: dict[str, Any] = {"learning_rate": lr}
+    state: dict[str, Any] = {}
     order_rng = np.random.default_rng(seed)
     losses = []
     with tqdm(total=epochs, unit="epoch", desc="training", disable=not progress) as bar:
         for epoch in range(epochs):
             order = order_rng.permutation(len(x))
-            losses.append(sgd_epoch(model, criterion, params, grads, x, y, order, lr, batch_size))
+            losses.append(
+                train_epoch(
+                    model, criterion, params, grads, x, y, order, batch_size, step, config, state
+                )
+            )
             if on_epoch is not None:
                 on_epoch(epoch, losses[-1])
             bar.set_postfix(loss=f"{losses[-1]:.4f}")
@@ -223,9 +256,10 @@ def run(
     seed: int = 0,
     out: str | Path = ".",
     hidden: int = 64,
-    lr: float = 0.1,
+    lr: float | None = None,
     batch_size: int = 16,
     progress: bool = True,
+    optimizer: str = "sgd",
 ) -> DemoResult:
     """Train ``MODELS[model]`` on the digits, plot the curves, return the test accuracy.
 
@@ -234,6 +268,10 @@ def run(
     """
     if model not in MODELS:
         raise ValueError(f"unknown model {model!r}; expected one of {sorted(MODELS)}")
+    if optimizer not in LEARNING_RATES:
+        raise ValueError(
+            f"unknown optimizer {optimizer!r}; expected one of {sorted(LEARNING_RATES)}"
+        )
     x_train, x_test, y_train, y_test = load_digits_split(seed)
     manual_seed(seed)
     network = MODELS[model](hidden)
@@ -248,11 +286,12 @@ def run(
         x_train,
         y_train,
         epochs,
-        lr,
+        LEARNING_RATES[optimizer] if lr is None else lr,
         batch_size,
         seed,
         on_epoch=evaluate,
         progress=progress,
+        optimizer=optimizer,
     )
     result.accuracy = result.test_accuracies[-1]
     plot(result, f"nncore demo: {model} on digits ({len(x_train)} train / {len(x_test)} test)")
@@ -299,7 +338,15 @@ def add_to(commands: Any) -> None:
         help="hidden units of the fully connected layer (default: %(default)s)",
     )
     demo.add_argument(
-        "--lr", type=positive_float, default=0.1, help="SGD learning rate (default: %(default)s)"
+        "--optim",
+        choices=sorted(LEARNING_RATES),
+        default="sgd",
+        help="the nncore.optim algorithm (default: %(default)s)",
+    )
+    demo.add_argument(
+        "--lr",
+        type=positive_float,
+        help="learning rate (default: 0.1 for sgd, the algorithm's own otherwise)",
     )
     demo.add_argument(
         "--batch-size", type=positive_int, default=16, help="minibatch size (default: %(default)s)"
@@ -318,6 +365,7 @@ def run_command(args: argparse.Namespace) -> int:
         lr=args.lr,
         batch_size=args.batch_size,
         progress=not args.no_progress,
+        optimizer=args.optim,
     )
     print(f"test accuracy: {result.accuracy:.4f}")
     print(f"plot: {result.plot.absolute()}")

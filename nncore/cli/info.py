@@ -18,7 +18,8 @@ from .._registry import registry
 
 @dataclass
 class ClassInfo:
-    """Provider, version, kind, constructor signature and documentation of a registered class."""
+    """Provider, version, kind, constructor signature and documentation of a registered class
+    (or function, for an optimiser)."""
 
     qualified: str
     name: str
@@ -36,10 +37,14 @@ class ClassInfo:
         )
 
 
-def signature_of(cls: type) -> str:
-    """The constructor signature without ``self``, e.g. ``(input_size, output_size, bias=True)``."""
+def signature_of(cls: Any) -> str:
+    """The constructor signature without ``self``, e.g. ``(input_size, output_size, bias=True)``;
+    a function's own signature (an optimiser's ``(opfunc, x, config=None, state=None)``)."""
     try:
-        parameters = list(inspect.signature(cls.__init__).parameters.values())[1:]  # type: ignore[misc]
+        if isinstance(cls, type):
+            parameters = list(inspect.signature(cls.__init__).parameters.values())[1:]  # type: ignore[misc]
+        else:
+            parameters = list(inspect.signature(cls).parameters.values())
     except (TypeError, ValueError):
         return "(...)"
     bare = [p.replace(annotation=inspect.Parameter.empty) for p in parameters]

@@ -45,7 +45,9 @@ def add_to(commands: Any) -> None:
         metavar="PATTERN",
         help="leave out classes matching this pattern (repeatable)",
     )
-    modules.add_argument("--kind", choices=KINDS, help="only modules, containers or criteria")
+    modules.add_argument(
+        "--kind", choices=KINDS, help="only modules, containers, criteria, optimizers, ..."
+    )
     modules.add_argument(
         "--names", action="store_true", help="print only the qualified names, one a line"
     )

@@ -17,12 +17,22 @@ clone, rebuilding from ``config()``, a constructor number given as a string refu
 error, batch against single examples, bad input giving a clear error and leaving the module
 usable, ``get_parameters`` flattening, ``clear_state`` and train/eval.
 :func:`numeric_gradient` gives the central differences themselves, for a module's own tests.
+
+Optimisers (registry kind ``optimizer``) are checked the same way from an
+:class:`OptimizerCase`: see ``nncore.testing.optimizer`` for their contract.
 """
 
 from __future__ import annotations
 
 from .case import NOT_AN_ARRAY, Case
-from .checks import CRITERION_CHECKS, MODULE_CHECKS, checks_for, numeric_gradient
+from .checks import (
+    CRITERION_CHECKS,
+    MODULE_CHECKS,
+    OPTIMIZER_CHECKS,
+    checks_for,
+    numeric_gradient,
+)
+from .optimizer import OptimizerCase, quadratic
 from .runner import (
     CheckResult,
     check_case,
@@ -35,12 +45,15 @@ __all__ = [
     "CRITERION_CHECKS",
     "MODULE_CHECKS",
     "NOT_AN_ARRAY",
+    "OPTIMIZER_CHECKS",
     "Case",
     "CheckResult",
     "check_case",
     "checks_for",
     "numeric_gradient",
+    "OptimizerCase",
     "parametrize_with_checks",
+    "quadratic",
     "registered_cases",
     "run_checks",
 ]

@@ -70,6 +70,10 @@ class Case:
         if self.name is None:
             self.name = repr_line(self.module)
 
+    def covers(self, target: Any) -> bool:
+        """Whether this case checks ``target`` (the registered class): its module's class is it."""
+        return type(self.module) is target
+
     @property
     def is_criterion(self) -> bool:
         return isinstance(self.module, Criterion)

@@ -13,6 +13,7 @@ The checks live by concern: gradients in ``_gradient_checks``, copies, conversio
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from typing import Any
 
 from .._module import Module
 from ._copy_checks import (
@@ -43,6 +44,7 @@ from .hostile import (
     check_same_dtype_conversion,
     check_wrong_shapes,
 )
+from .optimizer import OPTIMIZER_CHECKS, OptimizerCase
 
 Check = Callable[[Case], None]
 
@@ -95,8 +97,12 @@ CRITERION_CHECKS: tuple[Check, ...] = (
 )
 
 
-def checks_for(case: Case) -> Iterator[Check]:
-    """The checks that apply to a case, decided by what its module declares."""
+def checks_for(case: Case | OptimizerCase) -> Iterator[Any]:
+    """The checks that apply to a case, decided by what its module declares (an optimiser's
+    case gets the optimiser checks)."""
+    if isinstance(case, OptimizerCase):
+        yield from OPTIMIZER_CHECKS
+        return
     registered = _registered(case.module)
     if case.is_criterion:
         yield from (c for c in CRITERION_CHECKS if registered or c is not check_save_load)
@@ -121,6 +127,7 @@ def checks_for(case: Case) -> Iterator[Check]:
 __all__ = [
     "CRITERION_CHECKS",
     "MODULE_CHECKS",
+    "OPTIMIZER_CHECKS",
     "SEED",
     "Check",
     "check_acc_update",

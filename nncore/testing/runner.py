@@ -8,21 +8,26 @@ from typing import Any
 
 from .case import Case
 from .checks import Check, checks_for
+from .optimizer import OptimizerCase
 
-ExpectedFailures = Mapping[str, str] | Callable[[Case], Mapping[str, str]] | None
+AnyCase = Case | OptimizerCase
+ExpectedFailures = Mapping[str, str] | Callable[[Any], Mapping[str, str]] | None
+#: the kinds whose registered names the kit checks (``optim-helper`` ones are tested by their own
+#: package: a confusion matrix or a logger has no common contract to check)
+CHECKED_KINDS = ("module", "container", "criterion", "optimizer")
 
 
 @dataclass
 class CheckResult:
     """The outcome of one check on one case: ``passed``, ``failed`` or ``skipped``."""
 
-    case: Case
+    case: AnyCase
     check: str
     status: str
     message: str = ""
 
 
-def run_checks(case: Case) -> list[CheckResult]:
+def run_checks(case: AnyCase) -> list[CheckResult]:
     """Run every applicable check on ``case``; never raises for a failing check."""
     results = []
     for check in checks_for(case):
@@ -46,7 +51,7 @@ def failure_message(error: BaseException) -> str:
     return f"{type(error).__name__}: {text}" if text else type(error).__name__
 
 
-def check_case(case: Case) -> None:
+def check_case(case: AnyCase) -> None:
     """Run every applicable check on ``case``; raise one AssertionError listing all failures."""
     failures = [r for r in run_checks(case) if r.status == "failed"]
     if failures:
@@ -54,18 +59,22 @@ def check_case(case: Case) -> None:
         raise AssertionError(f"{case.name} failed {len(failures)} check(s):\n{lines}")
 
 
-def registered_cases(distribution: str | None = None) -> list[tuple[str, Case | None]]:
-    """``(qualified_name, case)`` for every registered class (of one provider if given).
+def registered_cases(distribution: str | None = None) -> list[tuple[str, AnyCase | None]]:
+    """``(qualified_name, case)`` for every registered class and optimiser (of one provider if
+    given): a ``Case`` for a module, an ``OptimizerCase`` for an optimiser.
 
     A class whose plugin gives no example appears once with ``case`` None, so a suite iterating
-    over this list can fail it.
+    over this list can fail it.  Names of kind ``optim-helper`` are left out (see
+    ``CHECKED_KINDS``).
     """
     from .._registry import registry
 
-    found: list[tuple[str, Case | None]] = []
+    found: list[tuple[str, AnyCase | None]] = []
     reg = registry()
     for entry in reg.list(provider=distribution):
-        cases: list[Case] = reg.examples(entry)
+        if entry.kind not in CHECKED_KINDS:
+            continue
+        cases: list[AnyCase] = reg.examples(entry)
         if not cases:
             found.append((entry.qualified, None))
         for case in cases:
@@ -74,7 +83,7 @@ def registered_cases(distribution: str | None = None) -> list[tuple[str, Case | 
 
 
 def parametrize_with_checks(
-    cases: Iterable[Case], expected_failed_checks: ExpectedFailures = None
+    cases: Iterable[AnyCase], expected_failed_checks: ExpectedFailures = None
 ) -> Any:
     """A ``pytest.mark.parametrize("case, check", ...)`` over every check of every case.
 

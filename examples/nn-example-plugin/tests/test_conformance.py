@@ -1,4 +1,5 @@
-"""The conformance kit over every example; every registered class has examples."""
+"""The conformance kit over every example (the optimiser's too); every registered name has
+examples."""
 
 from __future__ import annotations
 
@@ -13,5 +14,9 @@ def test_conformance(case, check):
 
 
 def test_every_registered_class_has_examples():
-    assert {name for name, _ in CASES} == {"nn-example-plugin:Swish", "nn-example-plugin:Linear"}
+    assert {name for name, _ in CASES} == {
+        "nn-example-plugin:Swish",
+        "nn-example-plugin:Linear",
+        "nn-example-plugin:signsgd",
+    }
     assert [name for name, case in CASES if case is None] == []
