@@ -163,7 +163,7 @@ def test_package(session: nox.Session, package: str) -> None:
 def ecosystem(session: nox.Session) -> None:
     """A third-party plugin end to end (tests/test_ecosystem.py): wheel, fresh venv, CLI, swap."""
     session.install(
-        "-e", ".", "-e", str(PLUGINS["nn-basic"]), *TEST_DEPS, "setuptools>=68", "wheel"
+        "-e", ".", "-e", str(PLUGINS["nn-basic"]), *TEST_DEPS, "setuptools>=77", "wheel"
     )
     _run_pytest(session, "-m", "ecosystem", "tests/test_ecosystem.py")
 
