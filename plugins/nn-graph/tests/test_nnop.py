@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import sys
 import textwrap
 
@@ -234,10 +235,26 @@ def _first_cases():
             yield pytest.param(qualified, cases[0], id=qualified)
 
 
+def _arguments(module):
+    """The constructor arguments of ``module`` as ``(args, kwargs)``: by name, but those up to
+    a varargs parameter by position (``CMul(2, 3)`` takes its size as varargs)."""
+    config, args = module.config(), []
+    parameters = inspect.signature(type(module).__init__).parameters.values()
+    if any(p.kind is inspect.Parameter.VAR_POSITIONAL for p in parameters):
+        for parameter in parameters:
+            if parameter.kind is inspect.Parameter.VAR_POSITIONAL:
+                args.extend(config.pop(parameter.name, ()))
+                break
+            if parameter.name in config:
+                args.append(config.pop(parameter.name))
+    return args, config
+
+
 @pytest.mark.parametrize("qualified, case", list(_first_cases()))
 def test_every_parameterized_class_works_as_an_op(qualified, case):
     module = case.fresh_module()
-    op = Op(qualified, **module.config())
+    args, kwargs = _arguments(module)
+    op = Op(qualified, *args, **kwargs)
     for name in op.buffer_names:  # state set after construction (PartialLinear's partition)
         setattr(op, name, getattr(module, name).copy())
     rng = np.random.default_rng(11)
