@@ -1,5 +1,6 @@
 """Behaviours where nn-basic follows torch/nn's source: CMul and CAdd take their size as varargs
-or as one size (torch/nn ``CMul.lua``, ``CAdd.lua``)."""
+or as one size (torch/nn ``CMul.lua``, ``CAdd.lua``), and PReLU finds its planes where
+torch/nn's THNN kernel does (``lib/THNN/generic/PReLU.c``)."""
 
 from __future__ import annotations
 
@@ -7,8 +8,10 @@ import numpy as np
 import pytest
 from nn_basic.cadd import CAdd
 from nn_basic.cmul import CMul
+from nn_basic.prelu import PReLU
 
 import nncore
+from nncore.errors import ShapeError
 
 #: every test starts from the same random seed (conftest.py)
 pytestmark = pytest.mark.usefixtures("seeded")
@@ -70,3 +73,21 @@ def test_size_refuses_nonsense(cls):
         cls()
     with pytest.raises((TypeError, ValueError)):
         cls(2, -3)
+
+
+# ---------------------------------------------------------------------- PReLU planes
+def test_prelu_planes_follow_torch_master():
+    """torch/nn's THNN PReLU (since commit 57d91b9) takes the planes from dimension 0 of a 1-D
+    input and dimension 1 of anything larger: every input of 2 or more dimensions is a batch."""
+    prelu = PReLU(3)
+    prelu.weight[...] = [0.1, 0.2, 0.3]
+    x = -np.ones((2, 3, 4, 5))
+    y = prelu.forward(x)
+    np.testing.assert_allclose(y[:, :, 0, 0], [[-0.1, -0.2, -0.3]] * 2)
+    three_d = -np.ones((2, 3, 4))  # a batch of 2 with 3 planes of 4, as torch/nn reads it
+    np.testing.assert_allclose(prelu.forward(three_d)[0, :, 0], [-0.1, -0.2, -0.3])
+    with pytest.raises(ShapeError, match=r"x\[None\]"):
+        prelu.forward(np.zeros((3, 4, 5)))  # one (C, H, W) example: give it a batch dimension
+    np.testing.assert_allclose(
+        prelu.forward(-np.ones((1, 3, 4, 5)))[0, :, 0, 0], [-0.1, -0.2, -0.3]
+    )
