@@ -20,13 +20,14 @@ import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
 from nncore.plugin import (
-    Module,
     ShapeError,
     expect_float,
     expect_ndim,
     expect_same_shape,
     expect_size,
 )
+
+from ._geometry import CeilMode
 
 Ints = Sequence[int]
 
@@ -306,13 +307,13 @@ def windowed_sum_grad(g: np.ndarray, sizes: Ints, kernel: Ints, stride: Ints) ->
     return unwindows(cols, sizes, kernel, stride)
 
 
-class MaxPooling(Module):
+class MaxPooling(CeilMode):
     """Max pooling over the trailing ``spatial`` axes with padding, dilation and ceil mode.
 
     ``kernel``, ``stride``, ``pad`` and ``dilation`` are tuples, outermost axis first.
     ``indices`` (shape of the output) holds the flat 0-based position of each maximum inside its
     input plane, as torch/nn's max poolings do; the input's trailing sizes are recorded in
-    ``input_size`` (what a max unpooling needs).
+    ``input_size`` (what a max unpooling needs).  ``ceil()`` and ``floor()`` switch the rounding.
     """
 
     def __init__(
