@@ -83,3 +83,27 @@ def test_average_pooling_config_keeps_the_count_mode(tmp_path):
     net = nn.Sequential(pool)
     nncore.swap(net, "SpatialAveragePooling", "nn-conv:SpatialAveragePooling")
     np.testing.assert_array_equal(net.get(0).forward(x), pool.forward(x))
+
+
+# ------------------------------------------------------------------ bilinear upsampling size
+def test_bilinear_upsampling_by_a_factor_gives_size_times_factor():
+    """torch/nn's setSize multiplies the sizes by the factor (its comment's (H-1)*(s-1)+H is
+    stale): corners stay aligned, output row i samples input row i*(H-1)/(H*s-1)."""
+    up = nn.SpatialUpSamplingBilinear(2)
+    y = up.forward(np.array([[[0.0, 2.0]]]))
+    assert y.shape == (1, 2, 4)
+    np.testing.assert_allclose(y, [[[0.0, 2 / 3, 4 / 3, 2.0]] * 2], rtol=1e-12)
+    assert up.forward(rng0.standard_normal((2, 3, 4, 5))).shape == (2, 3, 8, 10)
+    assert nn.SpatialUpSamplingBilinear(1).forward(np.ones((1, 3, 4))).shape == (1, 3, 4)
+
+
+def test_bilinear_upsampling_against_pytorch():
+    torch = pytest.importorskip("torch")
+    up = nn.SpatialUpSamplingBilinear(3)
+    x = rng0.standard_normal((2, 2, 4, 3))
+    tx = torch.tensor(x, requires_grad=True)
+    ty = torch.nn.functional.interpolate(tx, scale_factor=3, mode="bilinear", align_corners=True)
+    np.testing.assert_allclose(up.forward(x), ty.detach().numpy(), atol=1e-12)
+    g = rng0.standard_normal(tuple(ty.shape))
+    ty.backward(torch.tensor(g))
+    np.testing.assert_allclose(up.backward(x, g), tx.grad.numpy(), atol=1e-12)
