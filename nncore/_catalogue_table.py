@@ -120,6 +120,7 @@ PROVIDERS: dict[str, tuple[str, ...]] = {
     ),
     "nn-table": (
         "CAddTable",
+        "CAddTensorTable",
         "CDivTable",
         "CMaxTable",
         "CMinTable",
