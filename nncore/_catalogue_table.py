@@ -41,6 +41,7 @@ PROVIDERS: dict[str, tuple[str, ...]] = {
         "HingeEmbeddingCriterion",
         "Identity",
         "Index",
+        "IndexLinear",
         "Kmeans",
         "L1Cost",
         "L1HingeEmbeddingCriterion",

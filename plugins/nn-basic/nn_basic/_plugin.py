@@ -50,6 +50,7 @@ MODULES = {
     "Linear": "linear",
     "LinearWeightNorm": "linear_weight_norm",
     "SparseLinear": "sparse_linear",
+    "IndexLinear": "index_linear",
     "Bilinear": "bilinear",
     "PartialLinear": "partial_linear",
     "Euclidean": "euclidean",
