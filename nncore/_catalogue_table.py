@@ -180,6 +180,7 @@ PROVIDERS: dict[str, tuple[str, ...]] = {
         "VolumetricAveragePooling",
         "VolumetricConvolution",
         "VolumetricDilatedConvolution",
+        "VolumetricDilatedMaxPooling",
         "VolumetricDropout",
         "VolumetricFullConvolution",
         "VolumetricMaxPooling",

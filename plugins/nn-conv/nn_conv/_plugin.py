@@ -30,6 +30,7 @@ MODULES = {
     "VolumetricDropout": "volumetric_dropout",
     "SpatialDilatedMaxPooling": "spatial_dilated_max_pooling",
     "VolumetricMaxPooling": "volumetric_max_pooling",
+    "VolumetricDilatedMaxPooling": "volumetric_dilated_max_pooling",
     "VolumetricAveragePooling": "volumetric_average_pooling",
     "SpatialAdaptiveMaxPooling": "spatial_adaptive_max_pooling",
     "SpatialFractionalMaxPooling": "spatial_fractional_max_pooling",
