@@ -178,6 +178,7 @@ PROVIDERS: dict[str, tuple[str, ...]] = {
         "TemporalRowConvolution",
         "TemporalSubSampling",
         "VolumetricAveragePooling",
+        "VolumetricBatchNormalization",
         "VolumetricConvolution",
         "VolumetricDilatedConvolution",
         "VolumetricDilatedMaxPooling",

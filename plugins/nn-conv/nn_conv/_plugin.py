@@ -26,6 +26,7 @@ MODULES = {
     "SpatialUpSamplingBilinear": "spatial_up_sampling_bilinear",
     "SpatialAdaptiveAveragePooling": "spatial_adaptive_average_pooling",
     "SpatialBatchNormalization": "spatial_batch_normalization",
+    "VolumetricBatchNormalization": "volumetric_batch_normalization",
     "SpatialDropout": "spatial_dropout",
     "VolumetricDropout": "volumetric_dropout",
     "SpatialDilatedMaxPooling": "spatial_dilated_max_pooling",

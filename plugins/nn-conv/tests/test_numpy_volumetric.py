@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 
 from nncore import nn
+from nncore.errors import ShapeError
 
 sys.path.insert(0, str(Path(__file__).parent))
 from nn_conv_checks import check_batch, check_gradients  # noqa: E402
@@ -63,3 +64,55 @@ def test_volumetric_dilated_max_pooling_against_pytorch(ceil):
     g = rng0.standard_normal(tuple(ty.shape))
     ty.backward(torch.tensor(g))
     np.testing.assert_allclose(pool.backward(x, g), tx.grad.numpy(), atol=1e-12)
+
+
+# ------------------------------------------------------------------ VolumetricBatchNormalization
+def test_volumetric_batch_normalization_training_and_evaluation():
+    bn = nn.VolumetricBatchNormalization(3, momentum=0.25)
+    bn.weight[...], bn.bias[...] = [1.0, 2.0, 0.5], [0.0, -1.0, 3.0]
+    x = rng0.standard_normal((2, 3, 2, 3, 4)) * np.array([1.0, 3.0, 0.1])[:, None, None, None]
+    y = bn.forward(x)
+    mean, var = x.mean(axis=(0, 2, 3, 4)), x.var(axis=(0, 2, 3, 4))
+    expected = (x - mean[:, None, None, None]) / np.sqrt(var + 1e-5)[:, None, None, None]
+    expected = expected * bn.weight[:, None, None, None] + bn.bias[:, None, None, None]
+    np.testing.assert_allclose(y, expected, rtol=1e-10)
+    np.testing.assert_allclose(bn.running_mean, 0.25 * mean, rtol=1e-12)
+    np.testing.assert_allclose(bn.running_var, 0.75 + 0.25 * var * 48 / 47, rtol=1e-12)
+    bn.evaluate()
+    running = (x - bn.running_mean[:, None, None, None]) / np.sqrt(bn.running_var + 1e-5)[
+        :, None, None, None
+    ]
+    np.testing.assert_allclose(
+        bn.forward(x), running * bn.weight[:, None, None, None] + bn.bias[:, None, None, None]
+    )
+    bn.training()
+    check_gradients(bn, x[:, :, :1])
+
+
+def test_volumetric_batch_normalization_against_pytorch():
+    torch = pytest.importorskip("torch")
+    bn = nn.VolumetricBatchNormalization(2, 1e-3, 0.3)
+    x = rng0.standard_normal((3, 2, 2, 3, 2))
+    tx = torch.tensor(x, requires_grad=True)
+    tw, tb = torch.tensor(bn.weight, requires_grad=True), torch.tensor(bn.bias, requires_grad=True)
+    mean, var = torch.zeros(2, dtype=torch.float64), torch.ones(2, dtype=torch.float64)
+    ty = torch.nn.functional.batch_norm(tx, mean, var, tw, tb, True, 0.3, 1e-3)
+    np.testing.assert_allclose(bn.forward(x), ty.detach().numpy(), rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(bn.running_mean, mean.numpy(), rtol=1e-12)
+    np.testing.assert_allclose(bn.running_var, var.numpy(), rtol=1e-12)
+    g = rng0.standard_normal(x.shape)
+    ty.backward(torch.tensor(g))
+    bn.zero_grad_parameters()
+    np.testing.assert_allclose(bn.backward(x, g), tx.grad.numpy(), rtol=1e-9, atol=1e-12)
+    np.testing.assert_allclose(bn.grad_weight, tw.grad.numpy(), rtol=1e-9)
+    np.testing.assert_allclose(bn.grad_bias, tb.grad.numpy(), rtol=1e-12)
+
+
+def test_volumetric_batch_normalization_needs_a_batch_of_volumes():
+    bn = nn.VolumetricBatchNormalization(2)
+    with pytest.raises(ShapeError, match="VolumetricBatchNormalization"):
+        bn.forward(np.zeros((2, 2, 3, 3)))  # one example: torch/nn wants 5 dimensions
+    with pytest.raises(ShapeError):
+        bn.forward(np.zeros((1, 2, 1, 1, 1)))  # one value per volume cannot be normalized
+    with pytest.raises(ShapeError):
+        bn.forward(np.zeros((2, 3, 2, 2, 2)))
