@@ -146,6 +146,7 @@ PROVIDERS: dict[str, tuple[str, ...]] = {
         "ZipTableOneToMany",
     ),
     "nn-conv": (
+        "FeatureLPPooling",
         "LookupTable",
         "SpatialAdaptiveAveragePooling",
         "SpatialAdaptiveMaxPooling",

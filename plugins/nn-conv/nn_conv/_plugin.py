@@ -37,6 +37,7 @@ MODULES = {
     "SpatialFractionalMaxPooling": "spatial_fractional_max_pooling",
     "SpatialMaxUnpooling": "spatial_max_unpooling",
     "SpatialLPPooling": "spatial_lp_pooling",
+    "FeatureLPPooling": "feature_lp_pooling",
     "SpatialSubSampling": "spatial_sub_sampling",
     "TemporalSubSampling": "temporal_sub_sampling",
     "SpatialCrossMapLRN": "spatial_cross_map_lrn",
