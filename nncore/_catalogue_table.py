@@ -158,6 +158,7 @@ PROVIDERS: dict[str, tuple[str, ...]] = {
         "SpatialConvolutionMM",
         "SpatialConvolutionMap",
         "SpatialCrossMapLRN",
+        "SpatialDepthWiseConvolution",
         "SpatialDilatedConvolution",
         "SpatialDilatedMaxPooling",
         "SpatialDivisiveNormalization",

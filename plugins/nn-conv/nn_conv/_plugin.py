@@ -12,6 +12,7 @@ MODULES = {
     "SpatialConvolution": "spatial_convolution",
     "SpatialConvolutionMM": "spatial_convolution_mm",
     "SpatialDilatedConvolution": "spatial_dilated_convolution",
+    "SpatialDepthWiseConvolution": "spatial_depth_wise_convolution",
     "SpatialFullConvolution": "spatial_full_convolution",
     "SpatialMaxPooling": "spatial_max_pooling",
     "SpatialAveragePooling": "spatial_average_pooling",

@@ -81,3 +81,67 @@ def test_feature_lp_pooling_refuses():
     with pytest.raises(ShapeError):
         nn.FeatureLPPooling(2, 1, 2, batch_mode=True).forward(np.ones(4))
     assert repr(nn.FeatureLPPooling(2, 1, 2, True)) == "nn.FeatureLPPooling(w2 s1 power 2, batch)"
+
+
+# ------------------------------------------------------------------ SpatialDepthWiseConvolution
+def _depthwise(x, weight, bias, stride, pad):
+    """The loop of THNN's frame: plane c with filter m gives output plane c * M + m."""
+    (dh, dw), (ph, pw) = stride, pad
+    m_count, planes, kh, kw = weight.shape
+    xp = np.pad(x, ((0, 0), (0, 0), (ph, ph), (pw, pw)))
+    oh, ow = (xp.shape[2] - kh) // dh + 1, (xp.shape[3] - kw) // dw + 1
+    out = np.zeros((x.shape[0], planes * m_count, oh, ow))
+    for c in range(planes):
+        for m in range(m_count):
+            for y in range(oh):
+                for z in range(ow):
+                    window = xp[:, c, y * dh : y * dh + kh, z * dw : z * dw + kw]
+                    out[:, c * m_count + m, y, z] = np.sum(window * weight[m, c], axis=(1, 2))
+            out[:, c * m_count + m] += 0 if bias is None else bias[m, c]
+    return out
+
+
+@pytest.mark.parametrize(
+    "args, shape",
+    [
+        ((3, 2, 3, 2), (2, 3, 5, 6)),
+        ((2, 3, 2, 3, 2, 1, 1, 2), (1, 2, 6, 4)),
+        ((1, 1, 2, 2), (1, 1, 3, 3)),
+    ],
+)
+def test_depthwise_convolution_values_and_gradients(args, shape):
+    conv = nn.SpatialDepthWiseConvolution(*args)
+    x = rng0.standard_normal(shape)
+    expected = _depthwise(x, conv.weight, conv.bias, conv.stride(), conv.padding())
+    np.testing.assert_allclose(conv.forward(x), expected, rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(conv.forward(x[0]), expected[0], rtol=1e-10, atol=1e-12)
+    check_gradients(conv, x[0])
+
+
+def test_depthwise_convolution_layouts_and_reset():
+    conv = nn.SpatialDepthWiseConvolution(4, 3, 5, 2, bias=False)
+    assert conv.weight.shape == (3, 4, 2, 5) and conv.bias is None
+    assert np.abs(conv.weight).max() <= 1 / np.sqrt(5 * 2 * 4)
+    assert repr(conv) == "nn.SpatialDepthWiseConvolution(4 -> 3, 5x2, without bias)"
+    assert nn.SpatialDepthWiseConvolution(2, 2, 3, 3, 1, 1, 1).bias.shape == (2, 2)
+    with pytest.raises(ShapeError, match="SpatialDepthWiseConvolution"):
+        conv.forward(np.zeros((1, 3, 6, 6)))
+
+
+def test_depthwise_convolution_against_pytorch():
+    torch = pytest.importorskip("torch")
+    conv = nn.SpatialDepthWiseConvolution(3, 2, 3, 2, 2, 1, 1, 0)
+    x = rng0.standard_normal((2, 3, 7, 5))
+    # PyTorch's grouped convolution: filter c * M + m is weight[m, c]
+    tw = torch.tensor(conv.weight.transpose(1, 0, 2, 3).reshape(6, 1, 2, 3), requires_grad=True)
+    tb = torch.tensor(conv.bias.T.reshape(6), requires_grad=True)
+    tx = torch.tensor(x, requires_grad=True)
+    ty = torch.nn.functional.conv2d(tx, tw, tb, stride=(1, 2), padding=(0, 1), groups=3)
+    np.testing.assert_allclose(conv.forward(x), ty.detach().numpy(), rtol=1e-10, atol=1e-12)
+    g = rng0.standard_normal(tuple(ty.shape))
+    ty.backward(torch.tensor(g))
+    conv.zero_grad_parameters()
+    np.testing.assert_allclose(conv.backward(x, g), tx.grad.numpy(), rtol=1e-10, atol=1e-12)
+    expected_weight = tw.grad.numpy().reshape(3, 2, 2, 3).transpose(1, 0, 2, 3)
+    np.testing.assert_allclose(conv.grad_weight, expected_weight, rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(conv.grad_bias, tb.grad.numpy().reshape(3, 2).T, rtol=1e-10)
