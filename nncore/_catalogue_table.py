@@ -165,6 +165,7 @@ PROVIDERS: dict[str, tuple[str, ...]] = {
         "SpatialDropout",
         "SpatialFractionalMaxPooling",
         "SpatialFullConvolution",
+        "SpatialFullConvolutionMap",
         "SpatialLPPooling",
         "SpatialMaxPooling",
         "SpatialMaxUnpooling",

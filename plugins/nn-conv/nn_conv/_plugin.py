@@ -47,6 +47,7 @@ MODULES = {
     "SpatialContrastiveNormalization": "spatial_contrastive_normalization",
     "SpatialConvolutionLocal": "spatial_convolution_local",
     "SpatialConvolutionMap": "spatial_convolution_map",
+    "SpatialFullConvolutionMap": "spatial_full_convolution_map",
     "TemporalRowConvolution": "temporal_row_convolution",
     "VolumetricConvolution": "volumetric_convolution",
     "VolumetricDilatedConvolution": "volumetric_dilated_convolution",

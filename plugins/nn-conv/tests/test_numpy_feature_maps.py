@@ -145,3 +145,79 @@ def test_depthwise_convolution_against_pytorch():
     expected_weight = tw.grad.numpy().reshape(3, 2, 2, 3).transpose(1, 0, 2, 3)
     np.testing.assert_allclose(conv.grad_weight, expected_weight, rtol=1e-10, atol=1e-12)
     np.testing.assert_allclose(conv.grad_bias, tb.grad.numpy().reshape(3, 2).T, rtol=1e-10)
+
+
+# ------------------------------------------------------------------ SpatialFullConvolutionMap
+def _full_map(x, table, weight, bias, stride):
+    """THNN's fullConv2Dptr loop: each input pixel adds its value times the filter."""
+    dh, dw = stride
+    kh, kw = weight.shape[1:]
+    h, w = x.shape[-2:]
+    out = np.zeros((x.shape[0], len(bias), (h - 1) * dh + kh, (w - 1) * dw + kw))
+    out += bias[:, None, None]
+    for k, (i, o) in enumerate(table):
+        for y in range(h):
+            for z in range(w):
+                patch = x[:, i, y, z][:, None, None] * weight[k]
+                out[:, o, y * dh : y * dh + kh, z * dw : z * dw + kw] += patch
+    return out
+
+
+@pytest.mark.parametrize(
+    "table, kernel, stride, shape",
+    [
+        (np.array([[0, 0], [2, 0], [1, 1], [2, 1]]), (2, 3), (1, 1), (2, 3, 3, 4)),
+        (np.array([[0, 1], [1, 0], [0, 0]]), (3, 2), (2, 3), (1, 2, 2, 3)),
+        (np.array([[0, 0], [0, 0]]), (2, 2), (2, 2), (2, 1, 2, 2)),  # a repeated connection
+    ],
+)
+def test_full_convolution_map_values_and_gradients(table, kernel, stride, shape):
+    (kw, kh), (dw, dh) = kernel, stride
+    m = nn.SpatialFullConvolutionMap(table, kw, kh, dw, dh)
+    x = rng0.standard_normal(shape)
+    expected = _full_map(x, table, m.weight, m.bias, (dh, dw))
+    np.testing.assert_allclose(m.forward(x), expected, rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(m.forward(x[0]), expected[0], rtol=1e-12, atol=1e-12)
+    check_gradients(m, x[0])
+    check_gradients(m, x)
+
+
+def test_full_convolution_map_is_the_adjoint_of_the_convolution_map():
+    """<full(x), y> = <x, conv(y)> with the same table and filters, both without bias."""
+    table = nn.SpatialFullConvolutionMap.random(4, 3, 2)
+    full = nn.SpatialFullConvolutionMap(table, 3, 2, 2, 1)
+    conv = nn.SpatialConvolutionMap(table[:, ::-1], 3, 2, 2, 1)  # the planes swap roles
+    conv.weight[...] = full.weight
+    full.bias[...], conv.bias[...] = 0.0, 0.0
+    x, y = rng0.standard_normal((2, 4, 3, 4)), rng0.standard_normal((2, 3, 4, 9))
+    assert full.forward(x).shape == y.shape
+    np.testing.assert_allclose(np.sum(full.forward(x) * y), np.sum(x * conv.forward(y)), rtol=1e-10)
+
+
+def test_full_convolution_map_against_pytorch():
+    torch = pytest.importorskip("torch")
+    table = np.array([[0, 0], [2, 0], [1, 1], [2, 1]])
+    m = nn.SpatialFullConvolutionMap(table, 3, 2, 2, 1)
+    dense = np.zeros((3, 2, 2, 3))  # PyTorch's transposed weight: (in, out, kh, kw)
+    np.add.at(dense, (table[:, 0], table[:, 1]), m.weight)
+    x = rng0.standard_normal((2, 3, 3, 4))
+    tx = torch.tensor(x, requires_grad=True)
+    ty = torch.nn.functional.conv_transpose2d(
+        tx, torch.tensor(dense), torch.tensor(m.bias), stride=(1, 2)
+    )
+    np.testing.assert_allclose(m.forward(x), ty.detach().numpy(), rtol=1e-10, atol=1e-12)
+    g = rng0.standard_normal(tuple(ty.shape))
+    ty.backward(torch.tensor(g))
+    np.testing.assert_allclose(m.backward(x, g), tx.grad.numpy(), rtol=1e-10, atol=1e-12)
+
+
+def test_full_convolution_map_reset_and_refusals():
+    table = np.array([[0, 0], [1, 0], [1, 1]])
+    m = nn.SpatialFullConvolutionMap(table, 2, 3)
+    bounds = 1 / np.sqrt(2 * 3 * np.array([2, 2, 1]))  # fan-in of each filter's output plane
+    assert np.all(np.abs(m.weight).max(axis=(1, 2)) <= bounds)
+    assert repr(m) == "nn.SpatialFullConvolutionMap(2 -> 2, 3 connections, 2x3, 1,1)"
+    with pytest.raises(ValueError):
+        nn.SpatialFullConvolutionMap(np.array([0, 1]), 2, 2)
+    with pytest.raises(ShapeError, match="SpatialFullConvolutionMap"):
+        m.forward(np.zeros((3, 2, 2)))
