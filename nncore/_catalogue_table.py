@@ -180,6 +180,7 @@ PROVIDERS: dict[str, tuple[str, ...]] = {
         "TemporalMaxPooling",
         "TemporalRowConvolution",
         "TemporalSubSampling",
+        "UpSampling",
         "VolumetricAveragePooling",
         "VolumetricBatchNormalization",
         "VolumetricConvolution",

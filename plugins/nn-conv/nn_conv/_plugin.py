@@ -25,6 +25,7 @@ MODULES = {
     "VolumetricReplicationPadding": "volumetric_replication_padding",
     "SpatialUpSamplingNearest": "spatial_up_sampling_nearest",
     "SpatialUpSamplingBilinear": "spatial_up_sampling_bilinear",
+    "UpSampling": "up_sampling",
     "SpatialAdaptiveAveragePooling": "spatial_adaptive_average_pooling",
     "SpatialBatchNormalization": "spatial_batch_normalization",
     "VolumetricBatchNormalization": "volumetric_batch_normalization",

@@ -116,3 +116,73 @@ def test_volumetric_batch_normalization_needs_a_batch_of_volumes():
         bn.forward(np.zeros((1, 2, 1, 1, 1)))  # one value per volume cannot be normalized
     with pytest.raises(ShapeError):
         bn.forward(np.zeros((2, 3, 2, 2, 2)))
+
+
+# ------------------------------------------------------------------ UpSampling
+def test_up_sampling_nearest_repeats_planes_and_volumes():
+    x = rng0.standard_normal((2, 3, 2, 4))
+    np.testing.assert_array_equal(nn.UpSampling(3).forward(x), x.repeat(3, 2).repeat(3, 3))
+    v = rng0.standard_normal((1, 2, 2, 3, 2))
+    np.testing.assert_array_equal(
+        nn.UpSampling(2).forward(v), v.repeat(2, 2).repeat(2, 3).repeat(2, 4)
+    )
+    up = nn.UpSampling(2)
+    g = rng0.standard_normal((1, 2, 4, 6, 4))
+    up.forward(v)
+    np.testing.assert_allclose(up.backward(v, g), g.reshape(1, 2, 2, 2, 3, 2, 2, 2).sum((3, 5, 7)))
+
+
+def test_up_sampling_linear_multiplies_the_sizes_as_torch_nn_s_code():
+    """torch/nn's setSize gives H * s in linear mode too (its comment's (H-1)*(s-1)+H is stale),
+    the same as SpatialUpSamplingBilinear."""
+    x = rng0.standard_normal((2, 2, 3, 4))
+    y = nn.UpSampling(2, "bilinear").forward(x)
+    assert y.shape == (2, 2, 6, 8)
+    np.testing.assert_allclose(y, nn.SpatialUpSamplingBilinear(2).forward(x), rtol=1e-12)
+    check_gradients(nn.UpSampling(2, "trilinear"), rng0.standard_normal((1, 1, 2, 3, 2)))
+    check_gradients(nn.UpSampling({"oheight": 3, "owidth": 5}, "linear"), x[:1, :1])
+
+
+@pytest.mark.parametrize(
+    "params, shape, size",
+    [
+        (3, (2, 2, 3, 4), None),
+        (2, (1, 2, 2, 3, 2), None),
+        ({"oheight": 5, "owidth": 2}, (2, 1, 3, 4), (5, 2)),
+    ],
+)
+def test_up_sampling_linear_against_pytorch(params, shape, size):
+    torch = pytest.importorskip("torch")
+    up = nn.UpSampling(params, "linear")
+    x = rng0.standard_normal(shape)
+    tx = torch.tensor(x, requires_grad=True)
+    mode = "bilinear" if len(shape) == 4 else "trilinear"
+    kwargs = {"size": size} if size else {"scale_factor": params}
+    ty = torch.nn.functional.interpolate(tx, mode=mode, align_corners=True, **kwargs)
+    np.testing.assert_allclose(up.forward(x), ty.detach().numpy(), atol=1e-12)
+    g = rng0.standard_normal(tuple(ty.shape))
+    ty.backward(torch.tensor(g))
+    np.testing.assert_allclose(up.backward(x, g), tx.grad.numpy(), atol=1e-12)
+
+
+def test_up_sampling_output_sizes_for_volumes():
+    up = nn.UpSampling({"odepth": 4, "oheight": 2, "owidth": 3}, "trilinear")
+    assert up.forward(np.ones((1, 2, 2, 2, 2))).shape == (1, 2, 4, 2, 3)
+    assert up.forward(np.ones((1, 2, 3, 3))).shape == (1, 2, 2, 3)
+    assert (
+        repr(up) == "nn.UpSampling(4x2x3, linear)"
+        and repr(nn.UpSampling(2)) == "nn.UpSampling(2x, nearest)"
+    )
+    with pytest.raises(ShapeError, match="odepth"):
+        nn.UpSampling({"oheight": 2, "owidth": 3}, "linear").forward(np.ones((1, 1, 2, 2, 2)))
+
+
+def test_up_sampling_refuses():
+    with pytest.raises(ValueError, match="scale factor"):
+        nn.UpSampling({"oheight": 2, "owidth": 2})  # nearest needs a factor
+    with pytest.raises(ValueError):
+        nn.UpSampling(1.5)
+    with pytest.raises(ValueError, match="mode"):
+        nn.UpSampling(2, "bicubic")
+    with pytest.raises(ShapeError, match="UpSampling"):
+        nn.UpSampling(2).forward(np.ones((2, 3, 4)))  # one example: torch/nn wants a batch
