@@ -187,6 +187,7 @@ PROVIDERS: dict[str, tuple[str, ...]] = {
         "VolumetricDilatedConvolution",
         "VolumetricDilatedMaxPooling",
         "VolumetricDropout",
+        "VolumetricFractionalMaxPooling",
         "VolumetricFullConvolution",
         "VolumetricMaxPooling",
         "VolumetricReplicationPadding",

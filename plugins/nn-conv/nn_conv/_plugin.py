@@ -37,6 +37,7 @@ MODULES = {
     "VolumetricAveragePooling": "volumetric_average_pooling",
     "SpatialAdaptiveMaxPooling": "spatial_adaptive_max_pooling",
     "SpatialFractionalMaxPooling": "spatial_fractional_max_pooling",
+    "VolumetricFractionalMaxPooling": "volumetric_fractional_max_pooling",
     "SpatialMaxUnpooling": "spatial_max_unpooling",
     "SpatialLPPooling": "spatial_lp_pooling",
     "FeatureLPPooling": "feature_lp_pooling",

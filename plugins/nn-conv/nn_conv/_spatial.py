@@ -354,28 +354,3 @@ class MaxPooling(CeilMode):
         if any(d != 1 for d in self.dilation):
             text += f", dilation {dims(self.dilation)}"
         return text + (", ceil" if self.ceil_mode else "")
-
-
-def max_pool_at(
-    x: np.ndarray, kernel: Ints, starts: Sequence[np.ndarray]
-) -> tuple[np.ndarray, np.ndarray]:
-    """Max over windows of size ``kernel`` starting at per-plane positions.
-
-    ``x`` is ``(N, C, H, W)``; ``starts`` holds ``(N, C, out_h)`` row starts and ``(N, C, out_w)``
-    column starts.  Returns the maxima and their flat indices ``row * W + col``.
-    """
-    n, c = x.shape[:2]
-    cols = windows(x, kernel, (1, 1))
-    pick = (
-        np.arange(n)[:, None, None, None],
-        np.arange(c)[None, :, None, None],
-        starts[0][..., :, None],
-        starts[1][..., None, :],
-    )
-    chosen = cols[pick]  # (N, C, out_h, out_w, kh, kw)
-    flat = chosen.reshape(chosen.shape[:4] + (-1,))
-    arg = flat.argmax(axis=-1)
-    values = np.take_along_axis(flat, arg[..., None], axis=-1)[..., 0]
-    da, db = np.unravel_index(arg, tuple(kernel))
-    rows = starts[0][..., :, None] + da
-    return values, rows * x.shape[-1] + starts[1][..., None, :] + db

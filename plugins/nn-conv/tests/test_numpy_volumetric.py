@@ -186,3 +186,80 @@ def test_up_sampling_refuses():
         nn.UpSampling(2, "bicubic")
     with pytest.raises(ShapeError, match="UpSampling"):
         nn.UpSampling(2).forward(np.ones((2, 3, 4)))  # one example: torch/nn wants a batch
+
+
+# ------------------------------------------------------------------ VolumetricFractionalMaxPooling
+def _intervals(sample, size, out, pool):
+    """THNN's generateIntervals: C truncation of (i + u) * alpha, the last window at the end."""
+    alpha = (size - pool) / (out - 1) if out > 1 else 0.0
+    return [int((i + sample) * alpha) - int(sample * alpha) for i in range(out - 1)] + [size - pool]
+
+
+def _fractional3d(x, samples, out, pool):
+    """THNN's frame on (C, H, W, T) volumes, samples (time, width, height) per plane."""
+    (oh, ow, ot), (ph, pw, pt) = out, pool
+    n, c, h, w, t = x.shape
+    values, indices = np.empty((n, c, oh, ow, ot)), np.empty((n, c, oh, ow, ot), np.int64)
+    for b in range(n):
+        for p in range(c):
+            u = samples[b, p]
+            rows = _intervals(u[2], h, oh, ph)
+            cols = _intervals(u[1], w, ow, pw)
+            times = _intervals(u[0], t, ot, pt)
+            for i, j, k in np.ndindex(oh, ow, ot):
+                window = x[
+                    b, p, rows[i] : rows[i] + ph, cols[j] : cols[j] + pw, times[k] : times[k] + pt
+                ]
+                a, e, f = np.unravel_index(window.argmax(), window.shape)
+                values[b, p, i, j, k] = window[a, e, f]
+                indices[b, p, i, j, k] = ((rows[i] + a) * w + cols[j] + e) * t + times[k] + f
+    return values, indices
+
+
+def test_volumetric_fractional_max_pooling_follows_thnn():
+    pool = nn.VolumetricFractionalMaxPooling(2, 3, 2, 3, 2, 4)  # pools t, w, h; outputs t, w, h
+    x = _distinct((2, 2, 7, 6, 5))
+    y = pool.forward(x)
+    assert y.shape == (2, 2, 4, 2, 3) and pool.random_samples.shape == (2, 2, 3)
+    values, indices = _fractional3d(x, pool.random_samples, (4, 2, 3), (2, 3, 2))
+    np.testing.assert_array_equal(y, values)
+    np.testing.assert_array_equal(pool.indices, indices)
+    pool.fix_pooling_regions()
+    np.testing.assert_array_equal(pool.forward(x), y)
+    check_gradients(pool, x)
+
+
+def test_volumetric_fractional_max_pooling_ratios_and_fresh_regions():
+    pool = nn.VolumetricFractionalMaxPooling(2, 2, 2, 0.5, 0.6, 0.45)
+    x = _distinct((1, 9, 10, 8))
+    assert pool.forward(x).shape == (1, 4, 6, 4)  # floor of H*0.45, W*0.6, T*0.5
+    first = pool.random_samples.copy()
+    pool.forward(x)
+    assert not np.array_equal(first, pool.random_samples)  # new regions at every forward
+    with pytest.raises(ValueError):
+        nn.VolumetricFractionalMaxPooling(2, 2, 2, 0.5, 2, 0.5)
+    with pytest.raises(ShapeError, match="VolumetricFractionalMaxPooling"):
+        nn.VolumetricFractionalMaxPooling(2, 2, 2, 4, 4, 4).forward(np.ones((1, 4, 4, 4)))
+
+
+def test_volumetric_fractional_max_pooling_against_pytorch():
+    torch = pytest.importorskip("torch")
+    pool = nn.VolumetricFractionalMaxPooling(2, 3, 2, 3, 2, 4).fix_pooling_regions()
+    x = _distinct((2, 2, 7, 6, 5))  # (N, C, H, W, T)
+    pool.forward(x)
+    tx = torch.tensor(x.transpose(0, 1, 4, 2, 3), requires_grad=True)  # PyTorch's (N, C, T, H, W)
+    ty, ti = torch.nn.functional.fractional_max_pool3d(
+        tx,
+        (2, 2, 3),
+        output_size=(3, 4, 2),
+        return_indices=True,
+        _random_samples=torch.tensor(pool.random_samples[..., [0, 2, 1]]),  # PyTorch: t, h, w
+    )
+    np.testing.assert_array_equal(pool.forward(x), ty.detach().numpy().transpose(0, 1, 3, 4, 2))
+    t_index, rest = np.divmod(ti.numpy().transpose(0, 1, 3, 4, 2), 7 * 6)
+    np.testing.assert_array_equal(pool.indices, rest * 5 + t_index)
+    g = rng0.standard_normal(pool.output.shape)
+    ty.backward(torch.tensor(g.transpose(0, 1, 4, 2, 3)))
+    np.testing.assert_allclose(
+        pool.backward(x, g), tx.grad.numpy().transpose(0, 1, 3, 4, 2), atol=1e-12
+    )
