@@ -190,6 +190,7 @@ PROVIDERS: dict[str, tuple[str, ...]] = {
         "VolumetricFractionalMaxPooling",
         "VolumetricFullConvolution",
         "VolumetricMaxPooling",
+        "VolumetricMaxUnpooling",
         "VolumetricReplicationPadding",
     ),
     "nn-graph": (

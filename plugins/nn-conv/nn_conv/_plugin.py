@@ -39,6 +39,7 @@ MODULES = {
     "SpatialFractionalMaxPooling": "spatial_fractional_max_pooling",
     "VolumetricFractionalMaxPooling": "volumetric_fractional_max_pooling",
     "SpatialMaxUnpooling": "spatial_max_unpooling",
+    "VolumetricMaxUnpooling": "volumetric_max_unpooling",
     "SpatialLPPooling": "spatial_lp_pooling",
     "FeatureLPPooling": "feature_lp_pooling",
     "SpatialSubSampling": "spatial_sub_sampling",

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from nncore import nn
-from nncore.errors import ShapeError
+from nncore.errors import ShapeError, StateError
 
 sys.path.insert(0, str(Path(__file__).parent))
 from nn_conv_checks import check_batch, check_gradients  # noqa: E402
@@ -262,4 +262,59 @@ def test_volumetric_fractional_max_pooling_against_pytorch():
     ty.backward(torch.tensor(g.transpose(0, 1, 4, 2, 3)))
     np.testing.assert_allclose(
         pool.backward(x, g), tx.grad.numpy().transpose(0, 1, 3, 4, 2), atol=1e-12
+    )
+
+
+# ------------------------------------------------------------------ VolumetricMaxUnpooling
+def test_volumetric_max_unpooling_puts_the_maxima_back():
+    pool = nn.VolumetricMaxPooling(2, 2, 2)
+    x = _distinct((2, 3, 4, 4, 6))
+    unpool = nn.VolumetricMaxUnpooling(pool)
+    y = unpool.forward(pool.forward(x))
+    assert y.shape == x.shape
+    blocks = x.reshape(2, 3, 2, 2, 2, 2, 3, 2)
+    is_max = blocks == blocks.max(axis=(3, 5, 7), keepdims=True)
+    np.testing.assert_array_equal(y, np.where(is_max, blocks, 0).reshape(x.shape))
+    check_gradients(unpool, pool.output)
+    np.testing.assert_array_equal(unpool.forward(pool.forward(x[1])), y[1])  # one example
+
+
+def test_volumetric_max_unpooling_against_pytorch():
+    torch = pytest.importorskip("torch")
+    pool = nn.VolumetricMaxPooling(1, 2, 3)  # kt, kw, kh
+    x = _distinct((2, 2, 3, 6, 4))
+    pooled = pool.forward(x)
+    unpool = nn.VolumetricMaxUnpooling(pool)
+    tp = torch.tensor(pooled, requires_grad=True)
+    ty = torch.nn.functional.max_unpool3d(
+        tp, torch.tensor(pool.indices), (1, 3, 2), output_size=(3, 6, 4)
+    )
+    np.testing.assert_array_equal(unpool.forward(pooled), ty.detach().numpy())
+    g = rng0.standard_normal(x.shape)
+    ty.backward(torch.tensor(g))
+    np.testing.assert_array_equal(unpool.backward(pooled, g), tp.grad.numpy())
+
+
+def test_volumetric_max_unpooling_output_size_without_the_pooling_s_record():
+    class Pooling:  # torch/nn's fields only: the size comes from itime/iheight/iwidth
+        kt = dt = kh = dh = kw = dw = 2
+        itime, iheight, iwidth = 5, 4, 4
+        indices = np.zeros((1, 2, 2, 2), np.int64)
+
+    assert nn.VolumetricMaxUnpooling(Pooling()).forward(np.ones((1, 2, 2, 2))).shape == (1, 5, 4, 4)
+    Pooling.itime = None  # then torch/nn's formula (n - 1) * d + k
+    assert nn.VolumetricMaxUnpooling(Pooling()).forward(np.ones((1, 2, 2, 2))).shape == (1, 4, 4, 4)
+
+
+def test_volumetric_max_unpooling_refuses():
+    with pytest.raises(ValueError, match="kernel equals its stride"):
+        nn.VolumetricMaxUnpooling(nn.VolumetricMaxPooling(2, 2, 2, 1, 1, 1))
+    unpool = nn.VolumetricMaxUnpooling(nn.VolumetricMaxPooling(2, 2, 2))
+    with pytest.raises(StateError, match="VolumetricMaxUnpooling"):
+        unpool.forward(np.ones((1, 2, 2, 2)))
+    unpool.pooling.forward(np.ones((1, 4, 4, 4)))
+    with pytest.raises(ShapeError):
+        unpool.forward(np.ones((1, 3, 2, 2)))
+    assert repr(unpool).startswith(
+        "nn.VolumetricMaxUnpooling(associated to nn.VolumetricMaxPooling"
     )
