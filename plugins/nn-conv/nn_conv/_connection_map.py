@@ -8,8 +8,9 @@ import math
 
 import numpy as np
 
-from nncore.plugin import generator
+from nncore.plugin import Case, generator
 
+from ._cases import BAD_INPUTS, batch_cases
 from ._convolution import Convolution
 
 
@@ -91,5 +92,15 @@ class ConnectionMap(Convolution):
         )
 
 
-#: a table with an input plane feeding two outputs, and an output fed by two inputs
-TABLE = np.array([[0, 0], [2, 0], [1, 1], [2, 1]])
+def map_cases(
+    cls: type[ConnectionMap], batch_shape: tuple[int, ...], single_shape: tuple[int, ...]
+) -> list[Case]:
+    """The conformance cases of a connection map: a table with an input plane feeding two
+    outputs and an output fed by two inputs (a batch and one example, refusing the wrong number
+    of planes), and the full table with a stride."""
+    table = np.array([[0, 0], [2, 0], [1, 1], [2, 1]])
+    wrong_planes = np.zeros((2, *batch_shape[2:]))  # one example of 2 planes, not 3
+    return [
+        *batch_cases(cls(table, 2, 2), batch_shape, bad_inputs=BAD_INPUTS + [wrong_planes]),
+        Case(cls(cls.full(2, 2), 2, 3, 2, 1), input_shape=single_shape),
+    ]

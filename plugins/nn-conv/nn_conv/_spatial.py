@@ -310,21 +310,33 @@ def windowed_sum_grad(g: np.ndarray, sizes: Ints, kernel: Ints, stride: Ints) ->
 class MaxPooling(CeilMode):
     """Max pooling over the trailing ``spatial`` axes with padding, dilation and ceil mode.
 
-    ``kernel``, ``stride``, ``pad`` and ``dilation`` are tuples, outermost axis first.
-    ``indices`` (shape of the output) holds the flat 0-based position of each maximum inside its
-    input plane, as torch/nn's max poolings do; the input's trailing sizes are recorded in
-    ``input_size`` (what a max unpooling needs).  ``ceil()`` and ``floor()`` switch the rounding.
+    ``kernel``, ``stride`` (None: the kernel), ``pad`` and ``dilation`` are tuples, outermost
+    axis first, also kept under torch/nn's names for the ``axes`` (``"thw"``: ``kt``, ``dt``,
+    ``pad_t``, ``dilation_t``, ...).  ``indices`` (shape of the output) holds the flat 0-based
+    position of each maximum inside its input plane, as torch/nn's max poolings do; the input's
+    trailing sizes are recorded in ``input_size`` (what a max unpooling needs).  ``ceil()`` and
+    ``floor()`` switch the rounding.
     """
 
     def __init__(
-        self, kernel: Ints, stride: Ints, pad: Ints, dilation: Ints, ceil_mode: bool
+        self,
+        axes: str,
+        kernel: Ints,
+        stride: Sequence[int | None],
+        pad: Ints,
+        dilation: Ints,
+        ceil_mode: bool,
     ) -> None:
         super().__init__()
         if any(2 * p > k for p, k in zip(pad, kernel, strict=True)):
             raise ValueError(f"expected padding at most half the kernel {kernel}, got {pad}")
         self.spatial = len(kernel)
-        self.kernel, self.stride, self.pad = tuple(kernel), tuple(stride), tuple(pad)
+        steps = tuple(s or k for s, k in zip(stride, kernel, strict=True))
+        self.kernel, self.stride, self.pad = tuple(kernel), steps, tuple(pad)
         self.dilation, self.ceil_mode = tuple(dilation), ceil_mode
+        for axis, *sizes in zip(axes, kernel, steps, pad, dilation, strict=True):
+            for prefix, size in zip(("k", "d", "pad_", "dilation_"), sizes, strict=True):
+                setattr(self, prefix + axis, size)
         self.indices = np.empty(0, dtype=np.int64)
         self.input_size: tuple[int, ...] | None = None
 

@@ -6,8 +6,7 @@ import numpy as np
 
 from nncore.plugin import Case
 
-from ._cases import BAD_INPUTS, batch_cases
-from ._connection_map import TABLE, ConnectionMap
+from ._connection_map import ConnectionMap, map_cases
 from ._spatial import (
     conv,
     conv_grad_input,
@@ -55,19 +54,9 @@ class SpatialConvolutionMap(ConnectionMap):
         x, g, _ = promote_pair(input, grad_output, 2)
         dense = conv_grad_weight(x, g, self.kernel_size(), self.stride())
         self.grad_weight += scale * self.connections(dense)
-        self.grad_bias += scale * g.sum(axis=(0, 2, 3))
+        self.accumulate_bias_grad(g, scale)
 
 
 def examples() -> list[Case]:
     """The conformance kit's cases for SpatialConvolutionMap."""
-    return [
-        *batch_cases(
-            SpatialConvolutionMap(TABLE, 2, 2),
-            (2, 3, 3, 3),
-            bad_inputs=BAD_INPUTS + [np.zeros((2, 3, 3))],
-        ),
-        Case(
-            SpatialConvolutionMap(SpatialConvolutionMap.full(2, 2), 2, 3, 2, 1),
-            input_shape=(2, 4, 4),
-        ),
-    ]
+    return map_cases(SpatialConvolutionMap, (2, 3, 3, 3), (2, 4, 4))

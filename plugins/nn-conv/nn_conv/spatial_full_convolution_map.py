@@ -9,8 +9,7 @@ import numpy as np
 
 from nncore.plugin import Case
 
-from ._cases import BAD_INPUTS, batch_cases
-from ._connection_map import TABLE, ConnectionMap
+from ._connection_map import ConnectionMap, map_cases
 from ._spatial import (
     conv,
     conv_grad_input,
@@ -73,19 +72,9 @@ class SpatialFullConvolutionMap(ConnectionMap):
         x, g, _ = promote_pair(input, grad_output, 2)
         per_plane = conv_grad_weight(g, x, self.kernel_size(), self.stride())
         self.grad_weight += scale * self.connections(per_plane.transpose(1, 0, 2, 3))
-        self.grad_bias += scale * g.sum(axis=(0, 2, 3))
+        self.accumulate_bias_grad(g, scale)
 
 
 def examples() -> list[Case]:
     """The conformance kit's cases for SpatialFullConvolutionMap."""
-    return [
-        *batch_cases(
-            SpatialFullConvolutionMap(TABLE, 2, 2),
-            (2, 3, 2, 3),
-            bad_inputs=BAD_INPUTS + [np.zeros((2, 2, 3))],
-        ),
-        Case(
-            SpatialFullConvolutionMap(SpatialFullConvolutionMap.full(2, 2), 2, 3, 2, 1),
-            input_shape=(2, 3, 2),
-        ),
-    ]
+    return map_cases(SpatialFullConvolutionMap, (2, 3, 2, 3), (2, 3, 2))

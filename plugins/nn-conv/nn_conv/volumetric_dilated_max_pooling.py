@@ -41,17 +41,9 @@ class VolumetricDilatedMaxPooling(MaxPooling):
         dilation_h: int = 1,
         ceil_mode: bool = False,
     ) -> None:
-        self.kt, self.kw, self.kh = kt, kw, kh
-        self.dt, self.dw, self.dh = dt or kt, dw or kw, dh or kh
-        self.pad_t, self.pad_w, self.pad_h = pad_t, pad_w, pad_h
-        self.dilation_t, self.dilation_w, self.dilation_h = dilation_t, dilation_w, dilation_h
-        super().__init__(
-            (kt, kh, kw),
-            (self.dt, self.dh, self.dw),
-            (pad_t, pad_h, pad_w),
-            (dilation_t, dilation_h, dilation_w),
-            ceil_mode,
-        )
+        kernel, stride, pad = (kt, kh, kw), (dt, dh, dw), (pad_t, pad_h, pad_w)
+        dilation = (dilation_t, dilation_h, dilation_w)
+        super().__init__("thw", kernel, stride, pad, dilation, ceil_mode)
 
 
 def examples() -> list[Case]:

@@ -236,18 +236,12 @@ def _first_cases():
 
 
 def _arguments(module):
-    """The constructor arguments of ``module`` as ``(args, kwargs)``: by name, but those up to
-    a varargs parameter by position (``CMul(2, 3)`` takes its size as varargs)."""
-    config, args = module.config(), []
+    """The constructor arguments of ``module`` as ``(args, kwargs)``: a varargs parameter
+    (``CMul(2, 3)``'s size, the first parameter of such classes) goes by position."""
+    config = module.config()
     parameters = inspect.signature(type(module).__init__).parameters.values()
-    if any(p.kind is inspect.Parameter.VAR_POSITIONAL for p in parameters):
-        for parameter in parameters:
-            if parameter.kind is inspect.Parameter.VAR_POSITIONAL:
-                args.extend(config.pop(parameter.name, ()))
-                break
-            if parameter.name in config:
-                args.append(config.pop(parameter.name))
-    return args, config
+    varargs = [p.name for p in parameters if p.kind is inspect.Parameter.VAR_POSITIONAL]
+    return (list(config.pop(varargs[0])) if varargs else []), config
 
 
 @pytest.mark.parametrize("qualified, case", list(_first_cases()))
