@@ -15,7 +15,15 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from nncore.plugin import Module, ShapeError, StateError, expect_float, expect_same_shape
+from nncore.plugin import (
+    ArgumentError,
+    ArgumentTypeError,
+    Module,
+    ShapeError,
+    StateError,
+    expect_float,
+    expect_same_shape,
+)
 
 
 def floating(input: np.ndarray, dtype: np.dtype) -> np.ndarray:
@@ -140,14 +148,23 @@ def reduce_to(grad: np.ndarray, expanded: np.ndarray, shape: tuple[int, ...]) ->
     return grad.sum(axis=axes, keepdims=True).reshape(shape)
 
 
-def shape_from_args(size: tuple[Any, ...]) -> tuple[int, ...]:
+def shape_from_args(owner: str, size: tuple[Any, ...]) -> tuple[int, ...]:
     """The shape of ``CMul(2, 3)`` / ``CMul((2, 3))`` / ``CMul(5)``: torch/nn takes the sizes as
-    varargs or as one size; each must be positive."""
-    if len(size) == 1 and isinstance(size[0], (Sequence, np.ndarray)):
+    varargs or as one size; each must be a positive int (``owner`` names the class in errors)."""
+    if (
+        len(size) == 1
+        and isinstance(size[0], (Sequence, np.ndarray))
+        and not isinstance(size[0], str)
+    ):
         size = tuple(size[0])
-    shape = tuple(operator.index(s) for s in size)
+    try:
+        shape = tuple(operator.index(s) for s in size)
+    except TypeError:
+        raise ArgumentTypeError(
+            f"nn.{owner}: expected size to be int | tuple[int, ...], got {size!r:.40}"
+        ) from None
     if not shape or min(shape) < 1:
-        raise ValueError(f"expected one or more positive sizes, got {shape}")
+        raise ArgumentError(f"nn.{owner}: expected one or more positive sizes, got {shape}")
     return shape
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -31,9 +30,9 @@ class CAdd(Module):
 
     parameter_names = ("bias",)
 
-    def __init__(self, *size: int | Sequence[int]) -> None:
+    def __init__(self, *size: int | tuple[int, ...]) -> None:
         super().__init__()
-        self.bias = np.empty(shape_from_args(size))
+        self.bias = np.empty(shape_from_args(type(self).__name__, size))
         self.grad_bias = np.zeros_like(self.bias)
         self.reset()
 

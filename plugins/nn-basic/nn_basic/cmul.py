@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -35,9 +34,9 @@ class CMul(Module):
 
     parameter_names = ("weight",)
 
-    def __init__(self, *size: int | Sequence[int]) -> None:
+    def __init__(self, *size: int | tuple[int, ...]) -> None:
         super().__init__()
-        self.weight = np.empty(shape_from_args(size))
+        self.weight = np.empty(shape_from_args(type(self).__name__, size))
         self.grad_weight = np.zeros_like(self.weight)
         self.reset()
 

@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 
 from nncore.plugin import (
+    ArgumentError,
     Case,
     InputTypeError,
     Module,
@@ -74,17 +75,26 @@ class IndexLinear(Module):
     ) -> None:
         super().__init__()
         if do_grad_input and normalize:
-            raise ValueError("IndexLinear has no input gradient in normalize mode (torch/nn)")
+            raise ArgumentError("nn.IndexLinear: no input gradient in normalize mode (torch/nn)")
         self.normalize = NORMALIZE_COLUMNS if normalize else 0
         self.do_grad_input, self.keys_offset = do_grad_input, keys_offset
         shape = (input_size, output_size + self.normalize)
+        if weight is None and min(input_size, output_size) < 1:
+            raise ArgumentError(
+                f"nn.IndexLinear: expected input_size > 0 and output_size > 0 (or a weight), "
+                f"got {input_size} and {output_size}"
+            )
         self.weight = np.zeros(shape) if weight is None else np.asarray(weight, np.float64)
         if self.weight.ndim != 2 or self.weight.shape[1] <= self.normalize:
-            raise ValueError(f"expected a weight of shape {shape}, got {self.weight.shape}")
+            raise ArgumentError(
+                f"nn.IndexLinear: expected a weight of shape {shape}, got {self.weight.shape}"
+            )
         out = self.weight.shape[1] - self.normalize
         self.bias = np.zeros(out) if bias is None else np.asarray(bias, np.float64)
         if self.bias.shape != (out,):
-            raise ValueError(f"expected a bias of shape {(out,)}, got {self.bias.shape}")
+            raise ArgumentError(
+                f"nn.IndexLinear: expected a bias of shape {(out,)}, got {self.bias.shape}"
+            )
         self.grad_weight = np.zeros_like(self.weight)
         self.grad_bias = np.zeros_like(self.bias)
 

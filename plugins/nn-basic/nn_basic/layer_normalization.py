@@ -6,7 +6,7 @@ import math
 
 import numpy as np
 
-from nncore.plugin import Case, Module
+from nncore.plugin import POSITIVE, Case, Module
 
 from ._rows import as_rows, grad_rows, reset_uniform
 
@@ -33,6 +33,7 @@ class LayerNormalization(Module):
     """
 
     parameter_names = ("weight", "bias")
+    argument_ranges = {"n_output": POSITIVE}
 
     def __init__(
         self, n_output: int, bias: float = 0.0, eps: float = 1e-10, affine: bool = True
