@@ -33,6 +33,7 @@ class PluginRecord:
     class_count: int = 0
     backend: str | None = None
     call_handler_ref: str | None = None
+    data_parallel_ref: str | None = None
     #: how long importing and registering the plugin took
     load_seconds: float = 0.0
 

@@ -89,6 +89,9 @@ class Registry:
                 record.call_handler_ref = self._call(
                     plugin, record, "nncore_call_handler", results.reference
                 )
+                record.data_parallel_ref = self._call(
+                    plugin, record, "nncore_data_parallel", results.reference
+                )
                 owned = results.top_level_packages(dist)
                 for spec in specs:
                     self._add(record, spec, owned)
@@ -256,6 +259,31 @@ class Registry:
                         f"plugin {record.distribution} {record.version}: call handler "
                         f"{record.call_handler_ref!r} failed: {error}"
                     ) from error
+
+    # ----------------------------------------------------------------- data parallelism
+    def data_parallel(self) -> Any:
+        """The data-parallel wrapper class a plugin provides (``nncore_data_parallel``).
+
+        Raises RegistryError, saying what to install, when no loaded plugin provides one, or
+        naming the candidates when several do.
+        """
+        refs = {
+            record.distribution: record.data_parallel_ref
+            for record in self.plugins.values()
+            if record.status == "loaded" and record.data_parallel_ref is not None
+        }
+        if not refs:
+            raise RegistryError(
+                "no installed plugin provides data-parallel training; install nn-parallel "
+                "(pip install nn-parallel), which brings mpi4py and Open MPI"
+            )
+        if len(refs) > 1:
+            raise RegistryError(
+                f"several plugins provide data-parallel training: {', '.join(sorted(refs))}; "
+                "disable all but one with NNCORE_DISABLE_PLUGINS"
+            )
+        ((distribution, ref),) = refs.items()
+        return import_ref(ref, f"data-parallel wrapper of {distribution}")
 
     # ----------------------------------------------------------------- conformance examples
     def examples(self, entry: Entry) -> builtins.list[Any]:

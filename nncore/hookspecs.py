@@ -83,3 +83,18 @@ def nncore_call_handler() -> str:
     have done so when it was imported).  nn-graph uses this so that ``nn.Identity()()`` and
     ``nn.Linear(10, 5)(node)`` build graph nodes without nncore importing nn-graph.
     """
+
+
+@hookspec
+def nncore_data_parallel() -> str:
+    """Return a lazy reference ``"pkg.module:Class"`` to a data-parallel wrapper.
+
+    ``Class(network)`` is collective over the ranks of a job (MPI's ``COMM_WORLD``): it checks
+    that every rank holds a network of the same layout, flattened with ``get_parameters()``,
+    and gives every rank rank 0's parameters.  It has ``rank``, ``size`` and ``is_root``,
+    ``backward(input, grad_output)`` (the network's backward, then its gradients averaged over
+    the ranks), ``shard(order)`` (this rank's equal share of an order of the examples that
+    every rank passes), ``mean(value)`` (a number averaged over the ranks) and
+    ``abort_on_error()`` (a context manager ending the whole job when its block raises on one
+    rank).  nn-parallel provides one; ``nncore demo --parallel`` uses it.
+    """
