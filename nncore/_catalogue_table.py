@@ -220,4 +220,5 @@ PROVIDERS: dict[str, tuple[str, ...]] = {
         "rprop",
         "sgd",
     ),
+    "nn-parallel": (),
 }

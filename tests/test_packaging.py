@@ -40,13 +40,14 @@ def _pythons(name: str) -> list[str]:
     return [c.removeprefix(prefix) for c in classifiers if re.fullmatch(r".*:: 3\.\d+", c)]
 
 
-def test_seven_distributions():
+def test_eight_distributions():
     assert list(FOLDERS) == [
         CORE,
         "nn-basic",
         "nn-conv",
         "nn-graph",
         "nn-optim",
+        "nn-parallel",
         "nn-table",
         "nn-example-plugin",
     ]

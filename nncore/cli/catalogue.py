@@ -23,6 +23,9 @@ def table_source(distributions: tuple[str, ...] = DISTRIBUTIONS) -> str:
     ]
     for distribution in distributions:
         names = sorted(entry.name for entry in registry().list(provider=distribution))
+        if not names:  # a plugin that registers no class (nn-parallel), as ruff formats it
+            lines.append(f'    "{distribution}": (),')
+            continue
         lines.append(f'    "{distribution}": (')
         lines += [f'        "{name}",' for name in names]
         lines.append("    ),")

@@ -22,6 +22,8 @@ from typing import Any
 import numpy as np
 
 from .._module import Module
+from .._registry import registry
+from ..errors import ArgumentError
 from ..random import manual_seed
 from ._arguments import plot_destination, positive_float, positive_int
 
@@ -90,6 +92,8 @@ class DemoResult:
     losses: list[float] = field(default_factory=list)
     train_accuracies: list[float] = field(default_factory=list)
     test_accuracies: list[float] = field(default_factory=list)
+    #: the MPI rank that ran it (``--parallel``); rank 0 alone reports and saves the plot
+    rank: int = 0
 
 
 def load_digits_split(seed: int, test_size: float = 0.25) -> tuple[np.ndarray, ...]:
@@ -134,6 +138,7 @@ def train_epoch(
     step: Any,
     config: dict[str, Any],
     state: dict[str, Any],
+    backward: Callable[[Any, Any], Any] | None = None,
 ) -> float:
     """One pass of minibatch training over ``x[order]``, ``y[order]``; returns its mean loss.
 
@@ -142,8 +147,10 @@ def train_epoch(
     gradient is scaled by its batch's share of a full one, so that every example weighs the
     same: the last batch of a pass is short (1347 training digits are 84 batches of 16 and one
     of 3), and a full step on its few examples throws a trained LeNet off (test accuracy 0.95
-    to 0.57).
+    to 0.57).  ``backward`` replaces ``model.backward`` (a data-parallel one averages the
+    gradients over the ranks).
     """
+    backward = model.backward if backward is None else backward
     total = 0.0
     for start in range(0, len(order), batch_size):
         batch = order[start : start + batch_size]
@@ -155,7 +162,7 @@ def train_epoch(
             grads.fill(0.0)  # or model.zero_grad_parameters()
             output = model.forward(inputs)
             loss = criterion.forward(output, targets)
-            model.backward(inputs, criterion.backward(output, targets))
+            backward(inputs, criterion.backward(output, targets))
             return loss, grads * share
 
         _, (loss, *_) = step(feval, params, config, state)  # updates params in place
@@ -174,15 +181,30 @@ def train(
     on_epoch: Callable[[int, float], None] | None = None,
     progress: bool = True,
     optimizer: str = "sgd",
+    parallel: Any = None,
 ) -> list[float]:
     """Minibatch training on ``ClassNLLCriterion`` with ``nncore.optim.<optimizer>`` (learning
-    rate ``lr``); returns the mean training loss of each epoch."""
+    rate ``lr``); returns the mean training loss of each epoch.
+
+    With ``parallel`` (a data-parallel wrapper of ``model``, see :func:`run`), each rank trains
+    on its shard of every epoch's order, ``batch_size / ranks`` examples a step, so that the
+    ranks' batches together make the global batch of ``batch_size``; the losses are the ranks'
+    mean.
+    """
     from tqdm import tqdm
 
     from .._namespace import nn, optim
 
     criterion = nn.ClassNLLCriterion()
     params, grads = model.get_parameters()
+    backward = None
+    if parallel is not None:
+        if batch_size % parallel.size:
+            raise ArgumentError(
+                f"expected a batch size divisible by the {parallel.size} ranks, got {batch_size}"
+            )
+        batch_size //= parallel.size
+        backward = parallel.backward
     step = optim[optimizer]
     config: dict[str, Any] = {"learning_rate": lr}
     state: dict[str, Any] = {}
@@ -190,12 +212,24 @@ def train(
     losses = []
     with tqdm(total=epochs, unit="epoch", desc="training", disable=not progress) as bar:
         for epoch in range(epochs):
-            order = order_rng.permutation(len(x))
-            losses.append(
-                train_epoch(
-                    model, criterion, params, grads, x, y, order, batch_size, step, config, state
-                )
+            order = order_rng.permutation(len(x))  # the same on every rank
+            if parallel is not None:
+                order = parallel.shard(order)
+            loss = train_epoch(
+                model,
+                criterion,
+                params,
+                grads,
+                x,
+                y,
+                order,
+                batch_size,
+                step,
+                config,
+                state,
+                backward,
             )
+            losses.append(loss if parallel is None else parallel.mean(loss))
             if on_epoch is not None:
                 on_epoch(epoch, losses[-1])
             bar.set_postfix(loss=f"{losses[-1]:.4f}")
@@ -260,11 +294,16 @@ def run(
     batch_size: int = 16,
     progress: bool = True,
     optimizer: str = "sgd",
+    parallel: bool = False,
 ) -> DemoResult:
     """Train ``MODELS[model]`` on the digits, plot the curves, return the test accuracy.
 
     Deterministic for a given ``seed``: it seeds nncore's generator (initial weights), the
-    train/test split and the minibatch order.
+    train/test split and the minibatch order.  With ``parallel``, every rank of the MPI job
+    (``mpiexec -n 4 nncore demo --parallel``) trains on its shard of the training set through
+    the data-parallel wrapper a plugin provides (nn-parallel); only rank 0 shows progress and
+    saves the plot (``result.plot`` is then its path on rank 0 alone).  An error on one rank
+    ends the whole job.
     """
     if model not in MODELS:
         raise ValueError(f"unknown model {model!r}; expected one of {sorted(MODELS)}")
@@ -272,10 +311,45 @@ def run(
         raise ValueError(
             f"unknown optimizer {optimizer!r}; expected one of {sorted(LEARNING_RATES)}"
         )
-    x_train, x_test, y_train, y_test = load_digits_split(seed)
+    wrapper = registry().data_parallel() if parallel else None
     manual_seed(seed)
     network = MODELS[model](hidden)
-    result = DemoResult(accuracy=0.0, plot=plot_path(out, model), model=network)
+    if wrapper is None:
+        return _run(network, model, epochs, seed, out, lr, batch_size, progress, optimizer)
+    network.get_parameters()
+    data_parallel = wrapper(network)
+    with data_parallel.abort_on_error():
+        return _run(
+            network,
+            model,
+            epochs,
+            seed,
+            out,
+            lr,
+            batch_size,
+            progress and data_parallel.is_root,
+            optimizer,
+            data_parallel,
+        )
+
+
+def _run(
+    network: Module,
+    model: str,
+    epochs: int,
+    seed: int,
+    out: str | Path,
+    lr: float | None,
+    batch_size: int,
+    progress: bool,
+    optimizer: str,
+    parallel: Any = None,
+) -> DemoResult:
+    """:func:`run` once the network is built (and distributed, with ``parallel``)."""
+    rank = 0 if parallel is None else parallel.rank
+    x_train, x_test, y_train, y_test = load_digits_split(seed)
+    where = plot_path(out, model) if rank == 0 else Path(out)
+    result = DemoResult(accuracy=0.0, plot=where, model=network, rank=rank)
 
     def evaluate(epoch: int, loss: float) -> None:
         result.train_accuracies.append(accuracy(network, x_train, y_train))
@@ -292,9 +366,15 @@ def run(
         on_epoch=evaluate,
         progress=progress,
         optimizer=optimizer,
+        parallel=parallel,
     )
     result.accuracy = result.test_accuracies[-1]
-    plot(result, f"nncore demo: {model} on digits ({len(x_train)} train / {len(x_test)} test)")
+    if rank == 0:
+        ranks = "" if parallel is None else f", {parallel.size} ranks"
+        plot(
+            result,
+            f"nncore demo: {model} on digits ({len(x_train)} train / {len(x_test)} test{ranks})",
+        )
     return result
 
 
@@ -352,6 +432,12 @@ def add_to(commands: Any) -> None:
         "--batch-size", type=positive_int, default=16, help="minibatch size (default: %(default)s)"
     )
     demo.add_argument("--no-progress", action="store_true", help="hide the progress bar")
+    demo.add_argument(
+        "--parallel",
+        action="store_true",
+        help="data-parallel training over the ranks of an MPI job, each on its shard of the "
+        "training set (mpiexec -n 4 nncore demo --parallel; needs nn-parallel)",
+    )
     demo.set_defaults(run=run_command)
 
 
@@ -366,7 +452,9 @@ def run_command(args: argparse.Namespace) -> int:
         batch_size=args.batch_size,
         progress=not args.no_progress,
         optimizer=args.optim,
+        parallel=args.parallel,
     )
-    print(f"test accuracy: {result.accuracy:.4f}")
-    print(f"plot: {result.plot.absolute()}")
+    if result.rank == 0:
+        print(f"test accuracy: {result.accuracy:.4f}")
+        print(f"plot: {result.plot.absolute()}")
     return 0

@@ -1,5 +1,6 @@
 """``mpiexec``, found and tried once: the tests that need it skip, saying why, where MPI cannot
-start a job here."""
+start a job here (and fail instead with ``NN_PARALLEL_REQUIRE_MPI=1``, as ``nox -s tests``
+sets it, so that CI never passes by skipping them)."""
 
 from __future__ import annotations
 
@@ -42,15 +43,20 @@ def why_mpi_cannot_start() -> str | None:
     return None
 
 
-def _mpirun(n: int, *arguments: str, timeout: float = 60) -> subprocess.CompletedProcess:
-    """``mpiexec -n n python mpi_worker.py arguments...`` (oversubscribed: more ranks than
-    cores is fine for tests); skips the test when MPI cannot start here."""
+def _mpirun(
+    n: int, *arguments: str, timeout: float = 60, module: str | None = None
+) -> subprocess.CompletedProcess:
+    """``mpiexec -n n python mpi_worker.py arguments...`` (``python -m module arguments...``
+    with ``module``; oversubscribed: more ranks than cores is fine for tests); skips the test
+    when MPI cannot start here."""
     reason = why_mpi_cannot_start()
+    if reason is not None and os.environ.get("NN_PARALLEL_REQUIRE_MPI", "") not in ("", "0"):
+        pytest.fail(f"NN_PARALLEL_REQUIRE_MPI is set, but {reason}")
     if reason is not None:
         pytest.skip(reason)
     command = [str(find_mpiexec()), "--oversubscribe", "-n", str(n), sys.executable]
     return subprocess.run(
-        [*command, str(WORKER), *arguments],
+        [*command, *(["-m", module] if module else [str(WORKER)]), *arguments],
         env=ENV,
         capture_output=True,
         text=True,
@@ -60,7 +66,8 @@ def _mpirun(n: int, *arguments: str, timeout: float = 60) -> subprocess.Complete
 
 @pytest.fixture
 def mpirun() -> Callable[..., subprocess.CompletedProcess]:
-    """``mpirun(n, scenario, *arguments, timeout=60)`` runs the worker on ``n`` ranks."""
+    """``mpirun(n, scenario, *arguments, timeout=60, module=None)`` runs the worker (or
+    ``python -m module``) on ``n`` ranks."""
     return _mpirun
 
 
