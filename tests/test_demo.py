@@ -11,6 +11,7 @@ pytest.importorskip("matplotlib")
 
 from sklearn.datasets import load_digits  # noqa: E402
 
+import nncore  # noqa: E402
 from nncore.cli import (
     demo,  # noqa: E402
     main,  # noqa: E402
@@ -111,6 +112,24 @@ def test_an_unwritable_plot_fails_before_training(tmp_path, no_training, capsys)
     assert main(["demo", "--out", str(target), "--no-progress"]) == 1
     err = capsys.readouterr().err
     assert err.startswith("nncore demo: error: ") and "No such file or directory" in err
+
+
+def test_parallel_without_a_data_parallel_plugin_says_what_to_install(
+    tmp_path, no_training, capsys, monkeypatch
+):
+    monkeypatch.setenv("NNCORE_DISABLE_PLUGINS", "nn-parallel")
+    nncore.reload()
+    try:
+        status = main(["demo", "--parallel", "--out", str(tmp_path), "--no-progress"])
+    finally:
+        monkeypatch.delenv("NNCORE_DISABLE_PLUGINS")
+        nncore.reload()
+    assert status == 1
+    assert capsys.readouterr().err == (
+        "nncore demo: error: no installed plugin provides data-parallel training; install "
+        "nn-parallel (pip install nn-parallel), which brings mpi4py and Open MPI\n"
+    )
+    assert not list(tmp_path.iterdir())
 
 
 def test_a_short_last_batch_steps_in_proportion_to_its_size():

@@ -65,6 +65,7 @@ def test_a_plugin_raising_system_exit_at_import_fails_alone(make_distribution):
         ("nncore_classes", "[('Evil', 'os:system', 'weapon')]", "expected a kind"),
         ("nncore_classes", "[('Evil', 'no reference', 'module')]", "expected a reference"),
         ("nncore_call_handler", "3.5", "expected a reference"),
+        ("nncore_data_parallel", "'no reference'", "expected a reference"),
     ],
 )
 def test_hook_results_are_validated(make_distribution, hook, value, expected):
@@ -204,3 +205,34 @@ def test_examples_that_are_no_cases_are_a_clear_error_of_nncore_check(make_distr
     error = capsys.readouterr().err
     assert "odd-examples: odd_examples.odd.examples() returned 42" in error
     assert "expected a list of nncore.plugin.Case" in error
+
+
+def _data_parallel_plugin(package: str) -> dict[str, str]:
+    return {
+        **plugin(
+            package,
+            f"""
+            from nncore.plugin import hookimpl
+
+            @hookimpl
+            def nncore_data_parallel():
+                return "{package}.wrapper:Replicated"
+            """,
+        ),
+        f"{package}/wrapper.py": "class Replicated:\n    pass\n",
+    }
+
+
+def test_the_data_parallel_wrapper_comes_from_the_one_plugin_that_provides_it(
+    make_distribution, monkeypatch
+):
+    monkeypatch.setenv("NNCORE_DISABLE_PLUGINS", "nn-parallel")
+    install(make_distribution, "one-wrapper", _data_parallel_plugin("one_wrapper"))
+    registry = nncore.reload()
+    assert registry.data_parallel().__module__ == "one_wrapper.wrapper"
+    install(make_distribution, "two-wrapper", _data_parallel_plugin("two_wrapper"))
+    with pytest.raises(RegistryError, match="several plugins provide data-parallel training: "):
+        nncore.reload().data_parallel()
+    registry = nncore.reload(disabled=["nn-parallel", "one-wrapper", "two-wrapper"])
+    with pytest.raises(RegistryError, match="install nn-parallel"):
+        registry.data_parallel()
