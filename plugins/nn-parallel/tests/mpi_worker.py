@@ -26,6 +26,21 @@ def network(hidden: int = N_HIDDEN) -> nn.Sequential:
     )
 
 
+def shared_network() -> nn.Sequential:
+    """A chain whose third child shares the first one's parameters: their gradient is final
+    only once the first child has run its backward."""
+    manual_seed(0)
+    first = nn.Linear(N_IN, N_IN)
+    return nn.Sequential(
+        first,
+        nn.Tanh(),
+        first.clone("weight", "bias"),
+        nn.Tanh(),
+        nn.Linear(N_IN, N_OUT),
+        nn.LogSoftMax(),
+    )
+
+
 def data(n: int = BATCH * STEPS) -> tuple[np.ndarray, np.ndarray]:
     rng = np.random.default_rng(1)
     return rng.standard_normal((n, N_IN)), rng.integers(0, N_OUT, n)
@@ -63,6 +78,12 @@ def equivalence(out: str) -> None:
             parallel = DataParallel(net, overlap=overlap, bucket_bytes=bucket)
             results[f"{algorithm}-{overlap}-{bucket}"] = steps(parallel, algorithm, x, y)
             results[f"buckets-{overlap}-{bucket}"] = np.array(parallel.reducer.buckets)
+    for algorithm in ("sgd", "adam"):
+        net = shared_network()
+        net.get_parameters()
+        parallel = DataParallel(net, bucket_bytes=0)
+        results[f"shared-{algorithm}"] = steps(parallel, algorithm, x, y)
+        results["buckets-shared"] = np.array(parallel.reducer.buckets)
     if world().Get_rank() == 0:
         np.savez(out, **results)
 

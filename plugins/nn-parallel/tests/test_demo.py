@@ -1,4 +1,4 @@
-"""``mpiexec -n 2 nncore demo --parallel``: the ranks train on shards of the digits, rank 0 alone
+"""``mpiexec -n 4 nncore demo --parallel``: the ranks train on shards of the digits, rank 0 alone
 reports, and the accuracy is the single process's."""
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ def test_the_parallel_demo_reaches_the_accuracy_of_one_process(tmp_path, mpirun)
 
     options = ["--model", "mlp", "--epochs", "2", "--seed", "3", "--no-progress"]
     done = mpirun(
-        2, "demo", "--parallel", *options, "--out", str(tmp_path), module="nncore.cli", timeout=90
+        4, "demo", "--parallel", *options, "--out", str(tmp_path), module="nncore.cli", timeout=90
     )
     assert done.returncode == 0, done.stderr
     reported = re.findall(r"test accuracy: (\d\.\d+)", done.stdout)

@@ -8,10 +8,10 @@ import pytest
 from nncore import nn, optim
 
 
-def one_process(worker, algorithm: str) -> np.ndarray:
+def one_process(worker, algorithm: str, net=None) -> np.ndarray:
     """The reference: plain ``network.backward`` on each whole batch, no MPI."""
     x, y = worker.data()
-    net = worker.network()
+    net = worker.network() if net is None else net
     params, grads = net.get_parameters()
     criterion = nn.ClassNLLCriterion()
     config = {"learning_rate": 0.1 if algorithm == "sgd" else 0.01}
@@ -50,3 +50,12 @@ def test_ranks_on_parts_of_each_batch_match_one_process(tmp_path, mpirun, worker
     assert results["buckets-True-0"].tolist() == [[second, total], [0, second]]
     assert results["buckets-True-1048576"].tolist() == [[0, total]]
     assert results["buckets-False-0"].size == 0
+    # the shared parameters (first in the vector) are reduced after the first child, not the third
+    for algorithm in ("sgd", "adam"):
+        expected = one_process(worker, algorithm, worker.shared_network())
+        np.testing.assert_allclose(results[f"shared-{algorithm}"], expected, rtol=0, atol=1e-12)
+    shared = (worker.N_IN + 1) * worker.N_IN
+    assert results["buckets-shared"].tolist() == [
+        [shared, shared + (worker.N_IN + 1) * 3],
+        [0, shared],
+    ]
