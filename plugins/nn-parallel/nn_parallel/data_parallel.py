@@ -84,6 +84,8 @@ class DataParallel:
     def average_gradients(self) -> None:
         """Replace the flat gradient vector by its mean over the ranks (one blocking allreduce;
         collective)."""
+        # blocking, not the reducer's Iallreduce: with nothing to overlap, Open MPI's blocking
+        # collectives pick faster algorithms than its non-blocking ones
         from mpi4py import MPI
 
         self.comm.Allreduce(MPI.IN_PLACE, self.grads, op=MPI.SUM)
