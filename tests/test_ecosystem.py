@@ -117,7 +117,7 @@ def venv(work, wheel) -> Venv:
     _run(sys.executable, "-m", "venv", env.path)  # no --system-site-packages: only what we install
     assert "include-system-site-packages = false" in (env.path / "pyvenv.cfg").read_text()
     # setuptools lets the local projects build without an isolated build env (much faster)
-    env.pip("install", "--quiet", "setuptools>=68", "wheel", "pytest>=8")
+    env.pip("install", "--quiet", "setuptools>=77", "wheel", "pytest>=8")
     env.pip(
         "install",
         "--quiet",
@@ -130,8 +130,10 @@ def venv(work, wheel) -> Venv:
 
 
 def _no_isolation(python: str) -> list[str]:
-    """``--no-build-isolation`` when ``python`` already has setuptools (saves a download)."""
-    probe = subprocess.run([python, "-c", "import setuptools, wheel"], capture_output=True)
+    """``--no-build-isolation`` when ``python`` already has a setuptools that reads our
+    pyproject.toml files (77 or later: SPDX ``license``) and wheel (saves a download)."""
+    code = "import setuptools, wheel; assert int(setuptools.__version__.split('.')[0]) >= 77"
+    probe = subprocess.run([python, "-c", code], capture_output=True)
     return ["--no-build-isolation"] if probe.returncode == 0 else []
 
 

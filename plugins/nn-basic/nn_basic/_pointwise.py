@@ -9,11 +9,21 @@ once.  :func:`expand_to` and :func:`reduce_to` are the broadcasting rules of ``C
 
 from __future__ import annotations
 
-from typing import ClassVar
+import operator
+from collections.abc import Sequence
+from typing import Any, ClassVar
 
 import numpy as np
 
-from nncore.plugin import Module, ShapeError, StateError, expect_float, expect_same_shape
+from nncore.plugin import (
+    ArgumentError,
+    ArgumentTypeError,
+    Module,
+    ShapeError,
+    StateError,
+    expect_float,
+    expect_same_shape,
+)
 
 
 def floating(input: np.ndarray, dtype: np.dtype) -> np.ndarray:
@@ -138,8 +148,28 @@ def reduce_to(grad: np.ndarray, expanded: np.ndarray, shape: tuple[int, ...]) ->
     return grad.sum(axis=axes, keepdims=True).reshape(shape)
 
 
-def size_tuple(size: int | tuple[int, ...] | list[int]) -> tuple[int, ...]:
-    """``5`` or ``(1, 5)`` as a shape tuple."""
-    if isinstance(size, (int, np.integer)):
-        return (int(size),)
-    return tuple(int(s) for s in size)
+def shape_from_args(owner: str, size: tuple[Any, ...]) -> tuple[int, ...]:
+    """The shape of ``CMul(2, 3)`` / ``CMul((2, 3))`` / ``CMul(5)``: torch/nn takes the sizes as
+    varargs or as one size; each must be a positive int (``owner`` names the class in errors)."""
+    if (
+        len(size) == 1
+        and isinstance(size[0], (Sequence, np.ndarray))
+        and not isinstance(size[0], str)
+    ):
+        size = tuple(size[0])
+    try:
+        shape = tuple(operator.index(s) for s in size)
+    except TypeError:
+        raise ArgumentTypeError(
+            f"nn.{owner}: expected size to be int | tuple[int, ...], got {size!r:.40}"
+        ) from None
+    if not shape or min(shape) < 1:
+        raise ArgumentError(f"nn.{owner}: expected one or more positive sizes, got {shape}")
+    return shape
+
+
+def sized_config(config: dict[str, Any]) -> dict[str, Any]:
+    """A configuration with ``size`` as the varargs ``CMul(*size)`` takes, also when it was
+    recorded as one plain number (``{"size": 5}``, the form of earlier versions)."""
+    size = config.get("size")
+    return {**config, "size": (size,)} if isinstance(size, (int, np.integer)) else config

@@ -3,22 +3,23 @@
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
 
 from nncore.plugin import Case, Module, expect_float, expect_same_shape
 
-from ._pointwise import expand_to, reduce_to, size_tuple
+from ._pointwise import expand_to, reduce_to, shape_from_args, sized_config
 from ._rows import reset_uniform
 
 
 class CAdd(Module):
     """``y = x + bias`` elementwise, ``bias`` broadcast as torch/nn ``CAdd`` does.
 
-    ``size`` is an int or a shape (Lua's ``nn.CAdd(1, 5)`` is ``CAdd((1, 5))``); inputs are
-    matched to ``bias`` as in :class:`CMul`.  ``dx = dy``; ``dbias += scale * sum(dy)`` over the
-    broadcast dimensions.  ``reset(stdv)`` draws from ``U(-a, a)``, ``a = stdv * sqrt(3)``, by
-    default ``a = 1 / sqrt(bias.size)``.
+    The size is varargs or one size, as for :class:`CMul` (``CAdd(1, 5)``, ``CAdd((1, 5))``,
+    ``CAdd(5)``); inputs are matched to ``bias`` as in :class:`CMul`.  ``dx = dy``;
+    ``dbias += scale * sum(dy)`` over the broadcast dimensions.  ``reset(stdv)`` draws from
+    ``U(-a, a)``, ``a = stdv * sqrt(3)``, by default ``a = 1 / sqrt(bias.size)``.
 
     >>> import numpy as np
     >>> m = CAdd((1, 2))
@@ -29,11 +30,15 @@ class CAdd(Module):
 
     parameter_names = ("bias",)
 
-    def __init__(self, size: int | tuple[int, ...]) -> None:
+    def __init__(self, *size: int | tuple[int, ...]) -> None:
         super().__init__()
-        self.bias = np.empty(size_tuple(size))
+        self.bias = np.empty(shape_from_args(type(self).__name__, size))
         self.grad_bias = np.zeros_like(self.bias)
         self.reset()
+
+    @classmethod
+    def from_config(cls, config: dict[str, Any]) -> Module:
+        return super().from_config(sized_config(config))
 
     def reset(self, stdv: float | None = None) -> CAdd:
         reset_uniform(stdv, 1.0 / math.sqrt(self.bias.size), self.bias)

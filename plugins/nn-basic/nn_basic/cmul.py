@@ -3,21 +3,23 @@
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
 
 from nncore.plugin import Case, Module, expect_float, expect_same_shape
 
-from ._pointwise import expand_to, reduce_to, size_tuple
+from ._pointwise import expand_to, reduce_to, shape_from_args, sized_config
 from ._rows import reset_uniform
 
 
 class CMul(Module):
     """``y = x * weight`` elementwise, ``weight`` broadcast as torch/nn ``CMul`` does.
 
-    ``size`` is an int or a shape (Lua's ``nn.CMul(1, 5)`` is ``CMul((1, 5))``).  The input has
-    ``weight``'s number of elements, or its number of dimensions with sizes that ``weight``
-    broadcasts to (dimensions of size 1), or is a batch of such examples.
+    The size is given as torch/nn takes it: varargs (``CMul(1, 5)``) or one size (``CMul(5)``,
+    ``CMul((1, 5))``).  The input has ``weight``'s number of elements, or its number of
+    dimensions with sizes that ``weight`` broadcasts to (dimensions of size 1), or is a batch of
+    such examples.
     ``dx = dy * weight``; ``dweight += scale * sum(x * dy)`` over the broadcast dimensions.
     ``reset(stdv)`` draws from ``U(-a, a)`` with ``a = stdv * sqrt(3)``, by default
     ``a = 1 / sqrt(weight.size)``.
@@ -32,11 +34,15 @@ class CMul(Module):
 
     parameter_names = ("weight",)
 
-    def __init__(self, size: int | tuple[int, ...]) -> None:
+    def __init__(self, *size: int | tuple[int, ...]) -> None:
         super().__init__()
-        self.weight = np.empty(size_tuple(size))
+        self.weight = np.empty(shape_from_args(type(self).__name__, size))
         self.grad_weight = np.zeros_like(self.weight)
         self.reset()
+
+    @classmethod
+    def from_config(cls, config: dict[str, Any]) -> Module:
+        return super().from_config(sized_config(config))
 
     def reset(self, stdv: float | None = None) -> CMul:
         reset_uniform(stdv, 1.0 / math.sqrt(self.weight.size), self.weight)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from nncore.plugin import Case, expect_size
+from nncore.plugin import Case, ShapeError, expect_size
 
 from ._pointwise import Pointwise
 
@@ -14,7 +14,8 @@ class PReLU(Pointwise):
 
     ``n_output_plane = 0`` shares one slope (``weight`` of shape ``(1,)``) over every element;
     otherwise ``weight`` has one slope per plane, the planes being dimension 0 of a 1-D input and
-    dimension 1 of anything larger (``(batch, planes, ...)``).  Slopes start at 0.25.
+    dimension 1 of anything larger (``(batch, planes, ...)``), as in torch/nn's THNN kernel: one
+    ``(planes, H, W)`` example is given as a batch of one.  Slopes start at 0.25.
     Gradients: ``dx = dy * (1 if x > 0 else weight)``, ``dweight += scale * sum(dy * x)`` over
     the elements with ``x <= 0`` of each plane.
 
@@ -41,6 +42,12 @@ class PReLU(Pointwise):
         if self.n_output_plane == 0:
             return ()
         axis = 0 if x.ndim == 1 else 1
+        if x.ndim > 2 and x.shape[1] != self.n_output_plane == x.shape[0]:
+            raise ShapeError(
+                f"expected input (one plane per slope) of size {self.n_output_plane} in "
+                f"dimension 1, the planes of a batch as in torch/nn, got shape {x.shape}: give "
+                "one example a batch dimension, x[None]"
+            )
         expect_size(x, axis, self.n_output_plane, "input (one plane per slope)")
         return tuple(self.n_output_plane if d == axis else 1 for d in range(x.ndim))
 

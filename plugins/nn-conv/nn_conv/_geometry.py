@@ -1,9 +1,12 @@
-"""The geometry of a 2-D window (kernel, stride, padding, dilation) and its output size."""
+"""The geometry of a 2-D window (kernel, stride, padding, dilation) and its output size, and the
+rounding mode of the poolings' output sizes."""
 
 from __future__ import annotations
 
 import math
-from typing import NamedTuple
+from typing import Any, NamedTuple, TypeVar
+
+from nncore.plugin import Module
 
 
 class Geometry(NamedTuple):
@@ -38,3 +41,28 @@ class Geometry(NamedTuple):
                 n -= 1
             sizes.append(n)
         return sizes[0], sizes[1]
+
+
+_Pooling = TypeVar("_Pooling", bound="CeilMode")
+
+
+class CeilMode(Module):
+    """torch/nn's chainable ``ceil()`` and ``floor()`` of a pooling with ``ceil_mode``: they
+    change the rounding of the output size after construction, and :meth:`config` reports the
+    current mode so that saving and swapping keep it."""
+
+    ceil_mode: bool
+
+    def ceil(self: _Pooling) -> _Pooling:
+        """Round the output size up (the last window may hang over the end).  Returns self."""
+        self.ceil_mode = True
+        return self
+
+    def floor(self: _Pooling) -> _Pooling:
+        """Round the output size down (the default).  Returns self."""
+        self.ceil_mode = False
+        return self
+
+    def config(self) -> dict[str, Any]:
+        """The constructor arguments, with the current ``ceil_mode``."""
+        return {**super().config(), "ceil_mode": self.ceil_mode}

@@ -20,13 +20,14 @@ import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
 from nncore.plugin import (
-    Module,
     ShapeError,
     expect_float,
     expect_ndim,
     expect_same_shape,
     expect_size,
 )
+
+from ._geometry import CeilMode
 
 Ints = Sequence[int]
 
@@ -306,24 +307,36 @@ def windowed_sum_grad(g: np.ndarray, sizes: Ints, kernel: Ints, stride: Ints) ->
     return unwindows(cols, sizes, kernel, stride)
 
 
-class MaxPooling(Module):
+class MaxPooling(CeilMode):
     """Max pooling over the trailing ``spatial`` axes with padding, dilation and ceil mode.
 
-    ``kernel``, ``stride``, ``pad`` and ``dilation`` are tuples, outermost axis first.
-    ``indices`` (shape of the output) holds the flat 0-based position of each maximum inside its
-    input plane, as torch/nn's max poolings do; the input's trailing sizes are recorded in
-    ``input_size`` (what a max unpooling needs).
+    ``kernel``, ``stride`` (None: the kernel), ``pad`` and ``dilation`` are tuples, outermost
+    axis first, also kept under torch/nn's names for the ``axes`` (``"thw"``: ``kt``, ``dt``,
+    ``pad_t``, ``dilation_t``, ...).  ``indices`` (shape of the output) holds the flat 0-based
+    position of each maximum inside its input plane, as torch/nn's max poolings do; the input's
+    trailing sizes are recorded in ``input_size`` (what a max unpooling needs).  ``ceil()`` and
+    ``floor()`` switch the rounding.
     """
 
     def __init__(
-        self, kernel: Ints, stride: Ints, pad: Ints, dilation: Ints, ceil_mode: bool
+        self,
+        axes: str,
+        kernel: Ints,
+        stride: Sequence[int | None],
+        pad: Ints,
+        dilation: Ints,
+        ceil_mode: bool,
     ) -> None:
         super().__init__()
         if any(2 * p > k for p, k in zip(pad, kernel, strict=True)):
             raise ValueError(f"expected padding at most half the kernel {kernel}, got {pad}")
         self.spatial = len(kernel)
-        self.kernel, self.stride, self.pad = tuple(kernel), tuple(stride), tuple(pad)
+        steps = tuple(s or k for s, k in zip(stride, kernel, strict=True))
+        self.kernel, self.stride, self.pad = tuple(kernel), steps, tuple(pad)
         self.dilation, self.ceil_mode = tuple(dilation), ceil_mode
+        for axis, *sizes in zip(axes, kernel, steps, pad, dilation, strict=True):
+            for prefix, size in zip(("k", "d", "pad_", "dilation_"), sizes, strict=True):
+                setattr(self, prefix + axis, size)
         self.indices = np.empty(0, dtype=np.int64)
         self.input_size: tuple[int, ...] | None = None
 
@@ -353,28 +366,3 @@ class MaxPooling(Module):
         if any(d != 1 for d in self.dilation):
             text += f", dilation {dims(self.dilation)}"
         return text + (", ceil" if self.ceil_mode else "")
-
-
-def max_pool_at(
-    x: np.ndarray, kernel: Ints, starts: Sequence[np.ndarray]
-) -> tuple[np.ndarray, np.ndarray]:
-    """Max over windows of size ``kernel`` starting at per-plane positions.
-
-    ``x`` is ``(N, C, H, W)``; ``starts`` holds ``(N, C, out_h)`` row starts and ``(N, C, out_w)``
-    column starts.  Returns the maxima and their flat indices ``row * W + col``.
-    """
-    n, c = x.shape[:2]
-    cols = windows(x, kernel, (1, 1))
-    pick = (
-        np.arange(n)[:, None, None, None],
-        np.arange(c)[None, :, None, None],
-        starts[0][..., :, None],
-        starts[1][..., None, :],
-    )
-    chosen = cols[pick]  # (N, C, out_h, out_w, kh, kw)
-    flat = chosen.reshape(chosen.shape[:4] + (-1,))
-    arg = flat.argmax(axis=-1)
-    values = np.take_along_axis(flat, arg[..., None], axis=-1)[..., 0]
-    da, db = np.unravel_index(arg, tuple(kernel))
-    rows = starts[0][..., :, None] + da
-    return values, rows * x.shape[-1] + starts[1][..., None, :] + db

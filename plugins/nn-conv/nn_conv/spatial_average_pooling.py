@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
-from nncore.plugin import Case, Module
+from nncore.plugin import Case
 
 from . import _backend
 from ._batches import batched, expect_fits, expect_grad
-from ._geometry import Geometry
+from ._geometry import CeilMode, Geometry
 
 
-class SpatialAveragePooling(Module):
+class SpatialAveragePooling(CeilMode):
     """Average pooling over ``kh x kw`` windows (torch/nn ``SpatialAveragePooling``).
 
     Input ``(C, H, W)`` or ``(B, C, H, W)``.  With ``S`` the sum of the window starting at
@@ -24,6 +26,8 @@ class SpatialAveragePooling(Module):
     default) or the number of plane elements it covers.  So ``divide=False`` gives the window
     sum wherever ``n = kw*kh``; ``grad_input`` is scaled alike.  Output sizes as
     :class:`SpatialMaxPooling` (``ceil_mode`` likewise); note torch/nn's default stride here is 1.
+    As in torch/nn, ``ceil()``/``floor()`` and ``set_count_include_pad()``/
+    ``set_count_exclude_pad()`` change the modes after construction (``config()`` keeps them).
 
     >>> SpatialAveragePooling(2, 2, 2, 2).forward(np.arange(16.0).reshape(1, 4, 4))
     array([[[ 2.5,  4.5],
@@ -53,6 +57,20 @@ class SpatialAveragePooling(Module):
                 f"padding must be at most half the kernel size, got pad {pad_w},{pad_h} "
                 f"for a {kw}x{kh} kernel"
             )
+
+    def set_count_include_pad(self) -> SpatialAveragePooling:
+        """Divide by the window's size within the padded plane (the default).  Returns self."""
+        self.count_include_pad = True
+        return self
+
+    def set_count_exclude_pad(self) -> SpatialAveragePooling:
+        """Divide by the number of plane elements the window covers.  Returns self."""
+        self.count_include_pad = False
+        return self
+
+    def config(self) -> dict[str, Any]:
+        """The constructor arguments, with the current rounding and counting modes."""
+        return {**super().config(), "count_include_pad": self.count_include_pad}
 
     def update_output(self, input: np.ndarray) -> np.ndarray:
         x, single = batched(input, 2, self.dtype, keep_float=True)

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 
-from nncore.plugin import Case, generator
+from nncore.plugin import Case
 
-from ._cases import BAD_INPUTS, batch_cases
-from ._convolution import Convolution
+from ._connection_map import ConnectionMap, map_cases
 from ._spatial import (
     conv,
     conv_grad_input,
@@ -20,7 +17,7 @@ from ._spatial import (
 )
 
 
-class SpatialConvolutionMap(Convolution):
+class SpatialConvolutionMap(ConnectionMap):
     """Sparse 2-D convolution (torch/nn ``SpatialConvolutionMap``).
 
     ``conn_table`` is a ``(K, 2)`` integer array of 0-based ``[input_plane, output_plane]``
@@ -39,74 +36,16 @@ class SpatialConvolutionMap(Convolution):
            [1, 1]])
     """
 
-    bias: np.ndarray  # declared with a bias shape: never None
-
-    def __init__(self, conn_table: np.ndarray, kw: int, kh: int, dw: int = 1, dh: int = 1) -> None:
-        super().__init__()
-        table = np.asarray(conn_table)
-        if table.ndim != 2 or table.shape[1] != 2 or table.size == 0 or table.min() < 0:
-            raise ValueError(
-                f"expected a (K, 2) table of non-negative plane indices, got {table!r}"
-            )
-        self.conn_table = table.astype(np.int64)
-        self.set_sizes(kernel=(kw, kh), stride=(dw, dh))
-        self.n_input_plane = int(self.conn_table[:, 0].max()) + 1
-        self.n_output_plane = int(self.conn_table[:, 1].max()) + 1
-        self.declare((len(self.conn_table), kh, kw), self.n_output_plane)
-
-    @staticmethod
-    def full(nin: int, nout: int) -> np.ndarray:
-        """Every input plane to every output plane."""
-        return np.stack(np.meshgrid(np.arange(nin), np.arange(nout)), axis=-1).reshape(-1, 2)
-
-    @staticmethod
-    def one_to_one(nfeat: int) -> np.ndarray:
-        """Plane ``i`` to plane ``i``."""
-        return np.repeat(np.arange(nfeat)[:, None], 2, axis=1)
-
-    @staticmethod
-    def random(nin: int, nout: int, nto: int) -> np.ndarray:
-        """``nto`` distinct random inputs per output plane, drawn in turn from chunks of random
-        permutations so inputs are used evenly (from ``nncore.random``)."""
-        chunks = nin // nto
-        sources, perm = [], generator().permutation(nin)
-        for out in range(nout):
-            chunk = out % chunks
-            if out and chunk == 0:
-                perm = generator().permutation(nin)
-            sources.append(perm[chunk * nto : (chunk + 1) * nto])
-        return np.stack([np.concatenate(sources), np.repeat(np.arange(nout), nto)], axis=1)
-
-    def reset(self, stdv: float | None = None) -> SpatialConvolutionMap:
-        if stdv is not None:
-            s = stdv * math.sqrt(3)
-            self.weight[...] = generator().uniform(-s, s, self.weight.shape)
-            self.bias[...] = generator().uniform(-s, s, self.bias.shape)
-            return self
-        fan_in = np.bincount(self.conn_table[:, 1], minlength=self.n_output_plane)
-        bound = 1.0 / np.sqrt(self.kw * self.kh * np.maximum(fan_in, 1))
-        per_filter = bound[self.conn_table[:, 1]][:, None, None]
-        self.weight[...] = generator().uniform(-1.0, 1.0, self.weight.shape) * per_filter
-        self.bias[...] = generator().uniform(-1.0, 1.0, self.bias.shape) * bound
-        return self
-
-    def _dense(self, dtype: np.dtype) -> np.ndarray:
-        """The equivalent dense ``(n_output_plane, n_input_plane, kh, kw)`` weight, zero where
-        no connection exists (repeated connections add up)."""
-        dense = np.zeros((self.n_output_plane, self.n_input_plane, self.kh, self.kw), dtype=dtype)
-        np.add.at(dense, (self.conn_table[:, 1], self.conn_table[:, 0]), self.weight)
-        return dense
-
     def update_output(self, input: np.ndarray) -> np.ndarray:
         x, single = self.promote_input(input)
-        y = conv(x, self._dense(x.dtype), self.stride()) + self.bias[:, None, None]
+        y = conv(x, self.dense(x.dtype), self.stride()) + self.bias[:, None, None]
         return demote(y, single)
 
     def update_grad_input(self, input: np.ndarray, grad_output: np.ndarray) -> np.ndarray:
         x, g, single = promote_pair(input, grad_output, 2)
         self.promote_input(x)
         expect_grad_shape(g, (x.shape[0], self.n_output_plane, *self.output_size(x.shape[2:])))
-        grad = conv_grad_input(g, self._dense(g.dtype), x.shape[2:], self.stride())
+        grad = conv_grad_input(g, self.dense(g.dtype), x.shape[2:], self.stride())
         return demote(grad, single)
 
     def acc_grad_parameters(
@@ -114,29 +53,10 @@ class SpatialConvolutionMap(Convolution):
     ) -> None:
         x, g, _ = promote_pair(input, grad_output, 2)
         dense = conv_grad_weight(x, g, self.kernel_size(), self.stride())
-        self.grad_weight += scale * dense[self.conn_table[:, 1], self.conn_table[:, 0]]
-        self.grad_bias += scale * g.sum(axis=(0, 2, 3))
-
-    def extra_repr(self) -> str:
-        return (
-            f"{self.n_input_plane} -> {self.n_output_plane}, {len(self.conn_table)} connections, "
-            f"{self.sizes_text('k', 'x')}, {self.sizes_text('d')}"
-        )
-
-
-table = np.array([[0, 0], [2, 0], [1, 1], [2, 1]])
+        self.grad_weight += scale * self.connections(dense)
+        self.accumulate_bias_grad(g, scale)
 
 
 def examples() -> list[Case]:
     """The conformance kit's cases for SpatialConvolutionMap."""
-    return [
-        *batch_cases(
-            SpatialConvolutionMap(table, 2, 2),
-            (2, 3, 3, 3),
-            bad_inputs=BAD_INPUTS + [np.zeros((2, 3, 3))],
-        ),
-        Case(
-            SpatialConvolutionMap(SpatialConvolutionMap.full(2, 2), 2, 3, 2, 1),
-            input_shape=(2, 4, 4),
-        ),
-    ]
+    return map_cases(SpatialConvolutionMap, (2, 3, 3, 3), (2, 4, 4))

@@ -35,13 +35,8 @@ class SpatialDilatedMaxPooling(MaxPooling):
         dilation_h: int = 1,
         ceil_mode: bool = False,
     ) -> None:
-        self.kw, self.kh = kw, kh
-        self.dw, self.dh = dw or kw, dh or kh
-        self.pad_w, self.pad_h = pad_w, pad_h
-        self.dilation_w, self.dilation_h = dilation_w, dilation_h
-        super().__init__(
-            (kh, kw), (self.dh, self.dw), (pad_h, pad_w), (dilation_h, dilation_w), ceil_mode
-        )
+        kernel, stride, pad = (kh, kw), (dh, dw), (pad_h, pad_w)
+        super().__init__("hw", kernel, stride, pad, (dilation_h, dilation_w), ceil_mode)
 
 
 def examples() -> list[Case]:

@@ -4,21 +4,22 @@ from __future__ import annotations
 
 import numpy as np
 
-from nncore.plugin import Case, Module
+from nncore.plugin import Case
 
 from ._batches import batched, expect_fits, expect_grad
 from ._cases import distinct_input
-from ._geometry import Geometry
+from ._geometry import CeilMode, Geometry
 from ._max_pool import max_pool, max_pool_backward
 
 
-class SpatialMaxPooling(Module):
+class SpatialMaxPooling(CeilMode):
     """Max pooling over ``kh x kw`` windows moved by ``dh``/``dw`` (torch/nn ``SpatialMaxPooling``).
 
     Input ``(C, H, W)`` or ``(B, C, H, W)``.  ``out[b, c, y, x]`` is the maximum of the window
     starting at ``(y*dh - pad_h, x*dw - pad_w)``, clipped to the plane (padding never wins);
     ``out_h = floor((H + 2*pad_h - kh) / dh) + 1``, or ``ceil`` with ``ceil_mode`` (the last
-    window must start inside the plane).  The argmax of every window is kept in ``indices``
+    window must start inside the plane; torch/nn's ``ceil()`` and ``floor()`` set it after
+    construction, and ``config()`` keeps it).  The argmax of every window is kept in ``indices``
     (as ``y * W + x`` within its plane) and the backward pass routes the gradient to it.
 
     >>> pool = SpatialMaxPooling(2, 2)

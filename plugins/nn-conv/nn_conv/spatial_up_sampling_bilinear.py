@@ -18,15 +18,17 @@ from ._separable import (
 class SpatialUpSamplingBilinear(SeparableMap):
     """Bilinear upsampling of the two spatial axes (torch/nn ``SpatialUpSamplingBilinear``).
 
-    ``params`` is an integer scale factor ``s`` (output ``((H-1)*(s-1) + H, (W-1)*(s-1) + W)``)
-    or the output size, as ``{"oheight": h, "owidth": w}`` or ``(h, w)``.  Corners are aligned:
+    ``params`` is an integer scale factor ``s`` (output ``(H*s, W*s)``, as torch/nn's code
+    computes it; its comment's ``(H-1)*(s-1) + H`` is stale) or the output size, as
+    ``{"oheight": h, "owidth": w}`` or ``(h, w)``.  Corners are aligned:
     output row ``i`` samples input position ``i * (H - 1) / (oH - 1)``, interpolating linearly
     between its two neighbours; the map is ``y = A_h x A_w^T`` so the backward pass is
     ``A_h^T g A_w``.
 
     >>> import numpy as np
-    >>> SpatialUpSamplingBilinear(2).forward(np.array([[[0.0, 2.0]]]))
-    array([[[0., 1., 2.]]])
+    >>> SpatialUpSamplingBilinear(2).forward(np.array([[[0.0, 3.0]]]))
+    array([[[0., 1., 2., 3.],
+            [0., 1., 2., 3.]]])
     """
 
     def __init__(self, params: Any) -> None:
@@ -43,7 +45,7 @@ class SpatialUpSamplingBilinear(SeparableMap):
 
     def matrices(self, shape: tuple[int, ...]) -> list[np.ndarray]:
         if self.scale_factor is not None:
-            outs = [(n - 1) * (self.scale_factor - 1) + n for n in shape[-2:]]
+            outs = [n * self.scale_factor for n in shape[-2:]]
         else:
             assert self.oheight is not None and self.owidth is not None  # built with a size
             outs = [self.oheight, self.owidth]

@@ -35,12 +35,8 @@ class VolumetricMaxPooling(MaxPooling):
         pad_h: int = 0,
         ceil_mode: bool = False,
     ) -> None:
-        self.kt, self.kw, self.kh = kt, kw, kh
-        self.dt, self.dw, self.dh = dt or kt, dw or kw, dh or kh
-        self.pad_t, self.pad_w, self.pad_h = pad_t, pad_w, pad_h
-        super().__init__(
-            (kt, kh, kw), (self.dt, self.dh, self.dw), (pad_t, pad_h, pad_w), (1, 1, 1), ceil_mode
-        )
+        kernel, stride, pad = (kt, kh, kw), (dt, dh, dw), (pad_t, pad_h, pad_w)
+        super().__init__("thw", kernel, stride, pad, (1, 1, 1), ceil_mode)
 
 
 def examples() -> list[Case]:

@@ -121,7 +121,7 @@ def _bilinear_oracle(x, oh, ow):
 
 @pytest.mark.parametrize(
     "params, size",
-    [(2, (5, 7)), (3, (7, 10)), ({"oheight": 4, "owidth": 2}, (4, 2)), ((1, 6), (1, 6))],
+    [(2, (6, 8)), (3, (9, 12)), ({"oheight": 4, "owidth": 2}, (4, 2)), ((1, 6), (1, 6))],
 )
 def test_up_sampling_bilinear(params, size):
     m = nn.SpatialUpSamplingBilinear(params)

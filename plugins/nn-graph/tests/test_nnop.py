@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import sys
 import textwrap
 
@@ -234,10 +235,20 @@ def _first_cases():
             yield pytest.param(qualified, cases[0], id=qualified)
 
 
+def _arguments(module):
+    """The constructor arguments of ``module`` as ``(args, kwargs)``: a varargs parameter
+    (``CMul(2, 3)``'s size, the first parameter of such classes) goes by position."""
+    config = module.config()
+    parameters = inspect.signature(type(module).__init__).parameters.values()
+    varargs = [p.name for p in parameters if p.kind is inspect.Parameter.VAR_POSITIONAL]
+    return (list(config.pop(varargs[0])) if varargs else []), config
+
+
 @pytest.mark.parametrize("qualified, case", list(_first_cases()))
 def test_every_parameterized_class_works_as_an_op(qualified, case):
     module = case.fresh_module()
-    op = Op(qualified, **module.config())
+    args, kwargs = _arguments(module)
+    op = Op(qualified, *args, **kwargs)
     for name in op.buffer_names:  # state set after construction (PartialLinear's partition)
         setattr(op, name, getattr(module, name).copy())
     rng = np.random.default_rng(11)

@@ -29,3 +29,7 @@ three = normal((2, 3), (2, 1), (2, 2))
 
 
 BAD_PAIRS = ["not an array", [np.ones(3)], [np.ones(3), np.ones(4)], [np.ones((2, 2, 2))] * 2]
+
+
+#: a pair module gives one pair a ``(1,)`` output, as torch/nn does, not a batch's row
+ONE_PAIR = {"check_batch": "one pair gives an output of size 1 (torch/nn), a batch one per row"}

@@ -15,6 +15,7 @@ CONTAINERS = {
 
 MODULES = {
     "CAddTable": "c_add_table",
+    "CAddTensorTable": "c_add_tensor_table",
     "CDivTable": "c_div_table",
     "CMaxTable": "c_max_table",
     "CMinTable": "c_min_table",

@@ -173,8 +173,8 @@ def pair(input: Any) -> tuple[np.ndarray, np.ndarray, bool]:
 
 
 def unbatch(values: np.ndarray, batched: bool) -> np.ndarray:
-    """Undo ``pair``'s promotion: drop the batch of one again for a single example."""
-    return values if batched else np.asarray(values[0])
+    """Undo ``pair``'s promotion of a single example's gradient (its batch of one)."""
+    return values if batched else values[0]
 
 
 def winner_grads(
@@ -211,6 +211,7 @@ def scaled(value: Any, factor: Any, like: Any) -> Any:
     return np.asarray(value * factor, dtype=like.dtype if floating else None)
 
 
-def per_example(grad_output: Any, x: np.ndarray, batched: bool) -> np.ndarray:
-    """A pair module's ``grad_output`` (one number per example) as a ``(batch, 1)`` column."""
-    return np.reshape(expect_shape(grad_output, x.shape[:1] if batched else ()), (-1, 1))
+def per_example(grad_output: Any, x: np.ndarray) -> np.ndarray:
+    """A pair module's ``grad_output`` (one number per example, one for a single pair too) as a
+    ``(batch, 1)`` column."""
+    return np.reshape(expect_shape(grad_output, x.shape[:1]), (-1, 1))

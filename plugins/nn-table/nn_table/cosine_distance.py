@@ -8,7 +8,7 @@ import numpy as np
 
 from nncore.plugin import Case, Module
 
-from ._cases import BAD_PAIRS, normal
+from ._cases import BAD_PAIRS, ONE_PAIR, normal
 from ._tables import pair, per_example, unbatch
 
 #: keeps the norms of zero vectors away from zero, as torch/nn does
@@ -21,21 +21,22 @@ class CosineDistance(Module):
 
     ``dx0 = dy (x1 - (x0.x1 / (|x0|^2 + eps)) x0) / sqrt((|x0|^2 + eps)(|x1|^2 + eps))`` and
     symmetrically for ``dx1``.  Input ``[x0, x1]``, two vectors ``(n,)`` or two batches
-    ``(batch, n)``; the output is a 0-d array for one pair and ``(batch,)`` for a batch.
+    ``(batch, n)``; the output is ``(1,)`` for one pair, as in torch/nn, and ``(batch,)`` for a
+    batch.
 
     >>> import numpy as np
-    >>> round(float(CosineDistance().forward([np.array([1.0, 0.0]), np.array([1.0, 1.0])])), 6)
-    0.707107
+    >>> CosineDistance().forward([np.array([1.0, 0.0]), np.array([1.0, 1.0])]).round(6)
+    array([0.707107])
     """
 
     def update_output(self, input: Any) -> np.ndarray:
-        x, y, batched = pair(input)
+        x, y, _ = pair(input)
         dot, sq_x, sq_y = _moments(x, y)
-        return unbatch(dot / np.sqrt(sq_x * sq_y), batched)
+        return dot / np.sqrt(sq_x * sq_y)
 
     def update_grad_input(self, input: Any, grad_output: np.ndarray) -> list[np.ndarray]:
         x, y, batched = pair(input)
-        grad = per_example(grad_output, x, batched)
+        grad = per_example(grad_output, x)
         dot, sq_x, sq_y = (m[:, None] for m in _moments(x, y))
         scale = grad / np.sqrt(sq_x * sq_y)
         return [
@@ -56,6 +57,12 @@ def _moments(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.n
 def examples() -> list[Case]:
     """The conformance kit's cases for CosineDistance."""
     return [
-        Case(CosineDistance(), input=normal((4, 3), (4, 3)), batched=True, bad_inputs=BAD_PAIRS),
+        Case(
+            CosineDistance(),
+            input=normal((4, 3), (4, 3)),
+            batched=True,
+            bad_inputs=BAD_PAIRS,
+            skip=ONE_PAIR,
+        ),
         Case(CosineDistance(), input=normal((5,), (5,))),
     ]

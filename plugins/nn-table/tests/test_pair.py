@@ -15,7 +15,7 @@ Y = np.array([4.0, 5.0, 6.0])
 def test_pairwise_distance_documented_values():
     assert nn.PairwiseDistance(1).forward([X, Y]) == pytest.approx(9.0, rel=1e-12)
     assert nn.PairwiseDistance(2).forward([X, Y]) == pytest.approx(5.1962, abs=1e-4)
-    assert nn.PairwiseDistance().forward([X, Y]).shape == ()
+    assert nn.PairwiseDistance().forward([X, Y]).shape == (1,)
 
 
 @pytest.mark.parametrize("p", [1, 2, 3, 1.5])
@@ -43,7 +43,7 @@ def test_pairwise_distance_batch_and_gradient(p):
 def test_pairwise_distance_of_equal_vectors_has_zero_gradient():
     distance = nn.PairwiseDistance(2)
     distance.forward([X, X.copy()])
-    grad_x, grad_y = distance.backward([X, X.copy()], np.array(1.0))
+    grad_x, grad_y = distance.backward([X, X.copy()], np.array([1.0]))
     np.testing.assert_array_equal(grad_x, np.zeros(3))
     np.testing.assert_array_equal(grad_y, np.zeros(3))
 
@@ -51,7 +51,7 @@ def test_pairwise_distance_of_equal_vectors_has_zero_gradient():
 def test_dot_product_documented_value_and_gradient():
     module = nn.DotProduct()
     assert module.forward([X, Y]) == 32.0
-    grad_x, grad_y = module.backward([X, Y], np.array(2.0))
+    grad_x, grad_y = module.backward([X, Y], np.array([2.0]))
     np.testing.assert_array_equal(grad_x, 2 * Y)
     np.testing.assert_array_equal(grad_y, 2 * X)
     batch = module.forward([np.stack([X, Y]), np.stack([Y, Y])])
