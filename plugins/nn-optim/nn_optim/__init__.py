@@ -7,6 +7,12 @@ long vectors are shared across the cores (``set_num_threads``, ``NNOPTIM_NUM_THR
 
 __version__ = "0.1.0"
 
-from ._threads import get_num_threads, set_num_threads
 
-__all__ = ["get_num_threads", "set_num_threads"]
+def __getattr__(name: str) -> object:
+    """``set_num_threads`` and ``get_num_threads`` on first use (the package imports nothing up
+    front: listing the registry imports only ``_plugin``)."""
+    if name in ("set_num_threads", "get_num_threads"):
+        from . import _threads
+
+        return getattr(_threads, name)
+    raise AttributeError(f"module 'nn_optim' has no attribute {name!r}")
