@@ -16,6 +16,7 @@ from typing import Any
 # Imported on first use, so registering and listing (which import the package to reach
 # ``nn_graph._plugin``) load no graph code.
 _EXPORTS = {
+    "Graph": ".graph",
     "GraphError": "._graph",
     "nnop": "._nnop",
     "gModule": ".g_module",
@@ -25,6 +26,8 @@ _EXPORTS = {
     "Node": ".node",
     "Op": ".op",
     "Parameters": ".parameters",
+    "is_debug": ".debug",
+    "set_debug": ".debug",
 }
 
 __all__ = sorted(_EXPORTS)
