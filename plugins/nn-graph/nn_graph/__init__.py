@@ -19,6 +19,7 @@ _EXPORTS = {
     "Graph": ".graph",
     "GraphError": "._graph",
     "nnop": "._nnop",
+    "annotate_nodes": ".naming",
     "gModule": ".g_module",
     "render": ".graphviz",
     "to_dot": ".graphviz",
