@@ -114,6 +114,7 @@ class Node:
 
     @property
     def name(self) -> str | None:
+        """The ``name`` annotation (nngraph's ``node.data.annotations.name``), or None."""
         return self.annotations.get("name")
 
     def label(self) -> str:
