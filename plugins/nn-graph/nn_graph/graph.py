@@ -72,13 +72,16 @@ class Graph:
         drawn filled in red.
         """
         terminals = _terminals(self)
+        incoming: dict[int, list[Node]] = {id(node): [] for node in self.nodes}
+        for a, b in self.edges:
+            incoming[id(b)].append(a)
         lines = [f"digraph {_quote(title)} {{", "  node [shape=box];"]
         for node in self.nodes:
             into = [(name, label) for name, label, n in terminals["in"] if n is node]
             lines += [f"  {name} [label={_quote(label)}, shape=ellipse];" for name, label in into]
             lines.append(f"  n{node.index} [{_attributes(node, node is failed)}];")
             lines += [f"  {name} -> n{node.index};" for name, _ in into]
-            lines += [f"  n{a.index} -> n{b.index};" for a, b in self.edges if b is node]
+            lines += [f"  n{a.index} -> n{node.index};" for a in incoming[id(node)]]
         for name, label, node in terminals["out"]:
             lines.append(f"  {name} [label={_quote(label)}, shape=ellipse];")
             lines.append(f"  n{node.index} -> {name};")
