@@ -37,6 +37,8 @@ def load_checkpoint(path: str | Path) -> tuple[Module, dict[str, Any]]:
     path = Path(path)
     info = json.loads(path.with_name(path.name + ".json").read_text())
     opt, arrays = info["opt"], nncore.load(path)
-    rnn = MODELS[opt["model"]](len(info["vocab"]), opt["rnn_size"], opt["num_layers"], opt["dropout"])
+    rnn = MODELS[opt["model"]](
+        len(info["vocab"]), opt["rnn_size"], opt["num_layers"], opt["dropout"]
+    )
     rnn.type(np.result_type(*arrays.values()))
     return rnn.load_state_dict(arrays), info

@@ -98,7 +98,9 @@ class CharRNN:
             proto.type(dtype)
         # the initial state of the cell/hidden states
         h_init = np.zeros((opt.batch_size, opt.rnn_size), dtype)
-        self.init_state = [h_init.copy() for _ in range(opt.num_layers * state_per_layer(opt.model))]
+        self.init_state = [
+            h_init.copy() for _ in range(opt.num_layers * state_per_layer(opt.model))
+        ]
         # put the above things into one flattened parameters vector
         self.params, self.grad_params = combine_all_parameters(protos["rnn"])
         if do_random_init:
