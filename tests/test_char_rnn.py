@@ -183,15 +183,3 @@ def test_checkpoints_keep_the_parameters(checkpoint, tmp_path):
         np.testing.assert_array_equal(a, b)
     assert info["opt"]["model"] == "gru" and np.abs(rnn.parameters()[0][0]).max() <= 0.08
 
-
-@pytest.mark.xfail(
-    strict=True,
-    reason="nncore.load takes the node indices of a gModule's outputs for sizes and refuses "
-    "the file (its memory budget); the checkpoint saves the arrays instead",
-)
-def test_a_saved_two_layer_lstm_graph_loads(tmp_path):
-    from char_rnn.model import lstm
-
-    net = lstm(59, 8, 2)
-    nncore.save(net, tmp_path / "lstm.nnc")
-    nncore.load(tmp_path / "lstm.nnc")
