@@ -182,4 +182,3 @@ def test_checkpoints_keep_the_parameters(checkpoint, tmp_path):
     for a, b in zip(rnn.parameters()[0], copy.parameters()[0], strict=True):
         np.testing.assert_array_equal(a, b)
     assert info["opt"]["model"] == "gru" and np.abs(rnn.parameters()[0][0]).max() <= 0.08
-
