@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 
 import nncore
-from nncore import Module, nn, optim
+from nncore import Container, nn, optim
 
 CLASSES = [str(digit) for digit in range(10)]
 GEOMETRY = (8, 8)
@@ -46,7 +46,7 @@ def parse_options(argv: list[str] | None = None) -> argparse.Namespace:
     return cmd.parse_args(argv)
 
 
-def build_model(kind: str) -> Module:
+def build_model(kind: str) -> Container:
     """The demo's three models, without the final LogSoftMax (added after flattening)."""
     model = nn.Sequential()
     if kind == "convnet":

@@ -20,12 +20,16 @@ needs: each copy keeps its own activations, and nothing else of its own.
 
 from __future__ import annotations
 
+from typing import TypeVar, cast
+
 import numpy as np
 
 from . import _sharing
 from ._container import Container
 from ._module import Module
 from .errors import ArgumentError, InputTypeError
+
+M = TypeVar("M", bound=Module)
 
 
 def combine_all_parameters(*networks: Module) -> tuple[np.ndarray, np.ndarray]:
@@ -60,7 +64,7 @@ def combine_all_parameters(*networks: Module) -> tuple[np.ndarray, np.ndarray]:
     return Container(*networks).get_parameters()
 
 
-def clone_many_times(net: Module, times: int) -> list[Module]:
+def clone_many_times(net: M, times: int) -> list[M]:
     """``times`` copies of ``net`` sharing its parameters and their gradients.
 
     Every array a module of ``net`` declares as a parameter (``weight``, ``bias``, any other
@@ -82,4 +86,4 @@ def clone_many_times(net: Module, times: int) -> list[Module]:
     if isinstance(times, bool) or not isinstance(times, (int, np.integer)) or times < 0:
         raise ArgumentError(f"clone_many_times expected times >= 0 (an int), got {times!r}")
     names = sorted({name for module in net.list_modules() for name in module.parameter_names})
-    return [_sharing.clone(net, names, activations=False) for _ in range(int(times))]
+    return [cast(M, _sharing.clone(net, names, activations=False)) for _ in range(int(times))]

@@ -32,7 +32,7 @@ def save_checkpoint(path: str | Path, rnn: Module, info: dict[str, Any]) -> None
     path.with_name(path.name + ".json").write_text(json.dumps(info, indent=1))
 
 
-def load_checkpoint(path: str | Path) -> tuple[Module, dict[str, Any]]:
+def load_checkpoint(path: str | Path) -> tuple[Module[[Any]], dict[str, Any]]:
     """``(rnn, info)`` as :func:`save_checkpoint` wrote them."""
     path = Path(path)
     info = json.loads(path.with_name(path.name + ".json").read_text())

@@ -25,7 +25,7 @@ from typing import Any
 import numpy as np
 
 import nncore
-from nncore import Module, nn, optim
+from nncore import nn, optim
 from nncore.model_utils import clone_many_times, combine_all_parameters
 
 from .checkpoint import load_checkpoint, save_checkpoint
@@ -81,7 +81,7 @@ class CharRNN:
         self,
         opt: argparse.Namespace,
         loader: CharSplitLMMinibatchLoader,
-        protos: dict[str, Module] | None = None,
+        protos: dict[str, Any] | None = None,
     ) -> None:
         self.opt, self.loader = opt, loader
         do_random_init = protos is None
@@ -124,7 +124,7 @@ class CharRNN:
             for node in rnn.config()["nodes"]:  # the graph's forward nodes
                 if node["annotations"].get("name") == f"i2h_{layer_idx}":
                     print(f"setting forget gate biases to 1 in LSTM layer {layer_idx}")
-                    rnn.get(node["module"]).bias[size : 2 * size] = value
+                    rnn.children()[node["module"]].bias[size : 2 * size] = value
 
     def eval_split(self, split_index: int, max_batches: int | None = None) -> float:
         """The loss over an entire split (0 train, 1 val, 2 test), carrying the state over."""

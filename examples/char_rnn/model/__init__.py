@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from nncore import Module
 
@@ -11,7 +12,7 @@ from .lstm import lstm
 from .rnn import rnn
 
 #: ``-model`` option -> builder ``(vocab_size, rnn_size, num_layers, dropout) -> gModule``
-MODELS: dict[str, Callable[[int, int, int, float], Module]] = {
+MODELS: dict[str, Callable[[int, int, int, float], Module[[Any]]]] = {
     "lstm": lstm,
     "gru": gru,
     "rnn": rnn,

@@ -7,7 +7,7 @@ from typing import Any
 from nncore import Module, nn
 
 
-def gru(input_size: int, rnn_size: int, n: int, dropout: float = 0.0) -> Module:
+def gru(input_size: int, rnn_size: int, n: int, dropout: float = 0.0) -> Module[[Any]]:
     """One time step of an ``n``-layer GRU over a vocabulary of ``input_size`` characters.
 
     Inputs ``[x, prev_h_1, ..., prev_h_n]``; outputs ``[next_h_1, ..., next_h_n, log_probs]``.

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from nncore import Module, nn
 
 
-def lstm(input_size: int, rnn_size: int, n: int, dropout: float = 0.0) -> Module:
+def lstm(input_size: int, rnn_size: int, n: int, dropout: float = 0.0) -> Module[[Any]]:
     """One time step of an ``n``-layer LSTM over a vocabulary of ``input_size`` characters.
 
     Inputs ``[x, prev_c_1, prev_h_1, ..., prev_c_n, prev_h_n]`` (``x`` the character ids of the
