@@ -182,3 +182,35 @@ def test_checkpoints_keep_the_parameters(checkpoint, tmp_path):
     for a, b in zip(rnn.parameters()[0], copy.parameters()[0], strict=True):
         np.testing.assert_array_equal(a, b)
     assert info["opt"]["model"] == "gru" and np.abs(rnn.parameters()[0][0]).max() <= 0.08
+
+
+def test_init_from_resumes_a_checkpoint_with_its_sizes(tmp_path, monkeypatch):
+    first = options(
+        tmp_path, "--model", "gru", "--rnn_size", "6", "--num_layers", "1", "--seq_length", "5",
+        "--batch_size", "4", "--max_epochs", "0.01", "--savefile", "first",
+    )  # fmt: skip
+    saved = char_train.train(first)["checkpoint"]
+    rnn, _ = load_checkpoint(saved)
+    started_from = []
+
+    class Recording(char_train.CharRNN):
+        def __init__(self, *args: object) -> None:
+            super().__init__(*args)
+            started_from.append(self.params.copy())
+
+    monkeypatch.setattr(char_train, "CharRNN", Recording)
+    again = options(
+        tmp_path, "--init_from", str(saved), "--rnn_size", "99", "--seq_length", "5",
+        "--batch_size", "4", "--max_epochs", "0.01",
+    )  # fmt: skip
+    char_train.train(again)
+    assert (again.model, again.rnn_size, again.num_layers) == ("gru", 6, 1)
+    np.testing.assert_array_equal(started_from[0], np.concatenate(
+        [p.ravel() for p in rnn.parameters()[0]]
+    ))  # fmt: skip
+    other = options(
+        tmp_path, "--init_from", str(saved), "--data_dir", small_text(tmp_path),
+        "--seq_length", "5", "--batch_size", "4",
+    )  # fmt: skip
+    with pytest.raises(ValueError, match="vocabulary for this dataset and the one in the saved"):
+        char_train.train(other)
