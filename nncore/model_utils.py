@@ -70,9 +70,9 @@ def clone_many_times(net: M, times: int) -> list[M]:
     Every array a module of ``net`` declares as a parameter (``weight``, ``bias``, any other
     name) and its gradient are the prototype's own arrays in every clone, so a gradient
     accumulated by any clone lands in the prototype's gradients (and in its flat vector when
-    ``net`` was flattened).  A clone owns only what it computes (its ``output`` and
-    ``grad_input``): the prototype's current activations are not copied, nor are its flat
-    vectors, so ``times`` clones cost ``times`` sets of activations and nothing more.
+    ``net`` was flattened).  The prototype's current ``output`` and ``grad_input`` arrays are
+    not copied into the clones, nor are its flat vectors: ``times`` clones cost the activations
+    each computes (and the modules' small state), not ``times`` copies of the parameters.
 
     Parameters
     ----------
