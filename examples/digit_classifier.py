@@ -170,6 +170,11 @@ class Trainer:
         print(f"<trainer> time to test 1 sample = {elapsed * 1000:.4f}ms")
         return self._report(self.test_logger, "% mean class accuracy (test set)")
 
+    def close(self) -> None:
+        """Close the log files."""
+        self.train_logger.close()
+        self.test_logger.close()
+
     def _report(self, logger: Any, name: str) -> float:
         """Print the confusion matrix, log its accuracy, and start counting afresh."""
         self.confusion.update_valids()
@@ -190,6 +195,7 @@ def main(argv: list[str] | None = None) -> list[tuple[float, float]]:
         train_accuracy = trainer.train(train_x, train_y)
         history.append((train_accuracy, trainer.test(test_x, test_y)))
         trainer.epoch += 1
+    trainer.close()
     return history
 
 

@@ -55,6 +55,7 @@ def test_the_penalties_add_their_gradients(tmp_path):
     rate = 0.05 / (1 + 5e-7)
     expected = params - rate * (data_gradient + 0.01 * np.sign(params) + 0.1 * params)
     np.testing.assert_allclose(trainer.parameters, expected, rtol=1e-12, atol=1e-14)
+    trainer.close()
 
 
 def test_siamese_gradients_match_finite_differences():
