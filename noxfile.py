@@ -283,7 +283,7 @@ def bench(session: nox.Session) -> None:
 def crosscheck(session: nox.Session) -> None:
     """nn-optim's algorithms against torch.optim (trajectories compared) and a char-rnn LSTM
     training step against autograd (examples/char_rnn), on PyTorch CPU, pinned."""
-    _install_everything(session, "torch==2.13.0", "scikit-learn")
+    _install_everything(session, "torch==2.13.0")
     _run_pytest(
         session,
         "plugins/nn-optim/tests/test_torch_crosscheck.py",
