@@ -39,7 +39,8 @@ def combine_all_parameters(*networks: Module) -> tuple[np.ndarray, np.ndarray]:
     given, as :meth:`Module.get_parameters` does for one network (the same code does it: the
     networks are flattened as the children of one container).  A parameter shared between
     networks (with ``share`` or ``clone(names)``) appears once.  Calling it again with the same
-    networks returns the same vectors.
+    networks returns vectors over the same memory, as does ``get_parameters()`` on one of them
+    (the part of the vectors it owns).
 
     Parameters
     ----------

@@ -14,6 +14,7 @@ import nncore
 EXAMPLES = Path(__file__).parents[1] / "examples"
 sys.path.insert(0, str(EXAMPLES))
 
+from char_rnn import sample as sample_script  # noqa: E402
 from char_rnn import train as char_train  # noqa: E402
 from char_rnn.checkpoint import load_checkpoint, save_checkpoint  # noqa: E402
 from char_rnn.loader import CharSplitLMMinibatchLoader  # noqa: E402
@@ -171,6 +172,13 @@ def test_a_cold_temperature_samples_the_most_likely_characters(checkpoint):
     assert cold == greedy and hot != greedy
     with pytest.raises(ValueError, match=r"\['~'\] are not in the vocabulary"):
         sample(path, 3, "a~", write=len, verbose=0)
+
+
+def test_the_sample_command_prints_only_the_text_when_quiet(checkpoint, capsys):
+    path, _ = checkpoint
+    sample_script.main([str(path), "--primetext", "First", "--length", "25", "--verbose", "0"])
+    expected = sample(path, 25, "First", write=len, verbose=0)
+    assert capsys.readouterr().out == expected + "\n"
 
 
 def test_checkpoints_keep_the_parameters(checkpoint, tmp_path):

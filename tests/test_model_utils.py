@@ -158,3 +158,13 @@ def test_three_step_backpropagation_through_time_matches_finite_differences():
         numeric[k] = (plus - minus) / 2e-6
     np.testing.assert_allclose(grads, numeric, rtol=1e-6, atol=1e-9)
     assert np.abs(grads[:6]).max() > 0.01  # the input weights got a gradient at every step
+
+
+def test_a_network_of_a_combined_vector_flattens_to_its_part():
+    a, b = nn.Linear(3, 2), nn.Linear(2, 2)
+    params, grads = combine_all_parameters(a, b)
+    own_params, own_grads = b.get_parameters()
+    assert np.shares_memory(own_params, params) and own_params.size == 6
+    own_params[:] = 7.0
+    np.testing.assert_array_equal(params[8:], 7.0)
+    np.testing.assert_array_equal(b.bias, 7.0)

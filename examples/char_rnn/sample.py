@@ -32,10 +32,12 @@ def sample(
     temperature: float = 1.0,
     sample: int = 1,
     seed: int = 123,
-    write: Callable[[str], object] = sys.stdout.write,
+    write: Callable[[str], object] | None = None,
     verbose: int = 1,
 ) -> str:
-    """Write ``primetext`` and ``length`` sampled characters with ``write``; return them."""
+    """Write ``primetext`` and ``length`` sampled characters with ``write`` (by default to
+    standard output); return them."""
+    write = write or sys.stdout.write
     gprint = print if verbose == 1 else _quiet  # gated print
     nncore.manual_seed(seed)
     generator = nncore.random.generator()
