@@ -222,3 +222,18 @@ def test_init_from_resumes_a_checkpoint_with_its_sizes(tmp_path, monkeypatch):
     )  # fmt: skip
     with pytest.raises(ValueError, match="vocabulary for this dataset and the one in the saved"):
         char_train.train(other)
+
+
+@pytest.mark.parametrize("model", ["lstm", "gru", "rnn"])
+def test_dropout_acts_between_layers_in_training_only(model):
+    from char_rnn.model import MODELS, state_per_layer
+
+    nncore.manual_seed(8)
+    net = MODELS[model](6, 5, 2, 0.5)
+    assert len(net.find_modules("Dropout")[0]) == 2  # after layer 1 and before the decoder
+    inputs = [np.array([1, 4, 2])] + [np.full((3, 5), 0.3)] * (2 * state_per_layer(model))
+    net.evaluate()
+    first = net.forward(inputs)[-1].copy()
+    np.testing.assert_array_equal(net.forward(inputs)[-1], first)
+    net.training()
+    assert not np.array_equal(net.forward(inputs)[-1], net.forward(inputs)[-1].copy())
