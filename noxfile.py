@@ -4,8 +4,8 @@
 ``plugins/`` and the test tools in one environment, then pytest over ``tests/``, the core's
 doctests and each plugin's tests.  ``nox -s test_package`` tests each package with only what it
 declares; ``nox -s compat`` repeats ``tests`` on every supported Python; ``nox -s crosscheck``
-compares nn-optim's algorithms with PyTorch's; ``nox -s wheels`` builds what a release uploads
-into ``dist/`` and installs it where no C compiler is reachable.
+compares nn-optim's algorithms and a char-rnn training step with PyTorch; ``nox -s wheels``
+builds what a release uploads into ``dist/`` and installs it where no C compiler is reachable.
 """
 
 from __future__ import annotations
@@ -287,9 +287,14 @@ def bench(session: nox.Session) -> None:
 
 @nox.session(default=False)
 def crosscheck(session: nox.Session) -> None:
-    """nn-optim's algorithms against torch.optim (PyTorch CPU, pinned): trajectories compared."""
+    """nn-optim's algorithms against torch.optim (trajectories compared) and a char-rnn LSTM
+    training step against autograd (examples/char_rnn), on PyTorch CPU, pinned."""
     _install_everything(session, "torch==2.13.0")
-    _run_pytest(session, "plugins/nn-optim/tests/test_torch_crosscheck.py")
+    _run_pytest(
+        session,
+        "plugins/nn-optim/tests/test_torch_crosscheck.py",
+        "tests/test_char_rnn_torch.py",
+    )
 
 
 @nox.session(default=False)

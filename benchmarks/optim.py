@@ -12,6 +12,7 @@ import argparse
 import platform
 import time
 
+import nn_optim
 import numpy as np
 import torch
 from threadpoolctl import threadpool_info
@@ -89,7 +90,8 @@ def main() -> None:
     args = parser.parse_args()
     print(
         f"{platform.processor() or platform.machine()}, numpy {np.__version__}, torch "
-        f"{torch.__version__} ({torch.get_num_threads()} threads), float32, n={args.size}"
+        f"{torch.__version__} ({torch.get_num_threads()} threads), nn-optim "
+        f"({nn_optim.get_num_threads()} threads), float32, n={args.size}"
     )
     print([(i["internal_api"], i.get("architecture"), i["num_threads"]) for i in threadpool_info()])
     print(f"{'update':20} {'ours ms':>9} {'torch ms':>9} {'ratio':>6}")

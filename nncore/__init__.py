@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import importlib_metadata as _metadata
 
-from . import errors, random
+from . import errors, model_utils, random
 from ._container import Container
 from ._criterion import Criterion
 from ._gradients import MissingGradient
@@ -38,6 +38,7 @@ from .errors import (
     StateError,
     UnknownNameError,
 )
+from .model_utils import clone_many_times, combine_all_parameters
 from .random import manual_seed
 
 try:  # the installed distribution's version: pyproject.toml is the one place it is written
@@ -66,10 +67,13 @@ __all__ = [
     "StateError",
     "SwapError",
     "UnknownNameError",
+    "clone_many_times",
+    "combine_all_parameters",
     "disable_plugin",
     "errors",
     "load",
     "manual_seed",
+    "model_utils",
     "nn",
     "optim",
     "prefer",

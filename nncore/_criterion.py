@@ -9,6 +9,7 @@ import numpy as np
 from ._dtypes import Policy, accept
 from ._location import locate, register
 from ._module import Module
+from .errors import InputTypeError
 
 
 class Criterion(Module[[Any, Any]]):
@@ -68,6 +69,13 @@ class Criterion(Module[[Any, Any]]):
     # Not ``Module.__call__(input=NO_INPUT)``: a criterion is no graph node, it needs an input
     def __call__(self, input: Any, target: Any = None) -> float:  # type: ignore[override]
         return self.forward(input, target)
+
+    def __neg__(self) -> Any:
+        # ``-module`` makes a graph input node; a criterion needs an input and a target
+        raise InputTypeError(
+            f"{type(self).__name__}: -criterion expected a module, got a criterion, which is "
+            "no graph node (nn-graph's ModuleFromCriterion(criterion) makes it a module)"
+        )
 
     def update_output(self, input: Any, target: Any) -> Any:
         raise NotImplementedError(f"{type(self).__name__} does not implement update_output")

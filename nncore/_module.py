@@ -151,6 +151,24 @@ class Module(Generic[Inputs]):
             return self.forward(input)
         return hooks.call(self, input)
 
+    # nngraph's chaining operators, defined by calls alone (so the core needs no graph code):
+    # ``-a`` is ``a()`` and ``x - b`` is ``b(x)``, so ``-a - b - c`` is ``c(b(a()))``.
+    def __neg__(self: Module[[Any]]) -> Any:
+        """``-module`` is ``module()``: with nn-graph, a graph input node (nngraph's ``-``)."""
+        return self()
+
+    def __sub__(self, other: Any) -> Any:
+        """``module - other`` is ``other(module)`` when ``other`` is a module (nngraph's ``-``).
+
+        Calling a module on a module is an error the graph plugin explains: write ``-module``
+        (or ``module()``) on the left to start a chain.
+        """
+        return other(self) if isinstance(other, Module) else NotImplemented
+
+    def __rsub__(self: Module[[Any]], other: Any) -> Any:
+        """``[node, node] - module`` is ``module([node, node])`` (a table of inputs)."""
+        return self(other) if isinstance(other, list) else NotImplemented
+
     def update_output(self, *inputs: Inputs.args, **options: Inputs.kwargs) -> Any:
         """Return the output for ``input`` (subclasses override, as ``update_output(input)``)."""
         raise NotImplementedError(f"{type(self).__name__} does not implement update_output")

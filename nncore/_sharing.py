@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from ._gradients import NO_OUTPUT
 from .errors import ParameterLayoutError
 
 if TYPE_CHECKING:
@@ -69,13 +70,24 @@ def share(mine: Module, theirs: Module, names: Sequence[str]) -> None:
                 setattr(a, "grad_" + name, getattr(b, "grad_" + name))
 
 
-def clone(original: Module, names: Sequence[str]) -> Module:
+def clone(original: Module, names: Sequence[str], activations: bool = True) -> Module:
     """A deep copy of ``original`` whose arrays called ``names`` are ``original``'s own.
 
     The shared arrays are never copied (they are given to ``deepcopy`` as already copied), so a
-    sharing clone of a big network costs little more than its modules' small state.
+    sharing clone of a big network costs little more than its modules' small state.  With
+    ``activations`` false, the copies' ``output`` and ``grad_input`` start empty instead of
+    copying the original's (an output that is a declared array of the network is copied as
+    that array is).
     """
     memo: dict[int, object] = {}
+    if not activations:
+        declared = {
+            id(getattr(m, n, None)) for m in original.list_modules() for n in m.array_names()
+        }
+        for module in original.list_modules():
+            for value in (module.output, module.grad_input):
+                if id(value) not in declared:
+                    memo[id(value)] = NO_OUTPUT
     if names:
         pairs = _paired(original, original)
         _valid_names(pairs, names)

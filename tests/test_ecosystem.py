@@ -223,7 +223,9 @@ def test_a_third_party_optimiser_is_found_in_nncore_optim(venv):
 
         net = nn.Sequential(nn.Linear(3, 1))
         params, grads = net.get_parameters()
-        x, y = np.ones((4, 3)), np.zeros((4, 1))
+        # the initial output is within 1 of 0 and 20 steps move it by 0.8 at most: every step
+        # goes towards 5, so the loss falls whatever the random initial weights
+        x, y = np.ones((4, 3)), np.full((4, 1), 5.0)
 
         def feval(p):
             grads.fill(0)
@@ -234,7 +236,8 @@ def test_a_third_party_optimiser_is_found_in_nncore_optim(venv):
         state = {}
         losses = [optim.signsgd(feval, params, {"learning_rate": 0.01}, state)[1][0]
                   for _ in range(20)]
-        assert losses[-1] < losses[0] and state["m"].shape == params.shape
+        assert all(b < a for a, b in zip(losses, losses[1:])), losses
+        assert state["m"].shape == params.shape
         import os, tempfile
         path = os.path.join(tempfile.mkdtemp(), "state.nncore")
         nncore.save(state, path)

@@ -16,8 +16,10 @@ from typing import Any
 # Imported on first use, so registering and listing (which import the package to reach
 # ``nn_graph._plugin``) load no graph code.
 _EXPORTS = {
+    "Graph": ".graph",
     "GraphError": "._graph",
     "nnop": "._nnop",
+    "annotate_nodes": ".naming",
     "gModule": ".g_module",
     "render": ".graphviz",
     "to_dot": ".graphviz",
@@ -25,6 +27,8 @@ _EXPORTS = {
     "Node": ".node",
     "Op": ".op",
     "Parameters": ".parameters",
+    "is_debug": ".debug",
+    "set_debug": ".debug",
 }
 
 __all__ = sorted(_EXPORTS)

@@ -9,6 +9,7 @@ configuration is its plan and deep copies never drag the user's nodes along.
 
 from __future__ import annotations
 
+import copy
 from typing import Any, NamedTuple
 
 from nncore.plugin import InputError, InputTypeError, Module
@@ -26,7 +27,7 @@ class Step(NamedTuple):
     table: bool = False
     select: int | None = None
     input: int | None = None
-    annotations: dict[str, str] = {}
+    annotations: dict[str, Any] = {}
     source: str = "?"
 
     def as_config(self) -> dict[str, Any]:
@@ -101,7 +102,7 @@ def compile_graph(
                 node.table,
                 node.select,
                 graph_input,
-                _text_annotations(node),
+                copy.deepcopy(node.annotations),  # JSON values (Node.annotate checks them)
                 node.source,
             )
         )
@@ -183,10 +184,6 @@ def _check_node(node: Node, inputs: list[Node], members: set[int]) -> None:
                 f"{node.split_count - used} of the split({node.split_count}) "
                 f"outputs of {node.describe()} are unused"
             )
-
-
-def _text_annotations(node: Node) -> dict[str, str]:
-    return {k: v for k, v in node.annotations.items() if isinstance(v, str)}
 
 
 def check_plan(config: dict[str, Any]) -> tuple[list[Step], list[int], int, int]:

@@ -17,11 +17,13 @@ from nncore.plugin import (
     expect_index,
     indent,
     nn,
+    repr_line,
 )
 
-from . import _tables
+from . import _tables, debug
 from ._cases import normal
 from ._graph import Step, as_nodes, check_plan, compile_graph
+from .graph import Graph, forward_graph
 from .node import Node
 from .op import Op
 from .parameters import Parameters
@@ -93,19 +95,58 @@ class gModule(Module):  # noqa: N801 -- torch/nn's name
         n = len(self.modules)
         return self.modules[expect_index(index, n, f"gModule.get on {n} module(s)")]
 
+    # ----------------------------------------------------------------- the graph's nodes
+    @property
+    def fg(self) -> Graph:
+        """The forward graph (nngraph's ``fg``): nodes in topological order and their edges.
+
+        Its nodes are built afresh on each access over this gModule's own modules and
+        annotation dicts: ``node.module`` is the child itself, and ``node.annotate(...)``
+        changes this gModule's annotations (saved with it, drawn by ``to_dot``).
+        """
+        return forward_graph(self.steps, self.outputs, self.modules)
+
+    @property
+    def bg(self) -> Graph:
+        """The backward graph (nngraph's ``bg``): ``fg`` reversed, in backward's order."""
+        return self.fg.reverse()
+
+    @property
+    def forward_nodes(self) -> list[Node]:
+        """The nodes in the order forward runs them (nngraph's ``forwardnodes``).
+
+        Each node gives its ``module`` (None for a ``split`` selection), its ``annotations``
+        (``name``, ``description``, ``graph_attributes``, ...), its ``inputs``, ``index`` (its
+        ``[k]`` in the printed graph) and ``source`` (where it was made).
+
+        >>> from nncore import nn
+        >>> x = nn.Identity()()
+        >>> g = gModule([x], [nn.Linear(3, 2)(x).annotate(name="proj")])
+        >>> [(node.index, node.annotations.get("name")) for node in g.forward_nodes]
+        [(0, None), (1, 'proj')]
+        >>> g.forward_nodes[1].module is g.get(1)
+        True
+        """
+        return self.fg.nodes
+
+    @property
+    def backward_nodes(self) -> list[Node]:
+        """The nodes in the order backward runs them (nngraph's ``backwardnodes``)."""
+        return self.bg.nodes
+
     # ----------------------------------------------------------------- computation
     def update_output(self, input: Any) -> Any:
         values: list[Any] = [None] * len(self.steps)
         graph_inputs = self._graph_inputs(input)
         for k, step in enumerate(self.steps):
-            if step.module is None:
-                values[k] = self._select(k, values[step.inputs[0]])
-                continue
             try:
-                node_input = self._node_input(step, values, graph_inputs)
-                values[k] = self.modules[step.module].forward(node_input)
+                if step.module is None:
+                    values[k] = self._select(k, values[step.inputs[0]])
+                else:
+                    node_input = self._node_input(step, values, graph_inputs)
+                    values[k] = self.modules[step.module].forward(node_input)
             except Exception as error:
-                _note(error, self, k)
+                self._failed(error, k)
                 raise
         outputs = [values[k] for k in self.outputs]
         return outputs[0] if len(outputs) == 1 else outputs
@@ -147,7 +188,7 @@ class gModule(Module):  # noqa: N801 -- torch/nn's name
                     module.acc_grad_parameters(x, grad, scale)
                     grad_x = module.grad_input
             except Exception as error:
-                _note(error, self, k)
+                self._failed(error, k)
                 raise
             if step.input is not None:
                 input_grads[step.input] = _tables.add(input_grads[step.input], grad_x)
@@ -158,6 +199,22 @@ class gModule(Module):  # noqa: N801 -- torch/nn's name
                 grads[step.inputs[0]] = _tables.add(grads[step.inputs[0]], grad_x)
         filled = [_tables.fill(g, x) for g, x in zip(input_grads, graph_inputs, strict=True)]
         return filled[0] if self.n_inputs == 1 else filled
+
+    def _failed(self, error: Exception, k: int) -> None:
+        """Say which node failed (a note naming it), and in debug mode draw the graph."""
+        step = self.steps[k]
+        if not getattr(error, "_nn_graph_noted", False):
+            name = step.annotations.get("name")
+            named = f" {name!r}" if name is not None else ""
+            what = (
+                repr_line(self.modules[step.module])
+                if step.module is not None
+                else f"select {step.select}"
+            )
+            add_note(error, f"in gModule node [{k}]{named} ({what}) made at {step.source}")
+            vars(error)["_nn_graph_noted"] = True  # an attribute no exception type declares
+        if debug.is_debug():
+            debug.report_failure(error, self.fg, k)
 
     def _graph_inputs(self, input: Any) -> list[Any]:
         if self.n_inputs == 1:
@@ -224,16 +281,6 @@ class _Missing(Module):
 
     def update_output(self, input: Any) -> Any:
         raise StateError("expected this graph module to be given by set_child after from_config")
-
-
-def _note(error: Exception, graph: gModule, k: int) -> None:
-    """Say which node of the graph failed (as a note; the message names the module)."""
-    step = graph.steps[k]
-    name = step.annotations.get("name")
-    if not getattr(error, "_nn_graph_noted", False):
-        named = f" {name!r}" if name else ""
-        add_note(error, f"in gModule node {k}{named} made at {step.source}")
-        vars(error)["_nn_graph_noted"] = True  # an attribute no exception type declares
 
 
 def _mlp() -> gModule:

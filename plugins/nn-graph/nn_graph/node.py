@@ -9,6 +9,7 @@ Importing this module registers the call handler with nncore (``install_call_hoo
 from __future__ import annotations
 
 import os
+import re
 import sys
 from types import FrameType
 from typing import Any
@@ -24,7 +25,13 @@ class Node:
 
     ``table`` says the module takes the list of its inputs' outputs (the node was made from a
     list); otherwise it takes its single input's output.  A node made by :meth:`split` has no
-    module and picks element ``select`` of its input's table.
+    module and picks element ``select`` of its input's table.  ``annotations`` holds what
+    :meth:`annotate` attached, ``source`` the ``file:line`` where the node was made, and
+    ``index`` the node's position in a gModule's forward order for the nodes a gModule gives
+    back (:attr:`gModule.forward_nodes`; None while a graph is being built).
+
+    ``x - module`` is ``module(x)`` (nngraph's chaining operator), so ``-a - b - c`` is
+    ``c(b(a()))``: the right side of ``-`` must be a module.
 
     >>> from nncore import nn
     >>> x = nn.Identity()()
@@ -50,6 +57,7 @@ class Node:
         self.annotations: dict[str, Any] = {}
         self.split_count: int | None = None
         self.source = _caller()
+        self.index: int | None = None
         for node in inputs or []:
             self.add_input(node)
 
@@ -74,12 +82,39 @@ class Node:
         return [Node(None, [self], select=i) for i in range(n)]
 
     def annotate(self, **annotations: Any) -> Node:
-        """Attach ``name=``, ``description=`` (or any other key) to the node; return self."""
+        """Attach ``name=``, ``description=``, ``graph_attributes=`` (or any key); return self.
+
+        ``graph_attributes`` (nngraph's ``graphAttributes``) is a dict of Graphviz node
+        attributes, such as ``{"color": "red", "style": "filled"}``, that the DOT output gives
+        the node.  Values are saved with the graph, so they must be JSON values (strings,
+        numbers, booleans, None, and lists and string-keyed dicts of those).
+        """
+        for key, value in annotations.items():
+            _check_annotation(self, key, value)
         self.annotations.update(annotations)
         return self
 
+    def __sub__(self, other: Any) -> Any:
+        """``node - module`` is ``module(node)`` (nngraph's chaining operator)."""
+        if isinstance(other, Module):
+            return other(self)
+        if isinstance(other, Node):
+            raise InputTypeError(
+                f"{self} - {other}: expected a module on the right of '-' "
+                "(x - module calls the module on x), got a Node"
+            )
+        return NotImplemented
+
+    def __rsub__(self, other: Any) -> Any:
+        # ``module - node``: Module.__sub__ declined, so the right side is this node
+        raise InputTypeError(
+            f"{other!r:.60} - {self}: expected a module on the right of '-' "
+            "(x - module calls the module on x), got a Node"
+        )
+
     @property
     def name(self) -> str | None:
+        """The ``name`` annotation (nngraph's ``node.data.annotations.name``), or None."""
         return self.annotations.get("name")
 
     def label(self) -> str:
@@ -96,6 +131,46 @@ class Node:
     def __repr__(self) -> str:
         name = f" {self.name!r}" if self.name else ""
         return f"Node({self.label()}{name})"
+
+
+_JSON_LEAVES = (str, int, float, bool, type(None))
+_DOT_ID = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
+
+
+def _is_json(value: Any) -> bool:
+    if isinstance(value, _JSON_LEAVES):
+        return True
+    if isinstance(value, (list, tuple)):
+        return all(map(_is_json, value))
+    if isinstance(value, dict):
+        return all(isinstance(k, str) and _is_json(v) for k, v in value.items())
+    return False
+
+
+def _check_annotation(node: Node, key: str, value: Any) -> None:
+    """Annotations are saved in the graph's config: JSON values; graph attributes DOT's."""
+    if key == "graph_attributes":
+        if not isinstance(value, dict):
+            raise InputTypeError(
+                f"{node}.annotate expected graph_attributes to be a dict of Graphviz "
+                f"attributes, got {type(value).__name__}"
+            )
+        for name, attribute in value.items():
+            if not isinstance(name, str) or not _DOT_ID.match(name):
+                raise InputTypeError(
+                    f"{node}.annotate expected Graphviz attribute names (letters, digits, "
+                    f"underscores) in graph_attributes, got {name!r}"
+                )
+            if not isinstance(attribute, (str, int, float, bool)):
+                raise InputTypeError(
+                    f"{node}.annotate expected graph_attributes[{name!r}] to be a string or "
+                    f"number, got {type(attribute).__name__}"
+                )
+    elif not _is_json(value):
+        raise InputTypeError(
+            f"{node}.annotate expected {key}= to be a JSON value (string, number, boolean, "
+            f"None, or a list or dict of those), got {type(value).__name__}"
+        )
 
 
 def _caller() -> str:
@@ -116,18 +191,31 @@ def handle_call(module: Module, input: Any) -> Node:
     if isinstance(input, Node):
         connect = getattr(module, "connect_node", None)
         return connect(input) if connect is not None else Node(module, [input])
+    if isinstance(input, Module):
+        raise InputTypeError(
+            f"{repr_line(module)}: expected a Node or a list of nodes, got the module "
+            f"{repr_line(input)}{_MAKE_NODE}"
+        )
     bad = [i for i, x in enumerate(input) if not isinstance(x, Node)]
     if bad:
+        hint = _MAKE_NODE if isinstance(input[bad[0]], Module) else ""
         raise InputTypeError(
             f"{repr_line(module)}: expected a list of nodes to build a graph node, got "
-            f"{type(input[bad[0]]).__name__} at position {bad[0]}"
+            f"{type(input[bad[0]]).__name__} at position {bad[0]}{hint}"
         )
     return Node(module, list(input), table=True)
 
 
+# nngraph's hint for the usual slip: a module where a node belongs
+_MAKE_NODE = ": call a module to make a node (module() for an input, -module to start a chain)"
+
+
 def install_call_hook() -> None:
-    """Make ``module()`` and ``module(node)`` build graph nodes (idempotent)."""
-    register_call_hook((Node,), handle_call)
+    """Make ``module()`` and ``module(node)`` build graph nodes (idempotent).
+
+    Calls on a module, or on a list holding one, come here too, for a clear error.
+    """
+    register_call_hook((Node, Module), handle_call)
 
 
 install_call_hook()

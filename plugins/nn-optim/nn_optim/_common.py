@@ -1,4 +1,5 @@
-"""What the algorithms share: their configuration, the call of ``opfunc``, and block-wise loops.
+"""What the algorithms share: their configuration, the call of ``opfunc``, and block-wise loops
+(shared by the cores: ``_threads``).
 
 Configuration keys are torch/optim's in snake_case (``learningRate`` is ``learning_rate``).  As
 in Torch, ``state`` defaults to ``config`` itself, so a configuration may also hold the state's
@@ -15,6 +16,8 @@ from typing import Any
 import numpy as np
 
 from nncore.plugin import InputError, InputTypeError, ShapeError
+
+from . import _threads
 
 #: elements per block of the element-wise updates: a few arrays of this many float64 fit in L2
 BLOCK = 1 << 16
@@ -144,6 +147,33 @@ def blocks(arrays: Sequence[np.ndarray | None], scratch: int = 1) -> Iterator[li
         n = stop - start
         views = [None if a is None else a[start:stop] for a in flat]
         yield [*views, *(s if n == length else s[:n] for s in spare)]
+
+
+def elementwise(
+    update: Callable[..., None], arrays: Sequence[np.ndarray | None], scratch: int = 1
+) -> None:
+    """``update(*views, *buffers)`` for every block of :func:`blocks`, on the machine's cores.
+
+    ``update`` is an algorithm's element-wise step written for one block: it is given views
+    of the same run of elements of every array (None stays None) and ``scratch`` buffers of
+    that length, and changes the arrays in place.  Long vectors are cut into one contiguous
+    range per thread on block boundaries (``_threads.split``), each thread meeting the very
+    blocks the caller would have met alone: the result is the same bit for bit on any number
+    of threads.  Short vectors, and arrays that are not all C-contiguous, are updated in the
+    caller.  An exception in any range is raised here, after every range has finished.
+    """
+    present = [a for a in arrays if a is not None]
+    if not all(a.flags.c_contiguous for a in present):
+        for views in blocks(arrays, scratch):
+            update(*views)
+        return
+    flat = [None if a is None else a.reshape(-1) for a in arrays]
+
+    def part(start: int, stop: int) -> None:
+        for views in blocks([None if a is None else a[start:stop] for a in flat], scratch):
+            update(*views)
+
+    _threads.run(part, _threads.split(present[0].size, BLOCK))
 
 
 def abs_sum(a: np.ndarray) -> float:

@@ -8,7 +8,7 @@ import numpy as np
 
 from nncore.plugin import OptimizerCase
 
-from ._common import Opfunc, blocks, evaluate, expect_params, setup, zeros_state
+from ._common import Opfunc, elementwise, evaluate, expect_params, setup, zeros_state
 
 DEFAULTS: dict[str, Any] = {"rho": 0.9, "eps": 1e-6, "weight_decay": 0.0}
 STATE = ("eval_counter", "param_variance", "acc_delta")
@@ -41,7 +41,8 @@ def adadelta(
 
     variance = zeros_state(state, "param_variance", x)
     acc = zeros_state(state, "acc_delta", x)
-    for xs, gs, vs, acs, tmp, delta in blocks([x, dfdx, variance, acc], scratch=2):
+
+    def update(xs, gs, vs, acs, tmp, delta):
         if wd != 0:
             gs += np.multiply(xs, wd, out=tmp)
         vs *= rho
@@ -57,6 +58,8 @@ def adadelta(
         acs *= rho
         np.multiply(delta, 1 - rho, out=tmp)
         acs += np.multiply(tmp, delta, out=tmp)
+
+    elementwise(update, [x, dfdx, variance, acc], scratch=2)
     state["eval_counter"] += 1
     return x, [fx]
 

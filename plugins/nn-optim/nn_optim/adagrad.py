@@ -8,7 +8,7 @@ import numpy as np
 
 from nncore.plugin import OptimizerCase
 
-from ._common import Opfunc, blocks, evaluate, expect_params, setup, zeros_state
+from ._common import Opfunc, elementwise, evaluate, expect_params, setup, zeros_state
 
 DEFAULTS: dict[str, Any] = {"learning_rate": 1e-3, "learning_rate_decay": 0.0, "weight_decay": 0.0}
 STATE = ("eval_counter", "param_variance")
@@ -39,7 +39,8 @@ def adagrad(
 
     clr = lr / (1 + nevals * lrd)
     variance = zeros_state(state, "param_variance", x)
-    for xs, gs, vs, tmp in blocks([x, dfdx, variance]):
+
+    def update(xs, gs, vs, tmp):
         if wd != 0:
             gs += np.multiply(xs, wd, out=tmp)
         vs += np.multiply(gs, gs, out=tmp)
@@ -47,6 +48,8 @@ def adagrad(
         tmp += 1e-10
         np.divide(gs, tmp, out=tmp)
         xs += np.multiply(tmp, -clr, out=tmp)
+
+    elementwise(update, [x, dfdx, variance])
     state["eval_counter"] = nevals + 1
     return x, [fx]
 

@@ -9,7 +9,7 @@ import numpy as np
 
 from nncore.plugin import OptimizerCase
 
-from ._common import Opfunc, blocks, evaluate, expect_params, setup, zeros_state
+from ._common import Opfunc, elementwise, evaluate, expect_params, setup, zeros_state
 
 DEFAULTS: dict[str, Any] = {
     "learning_rate": 1e-3,
@@ -58,7 +58,8 @@ def adam(
     clr = lr / (1 + t * lrd)
     state["t"] = t = t + 1
     step = clr * math.sqrt(1 - beta2**t) / (1 - beta1**t)
-    for xs, gs, ms, vs, tmp in blocks([x, dfdx, m, v]):
+
+    def update(xs, gs, ms, vs, tmp):
         if wd != 0:
             gs += np.multiply(xs, wd, out=tmp)
         ms *= beta1
@@ -70,6 +71,8 @@ def adam(
         tmp += epsilon
         np.divide(ms, tmp, out=tmp)
         xs += np.multiply(tmp, -step, out=tmp)
+
+    elementwise(update, [x, dfdx, m, v])
     return x, [fx]
 
 

@@ -8,7 +8,7 @@ import numpy as np
 
 from nncore.plugin import OptimizerCase
 
-from ._common import Opfunc, blocks, evaluate, expect_params, setup, zeros_state
+from ._common import Opfunc, elementwise, evaluate, expect_params, setup, zeros_state
 
 DEFAULTS: dict[str, Any] = {
     "learning_rate": 2e-3,
@@ -48,7 +48,8 @@ def adamax(
     u = zeros_state(state, "u", x)
     state["t"] = t = state.get("t", 0) + 1
     step = lr / (1 - beta1**t)
-    for xs, gs, ms, us, tmp in blocks([x, dfdx, m, u]):
+
+    def update(xs, gs, ms, us, tmp):
         if wd != 0:
             gs += np.multiply(xs, wd, out=tmp)
         ms *= beta1
@@ -59,6 +60,8 @@ def adamax(
         np.maximum(us, tmp, out=us)
         np.divide(ms, us, out=tmp)
         xs += np.multiply(tmp, -step, out=tmp)
+
+    elementwise(update, [x, dfdx, m, u])
     return x, [fx]
 
 

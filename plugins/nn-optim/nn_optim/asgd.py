@@ -8,7 +8,7 @@ import numpy as np
 
 from nncore.plugin import OptimizerCase
 
-from ._common import Opfunc, blocks, evaluate, expect_params, setup, zeros_state
+from ._common import Opfunc, elementwise, evaluate, expect_params, setup, zeros_state
 
 DEFAULTS: dict[str, Any] = {"eta0": 1e-4, "lambda": 1e-4, "alpha": 0.75, "t0": 1e6}
 STATE = ("eta_t", "mu_t", "t", "ax")
@@ -41,7 +41,8 @@ def asgd(
     fx, dfdx = evaluate("asgd", opfunc, x)
 
     ax = zeros_state(state, "ax", x)
-    for xs, gs, axs, tmp in blocks([x, dfdx, ax]):
+
+    def update(xs, gs, axs, tmp):
         xs *= 1 - lam * eta_t
         xs += np.multiply(gs, -eta_t, out=tmp)
         if mu_t != 1:
@@ -49,6 +50,8 @@ def asgd(
             axs += np.multiply(tmp, mu_t, out=tmp)
         else:
             axs[...] = xs
+
+    elementwise(update, [x, dfdx, ax])
     state["t"] = t = t + 1
     state["eta_t"] = eta0 / (1 + lam * eta0 * t) ** alpha
     state["mu_t"] = 1 / max(1, t - t0)

@@ -71,7 +71,7 @@ def lswolfe(
             break
         previous, t_prev = t_prev, t
         low, high = t + 0.01 * (t - previous), t * 10
-        t = polyinterp([[previous, f_prev, gtd_prev], [t, f_new, gtd_new]], low, high)
+        t, _ = polyinterp([[previous, f_prev, gtd_prev], [t, f_new, gtd_new]], low, high)
         f_prev, g_prev, gtd_prev = f_new, g_new.copy(), gtd_new
         f_new, g_new, gtd_new = probe(t)
         evaluations += 1
@@ -84,7 +84,7 @@ def lswolfe(
     while not done and ls_iter < max_iter:
         lo = int(np.argmin(values))
         f_lo, hi = values[lo], 1 - lo
-        t = polyinterp([[bracket[i], values[i], float(grads[i] @ d)] for i in (0, 1)])
+        t, _ = polyinterp([[bracket[i], values[i], float(grads[i] @ d)] for i in (0, 1)])
         top, bottom = max(bracket), min(bracket)
         if divide(min(top - t, t - bottom), top - bottom) < 0.1:
             if insufficient or t >= top or t <= bottom:

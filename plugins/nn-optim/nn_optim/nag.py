@@ -8,7 +8,7 @@ import numpy as np
 
 from nncore.plugin import InputError, OptimizerCase
 
-from ._common import Opfunc, blocks, evaluate, expect_like, expect_params, setup
+from ._common import Opfunc, elementwise, evaluate, expect_like, expect_params, setup
 
 DEFAULTS: dict[str, Any] = {
     "learning_rate": 1e-3,
@@ -46,18 +46,14 @@ def nag(
         raise InputError("optim.nag: momentum must be positive for Nesterov Accelerated Gradient")
     lrs = expect_like("nag", "learning_rates", options["learning_rates"], x)
     nevals = state.setdefault("eval_counter", 0)
-    buffer = state.get("dfdx")
-    if buffer is not None:
-        for xs, bs, tmp in blocks([x, buffer]):
-            xs += np.multiply(bs, mom, out=tmp)
-
-    fx, dfdx = evaluate("nag", opfunc, x)
-
     clr = lr / (1 + nevals * lrd)
+    buffer = state.get("dfdx")
     first = buffer is None
-    if first:
-        buffer = state["dfdx"] = np.zeros_like(x)
-    for xs, gs, bs, ls, tmp in blocks([x, dfdx, buffer, lrs]):
+
+    def look_ahead(xs, bs, tmp):
+        xs += np.multiply(bs, mom, out=tmp)
+
+    def update(xs, gs, bs, ls, tmp):
         if wd != 0:
             gs += np.multiply(xs, wd, out=tmp)
         if not first:
@@ -66,6 +62,15 @@ def nag(
         np.multiply(step, -clr, out=tmp)
         xs += tmp
         bs += tmp
+
+    if not first:
+        elementwise(look_ahead, [x, buffer])
+
+    fx, dfdx = evaluate("nag", opfunc, x)
+
+    if first:
+        buffer = state["dfdx"] = np.zeros_like(x)
+    elementwise(update, [x, dfdx, buffer, lrs])
     state["eval_counter"] = nevals + 1
     return x, [fx]
 

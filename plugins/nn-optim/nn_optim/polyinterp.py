@@ -13,8 +13,9 @@ from nncore.plugin import ShapeError
 
 def polyinterp(
     points: Any, xmin_bound: float | None = None, xmax_bound: float | None = None
-) -> float:
-    """Where the polynomial matching values and slopes at ``points`` is least.
+) -> tuple[float, float]:
+    """Where the polynomial matching values and slopes at ``points`` is least, and its value
+    there: ``(min_pos, min_val)``.
 
     ``points`` holds N rows ``(x, f(x), f'(x))``; the polynomial, of order ``2N - 1``, matches
     every value and slope.  Two points without bounds (what the Wolfe line search mostly asks)
@@ -25,12 +26,16 @@ def polyinterp(
 
     (``x1`` the smaller, the midpoint when ``d2`` is not real).  Otherwise the least value of
     the polynomial among its real critical points and the bounds, within ``[xmin_bound,
-    xmax_bound]`` (default: the points' range), wins, the midpoint of the bounds if none is.
-    Torch returns the value there too from this general case; nncore returns the position
-    only, in both cases.
+    xmax_bound]`` (default: the points' range), wins; the midpoint of the bounds, with the
+    value ``inf``, if none is.  Torch returns ``minPos, fmin`` from this general case and the
+    position alone from the closed form; nncore returns the cubic's value at the position from
+    the closed form too.
 
-    >>> polyinterp([[0.0, 1.0, -1.0], [2.0, 1.0, 1.0]])   # the parabola (x - 1)**2
-    1.0
+    >>> polyinterp([[0.0, 1.0, -2.0], [2.0, 1.0, 2.0]])   # the parabola (x - 1)**2
+    (1.0, 0.0)
+    >>> pos, val = polyinterp([[0.0, 0.0, -3.0], [2.0, 2.0, 9.0]], -1.0, 3.0)   # x**3 - 3x
+    >>> round(pos, 9), round(val, 9)
+    (1.0, -2.0)
     """
     pts = np.asarray(points, dtype=np.float64)
     if pts.ndim != 2 or pts.shape[1] != 3 or len(pts) < 1:
@@ -41,18 +46,31 @@ def polyinterp(
         return _general(pts, xmin_bound, xmax_bound)
 
 
-def _cubic(pts: np.ndarray) -> float:
+def _cubic(pts: np.ndarray) -> tuple[float, float]:
     low = int(np.argmin(pts[:, 0]))
     (x1, f1, g1), (x2, f2, g2) = pts[low], pts[1 - low]
     d1 = g1 + g2 - 3 * (f1 - f2) / (x1 - x2)
     d2 = np.sqrt(d1 * d1 - g1 * g2)
     if d2 == d2:
         t = x2 - (x2 - x1) * ((g2 + d2 - d1) / (g2 - g1 + 2 * d2))
-        return float(min(max(t, x1), x2))
-    return float(np.mean(pts[:, 0]))
+        t = min(max(t, x1), x2)
+    else:
+        t = np.mean(pts[:, 0])
+    return float(t), _hermite(t, x1, f1, g1, x2, f2, g2)
 
 
-def _general(pts: np.ndarray, xmin_bound: float | None, xmax_bound: float | None) -> float:
+def _hermite(t: float, x1: float, f1: float, g1: float, x2: float, f2: float, g2: float) -> float:
+    """The value at ``t`` of the cubic with values ``f1, f2``, slopes ``g1, g2`` at ``x1, x2``."""
+    h = x2 - x1
+    s = (t - x1) / h
+    h00, h10 = (1 + 2 * s) * (1 - s) ** 2, s * (1 - s) ** 2
+    h01, h11 = s * s * (3 - 2 * s), s * s * (s - 1)
+    return float(h00 * f1 + h10 * h * g1 + h01 * f2 + h11 * h * g2)
+
+
+def _general(
+    pts: np.ndarray, xmin_bound: float | None, xmax_bound: float | None
+) -> tuple[float, float]:
     n = len(pts)
     order = 2 * n - 1
     low = float(pts[:, 0].min()) if xmin_bound is None else float(xmin_bound)
@@ -74,7 +92,7 @@ def _general(pts: np.ndarray, xmin_bound: float | None, xmax_bound: float | None
             value = float(np.polyval(params, point.real))
             if value < fbest:
                 best, fbest = point.real, value
-    return float(best)
+    return float(best), fbest
 
 
 def _roots(coefficients: np.ndarray) -> np.ndarray:

@@ -8,7 +8,7 @@ import numpy as np
 
 from nncore.plugin import OptimizerCase
 
-from ._common import Opfunc, blocks, evaluate, expect_params, setup, zeros_state
+from ._common import Opfunc, elementwise, evaluate, expect_params, setup, zeros_state
 
 DEFAULTS: dict[str, Any] = {
     "learning_rate": 1e-2,
@@ -44,7 +44,8 @@ def rmsprop(
     fx, dfdx = evaluate("rmsprop", opfunc, x)
 
     m = zeros_state(state, "m", x, options["initial_mean"])
-    for xs, gs, ms, tmp in blocks([x, dfdx, m]):
+
+    def update(xs, gs, ms, tmp):
         if wd != 0:
             gs += np.multiply(xs, wd, out=tmp)
         ms *= alpha
@@ -54,6 +55,8 @@ def rmsprop(
         tmp += epsilon
         np.divide(gs, tmp, out=tmp)
         xs += np.multiply(tmp, -lr, out=tmp)
+
+    elementwise(update, [x, dfdx, m])
     return x, [fx]
 
 

@@ -8,7 +8,7 @@ import numpy as np
 
 from nncore.plugin import OptimizerCase
 
-from ._common import Opfunc, blocks, evaluate, expect_params, setup, zeros_state
+from ._common import Opfunc, elementwise, evaluate, expect_params, setup, zeros_state
 
 DEFAULTS: dict[str, Any] = {
     "stepsize": 0.1,
@@ -46,24 +46,27 @@ def rprop(
     expect_params("rprop", x)
     etaplus, etaminus = options["etaplus"], options["etaminus"]
     smax, smin = options["stepsizemax"], options["stepsizemin"]
+
+    def update(xs, gs, ds, ss, tmp):
+        np.multiply(gs, ds, out=tmp)
+        np.sign(tmp, out=tmp)
+        grow, shrink, keep = tmp > 0, tmp < 0, tmp == 0
+        np.copyto(tmp, etaplus, where=grow)
+        np.copyto(tmp, etaminus, where=shrink)
+        np.copyto(tmp, 1.0, where=keep)
+        ss *= tmp
+        np.clip(ss, smin, smax, out=ss)
+        np.copyto(gs, 0, where=shrink)
+        np.sign(gs, out=tmp)
+        xs -= np.multiply(tmp, ss, out=tmp)
+        ds[...] = gs
+
     losses = []
     for _ in range(int(options["niter"])):
         fx, dfdx = evaluate("rprop", opfunc, x)
         delta = zeros_state(state, "delta", x)
         sizes = zeros_state(state, "stepsizes", x, options["stepsize"])
-        for xs, gs, ds, ss, tmp in blocks([x, dfdx, delta, sizes]):
-            np.multiply(gs, ds, out=tmp)
-            np.sign(tmp, out=tmp)
-            grow, shrink, keep = tmp > 0, tmp < 0, tmp == 0
-            np.copyto(tmp, etaplus, where=grow)
-            np.copyto(tmp, etaminus, where=shrink)
-            np.copyto(tmp, 1.0, where=keep)
-            ss *= tmp
-            np.clip(ss, smin, smax, out=ss)
-            np.copyto(gs, 0, where=shrink)
-            np.sign(gs, out=tmp)
-            xs -= np.multiply(tmp, ss, out=tmp)
-            ds[...] = gs
+        elementwise(update, [x, dfdx, delta, sizes])
         losses.append(fx)
     return x, losses
 

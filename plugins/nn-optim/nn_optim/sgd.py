@@ -8,7 +8,7 @@ import numpy as np
 
 from nncore.plugin import InputError, OptimizerCase
 
-from ._common import Opfunc, blocks, evaluate, expect_like, expect_params, setup
+from ._common import Opfunc, elementwise, evaluate, expect_like, expect_params, setup
 
 DEFAULTS: dict[str, Any] = {
     "learning_rate": 1e-3,
@@ -66,7 +66,8 @@ def sgd(
     if mom != 0:
         buffer = state["dfdx"] = np.empty_like(dfdx) if first else state["dfdx"]
     clr = lr / (1 + nevals * lrd)
-    for xs, gs, bs, ws, ls, tmp in blocks([x, dfdx, buffer, None if wd else wds, lrs]):
+
+    def update(xs, gs, bs, ws, ls, tmp):
         if wd != 0:
             gs += np.multiply(xs, wd, out=tmp)
         elif ws is not None:
@@ -85,6 +86,8 @@ def sgd(
         if ls is not None:
             step = np.multiply(ls, step, out=tmp)
         xs += np.multiply(step, -clr, out=tmp)
+
+    elementwise(update, [x, dfdx, buffer, None if wd else wds, lrs])
     state["eval_counter"] = nevals + 1
     return x, [fx]
 

@@ -3,6 +3,8 @@ values and convergence on Rosenbrock's function and convex quadratics."""
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pytest
 
@@ -29,23 +31,50 @@ def quadratic(dim=8, seed=0):
 
 
 def test_polyinterp_closed_form_and_bounded_cases():
-    # a cubic through (0, 0, -1) and (1, 0, 1) is x^3 - x^2 ... its minimum on [0, 1] is 2/3
-    # of the way for x^3 - 3x^2/2 + ... : check against the formula written out
-    assert optim.polyinterp([[0.0, 1.0, -1.0], [2.0, 1.0, 1.0]]) == pytest.approx(1.0)
+    # (x - 1)^2 through (0, 1, -2) and (2, 1, 2): least at 1, where it is 0
+    assert optim.polyinterp([[0.0, 1.0, -2.0], [2.0, 1.0, 2.0]]) == pytest.approx((1.0, 0.0))
     x1, f1, g1, x2, f2, g2 = 0.0, 0.0, -1.0, 1.0, -0.25, 0.5
     d1 = g1 + g2 - 3 * (f1 - f2) / (x1 - x2)
     d2 = np.sqrt(d1**2 - g1 * g2)
     t = x2 - (x2 - x1) * ((g2 + d2 - d1) / (g2 - g1 + 2 * d2))
-    assert optim.polyinterp([[x2, f2, g2], [x1, f1, g1]]) == pytest.approx(t, abs=1e-15)
-    # with bounds: the cubic f(x) = x^3 - 3x (f' = 3x^2 - 3) has its local minimum at 1
-    points = [[0.0, 0.0, -3.0], [2.0, 2.0, 9.0]]
-    assert optim.polyinterp(points, -1.0, 3.0) == pytest.approx(1.0, abs=1e-9)
-    # the minimum over [1.5, 3] is at the lower bound
-    assert optim.polyinterp(points, 1.5, 3.0) == pytest.approx(1.5, abs=1e-12)
+    position, _ = optim.polyinterp([[x2, f2, g2], [x1, f1, g1]])
+    assert position == pytest.approx(t, abs=1e-15)
     # no real root of the slope: the midpoint when nothing is lower
-    assert optim.polyinterp([[0.0, 0.0, 1.0], [1.0, 1.0, 1.0]]) == pytest.approx(0.0)
+    assert optim.polyinterp([[0.0, 0.0, 1.0], [1.0, 1.0, 1.0]])[0] == pytest.approx(0.0)
     with pytest.raises(nncore.ShapeError):
         optim.polyinterp([[0.0, 1.0]])
+
+
+def cubic(x):
+    """``x^3 - 3x``: a local minimum at 1 (value -2), a local maximum at -1 (value 2)."""
+    return x**3 - 3 * x, 3 * x**2 - 3
+
+
+@pytest.mark.parametrize(
+    ("bounds", "expected"),
+    [
+        ((), (1.0, -2.0)),  # the closed form
+        ((-1.0, 3.0), (1.0, -2.0)),  # the general case: the critical point
+        ((1.5, 3.0), (1.5, 1.5**3 - 4.5)),  # the lower bound, past the critical point
+        ((-3.0, 3.0), (-3.0, -18.0)),  # the lower bound, below the local minimum
+    ],
+)
+def test_polyinterp_returns_the_position_and_value_of_a_cubics_minimum(bounds, expected):
+    points = [[x, *cubic(x)] for x in (2.0, 0.0)]  # the interpolating cubic is x^3 - 3x
+    position, value = optim.polyinterp(points, *bounds)
+    assert position == pytest.approx(expected[0], abs=1e-9)
+    assert value == pytest.approx(expected[1], abs=1e-9)
+
+
+def test_polyinterp_value_in_the_closed_forms_fallback_and_with_three_points():
+    # x^3 + x has no critical point: the midpoint of 0 and 1, where it is 0.625
+    position, value = optim.polyinterp([[0.0, 0.0, 1.0], [1.0, 2.0, 4.0]])
+    assert (position, value) == pytest.approx((0.5, 0.625), abs=1e-15)
+    # three points of (x - 0.5)^2 + 2: the interpolating quintic is that parabola
+    points = [[x, (x - 0.5) ** 2 + 2, 2 * (x - 0.5)] for x in (0.0, 1.0, 2.0)]
+    assert optim.polyinterp(points) == pytest.approx((0.5, 2.0), abs=1e-9)
+    # bounds that hold no point: the midpoint, and Torch's fmin left at infinity
+    assert optim.polyinterp(points, 3.0, 1.0) == (2.0, math.inf)
 
 
 def test_lswolfe_returns_a_step_satisfying_the_strong_wolfe_conditions():
