@@ -177,19 +177,43 @@ def unbatch(values: np.ndarray, batched: bool) -> np.ndarray:
     return values if batched else values[0]
 
 
-def winner_grads(
-    input: Any, grad_output: np.ndarray, pick: Callable[..., np.ndarray]
-) -> list[np.ndarray]:
-    """Gradients of an elementwise max or min (``pick`` is ``np.argmax`` or ``np.argmin``).
+def fold(ufunc: np.ufunc, arrays: Sequence[np.ndarray]) -> np.ndarray:
+    """``ufunc`` applied pairwise along the table (``x0 * x1 * ...`` for ``np.multiply``).
+
+    Stacking the table and reducing over its first axis reads every element twice and reduces
+    along the slow axis (``cumprod``/``prod`` over a stack are 10-40x the pairwise products); this
+    writes one new array and accumulates into it.
+    """
+    if len(arrays) == 1:
+        return arrays[0].copy()
+    result = ufunc(arrays[0], arrays[1])
+    for array in arrays[2:]:
+        ufunc(result, array, out=result)
+    return result
+
+
+def winner_grads(input: Any, grad_output: np.ndarray, pick: np.ufunc) -> list[np.ndarray]:
+    """Gradients of an elementwise max or min (``pick`` is ``np.maximum`` or ``np.minimum``).
 
     Each element's gradient goes to the first input that attains the extremum, as in torch/nn.
+    A NaN wins where it appears (the extremum is then NaN), as ``argmax`` picks the first NaN.
     """
     arrays = expect_arrays(input)
     expect_like(grad_output, arrays[0])
-    winner = pick(np.stack(arrays), axis=0)
-    return [
-        np.where(winner == i, grad_output, 0).astype(grad_output.dtype) for i in range(len(arrays))
-    ]
+    output = fold(pick, arrays)
+    zero = grad_output.dtype.type(0)
+    grads = []
+    taken: np.ndarray | None = None  # elements already given to an earlier input
+    for i, array in enumerate(arrays):
+        if i == len(arrays) - 1:  # whatever is left is the last input's
+            wins = np.ones(array.shape, bool) if taken is None else ~taken
+        else:
+            wins = (array == output) | np.isnan(array)
+            if taken is not None:
+                wins &= ~taken
+            taken = wins if taken is None else taken | wins
+        grads.append(np.where(wins, grad_output, zero))
+    return grads
 
 
 def batch_dimension(dim: int, n_input_dims: int | None, ndim: int) -> int:
