@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pickle
+
 import numpy as np
 import pytest
 
@@ -414,3 +416,14 @@ def test_a_child_index_out_of_range_says_the_size_and_that_indices_start_at_0():
     x = nn.Identity()()
     with pytest.raises(IndexOutOfRangeError, match="gModule.get on 2 module"):
         nn.gModule([x], [nn.Tanh()(x)]).get(2)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_copies_compute_in_numpys_own_dtype_object(dtype):
+    # forward's fast path compares dtypes by identity: a copy must not carry a copied dtype
+    module = nn.Sequential(nn.Linear(3, 2), nn.Tanh()).type(dtype)
+    for copy in (module.clone(), module.clone("weight"), pickle.loads(pickle.dumps(module))):
+        for part in copy.list_modules():
+            assert part.dtype is np.dtype(dtype)
+        x = np.ones((4, 3), dtype)
+        np.testing.assert_array_equal(copy.forward(x), module.forward(x))
