@@ -27,10 +27,9 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+import numpy as np
 import torch
 from _harness import Step, environment, medians, record, thread_budget
-
-import numpy as np
 
 import nncore
 

@@ -6,7 +6,7 @@ validator raises an ``nncore.errors`` class whose message says what was expected
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
