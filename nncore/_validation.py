@@ -104,7 +104,7 @@ def expect_indices(value: Any, low: int, high: int, what: str = "index") -> np.n
         array = array.astype(np.int64)
     elif array.dtype.kind not in "iu":
         raise InputTypeError(f"expected an integer array for {what}, got {describe(value)}")
-    if array.size:
+    if array.size and (array.min() < low or array.max() >= high):  # two cheap reductions
         bad = array[(array < low) | (array >= high)]
         if bad.size:
             raise IndexOutOfRangeError(

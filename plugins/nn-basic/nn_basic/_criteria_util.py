@@ -83,7 +83,8 @@ def class_targets(target: Any, input: np.ndarray, ignore_index: int | None = Non
             f"{classes.shape}"
         )
     classes = classes.reshape(-1)
-    expect_indices(classes[~ignored(classes, ignore_index)], 0, input.shape[-1], "target")
+    kept = classes if ignore_index is None else classes[classes != ignore_index]
+    expect_indices(kept, 0, input.shape[-1], "target")
     return classes
 
 
@@ -173,6 +174,9 @@ def nll_terms(
     weights = criterion.weights
     expect_weights(weights, scores.shape[-1])
     kept = ~ignored(classes, getattr(criterion, "ignore_index", None))
+    if weights is None and len(classes) and kept.all():  # the common case: equal weights
+        share = 1 / len(classes) if criterion.size_average else 1.0
+        return (np.arange(len(classes)), classes), np.full(len(classes), share, scores.dtype)
     safe = np.where(kept, classes, 0)
     w = (np.ones(len(safe), scores.dtype) if weights is None else weights[safe]) * kept
     total = float(w.sum())

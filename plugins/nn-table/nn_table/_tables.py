@@ -56,7 +56,21 @@ def expect_arrays(
     min_length: int = 1,
     same_shape: bool = True,
 ) -> list[np.ndarray]:
-    """A table of real-valued arrays (all of one shape unless ``same_shape`` is False)."""
+    """A table of real-valued arrays (all of one shape unless ``same_shape`` is False).
+
+    The list itself is returned when it already is one (callers do not modify it).
+    """
+    if (
+        type(value) is list
+        and max(min_length, 1) <= len(value)
+        and (length is None or len(value) == length)
+    ):  # the per-call case: a list of float arrays of one shape
+        shape = value[0].shape if type(value[0]) is np.ndarray else None
+        if all(
+            type(a) is np.ndarray and a.dtype.kind == "f" and (a.shape == shape or not same_shape)
+            for a in value
+        ):
+            return value
     arrays = expect_table(value, what, length, min_length)
     for i, array in enumerate(arrays):
         expect_float(array, f"{what}[{i}]")
