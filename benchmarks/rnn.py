@@ -12,6 +12,7 @@ reported (lower is better for us): process CPU time on one thread, wall time oth
     python benchmarks/rnn.py --units 64 --steps 16 --threads 1
     python benchmarks/rnn.py --contended           # also with a competing CPU-bound process
     python benchmarks/rnn.py --record              # rewrite the "## char-rnn" section
+                                                   # (--contended: its own section)
 
 Needs ``pip install torch==2.13.0`` (the CPU wheel).
 """
@@ -204,7 +205,7 @@ def main() -> None:
     lines.append("")
     lines.append(f"Target: ours / torch ops <= {TARGET} for 64 units on one thread.")
     if args.record:
-        record(SECTION, lines)
+        record(SECTION + (", beside a busy process" if args.contended else ""), lines)
 
 
 if __name__ == "__main__":
