@@ -350,7 +350,7 @@ def main() -> None:
         f"process CPU time, median of {args.repeats} paired loops)",
         "",
     ]
-    lines += [f"- {line}" for line in environment("")]
+    lines += [f"- {line}" for line in environment(f"nncore {nncore.__version__}")]
     lines += [
         "",
         "| layer | nncore fwd+bwd | bare numpy | ours / bare | target |",

@@ -197,7 +197,8 @@ def main() -> None:
                         (o0, p0, l0), (o1, p1, l1) = times
                         row = (
                             f"| {units} units, {steps} steps, {dtype_name}, "
-                            f"{threads or 'default'} threads: slowdown when contended | "
+                            f"{threads or 'default'} thread{'s' if threads != 1 else ''}: "
+                            "slowdown when contended | "
                             f"{o1 / o0:.2f}x | {p1 / p0:.2f}x | {l1 / l0:.2f}x | | |"
                         )
                         lines.append(row)
