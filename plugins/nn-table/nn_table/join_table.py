@@ -51,9 +51,10 @@ class JoinTable(Module):
         sizes = [a.shape[axis] for a in arrays]
         expect_shape(grad_output, _with_size(arrays[0].shape, axis, sum(sizes)))
         # slabs of dy by plain slicing (np.split costs several times more per call)
-        before, start, grads = (slice(None),) * axis, 0, []
+        before: tuple[slice, ...] = (slice(None),) * axis
+        start, grads = 0, []
         for size in sizes:
-            grads.append(grad_output[(*before, slice(start, start + size))])
+            grads.append(grad_output[before + (slice(start, start + size),)])
             start += size
         return grads
 

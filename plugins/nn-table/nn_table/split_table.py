@@ -35,8 +35,8 @@ class SplitTable(Module):
     def update_output(self, input: np.ndarray) -> list[np.ndarray]:
         axis = batch_dimension(self.dimension, self.n_input_dims, expect_float(input).ndim)
         # the trailing Ellipsis makes each slice of a vector a 0-d array, not a numpy scalar
-        before = (slice(None),) * axis
-        return [input[(*before, i, ...)] for i in range(input.shape[axis])]
+        before: tuple[Any, ...] = (slice(None),) * axis
+        return [input[before + (i, Ellipsis)] for i in range(input.shape[axis])]
 
     def update_grad_input(self, input: np.ndarray, grad_output: Any) -> np.ndarray:
         axis = batch_dimension(self.dimension, self.n_input_dims, input.ndim)
