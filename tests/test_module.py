@@ -427,3 +427,29 @@ def test_copies_compute_in_numpys_own_dtype_object(dtype):
             assert part.dtype is np.dtype(dtype)
         x = np.ones((4, 3), dtype)
         np.testing.assert_array_equal(copy.forward(x), module.forward(x))
+
+
+def test_parameters_see_every_change_between_calls():
+    # parameters() reuses its last check while the network holds the same arrays: each kind of
+    # change must be seen on the next call
+    a, b = nn.Linear(3, 2), nn.Linear(3, 2)
+    net = nn.Sequential(a, b)
+    params, grads = net.parameters()
+    assert [p is q for p, q in zip(params, [a.weight, a.bias, b.weight, b.bias])] == [True] * 4
+    b.weight = a.weight  # shared by assignment, each with its own gradient: refused
+    with pytest.raises(ParameterLayoutError, match="has its own gradient"):
+        net.parameters()
+    b.share(a, "weight")  # shared properly: one parameter
+    params, grads = net.parameters()
+    assert len(params) == 3 and params[0] is a.weight and grads[0] is a.grad_weight
+    a.grad_bias.shape = (2, 1)  # reshaped in place: misshapen now
+    with pytest.raises(ParameterLayoutError, match="to have the shape of bias"):
+        net.parameters()
+    a.grad_bias.shape = (2,)
+    b.bias = a.weight[0, :2]  # overlaps another parameter without being it
+    b.grad_bias = np.zeros(2)
+    with pytest.raises(ParameterLayoutError, match="overlap in memory"):
+        net.parameters()
+    b.bias, b.grad_bias = np.zeros(2), np.zeros(2)
+    params, grads = net.parameters()
+    assert params[-1] is b.bias and grads[-1] is b.grad_bias
