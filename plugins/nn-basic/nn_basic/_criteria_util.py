@@ -24,8 +24,6 @@ from nncore.plugin import (
     format_branches,
 )
 
-_ANY_INT = (np.iinfo(np.int64).min, np.iinfo(np.int64).max)
-
 
 # ----------------------------------------------------------------------------- inputs, targets
 def float_pair(input: Any, target: Any) -> tuple[np.ndarray, np.ndarray]:
@@ -75,7 +73,7 @@ def class_targets(target: Any, input: np.ndarray, ignore_index: int | None = Non
     One example takes an int (or a one-element array), a batch one index per row.  Float arrays
     holding whole numbers are accepted.  ``ignore_index`` is allowed besides ``0 <= t < classes``.
     """
-    classes = expect_indices(target, *_ANY_INT, what="target")
+    classes = expect_indices(target, None, None, what="target")
     expected = (1,) if input.ndim == 1 else input.shape[:1]
     if classes.size != expected[0] or classes.ndim > 1:
         raise ShapeError(
@@ -83,8 +81,10 @@ def class_targets(target: Any, input: np.ndarray, ignore_index: int | None = Non
             f"{classes.shape}"
         )
     classes = classes.reshape(-1)
-    kept = classes if ignore_index is None else classes[classes != ignore_index]
-    expect_indices(kept, 0, input.shape[-1], "target")
+    if classes.size and (classes.min() < 0 or classes.max() >= input.shape[-1]):
+        # something is out of range: fine only if it is ignore_index
+        kept = classes if ignore_index is None else classes[classes != ignore_index]
+        expect_indices(kept, 0, input.shape[-1], "target")
     return classes
 
 

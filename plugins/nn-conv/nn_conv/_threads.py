@@ -12,7 +12,8 @@ are short (a LeNet layer takes well under a millisecond), so waking a sleeping t
 one (30-100 us on a small VM) would eat the gain: the workers spin for ``SPIN_SECONDS`` after
 each call, without the GIL and yielding the core to anyone who wants it, and claim work as
 soon as a call publishes it.  A yield that takes long shows the cores are oversubscribed
-(another process was waiting for them): the worker then sleeps at once instead of spinning on.  Two kinds of call use it:
+(another process was waiting for them): the worker then sleeps at once instead of spinning
+on.  Two kinds of call use it:
 
 * convolutions with few output planes run in compiled kernels that take one example at a time
   (``conv2d_gemm_*``); the team's threads claim runs of examples (:func:`team`);
