@@ -435,7 +435,8 @@ def test_parameters_see_every_change_between_calls():
     a, b = nn.Linear(3, 2), nn.Linear(3, 2)
     net = nn.Sequential(a, b)
     params, grads = net.parameters()
-    assert [p is q for p, q in zip(params, [a.weight, a.bias, b.weight, b.bias])] == [True] * 4
+    expected = [a.weight, a.bias, b.weight, b.bias]
+    assert len(params) == 4 and all(p is q for p, q in zip(params, expected, strict=True))
     b.weight = a.weight  # shared by assignment, each with its own gradient: refused
     with pytest.raises(ParameterLayoutError, match="has its own gradient"):
         net.parameters()
