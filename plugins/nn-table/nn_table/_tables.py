@@ -64,13 +64,9 @@ def expect_arrays(
         type(value) is list
         and max(min_length, 1) <= len(value)
         and (length is None or len(value) == length)
-    ):  # the per-call case: a list of float arrays of one shape
-        shape = value[0].shape if type(value[0]) is np.ndarray else None
-        if all(
-            type(a) is np.ndarray and a.dtype.kind == "f" and (a.shape == shape or not same_shape)
-            for a in value
-        ):
-            return value
+        and _plain_arrays(value, same_shape)
+    ):
+        return value
     arrays = expect_table(value, what, length, min_length)
     for i, array in enumerate(arrays):
         expect_float(array, f"{what}[{i}]")
@@ -84,6 +80,18 @@ def expect_arrays(
     return arrays
 
 
+def _plain_arrays(values: list[Any], same_shape: bool) -> bool:
+    """Whether ``values`` (not empty) holds float arrays only, of one shape if asked: the
+    per-call case, checked in one loop (cheaper than ``all()`` over a generator)."""
+    shape = values[0].shape if type(values[0]) is np.ndarray else None
+    for array in values:
+        if type(array) is not np.ndarray or array.dtype.kind != "f":
+            return False
+        if same_shape and array.shape != shape:
+            return False
+    return True
+
+
 def expect_like(value: Any, template: Any, what: str = "grad_output") -> Any:
     """Check that ``value`` has the nesting of ``template`` and arrays of its shapes."""
     if is_table(template):
@@ -91,7 +99,8 @@ def expect_like(value: Any, template: Any, what: str = "grad_output") -> Any:
         for i, (item, reference) in enumerate(zip(items, template, strict=True)):
             expect_like(item, reference, f"{what}[{i}]")
         return items
-    return expect_shape(value, np.shape(template), what)
+    shape = template.shape if type(template) is np.ndarray else np.shape(template)
+    return expect_shape(value, shape, what)
 
 
 def expect_shape(value: Any, shape: tuple[int, ...], what: str = "grad_output") -> np.ndarray:
