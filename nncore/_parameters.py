@@ -68,8 +68,9 @@ _checked: weakref.WeakKeyDictionary[Module, tuple[list[tuple], _Refs, list[int]]
 
 
 def _layout(pairs: list[tuple[str, str, np.ndarray, np.ndarray]]) -> list[tuple]:
-    """What the checks of ``distinct_pairs`` depend on: which arrays, and their geometry (the
-    memory of an array object never moves; its shape, strides and dtype can be reassigned)."""
+    """What the checks of ``distinct_pairs`` depend on besides which arrays they are: their
+    geometry (the memory of an array object never moves, but its shape, strides and dtype can
+    be reassigned in place)."""
     return [(p.shape, g.shape, p.strides, g.strides, p.dtype, g.dtype) for _, _, p, g in pairs]
 
 
@@ -84,7 +85,7 @@ def distinct_pairs(root: Module) -> tuple[list[np.ndarray], list[np.ndarray]]:
     """
     pairs = list(_named_parameters(root))
     layout = _layout(pairs)
-    checked = _checked.get(root)
+    checked = _checked.get(root) if _hashable(root) else None
     if checked is not None and checked[0] == layout and _alive(checked[1], pairs):
         return [pairs[k][2] for k in checked[2]], [pairs[k][3] for k in checked[2]]
     params: list[np.ndarray] = []
@@ -109,13 +110,18 @@ def distinct_pairs(root: Module) -> tuple[list[np.ndarray], list[np.ndarray]]:
         kept.append(k)
     _refuse_overlaps(params, root, "parameters")
     _refuse_overlaps(grads, root, "gradients")
-    _checked[root] = (layout, [(weakref.ref(p), weakref.ref(g)) for _, _, p, g in pairs], kept)
+    if _hashable(root):
+        _checked[root] = (layout, [(weakref.ref(p), weakref.ref(g)) for _, _, p, g in pairs], kept)
     return params, grads
 
 
+def _hashable(root: Module) -> bool:
+    # a module class defining __eq__ without __hash__ cannot key the record: checked each time
+    return type(root).__hash__ is not None
+
+
 def _alive(refs: _Refs, pairs: list[tuple]) -> bool:
-    """Whether the arrays of the last check are the arrays of ``pairs`` (not new ones that
-    happen to have their ids)."""
+    """Whether ``pairs`` holds the very arrays of the last check, in the same places."""
     return all(p() is q[2] and g() is q[3] for (p, g), q in zip(refs, pairs, strict=True))
 
 

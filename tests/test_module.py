@@ -454,3 +454,22 @@ def test_parameters_see_every_change_between_calls():
     b.bias, b.grad_bias = np.zeros(2), np.zeros(2)
     params, grads = net.parameters()
     assert params[-1] is b.bias and grads[-1] is b.grad_bias
+
+
+def test_parameters_of_an_unhashable_module_are_checked_every_time():
+    class Compared(nn.Linear):  # defines __eq__ alone: instances cannot be dictionary keys
+        def __eq__(self, other: object) -> bool:
+            return self is other
+
+    layer = Compared(3, 2)
+    assert net_params_are(layer, [layer.weight, layer.bias])
+    layer.grad_bias = np.zeros(3)
+    with pytest.raises(ParameterLayoutError, match="to have the shape of bias"):
+        layer.parameters()
+
+
+def net_params_are(module, expected) -> bool:
+    params, _ = module.parameters()
+    return len(params) == len(expected) and all(
+        p is q for p, q in zip(params, expected, strict=True)
+    )
