@@ -43,19 +43,25 @@ def calls_for(fn: Step, budget: float) -> int:
 SETTLE = 0.25
 
 
-def medians(steps: list[Step], repeats: int, budget: float = 0.02) -> list[float]:
+def medians(
+    steps: list[Step],
+    repeats: int,
+    budget: float = 0.02,
+    clock: Callable[[], float] = time.perf_counter,
+) -> list[float]:
     """Median seconds per call of each step, timed round-robin so that the noise of a shared
-    machine falls on all of them alike."""
+    machine falls on all of them alike.  ``clock`` is wall time unless given (process CPU
+    time, ``time.process_time``, is steadier for single-threaded work on a busy machine)."""
     counts = [calls_for(step, budget) for step in steps]
     samples: list[list[float]] = [[] for _ in steps]
     for _ in range(repeats):
         for step, calls, times in zip(steps, counts, samples, strict=True):
             time.sleep(SETTLE)
             step()  # warm again after the pause
-            start = time.perf_counter()
+            start = clock()
             for _ in range(calls):
                 step()
-            times.append((time.perf_counter() - start) / calls)
+            times.append((clock() - start) / calls)
     return [statistics.median(times) for times in samples]
 
 

@@ -70,7 +70,10 @@ def accept(value: Any, policy: Policy, dtype: np.dtype, what: str = "input") -> 
     if isinstance(value, np.ndarray):
         return _floating(value, dtype, what)
     if isinstance(value, list):
-        return [accept(item, policy, dtype, f"{what}[{k}]") for k, item in enumerate(value)]
+        for item in value:  # (a loop: cheaper than all() over a generator for short tables)
+            if type(item) is not np.ndarray or item.dtype is not dtype:
+                return [accept(item, policy, dtype, f"{what}[{k}]") for k, item in enumerate(value)]
+        return value  # the per-call case of a table layer: nothing to cast
     return value
 
 

@@ -321,6 +321,13 @@ class Module(Generic[Inputs]):
         state.pop("_flat_parameters", None)
         return state
 
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        if isinstance(state.get("_dtype"), np.dtype):
+            # a copied dtype equals numpy's own but is another object, and forward's and
+            # backward's fast paths compare dtypes by identity: take numpy's again
+            self._dtype = np.dtype(state["_dtype"].type)
+
     def type(self, dtype: Dtype) -> Module:
         """Convert every declared floating array of self and descendants to ``dtype``.
 

@@ -59,16 +59,40 @@ def _where(path: str, name: str) -> str:
     return f"'{path}.{name}'" if path else f"'{name}'"
 
 
+_Refs = list[tuple["weakref.ref[np.ndarray]", "weakref.ref[np.ndarray]"]]
+#: per network, what ``distinct_pairs`` last checked: the arrays' geometry, the arrays (weakly:
+#: a check must not keep replaced arrays alive) and which pairs it kept
+_checked: weakref.WeakKeyDictionary[Module, tuple[list[tuple], _Refs, list[int]]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _layout(pairs: list[tuple[str, str, np.ndarray, np.ndarray]]) -> list[tuple]:
+    """What the checks of ``distinct_pairs`` depend on besides which arrays they are: their
+    geometry (the memory of an array object never moves, but its shape, strides and dtype can
+    be reassigned in place)."""
+    return [(p.shape, g.shape, p.strides, g.strides, p.dtype, g.dtype) for _, _, p, g in pairs]
+
+
 def distinct_pairs(root: Module) -> tuple[list[np.ndarray], list[np.ndarray]]:
     """``(params, grads)`` of ``root``'s subtree, each distinct parameter once, in module order.
 
     Raises ParameterLayoutError when a gradient is missing or misshapen, when two modules share
     a parameter but not its gradient, or when two parameters overlap without being the same.
+    The checks look up every array's address (microseconds each): a network whose modules hold
+    the very arrays of the last call, unchanged in geometry, reuses that call's answer, so that
+    ``zero_grad_parameters`` and ``update_parameters`` stay cheap in a training loop.
     """
+    pairs = list(_named_parameters(root))
+    layout = _layout(pairs)
+    checked = _checked.get(root) if _hashable(root) else None
+    if checked is not None and checked[0] == layout and _alive(checked[1], pairs):
+        return [pairs[k][2] for k in checked[2]], [pairs[k][3] for k in checked[2]]
     params: list[np.ndarray] = []
     grads: list[np.ndarray] = []
+    kept: list[int] = []
     first_seen: dict[tuple, tuple[str, str, tuple]] = {}
-    for path, name, param, grad in _named_parameters(root):
+    for k, (path, name, param, grad) in enumerate(pairs):
         key = memory_key(param)
         if key in first_seen:
             other_path, other_name, grad_key = first_seen[key]
@@ -83,9 +107,22 @@ def distinct_pairs(root: Module) -> tuple[list[np.ndarray], list[np.ndarray]]:
         first_seen[key] = (path, name, memory_key(grad))
         params.append(param)
         grads.append(grad)
+        kept.append(k)
     _refuse_overlaps(params, root, "parameters")
     _refuse_overlaps(grads, root, "gradients")
+    if _hashable(root):
+        _checked[root] = (layout, [(weakref.ref(p), weakref.ref(g)) for _, _, p, g in pairs], kept)
     return params, grads
+
+
+def _hashable(root: Module) -> bool:
+    # a module class defining __eq__ without __hash__ cannot key the record: checked each time
+    return type(root).__hash__ is not None
+
+
+def _alive(refs: _Refs, pairs: list[tuple]) -> bool:
+    """Whether ``pairs`` holds the very arrays of the last check, in the same places."""
+    return all(p() is q[2] and g() is q[3] for (p, g), q in zip(refs, pairs, strict=True))
 
 
 def _refuse_overlaps(arrays: list[np.ndarray], root: Module, what: str) -> None:

@@ -92,10 +92,13 @@ def expect_same_shape(
     return value
 
 
-def expect_indices(value: Any, low: int, high: int, what: str = "index") -> np.ndarray:
+def expect_indices(
+    value: Any, low: int | None, high: int | None, what: str = "index"
+) -> np.ndarray:
     """Return ``value`` as an integer array after checking ``low <= value < high``.
 
     Float arrays holding whole numbers are accepted (targets are often stored as floats).
+    With ``low`` and ``high`` None, only the type is checked (and the array converted).
     """
     array = np.asarray(value)
     if array.dtype.kind == "f":
@@ -104,7 +107,9 @@ def expect_indices(value: Any, low: int, high: int, what: str = "index") -> np.n
         array = array.astype(np.int64)
     elif array.dtype.kind not in "iu":
         raise InputTypeError(f"expected an integer array for {what}, got {describe(value)}")
-    if array.size:
+    if low is None or high is None:
+        return array
+    if array.size and (array.min() < low or array.max() >= high):  # two cheap reductions
         bad = array[(array < low) | (array >= high)]
         if bad.size:
             raise IndexOutOfRangeError(

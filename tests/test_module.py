@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pickle
+
 import numpy as np
 import pytest
 
@@ -414,3 +416,60 @@ def test_a_child_index_out_of_range_says_the_size_and_that_indices_start_at_0():
     x = nn.Identity()()
     with pytest.raises(IndexOutOfRangeError, match="gModule.get on 2 module"):
         nn.gModule([x], [nn.Tanh()(x)]).get(2)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_copies_compute_in_numpys_own_dtype_object(dtype):
+    # forward's fast path compares dtypes by identity: a copy must not carry a copied dtype
+    module = nn.Sequential(nn.Linear(3, 2), nn.Tanh()).type(dtype)
+    for copy in (module.clone(), module.clone("weight"), pickle.loads(pickle.dumps(module))):
+        for part in copy.list_modules():
+            assert part.dtype is np.dtype(dtype)
+        x = np.ones((4, 3), dtype)
+        np.testing.assert_array_equal(copy.forward(x), module.forward(x))
+
+
+def test_parameters_see_every_change_between_calls():
+    # parameters() reuses its last check while the network holds the same arrays: each kind of
+    # change must be seen on the next call
+    a, b = nn.Linear(3, 2), nn.Linear(3, 2)
+    net = nn.Sequential(a, b)
+    params, grads = net.parameters()
+    expected = [a.weight, a.bias, b.weight, b.bias]
+    assert len(params) == 4 and all(p is q for p, q in zip(params, expected, strict=True))
+    b.weight = a.weight  # shared by assignment, each with its own gradient: refused
+    with pytest.raises(ParameterLayoutError, match="has its own gradient"):
+        net.parameters()
+    b.share(a, "weight")  # shared properly: one parameter
+    params, grads = net.parameters()
+    assert len(params) == 3 and params[0] is a.weight and grads[0] is a.grad_weight
+    a.grad_bias.shape = (2, 1)  # reshaped in place: misshapen now
+    with pytest.raises(ParameterLayoutError, match="to have the shape of bias"):
+        net.parameters()
+    a.grad_bias.shape = (2,)
+    b.bias = a.weight[0, :2]  # overlaps another parameter without being it
+    b.grad_bias = np.zeros(2)
+    with pytest.raises(ParameterLayoutError, match="overlap in memory"):
+        net.parameters()
+    b.bias, b.grad_bias = np.zeros(2), np.zeros(2)
+    params, grads = net.parameters()
+    assert params[-1] is b.bias and grads[-1] is b.grad_bias
+
+
+def test_parameters_of_an_unhashable_module_are_checked_every_time():
+    class Compared(nn.Linear):  # defines __eq__ alone: instances cannot be dictionary keys
+        def __eq__(self, other: object) -> bool:
+            return self is other
+
+    layer = Compared(3, 2)
+    assert net_params_are(layer, [layer.weight, layer.bias])
+    layer.grad_bias = np.zeros(3)
+    with pytest.raises(ParameterLayoutError, match="to have the shape of bias"):
+        layer.parameters()
+
+
+def net_params_are(module, expected) -> bool:
+    params, _ = module.parameters()
+    return len(params) == len(expected) and all(
+        p is q for p, q in zip(params, expected, strict=True)
+    )

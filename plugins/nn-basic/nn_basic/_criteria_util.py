@@ -24,8 +24,6 @@ from nncore.plugin import (
     format_branches,
 )
 
-_ANY_INT = (np.iinfo(np.int64).min, np.iinfo(np.int64).max)
-
 
 # ----------------------------------------------------------------------------- inputs, targets
 def float_pair(input: Any, target: Any) -> tuple[np.ndarray, np.ndarray]:
@@ -75,7 +73,7 @@ def class_targets(target: Any, input: np.ndarray, ignore_index: int | None = Non
     One example takes an int (or a one-element array), a batch one index per row.  Float arrays
     holding whole numbers are accepted.  ``ignore_index`` is allowed besides ``0 <= t < classes``.
     """
-    classes = expect_indices(target, *_ANY_INT, what="target")
+    classes = expect_indices(target, None, None, what="target")
     expected = (1,) if input.ndim == 1 else input.shape[:1]
     if classes.size != expected[0] or classes.ndim > 1:
         raise ShapeError(
@@ -83,7 +81,10 @@ def class_targets(target: Any, input: np.ndarray, ignore_index: int | None = Non
             f"{classes.shape}"
         )
     classes = classes.reshape(-1)
-    expect_indices(classes[~ignored(classes, ignore_index)], 0, input.shape[-1], "target")
+    if classes.size and (classes.min() < 0 or classes.max() >= input.shape[-1]):
+        # something is out of range: fine only if it is ignore_index
+        kept = classes if ignore_index is None else classes[classes != ignore_index]
+        expect_indices(kept, 0, input.shape[-1], "target")
     return classes
 
 
@@ -173,6 +174,9 @@ def nll_terms(
     weights = criterion.weights
     expect_weights(weights, scores.shape[-1])
     kept = ~ignored(classes, getattr(criterion, "ignore_index", None))
+    if weights is None and len(classes) and kept.all():  # the common case: equal weights
+        share = 1 / len(classes) if criterion.size_average else 1.0
+        return (np.arange(len(classes)), classes), np.full(len(classes), share, scores.dtype)
     safe = np.where(kept, classes, 0)
     w = (np.ones(len(safe), scores.dtype) if weights is None else weights[safe]) * kept
     total = float(w.sum())

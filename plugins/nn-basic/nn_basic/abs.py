@@ -23,7 +23,8 @@ class Abs(Pointwise):
         return np.abs(x)
 
     def derivative(self, x: np.ndarray, y: np.ndarray) -> np.ndarray:
-        return np.where(x >= 0, 1.0, -1.0).astype(y.dtype)
+        one = y.dtype.type(1)  # a scalar of y's dtype: the slope is made in it, not cast after
+        return np.where(x >= 0, one, -one)
 
 
 def examples() -> list[Case]:

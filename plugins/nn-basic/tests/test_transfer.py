@@ -4,6 +4,7 @@ direct numpy formulas written independently of the implementation."""
 from __future__ import annotations
 
 import math
+import warnings
 
 import numpy as np
 import pytest
@@ -388,3 +389,21 @@ def test_agrees_with_pytorch(k):
     expected.backward(torch.tensor(g))
     np.testing.assert_allclose(module.forward(x), expected.detach().numpy(), rtol=1e-12, atol=1e-14)
     np.testing.assert_allclose(module.backward(x, g), leaf.grad.numpy(), rtol=1e-12, atol=1e-14)
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_sigmoid_is_accurate_in_its_tails_and_quiet_at_extremes(dtype):
+    x = np.concatenate([np.linspace(-120, 120, 481), [-800.0, -745.0, 745.0, 800.0]])
+    # the logistic function from Python floats, 0 where exp(-x) overflows
+    expected = [1 / (1 + math.exp(-v)) if v > -709 else 0.0 for v in x]
+    module = Sigmoid().type(dtype)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with np.errstate(over="raise", invalid="raise", divide="raise"):
+            y = module.forward(x.astype(dtype))
+            dx = module.backward(x.astype(dtype), np.ones(x.shape, dtype))
+    assert y.dtype == dx.dtype == dtype
+    tiny = np.finfo(dtype).tiny  # below it float32 results are subnormal or flushed to 0
+    rtol = 1e-15 if dtype == np.float64 else 1e-6
+    np.testing.assert_allclose(y, np.array(expected).astype(dtype), rtol=rtol, atol=tiny)
+    assert np.all(np.isfinite(dx)) and np.all(dx >= 0)

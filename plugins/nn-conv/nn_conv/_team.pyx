@@ -206,13 +206,20 @@ cdef double _now() noexcept nogil:
     return t.tv_sec + 1e-9 * t.tv_nsec
 
 
+#: a sched_yield that returns this much later (seconds) gave the core to another process or
+#: thread for a time slice: the cores are oversubscribed, and a worker spinning on would take
+#: time from whoever else wants them (a char-rnn iteration beside one busy process slowed 6-17x)
+cdef double _CONTENDED_YIELD = 200e-6
+
+
 def serve(int slot, double spin_seconds):
-    """Work on rounds as thread ``slot`` until none came for ``spin_seconds``: True then,
-    False once :func:`stop_workers` was called.  Runs without the GIL; spinning yields the
-    core to any other runnable thread."""
+    """Work on rounds as thread ``slot`` until none came for ``spin_seconds``, or until a
+    yield of the core shows another thread was waiting for it: True then, False once
+    :func:`stop_workers` was called.  Runs without the GIL; spinning yields the core to any
+    other runnable thread."""
     if slot < 1:
         raise ValueError("slot 0 is the caller's")
-    cdef double idle_since
+    cdef double idle_since, before, now
     cdef int spins = 0
     with nogil:
         idle_since = _now()
@@ -223,9 +230,11 @@ def serve(int slot, double spin_seconds):
             NNCONV_PAUSE()
             spins += 1
             if spins % _SPINS_PER_YIELD == 0:
+                before = _now()
                 sched_yield()
-                if _now() - idle_since > spin_seconds:
-                    break
+                now = _now()
+                if now - idle_since > spin_seconds or now - before > _CONTENDED_YIELD:
+                    break  # back off: sleep until the next call wakes this worker
     return not _load_int(&_team.stop)
 
 

@@ -11,7 +11,9 @@ Every shared call goes to one *team* of worker threads (compiled: ``_team.pyx``)
 are short (a LeNet layer takes well under a millisecond), so waking a sleeping thread for each
 one (30-100 us on a small VM) would eat the gain: the workers spin for ``SPIN_SECONDS`` after
 each call, without the GIL and yielding the core to anyone who wants it, and claim work as
-soon as a call publishes it.  Two kinds of call use it:
+soon as a call publishes it.  A yield that takes long shows the cores are oversubscribed
+(another process was waiting for them): the worker then sleeps at once instead of spinning
+on.  Two kinds of call use it:
 
 * convolutions with few output planes run in compiled kernels that take one example at a time
   (``conv2d_gemm_*``); the team's threads claim runs of examples (:func:`team`);
@@ -140,7 +142,8 @@ def _wake_team(workers: int) -> None:
 
 
 def _serve(slot: int, waker: threading.Semaphore) -> None:
-    """A team worker: spin for calls; sleep once none came for ``SPIN_SECONDS``.
+    """A team worker: spin for calls; sleep once none came for ``SPIN_SECONDS`` (or at once
+    when the cores are oversubscribed).
 
     A call may wake the team just as this worker stops spinning, before it is listed as
     asleep: the wake would then be lost (and the worker miss the call), so the worker only

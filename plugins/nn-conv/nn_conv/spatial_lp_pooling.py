@@ -6,7 +6,9 @@ import numpy as np
 
 from nncore.plugin import Case, Module
 
+from . import _backend
 from ._cases import BAD_INPUTS, batch_cases
+from ._geometry import Geometry
 from ._spatial import (
     demote,
     expect_grad_shape,
@@ -14,8 +16,6 @@ from ._spatial import (
     expect_planes,
     promote,
     promote_pair,
-    windowed_sum_grad,
-    windows,
 )
 
 
@@ -45,11 +45,28 @@ class SpatialLPPooling(Module):
         self.n_input_plane, self.pnorm = n_input_plane, pnorm
         self.kw, self.kh, self.dw, self.dh = kw, kh, dw or kw, dh or kh
 
+    def _window_sums(self, powered: np.ndarray) -> np.ndarray:
+        """The sum over every window of ``powered`` ``(N, C, H, W)``, on the average-pooling
+        kernel (the mean of a full window times its size: there is no padding)."""
+        geometry = Geometry(self.kh, self.kw, self.dh, self.dw)
+        n, c, height, width = powered.shape
+        out_h, out_w = geometry.out_size(height, width)
+        sums = np.empty((n, c, out_h, out_w), powered.dtype)
+        _backend.avg_pool2d(
+            np.ascontiguousarray(powered).reshape(n * c, height, width),
+            sums.reshape(n * c, out_h, out_w),
+            *geometry[:6],
+            True,
+        )
+        sums *= self.kh * self.kw
+        return sums
+
     def _norms(self, x: np.ndarray) -> np.ndarray:
         expect_planes(x, self.n_input_plane)
         expect_min_size(x, (self.kh, self.kw))
-        sums = windows(x**self.pnorm, (self.kh, self.kw), (self.dh, self.dw)).sum(axis=(-2, -1))
-        return sums ** (1.0 / self.pnorm)
+        if self.pnorm == 2:  # the common case: products and a square root, no powers
+            return np.sqrt(self._window_sums(x * x))
+        return self._window_sums(x**self.pnorm) ** (1.0 / self.pnorm)
 
     def update_output(self, input: np.ndarray) -> np.ndarray:
         x, single = promote(input, 2)
@@ -59,10 +76,20 @@ class SpatialLPPooling(Module):
         x, g, single = promote_pair(input, grad_output, 2)
         y = self._norms(x)
         expect_grad_shape(g, y.shape)
-        spread = windowed_sum_grad(
-            g * y ** (1.0 - self.pnorm), x.shape[2:], (self.kh, self.kw), (self.dh, self.dw)
+        p = self.pnorm
+        share = g / y if p == 2 else g * y ** (1.0 - p)
+        # the average pooling's backward spreads share / (kh * kw) over each window
+        share *= self.kh * self.kw
+        grad = np.zeros(x.shape, x.dtype)
+        n, c, height, width = x.shape
+        _backend.avg_pool2d_backward(
+            np.ascontiguousarray(share).reshape(n * c, *y.shape[2:]),
+            grad.reshape(n * c, height, width),
+            *Geometry(self.kh, self.kw, self.dh, self.dw)[:6],
+            True,
         )
-        return demote(spread * x ** (self.pnorm - 1), single)
+        grad *= x if p == 2 else x ** (p - 1)
+        return demote(grad, single)
 
     def extra_repr(self) -> str:
         return f"{self.n_input_plane}, p={self.pnorm:g}, {self.kw}x{self.kh}, {self.dw},{self.dh}"

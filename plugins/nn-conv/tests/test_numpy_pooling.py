@@ -276,3 +276,24 @@ def test_padded_max_pooling_passes_minus_infinity_and_nan_through(module, shape)
     out = module.forward(x)
     assert np.isnan(out).sum() >= 1
     assert np.isnan(module.backward(x, np.ones_like(out))).sum() == 0
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_lp_pooling_of_norm_two_matches_the_window_norms_and_their_gradient(dtype):
+    # the p = 2 path: square roots of window sums of squares, strides of 1 and 2
+    m = nn.SpatialLPPooling(3, 2, 3, 2, 2, 1).type(dtype)
+    x = rng0.standard_normal((2, 3, 6, 7)).astype(dtype)
+    g = rng0.standard_normal((2, 3, 5, 3)).astype(dtype)
+    y = m.forward(x)
+    assert y.shape == g.shape and y.dtype == dtype
+    expected = np.zeros(g.shape)
+    grad = np.zeros(x.shape)
+    for i, j in np.ndindex(5, 3):
+        window = x[..., i : i + 2, 2 * j : 2 * j + 3].astype(np.float64)
+        norm = np.sqrt((window**2).sum(axis=(-2, -1)))
+        expected[..., i, j] = norm
+        # d norm / d x = x / norm, summed where windows overlap
+        grad[..., i : i + 2, 2 * j : 2 * j + 3] += (g[..., i, j] / norm)[..., None, None] * window
+    rtol = 1e-12 if dtype == np.float64 else 1e-5
+    np.testing.assert_allclose(y, expected, rtol=rtol)
+    np.testing.assert_allclose(m.backward(x, g), grad, rtol=rtol, atol=rtol)

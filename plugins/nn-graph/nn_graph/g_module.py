@@ -155,7 +155,24 @@ class gModule(Module):  # noqa: N801 -- torch/nn's name
         return self._backward(input, grad_output, "grad_input")
 
     def acc_grad_parameters(self, input: Any, grad_output: Any, scale: float = 1.0) -> None:
-        self._backward(input, grad_output, "acc", scale)
+        # backward's second half: the pass that just computed the input gradient kept every
+        # node's input and gradient, so the graph is not walked (nor its gradients summed) again
+        # (nngraph likewise keeps each node's gradOutput from updateGradInput)
+        pending = self.__dict__.pop("_pending", None)
+        if pending is None or pending[0] is not input or pending[1] is not grad_output:
+            self._backward(input, grad_output, "acc", scale)
+            return
+        for k, x, grad in pending[2]:
+            try:
+                self.modules[self.steps[k].module].acc_grad_parameters(x, grad, scale)
+            except Exception as error:
+                _note(error, self, k)
+                raise
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = super().__getstate__()
+        state.pop("_pending", None)  # one backward's temporaries are no part of a copy
+        return state
 
     def _backward(self, input: Any, grad_output: Any, mode: str, scale: float = 1.0) -> Any:
         graph_inputs = self._graph_inputs(input)
@@ -170,6 +187,7 @@ class gModule(Module):  # noqa: N801 -- torch/nn's name
         for k, g in zip(self.outputs, outer, strict=True):
             grads[k] = _tables.add(grads[k], g)
         input_grads: list[Any] = [None] * self.n_inputs
+        calls: list[tuple[int, Any, Any]] = []  # (step, its input, its gradient) for acc
         for k in reversed(range(len(self.steps))):
             step = self.steps[k]
             grad = _tables.fill(grads[k], values[k])
@@ -184,6 +202,7 @@ class gModule(Module):  # noqa: N801 -- torch/nn's name
             try:
                 if mode == "grad_input":
                     grad_x = module.backward_input(x, grad)
+                    calls.append((k, x, grad))
                 else:
                     module.acc_grad_parameters(x, grad, scale)
                     grad_x = module.grad_input
@@ -198,6 +217,8 @@ class gModule(Module):  # noqa: N801 -- torch/nn's name
             elif step.inputs:
                 grads[step.inputs[0]] = _tables.add(grads[step.inputs[0]], grad_x)
         filled = [_tables.fill(g, x) for g, x in zip(input_grads, graph_inputs, strict=True)]
+        if mode == "grad_input":
+            self._pending = (input, grad_output, calls)
         return filled[0] if self.n_inputs == 1 else filled
 
     def _failed(self, error: Exception, k: int) -> None:

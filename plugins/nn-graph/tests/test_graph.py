@@ -255,3 +255,28 @@ def test_render_without_dot_says_so(monkeypatch, tmp_path):
     x = nn.Identity()()
     with pytest.raises(FileNotFoundError, match="dot"):
         render(gModule([x], [nn.Tanh()(x)]), tmp_path / "g.png")
+
+
+def test_parameter_gradients_follow_the_grad_output_they_are_given(rng):
+    # backward reuses what its input-gradient pass kept; acc_grad_parameters on its own, or on
+    # another grad_output than that pass saw, walks the graph itself
+    l1, l2 = nn.Linear(3, 4), nn.Linear(4, 2)
+    x = nn.Identity()()
+    g = gModule([x], [l2(nn.Tanh()(l1(x)))])
+    data = rng.standard_normal((5, 3))
+    first, second = rng.standard_normal((5, 2)), rng.standard_normal((5, 2))
+    hidden = np.tanh(linear(l1.weight, l1.bias, data))
+    g.forward(data)
+    g.zero_grad_parameters()
+    g.update_grad_input(data, first)
+    g.acc_grad_parameters(data, second, 0.5)
+    np.testing.assert_allclose(l2.grad_weight, 0.5 * second.T @ hidden, rtol=1e-12)
+    # deeper nodes get the gradients the last input-gradient pass left them, as in nngraph
+    grad_hidden = (first @ l2.weight) * (1 - hidden**2)
+    np.testing.assert_allclose(l1.grad_weight, 0.5 * grad_hidden.T @ data, rtol=1e-12)
+    g.zero_grad_parameters()
+    g.backward(data, first, 2.0)
+    g.acc_grad_parameters(data, first)  # a second accumulation walks the graph again
+    np.testing.assert_allclose(l2.grad_weight, 3.0 * first.T @ hidden, rtol=1e-12)
+    g.update_grad_input(data, first)
+    assert "_pending" not in g.clone().__dict__

@@ -6,7 +6,7 @@ validator raises an ``nncore.errors`` class whose message says what was expected
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -56,7 +56,17 @@ def expect_arrays(
     min_length: int = 1,
     same_shape: bool = True,
 ) -> list[np.ndarray]:
-    """A table of real-valued arrays (all of one shape unless ``same_shape`` is False)."""
+    """A table of real-valued arrays (all of one shape unless ``same_shape`` is False).
+
+    The list itself is returned when it already is one (callers do not modify it).
+    """
+    if (
+        type(value) is list
+        and max(min_length, 1) <= len(value)
+        and (length is None or len(value) == length)
+        and _plain_arrays(value, same_shape)
+    ):
+        return value
     arrays = expect_table(value, what, length, min_length)
     for i, array in enumerate(arrays):
         expect_float(array, f"{what}[{i}]")
@@ -70,6 +80,18 @@ def expect_arrays(
     return arrays
 
 
+def _plain_arrays(values: list[Any], same_shape: bool) -> bool:
+    """Whether ``values`` (not empty) holds float arrays only, of one shape if asked: the
+    per-call case, checked in one loop (cheaper than ``all()`` over a generator)."""
+    shape = values[0].shape if type(values[0]) is np.ndarray else None
+    for array in values:
+        if type(array) is not np.ndarray or array.dtype.kind != "f":
+            return False
+        if same_shape and array.shape != shape:
+            return False
+    return True
+
+
 def expect_like(value: Any, template: Any, what: str = "grad_output") -> Any:
     """Check that ``value`` has the nesting of ``template`` and arrays of its shapes."""
     if is_table(template):
@@ -77,7 +99,8 @@ def expect_like(value: Any, template: Any, what: str = "grad_output") -> Any:
         for i, (item, reference) in enumerate(zip(items, template, strict=True)):
             expect_like(item, reference, f"{what}[{i}]")
         return items
-    return expect_shape(value, np.shape(template), what)
+    shape = template.shape if type(template) is np.ndarray else np.shape(template)
+    return expect_shape(value, shape, what)
 
 
 def expect_shape(value: Any, shape: tuple[int, ...], what: str = "grad_output") -> np.ndarray:
@@ -177,19 +200,43 @@ def unbatch(values: np.ndarray, batched: bool) -> np.ndarray:
     return values if batched else values[0]
 
 
-def winner_grads(
-    input: Any, grad_output: np.ndarray, pick: Callable[..., np.ndarray]
-) -> list[np.ndarray]:
-    """Gradients of an elementwise max or min (``pick`` is ``np.argmax`` or ``np.argmin``).
+def fold(ufunc: np.ufunc, arrays: Sequence[np.ndarray]) -> np.ndarray:
+    """``ufunc`` applied pairwise along the table (``x0 * x1 * ...`` for ``np.multiply``).
+
+    Stacking the table and reducing over its first axis reads every element twice and reduces
+    along the slow axis (``cumprod``/``prod`` over a stack are 10-40x the pairwise products); this
+    writes one new array and accumulates into it.
+    """
+    if len(arrays) == 1:
+        return arrays[0].copy()
+    result = ufunc(arrays[0], arrays[1])
+    for array in arrays[2:]:
+        ufunc(result, array, out=result)
+    return result
+
+
+def winner_grads(input: Any, grad_output: np.ndarray, pick: np.ufunc) -> list[np.ndarray]:
+    """Gradients of an elementwise max or min (``pick`` is ``np.maximum`` or ``np.minimum``).
 
     Each element's gradient goes to the first input that attains the extremum, as in torch/nn.
+    A NaN wins where it appears (the extremum is then NaN), as ``argmax`` picks the first NaN.
     """
     arrays = expect_arrays(input)
     expect_like(grad_output, arrays[0])
-    winner = pick(np.stack(arrays), axis=0)
-    return [
-        np.where(winner == i, grad_output, 0).astype(grad_output.dtype) for i in range(len(arrays))
-    ]
+    output = fold(pick, arrays)
+    zero = grad_output.dtype.type(0)
+    grads = []
+    taken: np.ndarray | None = None  # elements already given to an earlier input
+    for i, array in enumerate(arrays):
+        if i == len(arrays) - 1:  # whatever is left is the last input's
+            wins = np.ones(array.shape, bool) if taken is None else ~taken
+        else:
+            wins = (array == output) | np.isnan(array)
+            if taken is not None:
+                wins &= ~taken
+            taken = wins if taken is None else taken | wins
+        grads.append(np.where(wins, grad_output, zero))
+    return grads
 
 
 def batch_dimension(dim: int, n_input_dims: int | None, ndim: int) -> int:

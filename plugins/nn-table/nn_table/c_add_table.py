@@ -9,7 +9,7 @@ import numpy as np
 from nncore.plugin import Case, Module
 
 from ._cases import BAD_OPERANDS, normal
-from ._tables import expect_arrays, expect_like
+from ._tables import expect_arrays, expect_like, fold
 
 
 class CAddTable(Module):
@@ -30,7 +30,7 @@ class CAddTable(Module):
     def update_output(self, input: Any) -> np.ndarray:
         arrays = expect_arrays(input)
         if not self.inplace:
-            return np.sum(np.stack(arrays), axis=0)
+            return fold(np.add, arrays)
         for array in arrays[1:]:
             arrays[0] += array
         return arrays[0]

@@ -9,7 +9,7 @@ import numpy as np
 from nncore.plugin import Case, Module
 
 from ._cases import BAD_OPERANDS, normal
-from ._tables import expect_arrays, winner_grads
+from ._tables import expect_arrays, fold, winner_grads
 
 
 class CMaxTable(Module):
@@ -22,10 +22,10 @@ class CMaxTable(Module):
     """
 
     def update_output(self, input: Any) -> np.ndarray:
-        return np.max(np.stack(expect_arrays(input)), axis=0)
+        return fold(np.maximum, expect_arrays(input))
 
     def update_grad_input(self, input: Any, grad_output: np.ndarray) -> list[np.ndarray]:
-        return winner_grads(input, grad_output, np.argmax)
+        return winner_grads(input, grad_output, np.maximum)
 
 
 def examples() -> list[Case]:

@@ -9,7 +9,7 @@ import numpy as np
 from nncore.plugin import Case, Module
 
 from ._cases import BAD_OPERANDS, normal
-from ._tables import expect_arrays, expect_like
+from ._tables import expect_arrays, expect_like, fold
 
 
 class CMulTable(Module):
@@ -25,16 +25,27 @@ class CMulTable(Module):
     """
 
     def update_output(self, input: Any) -> np.ndarray:
-        return np.prod(np.stack(expect_arrays(input)), axis=0)
+        return fold(np.multiply, expect_arrays(input))
 
     def update_grad_input(self, input: Any, grad_output: np.ndarray) -> list[np.ndarray]:
         arrays = expect_arrays(input)
         expect_like(grad_output, arrays[0])
-        # prefix[i] * suffix[i] is the product of every input but the i-th
-        ones = np.ones_like(arrays[0])
-        prefix = np.cumprod(np.stack([ones] + arrays[:-1]), axis=0)
-        suffix = np.cumprod(np.stack([ones] + arrays[:0:-1]), axis=0)[::-1]
-        return list(grad_output * prefix * suffix)
+        if len(arrays) == 1:
+            return [grad_output.copy()]
+        if len(arrays) == 2:  # the common case, one product each
+            return [grad_output * arrays[1], grad_output * arrays[0]]
+        # dx[i] = (dy * x[0] * ... * x[i-1]) * (x[i+1] * ... * x[n-1]): running products from
+        # the left (seeded with dy) and from the right, 3n products in all
+        left = [grad_output]
+        for array in arrays[:-1]:
+            left.append(left[-1] * array)
+        grads = [left[-1]]
+        right = arrays[-1]
+        for i in range(len(arrays) - 2, -1, -1):
+            grads.append(left[i] * right)
+            if i:
+                right = right * arrays[i]
+        return grads[::-1]
 
 
 def examples() -> list[Case]:

@@ -50,7 +50,13 @@ class JoinTable(Module):
         arrays, axis = self._axis(input)
         sizes = [a.shape[axis] for a in arrays]
         expect_shape(grad_output, _with_size(arrays[0].shape, axis, sum(sizes)))
-        return np.split(grad_output, np.cumsum(sizes)[:-1], axis=axis)
+        # slabs of dy by plain slicing (np.split costs several times more per call)
+        before: tuple[slice, ...] = (slice(None),) * axis
+        start, grads = 0, []
+        for size in sizes:
+            grads.append(grad_output[before + (slice(start, start + size),)])
+            start += size
+        return grads
 
     def extra_repr(self) -> str:
         return str(self.dimension)

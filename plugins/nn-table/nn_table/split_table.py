@@ -8,7 +8,7 @@ import numpy as np
 
 from nncore.plugin import Case, Module, expect_float
 
-from ._tables import batch_dimension, expect_like
+from ._tables import batch_dimension, expect_shape, expect_table
 
 
 class SplitTable(Module):
@@ -34,13 +34,17 @@ class SplitTable(Module):
 
     def update_output(self, input: np.ndarray) -> list[np.ndarray]:
         axis = batch_dimension(self.dimension, self.n_input_dims, expect_float(input).ndim)
-        # np.asarray: slices of a vector are 0-d arrays, not numpy scalars
-        return [np.asarray(item) for item in np.moveaxis(input, axis, 0)]
+        # the trailing Ellipsis makes each slice of a vector a 0-d array, not a numpy scalar
+        before: tuple[Any, ...] = (slice(None),) * axis
+        return [input[before + (i, Ellipsis)] for i in range(input.shape[axis])]
 
     def update_grad_input(self, input: np.ndarray, grad_output: Any) -> np.ndarray:
         axis = batch_dimension(self.dimension, self.n_input_dims, input.ndim)
-        expect_like(grad_output, self.update_output(input))
-        return np.stack(grad_output, axis=axis)
+        grads = expect_table(grad_output, "grad_output", input.shape[axis])
+        shape = input.shape[:axis] + input.shape[axis + 1 :]
+        for i, grad in enumerate(grads):
+            expect_shape(grad, shape, f"grad_output[{i}]")
+        return np.stack(grads, axis=axis)
 
     def extra_repr(self) -> str:
         return str(self.dimension)

@@ -98,3 +98,42 @@ def test_cmath_bad_inputs(name):
 def test_binary_cmath_needs_exactly_two_inputs(name):
     with pytest.raises(ShapeError, match="table of 2 elements, got a list of length 3"):
         getattr(nn, name)().forward([np.ones(2)] * 3)
+
+
+@pytest.mark.parametrize("count", [1, 2, 3, 5])
+def test_c_mul_table_gradients_match_the_products_of_the_other_inputs(count):
+    rng = np.random.default_rng(count)
+    x = [rng.standard_normal((4, 3)) for _ in range(count)]
+    x[0][0, 0] = x[-1][1, 2] = 0.0  # zeros get exact gradients (no division)
+    g = rng.standard_normal((4, 3))
+    module = nn.CMulTable()
+    expected_output = np.ones((4, 3))
+    for array in x:
+        expected_output = expected_output * array
+    np.testing.assert_allclose(module.forward(x), expected_output, rtol=1e-14)
+    grads = module.backward(x, g)
+    for i in range(count):
+        others = np.ones((4, 3))
+        for j, array in enumerate(x):
+            if j != i:
+                others = others * array
+        np.testing.assert_allclose(grads[i], g * others, rtol=1e-14)
+        assert grads[i] is not g
+
+
+@pytest.mark.parametrize(
+    "name, reduce, pick", [("CMaxTable", np.max, np.argmax), ("CMinTable", np.min, np.argmin)]
+)
+def test_c_max_and_min_table_follow_the_first_winner_among_many(name, reduce, pick):
+    rng = np.random.default_rng(0)
+    x = [rng.integers(0, 3, (5, 4)).astype(np.float32) for _ in range(4)]  # many ties
+    x[2][0, 0] = np.nan  # a NaN wins where it appears, as argmax picks it
+    g = rng.standard_normal((5, 4)).astype(np.float32)
+    module = getattr(nn, name)().float()
+    stacked = np.stack(x)
+    np.testing.assert_array_equal(module.forward(x), reduce(stacked, axis=0))
+    grads = module.backward(x, g)
+    winner = pick(stacked, axis=0)
+    for i, grad in enumerate(grads):
+        assert grad.dtype == np.float32
+        np.testing.assert_array_equal(grad, np.where(winner == i, g, 0))
