@@ -166,7 +166,7 @@ class gModule(Module):  # noqa: N801 -- torch/nn's name
             try:
                 self.modules[self.steps[k].module].acc_grad_parameters(x, grad, scale)
             except Exception as error:
-                _note(error, self, k)
+                self._failed(error, k)
                 raise
 
     def __getstate__(self) -> dict[str, Any]:

@@ -67,6 +67,20 @@ def test_a_backward_error_marks_the_node_it_happened_in(debug):
     assert red_nodes(debug / "nngraph_1in_1out.dot") == ["n3"]
 
 
+def test_a_parameter_gradient_error_marks_its_node(debug):
+    g, line = projection()
+    g.forward(np.ones((2, 3)))
+
+    def broken(input, grad_output, scale=1.0):
+        raise ValueError("broken")
+
+    g.get(2).acc_grad_parameters = broken  # the Linear: its input gradient is fine
+    with pytest.raises(ValueError, match="broken") as info:
+        g.backward(np.ones((2, 3)), np.ones((2, 2)))
+    assert f"in gModule node [2] 'proj' (nn.Linear(3 -> 2)) made at {line}" in info.value.__notes__
+    assert red_nodes(debug / "nngraph_1in_1out.dot") == ["n2"]
+
+
 def test_a_nested_gmodule_draws_each_level(debug):
     inner, _ = projection()
     a, b = nn.Identity()(), nn.Identity()()
