@@ -1,4 +1,5 @@
-"""``nncore.save``: a network to one safetensors file, written atomically (see ``_file_format``)."""
+"""``nncore.save``: a tree of modules and values to one safetensors file, written atomically
+(see ``_file_format``)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import numpy as np
 
 from . import _atomic_file as atomic_file
 from . import _value_tree as value_tree
+from ._class_names import saved_name
 from ._file_format import FORMAT, MAX_DEPTH, MAX_MODULES, METADATA_KEY
 from ._module import Module
 from ._parameters import memory_key
@@ -52,7 +54,7 @@ class _Writer:
         ]
         record.update(
             {
-                "class": _qualified_name(module),
+                "class": saved_name(type(module)),
                 "config": self.value(module.config(), type(module).__name__, depth + 1),
                 "children": children,
                 "train": bool(module.train),
@@ -101,37 +103,22 @@ def _is_dtype(value: Any) -> bool:
         return False
 
 
-def _qualified_name(module: Module) -> str:
-    from ._registry import registry
+def save(obj: Any, path: str | os.PathLike) -> None:
+    """Write ``obj`` to ``path`` atomically, in the safetensors format.
 
-    names = [n for n in registry().names_of(type(module)) if ":" in n]
-    if not names:
-        raise SaveError(
-            f"{type(module).__module__}.{type(module).__qualname__} is not registered by any "
-            "installed plugin; only registered classes can be saved (see docs/plugin-authors.md)"
-        )
-    return names[0]
-
-
-def save(obj: Module | dict[str, Any], path: str | os.PathLike) -> None:
-    """Write ``obj`` to ``path`` atomically, in the safetensors format: a module (its whole
-    network), or a dict of values such as an optimiser's state (arrays, numbers, strings, and
-    lists, tuples and dicts of those; see ``nncore._value_tree``), which ``nncore.load`` gives
-    back equal, arrays bit for bit.
+    ``obj`` is a module (its whole network), or a tree: a dict (string keys), list or tuple of
+    modules, numpy arrays, scalars and dtypes, None, bools, numbers and strings, nested at most
+    100 deep (see ``nncore._value_tree``).  ``nncore.load`` gives back the same tree: arrays bit
+    for bit, tuples as tuples, and what was shared anywhere in the tree (a module, a parameter,
+    an array) shared again.  A class that no plugin registers is saved by its name and loaded
+    only when the loader trusts it (``nncore.load(path, classes=[...])``).
 
     An interrupted save never leaves a truncated file, nor a temporary one (see
     ``nncore._atomic_file``); the file gets the permissions the user's umask gives.
     """
     writer = _Writer()
-    description: dict[str, Any] = {"format": FORMAT}
-    if isinstance(obj, Module):
-        description.update(root=writer.module(obj), modules=writer.records)
-    elif isinstance(obj, dict):
-        description["tree"] = value_tree.encode(obj, writer.tensor)
-    else:
-        raise SaveError(
-            f"nncore.save expected a Module or a dict of values, got {type(obj).__name__}"
-        )
+    tree = value_tree.encode(obj, writer.tensor, writer.module)
+    description = {"format": FORMAT, "modules": writer.records, "tree": tree}
     metadata = {METADATA_KEY: json.dumps(description, allow_nan=True)}
     with atomic_file.replacing(Path(path)) as file:
         _write_safetensors(file, writer.tensors, metadata)

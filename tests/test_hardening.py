@@ -168,14 +168,14 @@ def test_deeper_networks_are_refused_by_save_and_load(tmp_path):
                 {
                     "class": "nn-basic:Sequential",
                     "config": {"__dict__": {}},
-                    "children": [["0", description["root"]]],
+                    "children": [["0", description["tree"]["__module__"]]],
                     "train": True,
                     "dtype": "float64",
                     "arrays": {},
                     "grads": {},
                 }
             )
-            description["root"] = len(records) - 1
+            description["tree"] = {"__module__": len(records) - 1}
 
     path = tampered(tmp_path, nn.Sequential(nn.Tanh()), deepen)
     with pytest.raises(LoadError, match=f"nested at most {MAX_DEPTH} deep"):
