@@ -32,7 +32,7 @@ class _Writer:
         if key not in self.tensor_keys:
             name = f"t{len(self.tensor_keys)}"
             self.tensor_keys[key] = name
-            self.tensors[name] = np.ascontiguousarray(array)
+            self.tensors[name] = np.asarray(array, order="C")  # ascontiguousarray makes 0-d 1-d
         return self.tensor_keys[key]
 
     def module(self, module: Module, depth: int = 0) -> int:
