@@ -12,7 +12,7 @@ import numpy as np
 
 from . import _atomic_file as atomic_file
 from . import _value_tree as value_tree
-from ._class_names import saved_name
+from ._class_names import LOCAL, saved_name
 from ._file_format import FORMAT, MAX_DEPTH, MAX_MODULES, METADATA_KEY
 from ._module import Module
 from ._parameters import memory_key
@@ -26,6 +26,7 @@ class _Writer:
         self.grad_keys: dict[tuple, str] = {}
         self.module_ids: dict[int, int] = {}
         self.records: list[dict[str, Any]] = []
+        self.local_classes: dict[str, type] = {}
 
     def tensor(self, array: np.ndarray) -> str:
         key = memory_key(array)
@@ -54,7 +55,7 @@ class _Writer:
         ]
         record.update(
             {
-                "class": saved_name(type(module)),
+                "class": self.class_name(type(module)),
                 "config": self.value(module.config(), type(module).__name__, depth + 1),
                 "children": children,
                 "train": bool(module.train),
@@ -74,6 +75,19 @@ class _Writer:
                 group = self.grad_keys.setdefault(key, f"g{len(self.grad_keys)}")
                 record["grads"]["grad_" + name] = [group, list(grad.shape), grad.dtype.name]
         return index
+
+    def class_name(self, cls: type[Module]) -> str:
+        """``saved_name(cls)``; two local classes of one name are refused, since a loader finds
+        a local class by its name alone."""
+        name = saved_name(cls)
+        other = self.local_classes.setdefault(name, cls) if name.startswith(LOCAL) else cls
+        if other is not cls:
+            raise SaveError(
+                f"expected the classes no plugin registers to have distinct names, got two named "
+                f"{cls.__name__!r} ({other.__module__}.{other.__qualname__} and "
+                f"{cls.__module__}.{cls.__qualname__}): rename one"
+            )
+        return name
 
     def value(self, value: Any, where: str, depth: int) -> Any:
         """A JSON-ready encoding of a config value."""

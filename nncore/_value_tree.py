@@ -110,8 +110,9 @@ def decode(
 def _scalar(name: Any, number: Any, where: str) -> np.generic:
     if name in CONFIG_DTYPES and isinstance(number, (bool, int, float)):
         try:
-            return np.dtype(name).type(number)
-        except (OverflowError, ValueError):  # 2**70 as an int64, -1 as a uint8
+            with np.errstate(over="raise"):  # 1e300 as a float16: no file saved it
+                return np.dtype(name).type(number)
+        except (OverflowError, ValueError, FloatingPointError):  # 2**70 as an int64, -1 as a uint8
             pass
     raise LoadError(f"{where}: the saved tree has an unreadable scalar {[name, number]!r:.100}")
 

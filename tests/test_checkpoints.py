@@ -207,6 +207,18 @@ def test_a_local_class_never_stands_for_a_registered_one(tmp_path):
     assert type(local) is Linear and type(registered) is nn.Linear
 
 
+def test_two_local_classes_of_one_name_are_refused_when_saving(tmp_path):
+    def other_one_hot():
+        class OneHot(Module):
+            pass
+
+        return OneHot
+
+    with pytest.raises(SaveError, match="two named 'OneHot'.*other_one_hot.<locals>.OneHot"):
+        nncore.save([OneHot(2), other_one_hot()()], tmp_path / "x.nncore")
+    assert list(tmp_path.iterdir()) == []
+
+
 @pytest.mark.parametrize(
     "name", ["<local>:this", "this:Zen", "<local>:OneHot.__init__.__globals__"]
 )

@@ -266,6 +266,7 @@ def test_a_tree_nested_too_deep_is_refused(tmp_path, opening, closing, depth):
         {"__tuple__": {"a": 1}},
         {"__scalar__": ["int64", 2**70]},
         {"__scalar__": ["uint8", -1]},
+        {"__scalar__": ["float16", 1e300]},
         {"__scalar__": ["object", 1]},
         {"__scalar__": ["int8", "1"]},
         {"__dtype__": "object"},
