@@ -144,6 +144,9 @@ class _Reader:
             )
         self.built: dict[int, Module] = {}
         self.grads: dict[str, np.ndarray] = {}
+        #: the copy of a tensor that configs get: one per tensor, so that a config naming a
+        #: tensor a million times costs one copy (saved configs named one array once per tensor)
+        self.config_arrays: dict[str, np.ndarray] = {}
 
     def build(self) -> dict[int, Module]:
         """Every module of the file, by id."""
@@ -341,7 +344,9 @@ class _Reader:
         if isinstance(value, dict) and len(value) == 1:
             ((tag, inner),) = value.items()
             if tag == "__array__":
-                return self._tensor(inner).copy()
+                if inner not in self.config_arrays:
+                    self.config_arrays[inner] = self._tensor(inner).copy()
+                return self.config_arrays[inner]
             if tag == "__module__":
                 return self.built[self._id(inner)]
             if tag == "__dtype__":

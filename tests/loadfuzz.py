@@ -227,9 +227,16 @@ def cycle(description: dict, rng: np.random.Generator) -> dict:
 
 
 def huge_counts(description: dict, rng: np.random.Generator) -> dict:
-    """Many references to one tensor or one module, or more module records than allowed."""
-    if rng.integers(3) == 0:
+    """Many references to one tensor or one module, in the tree or in a config, or more module
+    records than allowed."""
+    kind = rng.integers(4)
+    if kind == 0:
         return {**description, "modules": [{}] * 100_001}
+    records = json.loads(json.dumps(description.get("modules") or []))
+    if kind == 1 and records and isinstance(records[0], dict):
+        references = [{"__array__": "t0"}] * int(rng.integers(1, 100_000))
+        records[0]["config"] = {"__dict__": {"x": references}}
+        return {**description, "modules": records}
     reference = rng.choice([{"__array__": "t0"}, {"__module__": 0}, {"__scalar__": ["int8", 1]}])
     return {**description, "tree": [reference] * int(rng.integers(1, 100_000))}
 

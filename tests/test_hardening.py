@@ -316,3 +316,19 @@ def test_a_huge_count_of_references_to_one_tensor_costs_no_copies(tmp_path):
     finally:
         tracemalloc.stop()
     assert peak < 100 * 2**20  # 50 copies of its 8 MB would be 400 MB
+
+
+def test_a_config_naming_one_tensor_many_times_costs_one_copy(tmp_path):
+    def many(description, tensors):
+        tensors["t0"] = np.ones((2**10, 2**10))  # 8 MB, the Linear's weight
+        description["modules"][1]["config"]["__dict__"]["extra"] = [{"__array__": "t0"}] * 50
+
+    path = tampered(tmp_path, nn.Sequential(nn.Linear(2**10, 2**10, bias=False)), many)
+    tracemalloc.start()
+    try:
+        with pytest.raises(LoadError, match="failed"):  # Linear takes no argument "extra"
+            nncore.load(path)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 100 * 2**20  # 50 copies of its 8 MB would be 400 MB
