@@ -207,6 +207,8 @@ class _Reader:
             stack: list[tuple[int, bool]] = [(root, False)]
             while stack:
                 index, done = stack.pop()
+                if not done and index in height:  # reached again: done already
+                    continue
                 children = self._references(self.records[index])
                 if done:
                     open_.discard(index)
@@ -217,8 +219,6 @@ class _Reader:
                             "deep, got more"
                         )
                     order.append(index)
-                    continue
-                if index in height:
                     continue
                 open_.add(index)
                 stack.append((index, True))
