@@ -96,6 +96,14 @@ def test_parameters_shared_between_entries_stay_shared(tmp_path):
     assert loaded["twice"][0] is first and loaded["twice"][1] is first
 
 
+def test_an_array_twice_is_one_array_and_a_view_an_array_of_its_own(tmp_path):
+    x = np.arange(6.0).reshape(2, 3)
+    loaded = roundtrip({"x": x, "row": x[1], "again": x}, tmp_path)
+    assert loaded["again"] is loaded["x"] and loaded["x"].flags.writeable
+    assert not np.shares_memory(loaded["row"], loaded["x"])
+    np.testing.assert_array_equal(loaded["row"], [3.0, 4.0, 5.0])
+
+
 def test_modules_that_share_nothing_share_nothing_after_loading(tmp_path):
     loaded = roundtrip({"x": nn.Linear(2, 2), "y": nn.Linear(2, 2)}, tmp_path)
     for name in ("weight", "bias", "grad_weight", "grad_bias"):
