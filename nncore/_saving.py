@@ -53,10 +53,17 @@ class _Writer:
         children = [
             [name, self.module(child, depth + 1)] for name, child in module.named_children()
         ]
+        config = value_tree.encode(
+            module.config(),
+            self.tensor,
+            lambda inner: self.module(inner, depth + 1),
+            f"{type(module).__name__}.config()",
+            config=True,
+        )
         record.update(
             {
                 "class": self.class_name(type(module)),
-                "config": self.value(module.config(), type(module).__name__, depth + 1),
+                "config": config,
                 "children": children,
                 "train": bool(module.train),
                 "dtype": module.dtype.name,
@@ -88,33 +95,6 @@ class _Writer:
                 f"{cls.__module__}.{cls.__qualname__}): rename one"
             )
         return name
-
-    def value(self, value: Any, where: str, depth: int) -> Any:
-        """A JSON-ready encoding of a config value."""
-        if value is None or isinstance(value, (bool, int, float, str)):
-            return value
-        if isinstance(value, np.generic):
-            return value.item()
-        if isinstance(value, np.ndarray):
-            return {"__array__": self.tensor(value)}
-        if isinstance(value, Module):
-            return {"__module__": self.module(value, depth)}
-        if isinstance(value, (np.dtype, type)) and _is_dtype(value):
-            return {"__dtype__": np.dtype(value).name}
-        if isinstance(value, list):
-            return [self.value(v, where, depth) for v in value]
-        if isinstance(value, tuple):
-            return {"__tuple__": [self.value(v, where, depth) for v in value]}
-        if isinstance(value, dict) and all(isinstance(k, str) for k in value):
-            return {"__dict__": {k: self.value(v, where, depth) for k, v in value.items()}}
-        raise SaveError(f"{where}: cannot save a config value of type {type(value).__name__}")
-
-
-def _is_dtype(value: Any) -> bool:
-    try:
-        return np.dtype(value).kind in "biuf"
-    except TypeError:
-        return False
 
 
 def save(obj: Any, path: str | os.PathLike) -> None:

@@ -31,14 +31,21 @@ def encode(
     module: Callable[[Module], int],
     where: str = "",
     depth: int = 0,
+    config: bool = False,
 ) -> Any:
     """The JSON-ready form of ``value``; ``tensor(array)`` stores an array and names it,
-    ``module(m)`` describes a module and gives its id."""
+    ``module(m)`` describes a module and gives its id.
+
+    A module's ``config()`` (``config=True``) is encoded as constructors take it: numpy scalars
+    as plain numbers, and dtype classes (``np.float32``, ``float``) as dtypes.
+    """
     if depth > MAX_DEPTH:
         raise SaveError(f"expected values nested at most {MAX_DEPTH} deep, got more at {where!r}")
     if isinstance(value, np.generic):  # before float: np.float64 is one
         if value.dtype.name in CONFIG_DTYPES:
-            return {"__scalar__": [value.dtype.name, value.item()]}
+            return value.item() if config else {"__scalar__": [value.dtype.name, value.item()]}
+    elif config and isinstance(value, type) and _dtype_name(value) in CONFIG_DTYPES:
+        return {"__dtype__": _dtype_name(value)}
     elif isinstance(value, int) and not isinstance(value, bool):
         if not INT_RANGE[0] <= value < INT_RANGE[1]:
             raise SaveError(
@@ -60,19 +67,30 @@ def encode(
     if isinstance(value, np.dtype) and value.name in CONFIG_DTYPES:
         return {"__dtype__": value.name}
     if isinstance(value, (list, tuple)):
-        items = [encode(v, tensor, module, f"{where}[{i}]", depth + 1) for i, v in enumerate(value)]
+        items = [
+            encode(v, tensor, module, f"{where}[{i}]", depth + 1, config)
+            for i, v in enumerate(value)
+        ]
         return items if isinstance(value, list) else {"__tuple__": items}
     if isinstance(value, dict) and all(isinstance(k, str) for k in value):
         return {
             "__dict__": {
-                k: encode(v, tensor, module, f"{where}.{k}", depth + 1) for k, v in value.items()
+                k: encode(v, tensor, module, f"{where}.{k}", depth + 1, config)
+                for k, v in value.items()
             }
         }
     raise SaveError(
-        f"cannot save {type(value).__name__} at {where or 'the top'!r}: a saved tree holds "
-        "modules, None, bools, numbers, strings, numpy arrays, scalars and dtypes, and lists, "
-        "tuples and string-keyed dicts of those"
+        f"cannot save {type(value).__name__} at {where or 'the top'!r}: a saved tree or config "
+        "holds modules, None, bools, numbers, strings, numpy arrays, scalars and dtypes, and "
+        "lists, tuples and string-keyed dicts of those"
     )
+
+
+def _dtype_name(cls: type) -> str | None:
+    try:
+        return np.dtype(cls).name
+    except TypeError:  # a class that names no dtype
+        return None
 
 
 def decode(

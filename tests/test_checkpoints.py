@@ -178,6 +178,28 @@ def test_what_a_file_cannot_hold_is_refused_before_anything_is_written(tmp_path)
     assert list(tmp_path.iterdir()) == []
 
 
+class Scaled(Module):
+    """A module whose configuration is whatever it was given."""
+
+    def __init__(self, factor: object) -> None:
+        super().__init__()
+        self.factor = factor
+
+    def update_output(self, input: np.ndarray) -> np.ndarray:
+        return input * self.factor
+
+
+def test_a_config_is_saved_as_its_constructor_takes_it(tmp_path):
+    loaded = roundtrip(
+        [Scaled(np.float32(0.5)), Scaled(np.float32), Scaled(float)], tmp_path, classes=[Scaled]
+    )
+    assert type(loaded[0].factor) is float
+    assert [m.factor for m in loaded] == [0.5, np.dtype("float32"), np.dtype("float64")]
+    for bad, name in ((np.complex128(1j), "complex128"), ({"k": {1}}, "set")):
+        with pytest.raises(SaveError, match=f"cannot save {name} at 'Scaled.config"):
+            nncore.save(Scaled(bad), tmp_path / "bad.nncore")
+
+
 # ----------------------------------------------------------------------------- trust
 class OneHot(Module):
     """A class defined here, not registered by any plugin."""
