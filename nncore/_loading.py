@@ -20,7 +20,6 @@ import numpy as np
 from . import _class_names as class_names
 from . import _value_tree as value_tree
 from ._file_format import (
-    CONFIG_DTYPES,
     ELEMENTS_PER_FILE_ELEMENT,
     MAX_DEPTH,
     MAX_MODULES,
@@ -84,7 +83,7 @@ def _load(path: Path, trusted: Mapping[str, type[Module]]) -> Any:
         tensors = {name: handle.get_tensor(name) for name in handle.keys()}
     records, tree = _layout(description, str(path))
     modules = _Reader(records, tensors, str(path), trusted).build()
-    return value_tree.decode(tree, tensors, modules, str(path))
+    return value_tree.decode(tree, tensors.get, modules, str(path))
 
 
 def _layout(description: Any, where: str) -> tuple[Any, Any]:
@@ -260,7 +259,9 @@ class _Reader:
 
     def _module(self, cls: type[Module], record: dict[str, Any]) -> Module:
         qualified = record["class"]
-        config = _expect(self._value(record.get("config", {}), qualified), dict, "config")
+        where = f"{self.where}: {qualified}'s config"
+        config = value_tree.decode(record.get("config", {}), self._config_array, self.built, where)
+        config = _expect(config, dict, "config")
         try:
             module = cls.from_config(config)
         except MemoryError:
@@ -330,40 +331,11 @@ class _Reader:
             raise LoadError(f"{self.where}: tensor {key!r} is not in the file")
         return self.tensors[key]
 
-    def _value(self, value: Any, where: str) -> Any:
-        if isinstance(value, bool) or value is None or isinstance(value, (float, str)):
-            return value
-        if isinstance(value, int):
-            if abs(value) > self.element_budget:
-                raise LoadError(
-                    f"{self.where}: {where} config value {value} is larger than the file's data"
-                )
-            return value
-        if isinstance(value, list):
-            return [self._value(v, where) for v in value]
-        if isinstance(value, dict) and len(value) == 1:
-            ((tag, inner),) = value.items()
-            if tag == "__array__":
-                if inner not in self.config_arrays:
-                    self.config_arrays[inner] = self._tensor(inner).copy()
-                return self.config_arrays[inner]
-            if tag == "__module__":
-                return self.built[self._id(inner)]
-            if tag == "__dtype__":
-                name = _expect(inner, str, "dtype")
-                if name not in CONFIG_DTYPES:
-                    raise LoadError(
-                        f"{self.where}: {where} expected a dtype in {CONFIG_DTYPES}, got "
-                        f"{name!r:.40}"
-                    )
-                return np.dtype(name)
-            if tag == "__tuple__":
-                return tuple(self._value(v, where) for v in _expect(inner, list, "tuple"))
-            if tag == "__dict__":
-                return {
-                    str(k): self._value(v, where) for k, v in _expect(inner, dict, "dict").items()
-                }
-        raise LoadError(f"{self.where}: {where} has an unreadable config value {value!r:.100}")
+    def _config_array(self, name: str) -> np.ndarray | None:
+        """The copy of a tensor that configs get (None if the file has no such tensor)."""
+        if name not in self.config_arrays and name in self.tensors:
+            self.config_arrays[name] = self.tensors[name].copy()
+        return self.config_arrays.get(name)
 
 
 def _unwrapped(value: Any) -> Any:

@@ -95,34 +95,38 @@ def _dtype_name(cls: type) -> str | None:
 
 def decode(
     value: Any,
-    tensors: Mapping[str, np.ndarray],
+    array: Callable[[str], np.ndarray | None],
     modules: Mapping[int, Module],
     where: str,
     depth: int = 0,
 ) -> Any:
-    """The value ``encode`` described, from the file ``where`` whose tensors and built modules
-    are given.  A tensor named twice is one array (writable, the file's own copy)."""
+    """The value ``encode`` described: ``array(name)`` gives the array of a tensor (None if
+    the file has no such tensor), ``modules`` the modules built from the file.  ``where`` says
+    what is read (``"net.nncore"``, ``"net.nncore: nn-basic:Linear's config"``)."""
     if depth > MAX_DEPTH:
         raise LoadError(f"{where}: expected values nested at most {MAX_DEPTH} deep, got more")
     if value is None or isinstance(value, (bool, int, float, str)):
         return value
     if isinstance(value, list):
-        return [decode(v, tensors, modules, where, depth + 1) for v in value]
+        return [decode(v, array, modules, where, depth + 1) for v in value]
     if isinstance(value, dict) and len(value) == 1:
         ((tag, inner),) = value.items()
-        if tag == "__array__" and isinstance(inner, str) and inner in tensors:
-            return tensors[inner]
+        found = array(inner) if tag == "__array__" and isinstance(inner, str) else None
+        if found is not None:
+            return found
         if tag == "__module__" and is_int(inner) and inner in modules:
             return modules[inner]
         if tag == "__tuple__" and isinstance(inner, list):
-            return tuple(decode(v, tensors, modules, where, depth + 1) for v in inner)
+            return tuple(decode(v, array, modules, where, depth + 1) for v in inner)
         if tag == "__dict__" and isinstance(inner, dict):
-            return {str(k): decode(v, tensors, modules, where, depth + 1) for k, v in inner.items()}
-        if tag == "__dtype__" and inner in CONFIG_DTYPES:
-            return np.dtype(inner)
+            return {str(k): decode(v, array, modules, where, depth + 1) for k, v in inner.items()}
+        if tag == "__dtype__":
+            if inner in CONFIG_DTYPES:
+                return np.dtype(inner)
+            raise LoadError(f"{where}: expected a dtype in {CONFIG_DTYPES}, got {inner!r:.40}")
         if tag == "__scalar__" and isinstance(inner, list) and len(inner) == 2:
             return _scalar(inner[0], inner[1], where)
-    raise LoadError(f"{where}: the saved tree has an unreadable value {value!r:.100}")
+    raise LoadError(f"{where} has an unreadable value {value!r:.100}")
 
 
 def _scalar(name: Any, number: Any, where: str) -> np.generic:
@@ -132,7 +136,7 @@ def _scalar(name: Any, number: Any, where: str) -> np.generic:
                 return np.dtype(name).type(number)
         except (OverflowError, ValueError, FloatingPointError):  # 2**70 as an int64, -1 as a uint8
             pass
-    raise LoadError(f"{where}: the saved tree has an unreadable scalar {[name, number]!r:.100}")
+    raise LoadError(f"{where} has an unreadable scalar {[name, number]!r:.100}")
 
 
 def is_int(value: Any) -> bool:

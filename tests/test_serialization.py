@@ -99,7 +99,7 @@ def test_a_missing_provider_names_the_distribution(tmp_path):
         (lambda d, t: d["modules"][1]["arrays"].update({"evil": "t0"}), "declares no array"),
         (
             lambda d, t: d["modules"][1]["config"].update({"__reduce__": "os.system"}),
-            "unreadable config",
+            "config has an unreadable value",
         ),
     ],
     ids=[
