@@ -7,7 +7,8 @@ records, and the rest one JSON document (the ``"tree"`` of the description), tag
 configs are (``__array__``, ``__module__``, ``__tuple__``, ``__dict__``, ``__dtype__``) plus
 ``__scalar__`` for a numpy scalar, so that every value comes back with its type and bits.
 Floats that are not finite are written as Python's ``json`` writes them (``NaN``,
-``Infinity``, ``-Infinity``) and come back as the same floats.
+``Infinity``, ``-Infinity``) and come back as the same floats.  Module configs are written and
+read with the same functions (``config=True`` and the loader's copies of tensors).
 """
 
 from __future__ import annotations
