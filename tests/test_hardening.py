@@ -332,3 +332,14 @@ def test_a_config_naming_one_tensor_many_times_costs_one_copy(tmp_path):
     finally:
         tracemalloc.stop()
     assert peak < 100 * 2**20  # 50 copies of its 8 MB would be 400 MB
+
+
+def test_only_a_container_class_escapes_the_product_of_its_integers(tmp_path):
+    def huge_with_a_child(description, tensors):  # children do not make a Linear a container
+        linear = description["modules"][1]
+        linear["config"]["__dict__"].update({"input_size": 2**19, "output_size": 2**19})
+        linear["children"] = [["0", 2]]
+
+    tree = nn.Sequential(nn.Linear(3, 2), nn.Tanh())
+    with pytest.raises(LoadError, match="more memory than the file"):
+        nncore.load(tampered(tmp_path, tree, huge_with_a_child))
