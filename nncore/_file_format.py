@@ -1,16 +1,24 @@
-"""The file format of saved networks: tensors in safetensors, architecture as JSON in its metadata.
+"""The file format of saved trees: tensors in safetensors, structure as JSON in its metadata.
 
-A file holds every distinct array once (shared parameters stay shared) and a JSON description
-of the module graph: for each module its qualified class name (``"nn-basic:Linear"``), its
-``config()``, its children (by the container protocol), its training flag, dtype, and which
-tensor each declared array is.  Loading never executes code from the file and never
-unpickles: classes come only from the registry, constructors get only JSON values and arrays.
-Every problem with a file, whatever its cause, is a :class:`~nncore.errors.LoadError`.
+A file holds every distinct array once (shared parameters stay shared) and a JSON description:
+``"modules"``, a record for each module of the saved tree (its class name, ``"nn-basic:Linear"``
+or ``"<local>:OneHot"``, its ``config()``, its children by the container protocol, its training
+flag, dtype, and which tensor each declared array is), and ``"tree"``, what was saved, with
+modules and arrays as references (see ``_value_tree``).  Loading never executes code from the
+file and never unpickles: classes come only from the registry or the classes the caller
+trusts, constructors get only JSON values and arrays.  Every problem with a file, whatever its
+cause, is a :class:`~nncore.errors.LoadError`.
+
+``FORMAT`` names the layout files are written in; a loader reads every format in
+``READABLE_FORMATS`` and refuses any other.  ``"nncore/1"`` files hold either one network
+(``"root"``, the id of its record, and ``"modules"``) or a dict of values (``"tree"``, no
+modules).
 """
 
 from __future__ import annotations
 
-FORMAT = "nncore/1"
+FORMAT = "nncore/2"
+READABLE_FORMATS = ("nncore/1", FORMAT)
 METADATA_KEY = "nncore"
 #: A file pays for the memory its modules allocate.  Before any module is built, each integer of
 #: its config may not exceed this (or the file's element count, if larger), and the product of a

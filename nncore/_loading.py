@@ -1,8 +1,8 @@
-"""``nncore.load``: a network from a file, never running code from it (see ``_file_format``).
+"""``nncore.load``: a saved tree from a file, never running code from it (see ``_file_format``).
 
-Every record is checked before any module is built: references, nesting depth, the sizes a
-configuration implies against the file's own data, dtypes against allow lists.  Any problem
-with a file, whatever its cause, is a :class:`~nncore.errors.LoadError`.
+Every module record is checked before any module is built: references, nesting depth, the
+sizes a configuration implies against the file's own data, dtypes against allow lists.  Any
+problem with a file, whatever its cause, is a :class:`~nncore.errors.LoadError`.
 """
 
 from __future__ import annotations
@@ -11,20 +11,21 @@ import json
 import math
 import os
 import stat
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from . import _class_names as class_names
 from . import _value_tree as value_tree
 from ._file_format import (
-    CONFIG_DTYPES,
     ELEMENTS_PER_FILE_ELEMENT,
-    FORMAT,
     MAX_DEPTH,
     MAX_MODULES,
     METADATA_KEY,
     MODULE_DTYPES,
+    READABLE_FORMATS,
     SMALL_INT,
     SMALL_PRODUCT,
 )
@@ -32,11 +33,16 @@ from ._module import Module
 from .errors import LoadError, NNCoreError
 
 
-def load(path: str | os.PathLike) -> Any:
-    """Read what :func:`save` wrote: a network (a ``Module``), or a dict of values.  Any
-    problem with the file is a LoadError."""
+def load(path: str | os.PathLike, classes: Iterable[type[Module]] = ()) -> Any:
+    """Read what :func:`save` wrote: a network (a ``Module``), or the tree of modules and
+    values that was saved.  Any problem with the file is a LoadError.
+
+    A module class that no plugin registers (one a script defines) is built only when it is
+    among ``classes``, matched by class name; nothing named in the file is ever imported.
+    """
+    trusted = class_names.trusted_by_name(classes)
     try:
-        return _load(Path(path))
+        return _load(Path(path), trusted)
     except LoadError:
         raise
     except NNCoreError as error:  # e.g. an unknown class: keep the registry's explanation
@@ -47,7 +53,7 @@ def load(path: str | os.PathLike) -> Any:
         ) from error
 
 
-def _load(path: Path) -> Any:
+def _load(path: Path, trusted: Mapping[str, type[Module]]) -> Any:
     from safetensors import safe_open
 
     try:
@@ -67,16 +73,31 @@ def _load(path: Path) -> Any:
         )
         if declared > size:
             raise LoadError(f"{path}: its tensors declare {declared} bytes, the file has {size}")
-        description = json.loads(metadata[METADATA_KEY])
+        try:
+            description = json.loads(metadata[METADATA_KEY])
+        except RecursionError as error:
+            raise LoadError(
+                f"{path}: expected a description nested at most {MAX_DEPTH} deep, got one "
+                "deeper than the JSON reader follows"
+            ) from error
         tensors = {name: handle.get_tensor(name) for name in handle.keys()}
-    if isinstance(description, dict) and "tree" in description:
-        if description.get("format") != FORMAT:
-            raise LoadError(f"{path}: unknown format (expected {FORMAT!r})")
-        tree = value_tree.decode(description["tree"], tensors, str(path))
-        if not isinstance(tree, dict):
-            raise LoadError(f"{path}: expected a saved dict, got {type(tree).__name__}")
-        return tree
-    return _Reader(description, tensors, str(path)).build()
+    records, tree = _layout(description, str(path))
+    modules = _Reader(records, tensors, str(path), trusted).build()
+    return value_tree.decode(tree, tensors.get, modules, str(path))
+
+
+def _layout(description: Any, where: str) -> tuple[Any, Any]:
+    """The module records and the tree of a description in any readable format."""
+    version = description.get("format") if isinstance(description, dict) else None
+    if version not in READABLE_FORMATS:
+        raise LoadError(
+            f"{where}: unknown format {version!r:.40} (expected one of {READABLE_FORMATS})"
+        )
+    if version == "nncore/1":  # one network, or a dict of values
+        if "tree" in description:
+            return [], description["tree"]
+        return description.get("modules"), {"__module__": description.get("root")}
+    return description.get("modules"), description.get("tree")
 
 
 def _itemsize(handle: Any, name: str) -> int:
@@ -100,38 +121,54 @@ def _kind_of(mode: int) -> str:
 
 
 class _Reader:
-    def __init__(self, description: Any, tensors: dict[str, np.ndarray], where: str) -> None:
+    """Builds every module record of a file, sharing what the records share."""
+
+    def __init__(
+        self,
+        records: Any,
+        tensors: dict[str, np.ndarray],
+        where: str,
+        trusted: Mapping[str, type[Module]],
+    ) -> None:
         self.where = where
         self.tensors = tensors
+        self.trusted = trusted
         elements = sum(int(t.size) for t in tensors.values())
         self.element_budget = max(SMALL_INT, elements)
         self.product_budget = max(SMALL_PRODUCT, ELEMENTS_PER_FILE_ELEMENT * elements)
-        if not isinstance(description, dict) or description.get("format") != FORMAT:
-            raise LoadError(f"{where}: unknown format (expected {FORMAT!r})")
-        self.records = _expect(description.get("modules"), list, "modules")
-        if not 0 < len(self.records) <= MAX_MODULES:
+        self.records = _expect(records, list, "modules")
+        if len(self.records) > MAX_MODULES:
             raise LoadError(
-                f"{where}: expected 1 to {MAX_MODULES} modules, got {len(self.records)}"
+                f"{where}: expected at most {MAX_MODULES} modules, got {len(self.records)}"
             )
-        self.root = _expect(description.get("root"), int, "root")
         self.built: dict[int, Module] = {}
         self.grads: dict[str, np.ndarray] = {}
+        #: the copy of a tensor that configs get: one per tensor, so that a config naming a
+        #: tensor a million times costs one copy (saved configs named one array once per tensor)
+        self.config_arrays: dict[str, np.ndarray] = {}
 
-    def build(self) -> Module:
+    def build(self) -> dict[int, Module]:
+        """Every module of the file, by id."""
         order = self._order()
+        classes = {}
         for index in order:  # every record is checked before anything is built
-            self._check_budget(_expect(self.records[index], dict, "module"))
+            record = _expect(self.records[index], dict, "module")
+            name = _expect(record.get("class"), str, "class")
+            classes[index] = class_names.resolve(name, self.trusted, self.where)
+            self._check_budget(record, classes[index])
         for index in order:
-            self.built[index] = self._module(index, self.records[index])
-        return self.built[self.root]
+            self.built[index] = self._module(classes[index], self.records[index])
+        return self.built
 
-    def _check_budget(self, record: dict[str, Any]) -> None:
+    def _check_budget(self, record: dict[str, Any], cls: type[Module]) -> None:
         """Refuse a config whose sizes would make a constructor allocate more than the file
         justifies (``Linear(10**6, 10**6)`` in a file of a few bytes).
 
         Every integer anywhere in the config is capped; the sizes a constructor allocates from
         (its integer arguments, and lists or tuples of integers such as ``View(2, 3)``'s) are
-        multiplied.  Structure (a graph's node lists) is not a size.
+        multiplied.  Structure is not a size: a container's integers (a graph's node ids and
+        outputs, a Concat's dimension) place its children, which are checked themselves, so
+        only the per-integer cap applies to them.
         """
         stack = [record.get("config")]
         while stack:
@@ -145,11 +182,12 @@ class _Reader:
                     f"{self.where}: {record.get('class')!r} config value {value} is larger "
                     "than the file's data"
                 )
-        product, arguments = 1, _unwrapped(record.get("config"))
+        container = cls.set_child is not Module.set_child  # see Module.set_child
+        product, arguments = 1, {} if container else _unwrapped(record.get("config"))
         for argument in arguments.values() if isinstance(arguments, dict) else []:
             sizes = _unwrapped(argument)
             for size in sizes if isinstance(sizes, list) else [sizes]:
-                if _is_int(size):
+                if value_tree.is_int(size):
                     product = min(product * max(size, 1), self.product_budget + 1)
         if product > self.product_budget:
             raise LoadError(
@@ -162,31 +200,34 @@ class _Reader:
         """Module ids, children before parents; a cycle, a dangling reference or nesting deeper
         than ``MAX_DEPTH`` is an error."""
         order: list[int] = []
-        state: dict[int, str] = {}
-        stack: list[tuple[int, bool, int]] = [(self._id(self.root), False, 0)]
-        while stack:
-            index, done, depth = stack.pop()
-            if depth > MAX_DEPTH:
-                raise LoadError(
-                    f"{self.where}: expected containers nested at most {MAX_DEPTH} deep, got more"
-                )
-            if done:
-                state[index] = "done"
-                order.append(index)
-                continue
-            if state.get(index) == "done":
-                continue
-            if state.get(index) == "open":
-                raise LoadError(f"{self.where}: the module structure has a cycle through {index}")
-            state[index] = "open"
-            stack.append((index, True, depth))
-            for child in self._references(self.records[index]):
-                if state.get(child) == "open":
-                    raise LoadError(
-                        f"{self.where}: the module structure has a cycle through {child}"
-                    )
-                if state.get(child) != "done":
-                    stack.append((child, False, depth + 1))
+        height: dict[int, int] = {}  # of a module done: how deep the containers below it nest
+        open_: set[int] = set()
+        for root in range(len(self.records)):
+            stack: list[tuple[int, bool]] = [(root, False)]
+            while stack:
+                index, done = stack.pop()
+                if not done and index in height:  # reached again: done already
+                    continue
+                children = self._references(self.records[index])
+                if done:
+                    open_.discard(index)
+                    height[index] = 1 + max((height[c] for c in children), default=-1)
+                    if height[index] > MAX_DEPTH:
+                        raise LoadError(
+                            f"{self.where}: expected containers nested at most {MAX_DEPTH} "
+                            "deep, got more"
+                        )
+                    order.append(index)
+                    continue
+                open_.add(index)
+                stack.append((index, True))
+                for child in children:
+                    if child in open_:
+                        raise LoadError(
+                            f"{self.where}: the module structure has a cycle through {child}"
+                        )
+                    if child not in height:
+                        stack.append((child, False))
         return order
 
     def _references(self, record: Any) -> list[int]:
@@ -216,14 +257,11 @@ class _Reader:
             raise LoadError(f"{self.where}: reference to module {value!r} does not exist")
         return value
 
-    def _module(self, index: int, record: dict[str, Any]) -> Module:
-        from ._registry import registry
-
-        qualified = _expect(record.get("class"), str, "class")
-        if ":" not in qualified:
-            raise LoadError(f"{self.where}: class {qualified!r} is not a qualified name")
-        cls: type[Module] = registry().entry(qualified, "nn").load()
-        config = _expect(self._value(record.get("config", {}), qualified), dict, "config")
+    def _module(self, cls: type[Module], record: dict[str, Any]) -> Module:
+        qualified = record["class"]
+        where = f"{self.where}: {qualified}'s config"
+        config = value_tree.decode(record.get("config", {}), self._config_array, self.built, where)
+        config = _expect(config, dict, "config")
         try:
             module = cls.from_config(config)
         except MemoryError:
@@ -293,42 +331,11 @@ class _Reader:
             raise LoadError(f"{self.where}: tensor {key!r} is not in the file")
         return self.tensors[key]
 
-    def _value(self, value: Any, where: str) -> Any:
-        if isinstance(value, bool) or value is None or isinstance(value, (float, str)):
-            return value
-        if isinstance(value, int):
-            if abs(value) > self.element_budget:
-                raise LoadError(
-                    f"{self.where}: {where} config value {value} is larger than the file's data"
-                )
-            return value
-        if isinstance(value, list):
-            return [self._value(v, where) for v in value]
-        if isinstance(value, dict) and len(value) == 1:
-            ((tag, inner),) = value.items()
-            if tag == "__array__":
-                return self._tensor(inner).copy()
-            if tag == "__module__":
-                return self.built[self._id(inner)]
-            if tag == "__dtype__":
-                name = _expect(inner, str, "dtype")
-                if name not in CONFIG_DTYPES:
-                    raise LoadError(
-                        f"{self.where}: {where} expected a dtype in {CONFIG_DTYPES}, got "
-                        f"{name!r:.40}"
-                    )
-                return np.dtype(name)
-            if tag == "__tuple__":
-                return tuple(self._value(v, where) for v in _expect(inner, list, "tuple"))
-            if tag == "__dict__":
-                return {
-                    str(k): self._value(v, where) for k, v in _expect(inner, dict, "dict").items()
-                }
-        raise LoadError(f"{self.where}: {where} has an unreadable config value {value!r:.100}")
-
-
-def _is_int(value: Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
+    def _config_array(self, name: str) -> np.ndarray | None:
+        """The copy of a tensor that configs get (None if the file has no such tensor)."""
+        if name not in self.config_arrays and name in self.tensors:
+            self.config_arrays[name] = self.tensors[name].copy()
+        return self.config_arrays.get(name)
 
 
 def _unwrapped(value: Any) -> Any:
@@ -337,7 +344,7 @@ def _unwrapped(value: Any) -> Any:
         ((tag, inner),) = value.items()
         if tag in ("__dict__", "__tuple__"):
             return inner
-    return value if isinstance(value, (dict, list)) or _is_int(value) else {}
+    return value if isinstance(value, (dict, list)) or value_tree.is_int(value) else {}
 
 
 def _expect(value: Any, kind: type, what: str) -> Any:

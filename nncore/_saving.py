@@ -1,4 +1,5 @@
-"""``nncore.save``: a network to one safetensors file, written atomically (see ``_file_format``)."""
+"""``nncore.save``: a tree of modules and values to one safetensors file, written atomically
+(see ``_file_format``)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import numpy as np
 
 from . import _atomic_file as atomic_file
 from . import _value_tree as value_tree
+from ._class_names import LOCAL, saved_name
 from ._file_format import FORMAT, MAX_DEPTH, MAX_MODULES, METADATA_KEY
 from ._module import Module
 from ._parameters import memory_key
@@ -24,13 +26,14 @@ class _Writer:
         self.grad_keys: dict[tuple, str] = {}
         self.module_ids: dict[int, int] = {}
         self.records: list[dict[str, Any]] = []
+        self.local_classes: dict[str, type] = {}
 
     def tensor(self, array: np.ndarray) -> str:
         key = memory_key(array)
         if key not in self.tensor_keys:
             name = f"t{len(self.tensor_keys)}"
             self.tensor_keys[key] = name
-            self.tensors[name] = np.ascontiguousarray(array)
+            self.tensors[name] = np.asarray(array, order="C")  # ascontiguousarray makes 0-d 1-d
         return self.tensor_keys[key]
 
     def module(self, module: Module, depth: int = 0) -> int:
@@ -50,10 +53,17 @@ class _Writer:
         children = [
             [name, self.module(child, depth + 1)] for name, child in module.named_children()
         ]
+        config = value_tree.encode(
+            module.config(),
+            self.tensor,
+            lambda inner: self.module(inner, depth + 1),
+            f"{type(module).__name__}.config()",
+            config=True,
+        )
         record.update(
             {
-                "class": _qualified_name(module),
-                "config": self.value(module.config(), type(module).__name__, depth + 1),
+                "class": self.class_name(type(module)),
+                "config": config,
                 "children": children,
                 "train": bool(module.train),
                 "dtype": module.dtype.name,
@@ -73,65 +83,36 @@ class _Writer:
                 record["grads"]["grad_" + name] = [group, list(grad.shape), grad.dtype.name]
         return index
 
-    def value(self, value: Any, where: str, depth: int) -> Any:
-        """A JSON-ready encoding of a config value."""
-        if value is None or isinstance(value, (bool, int, float, str)):
-            return value
-        if isinstance(value, np.generic):
-            return value.item()
-        if isinstance(value, np.ndarray):
-            return {"__array__": self.tensor(value)}
-        if isinstance(value, Module):
-            return {"__module__": self.module(value, depth)}
-        if isinstance(value, (np.dtype, type)) and _is_dtype(value):
-            return {"__dtype__": np.dtype(value).name}
-        if isinstance(value, list):
-            return [self.value(v, where, depth) for v in value]
-        if isinstance(value, tuple):
-            return {"__tuple__": [self.value(v, where, depth) for v in value]}
-        if isinstance(value, dict) and all(isinstance(k, str) for k in value):
-            return {"__dict__": {k: self.value(v, where, depth) for k, v in value.items()}}
-        raise SaveError(f"{where}: cannot save a config value of type {type(value).__name__}")
+    def class_name(self, cls: type[Module]) -> str:
+        """``saved_name(cls)``; two local classes of one name are refused, since a loader finds
+        a local class by its name alone."""
+        name = saved_name(cls)
+        other = self.local_classes.setdefault(name, cls) if name.startswith(LOCAL) else cls
+        if other is not cls:
+            raise SaveError(
+                f"expected the classes no plugin registers to have distinct names, got two named "
+                f"{cls.__name__!r} ({other.__module__}.{other.__qualname__} and "
+                f"{cls.__module__}.{cls.__qualname__}): rename one"
+            )
+        return name
 
 
-def _is_dtype(value: Any) -> bool:
-    try:
-        return np.dtype(value).kind in "biuf"
-    except TypeError:
-        return False
+def save(obj: Any, path: str | os.PathLike) -> None:
+    """Write ``obj`` to ``path`` atomically, in the safetensors format.
 
-
-def _qualified_name(module: Module) -> str:
-    from ._registry import registry
-
-    names = [n for n in registry().names_of(type(module)) if ":" in n]
-    if not names:
-        raise SaveError(
-            f"{type(module).__module__}.{type(module).__qualname__} is not registered by any "
-            "installed plugin; only registered classes can be saved (see docs/plugin-authors.md)"
-        )
-    return names[0]
-
-
-def save(obj: Module | dict[str, Any], path: str | os.PathLike) -> None:
-    """Write ``obj`` to ``path`` atomically, in the safetensors format: a module (its whole
-    network), or a dict of values such as an optimiser's state (arrays, numbers, strings, and
-    lists, tuples and dicts of those; see ``nncore._value_tree``), which ``nncore.load`` gives
-    back equal, arrays bit for bit.
+    ``obj`` is a module (its whole network), or a tree: a dict (string keys), list or tuple of
+    modules, numpy arrays, scalars and dtypes, None, bools, numbers and strings, nested at most
+    100 deep (see ``nncore._value_tree``).  ``nncore.load`` gives back the same tree: arrays bit
+    for bit, tuples as tuples, and what was shared anywhere in the tree (a module, a parameter,
+    an array) shared again.  A class that no plugin registers is saved by its name and loaded
+    only when the loader trusts it (``nncore.load(path, classes=[...])``).
 
     An interrupted save never leaves a truncated file, nor a temporary one (see
     ``nncore._atomic_file``); the file gets the permissions the user's umask gives.
     """
     writer = _Writer()
-    description: dict[str, Any] = {"format": FORMAT}
-    if isinstance(obj, Module):
-        description.update(root=writer.module(obj), modules=writer.records)
-    elif isinstance(obj, dict):
-        description["tree"] = value_tree.encode(obj, writer.tensor)
-    else:
-        raise SaveError(
-            f"nncore.save expected a Module or a dict of values, got {type(obj).__name__}"
-        )
+    tree = value_tree.encode(obj, writer.tensor, writer.module)
+    description = {"format": FORMAT, "modules": writer.records, "tree": tree}
     metadata = {METADATA_KEY: json.dumps(description, allow_nan=True)}
     with atomic_file.replacing(Path(path)) as file:
         _write_safetensors(file, writer.tensors, metadata)

@@ -1,7 +1,9 @@
 """Mutations of valid nncore files, for fuzzing ``nncore.load``.
 
 ``python tests/loadfuzz.py --count 100000`` (the ``fuzz`` nox session) loads that many mutated
-files and fails unless every one is either loaded or rejected with ``nncore.LoadError``.
+files and fails unless every one is either loaded or rejected with ``nncore.LoadError``.  The
+valid files are networks, a checkpoint tree (modules, a locally defined class, arrays, values)
+and files in the first format, ``nncore/1``, as its writer laid them out.
 """
 
 from __future__ import annotations
@@ -15,7 +17,16 @@ from pathlib import Path
 
 import numpy as np
 
+from nncore import Module
+
 HUGE = [2**31, 2**40, 2**63 - 1, -1, -(2**40), 10**6, 0]
+
+
+class Halve(Module):
+    """A class no plugin registers: the fuzzer's loads trust it (``classes=[Halve]``)."""
+
+    def update_output(self, input: np.ndarray) -> np.ndarray:
+        return input / 2
 
 
 def sample_networks():
@@ -32,6 +43,71 @@ def sample_networks():
     )
     yield nn.Sequential().add(nn.Sequential().add(nn.Identity())).add(nn.Linear(2, 2, bias=False))
     yield nn.MSECriterion(size_average=False)
+
+
+def sample_trees():
+    """A char-rnn-style checkpoint: prototypes (one of a local class), options, vocabulary,
+    losses with non-finite values, two modules sharing weights, arrays and numpy values."""
+    from nncore import nn
+
+    shared = nn.Linear(2, 2)
+    yield {
+        "protos": {
+            "rnn": nn.Sequential(nn.Linear(3, 2), Halve()),
+            "criterion": nn.ClassNLLCriterion(),
+        },
+        "opt": {"rnn_size": 2, "learning_rate": 2e-3, "seed": 123, "init_from": None},
+        "vocab": {"a": 0, "b": 1, "\n": 2},
+        "losses": [1.5, float("nan"), float("inf"), -float("inf")],
+        "shared": (shared, shared.clone("weight", "bias"), shared.weight),
+        "state": [np.arange(4, dtype=np.int32), np.float32(0.5), np.dtype("float16")],
+    }
+
+
+def format1_files() -> list[tuple[str, dict, dict[str, np.ndarray]]]:
+    """``(name, description, tensors)`` of files as the first format's writer laid them out: a
+    network (``"root"`` and ``"modules"``) and a dict of values (``"tree"``)."""
+    plain = {"__dict__": {}}
+
+    def record(cls, config, children=(), arrays=None, grads=None):
+        return {
+            "class": cls,
+            "config": config,
+            "children": [list(c) for c in children],
+            "train": True,
+            "dtype": "float64",
+            "arrays": arrays or {},
+            "grads": grads or {},
+        }
+
+    linear = record(
+        "nn-basic:Linear",
+        {"__dict__": {"input_size": 2, "output_size": 2, "bias": True}},
+        arrays={"weight": "t0", "bias": "t1"},
+        grads={"grad_weight": ["g0", [2, 2], "float64"], "grad_bias": ["g1", [2], "float64"]},
+    )
+    network = {
+        "format": "nncore/1",
+        "root": 0,
+        "modules": [
+            record("nn-basic:Sequential", plain, children=[("0", 1), ("1", 2)]),
+            linear,
+            record("nn-basic:Tanh", plain),
+        ],
+    }
+    weights = {"t0": np.array([[1.0, 2.0], [3.0, 4.0]]), "t1": np.array([0.5, -0.5])}
+    values = {
+        "format": "nncore/1",
+        "tree": {
+            "__dict__": {
+                "t": 3,
+                "m": {"__array__": "t0"},
+                "pair": {"__tuple__": [1, "a"]},
+                "scalar": {"__scalar__": ["float32", 1.5]},
+            }
+        },
+    }
+    return [("network", network, weights), ("values", values, {"t0": np.arange(3.0)})]
 
 
 def _json_paths(value, path=()):
@@ -58,7 +134,7 @@ def _replace(value, path, new):
 
 
 def _random_json(rng: np.random.Generator, description, depth: int = 0):
-    choice = rng.integers(12)
+    choice = rng.integers(13)
     if choice == 0:
         return int(rng.choice(HUGE))
     if choice == 1:
@@ -104,13 +180,20 @@ def _random_json(rng: np.random.Generator, description, depth: int = 0):
         return [_random_json(rng, description, depth + 1) for _ in range(int(rng.integers(3)))]
     if choice == 10 and depth < 3:
         return {"__dict__": {"x": _random_json(rng, description, depth + 1)}}
+    if choice == 11:
+        numbers = [*HUGE, 2**70, float("nan"), 1e300, "1", True, None]
+        dtype = str(rng.choice(["int8", "uint8", "float16", "int64", "object", "bool"]))
+        return {"__scalar__": [dtype, numbers[int(rng.integers(len(numbers)))]]}
     return [int(rng.integers(0, 5)), int(rng.integers(-2, 9))]
 
 
 def deepen(description: dict, rng: np.random.Generator) -> dict:
-    """Wrap the root in a chain of Sequentials, up to a few hundred deep."""
-    records = list(description["modules"])
-    root = description["root"]
+    """Wrap the first module in a chain of Sequentials, up to a few hundred deep, and add the
+    chain to the tree."""
+    records = list(description.get("modules") or [])
+    if not records:
+        return description
+    root = 0
     for _ in range(int(rng.integers(1, 400))):
         records.append(
             {
@@ -124,41 +207,92 @@ def deepen(description: dict, rng: np.random.Generator) -> dict:
             }
         )
         root = len(records) - 1
-    return {**description, "modules": records, "root": root}
+    tree = [description.get("tree"), {"__module__": root}]
+    return {**description, "modules": records, "tree": tree}
+
+
+def cycle(description: dict, rng: np.random.Generator) -> dict:
+    """Give a random module a child or a config reference to a random module (itself, an
+    ancestor, or any other)."""
+    records = json.loads(json.dumps(description.get("modules") or []))
+    if not records or not isinstance(records[0], dict):
+        return description
+    index = int(rng.integers(len(records)))
+    target = int(rng.integers(len(records)))
+    if rng.integers(2) and isinstance(records[index].get("children"), list):
+        records[index]["children"].append(["cycle", target])
+    else:
+        records[index]["config"] = {"__dict__": {"module": {"__module__": target}}}
+    return {**description, "modules": records}
+
+
+def huge_counts(description: dict, rng: np.random.Generator) -> dict:
+    """Many references to one tensor or one module, in the tree or in a config, or more module
+    records than allowed."""
+    kind = rng.integers(4)
+    if kind == 0:
+        return {**description, "modules": [{}] * 100_001}
+    records = json.loads(json.dumps(description.get("modules") or []))
+    if kind == 1 and records and isinstance(records[0], dict):
+        references = [{"__array__": "t0"}] * int(rng.integers(1, 100_000))
+        records[0]["config"] = {"__dict__": {"x": references}}
+        return {**description, "modules": records}
+    reference = rng.choice([{"__array__": "t0"}, {"__module__": 0}, {"__scalar__": ["int8", 1]}])
+    return {**description, "tree": [reference] * int(rng.integers(1, 100_000))}
+
+
+def nesting_bomb(description: dict, rng: np.random.Generator) -> str:
+    """The tree wrapped in up to a hundred thousand lists, tuples or dicts: JSON text, since
+    ``json.dumps`` itself refuses to write it."""
+    depth = int(rng.integers(90, 100_000))
+    opening, closing = [("[", "]"), ('{"__tuple__": [', "]}"), ('{"__dict__": {"x": ', "}}")][
+        int(rng.integers(3))
+    ]
+    rest = json.dumps({k: v for k, v in description.items() if k != "tree"})
+    tree = opening * depth + json.dumps(description.get("tree")) + closing * depth
+    return rest[:-1] + ', "tree": ' + tree + "}"
 
 
 def share_gradients_across(description: dict, rng: np.random.Generator) -> dict:
     """Give every gradient of the file the same group, whatever the shapes."""
-    records = json.loads(json.dumps(description["modules"]))
+    records = json.loads(json.dumps(description.get("modules") or []))
     for record in records:
         for spec in record.get("grads", {}).values():
             spec[0] = "g0"
     return {**description, "modules": records}
 
 
-def mutate_description(description: dict, rng: np.random.Generator) -> dict:
-    """Replace one to three random places of the JSON description with hostile values, or
-    nest the network deeply, or share gradients across shapes."""
-    kind = rng.integers(10)
+def mutate_description(description: dict, rng: np.random.Generator) -> str:
+    """The JSON text of ``description`` with one to three random places replaced by hostile
+    values, or the network nested deeply, gradients shared across shapes, references in a
+    cycle, huge counts, or the tree nested far deeper than allowed."""
+    kind = rng.integers(13)
     if kind == 0:
-        return deepen(description, rng)
-    if kind == 1:
-        return share_gradients_across(description, rng)
-    if kind == 2:
-        return {
+        description = deepen(description, rng)
+    elif kind == 1:
+        description = share_gradients_across(description, rng)
+    elif kind == 2:
+        description = {
             **description,
             "modules": [
                 {**r, "dtype": str(rng.choice(["V100000000", "object", "U5", "int64", "float16"]))}
                 if isinstance(r, dict)
                 else r
-                for r in description["modules"]
+                for r in description.get("modules") or []
             ],
         }
-    for _ in range(int(rng.integers(1, 4))):
-        paths = list(_json_paths(description))
-        path = paths[int(rng.integers(len(paths)))]
-        description = _replace(description, path, _random_json(rng, description))
-    return description
+    elif kind == 3:
+        description = cycle(description, rng)
+    elif kind == 4:
+        description = huge_counts(description, rng)
+    elif kind == 5:
+        return nesting_bomb(description, rng)
+    else:
+        for _ in range(int(rng.integers(1, 4))):
+            paths = list(_json_paths(description))
+            path = paths[int(rng.integers(len(paths)))]
+            description = _replace(description, path, _random_json(rng, description))
+    return json.dumps(description)
 
 
 def mutate_bytes(data: bytes, rng: np.random.Generator) -> bytes:
@@ -196,7 +330,7 @@ def mutated_file(valid: bytes, rng: np.random.Generator) -> bytes:
         tensors[name] = rng.standard_normal(int(rng.integers(1, 5))).astype(
             rng.choice([np.float32, np.float64, np.int64])
         )
-    return save_tensors(tensors, metadata={"nncore": json.dumps(mutated)})
+    return save_tensors(tensors, metadata={"nncore": mutated})
 
 
 def load_one(data: bytes, path: Path) -> str:
@@ -205,7 +339,7 @@ def load_one(data: bytes, path: Path) -> str:
 
     path.write_bytes(data)
     try:
-        nncore.load(path)
+        nncore.load(path, classes=[Halve])
     except nncore.LoadError:
         return "rejected"
     return "loaded"
@@ -250,13 +384,17 @@ def tampered(folder: Path, module, change) -> Path:
 
 
 def valid_files(folder: Path) -> list[bytes]:
+    from safetensors.numpy import save as save_tensors
+
     import nncore
 
     files = []
-    for index, network in enumerate(sample_networks()):
+    for index, sample in enumerate([*sample_networks(), *sample_trees()]):
         path = folder / f"valid{index}.nncore"
-        nncore.save(network, path)
+        nncore.save(sample, path)
         files.append(path.read_bytes())
+    for _, description, tensors in format1_files():
+        files.append(save_tensors(tensors, metadata={"nncore": json.dumps(description)}))
     return files
 
 

@@ -3,6 +3,7 @@ nothing left behind."""
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -168,14 +169,14 @@ def test_deeper_networks_are_refused_by_save_and_load(tmp_path):
                 {
                     "class": "nn-basic:Sequential",
                     "config": {"__dict__": {}},
-                    "children": [["0", description["root"]]],
+                    "children": [["0", description["tree"]["__module__"]]],
                     "train": True,
                     "dtype": "float64",
                     "arrays": {},
                     "grads": {},
                 }
             )
-            description["root"] = len(records) - 1
+            description["tree"] = {"__module__": len(records) - 1}
 
     path = tampered(tmp_path, nn.Sequential(nn.Tanh()), deepen)
     with pytest.raises(LoadError, match=f"nested at most {MAX_DEPTH} deep"):
@@ -226,3 +227,119 @@ def test_temporaries_left_by_a_dead_process_are_removed_by_the_next_save(tmp_pat
     stale.write_bytes(b"partial")
     nncore.save(nn.Linear(2, 2), tmp_path / "net.nncore")
     assert [p.name for p in tmp_path.iterdir()] == ["net.nncore"]
+
+
+# ----------------------------------------------------------------------------- tree headers
+def _with_tree_text(folder: Path, text: str, tensor: np.ndarray | None = None) -> Path:
+    """A file of one tensor ``t0`` whose description is ``{..., "modules": [], "tree": text}``."""
+    from safetensors.numpy import save_file
+
+    path = folder / "tree.nncore"
+    description = '{"format": "nncore/2", "modules": [], "tree": ' + text + "}"
+    tensors = {"t0": np.zeros(2) if tensor is None else tensor}
+    save_file(tensors, path, metadata={"nncore": description})
+    return path
+
+
+@pytest.mark.parametrize(
+    "opening, closing", [("[", "]"), ('{"__tuple__": [', "]}"), ('{"__dict__": {"x": ', "}}")]
+)
+@pytest.mark.parametrize("depth", [MAX_DEPTH + 2, 100_000])
+def test_a_tree_nested_too_deep_is_refused(tmp_path, opening, closing, depth):
+    path = _with_tree_text(tmp_path, opening * depth + "1" + closing * depth)
+    start = time.perf_counter()
+    with pytest.raises(LoadError, match=f"nested at most {MAX_DEPTH} deep"):
+        nncore.load(path)
+    assert time.perf_counter() - start < 5
+
+
+@pytest.mark.parametrize(
+    "tree",
+    [
+        {"__module__": "0"},
+        {"__module__": True},
+        {"__module__": 2**63},
+        {"__module__": -1},
+        {"__array__": 0},
+        {"__array__": "t7"},
+        {"__dict__": [1]},
+        {"__tuple__": {"a": 1}},
+        {"__scalar__": ["int64", 2**70]},
+        {"__scalar__": ["uint8", -1]},
+        {"__scalar__": ["float16", 1e300]},
+        {"__scalar__": ["object", 1]},
+        {"__scalar__": ["int8", "1"]},
+        {"__dtype__": "object"},
+        {"__list__": [1]},
+        {"__dict__": {}, "__tuple__": []},
+    ],
+    ids=repr,
+)
+def test_a_tree_value_of_the_wrong_type_is_refused(tmp_path, tree):
+    with pytest.raises(LoadError, match="unreadable|expected a dtype in"):
+        nncore.load(_with_tree_text(tmp_path, json.dumps(tree)))
+
+
+def test_references_in_a_cycle_are_refused(tmp_path):
+    def through_config(description, tensors):  # the tree's module refers to itself
+        description["modules"][0]["config"] = {"__dict__": {"m": {"__module__": 0}}}
+
+    def through_children(description, tensors):  # two entries' modules contain each other
+        description["modules"][0]["children"].append(["1", 2])
+        description["modules"][2]["children"].append(["0", 0])
+
+    tree = [nn.Sequential(nn.Tanh()), nn.Sequential()]
+    for change in (through_config, through_children):
+        with pytest.raises(LoadError, match="cycle"):
+            nncore.load(tampered(tmp_path, tree, change))
+
+
+def test_more_module_records_than_allowed_are_refused_before_any_is_read(tmp_path):
+    def many(description, tensors):
+        description["modules"] = ["not even a record"] * 100_001
+
+    with pytest.raises(LoadError, match="at most 100000 modules, got 100001"):
+        nncore.load(tampered(tmp_path, {"a": 1}, many))
+
+
+def test_a_huge_count_of_references_to_one_tensor_costs_no_copies(tmp_path):
+    references = json.dumps([{"__array__": "t0"}] * 200_000)
+    start = time.perf_counter()
+    tree = nncore.load(_with_tree_text(tmp_path, references, np.ones(4)))
+    assert time.perf_counter() - start < 5
+    assert len(tree) == 200_000 and all(array is tree[0] for array in tree)
+    path = _with_tree_text(tmp_path, json.dumps([{"__array__": "t0"}] * 50), np.ones(2**20))
+    tracemalloc.start()
+    try:
+        nncore.load(path)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 100 * 2**20  # 50 copies of its 8 MB would be 400 MB
+
+
+def test_a_config_naming_one_tensor_many_times_costs_one_copy(tmp_path):
+    def many(description, tensors):
+        tensors["t0"] = np.ones((2**10, 2**10))  # 8 MB, the Linear's weight
+        description["modules"][1]["config"]["__dict__"]["extra"] = [{"__array__": "t0"}] * 50
+
+    path = tampered(tmp_path, nn.Sequential(nn.Linear(2**10, 2**10, bias=False)), many)
+    tracemalloc.start()
+    try:
+        with pytest.raises(LoadError, match="failed"):  # Linear takes no argument "extra"
+            nncore.load(path)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 100 * 2**20  # 50 copies of its 8 MB would be 400 MB
+
+
+def test_only_a_container_class_escapes_the_product_of_its_integers(tmp_path):
+    def huge_with_a_child(description, tensors):  # children do not make a Linear a container
+        linear = description["modules"][1]
+        linear["config"]["__dict__"].update({"input_size": 2**19, "output_size": 2**19})
+        linear["children"] = [["0", 2]]
+
+    tree = nn.Sequential(nn.Linear(3, 2), nn.Tanh())
+    with pytest.raises(LoadError, match="more memory than the file"):
+        nncore.load(tampered(tmp_path, tree, huge_with_a_child))

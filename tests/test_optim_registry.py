@@ -95,12 +95,10 @@ def test_a_dict_of_values_saves_and_loads_exactly(tmp_path):
 
 
 def test_a_saved_dict_refuses_what_is_not_data(tmp_path):
-    with pytest.raises(nncore.SaveError, match="cannot save Linear at '.net'"):
-        nncore.save({"net": nn.Linear(2, 2)}, tmp_path / "x")
-    with pytest.raises(nncore.SaveError, match="cannot save function"):
+    with pytest.raises(nncore.SaveError, match="cannot save function at '.f'"):
         nncore.save({"f": lambda: 0}, tmp_path / "x")
-    with pytest.raises(nncore.SaveError, match="expected a Module or a dict"):
-        nncore.save([1, 2], tmp_path / "x")
+    with pytest.raises(nncore.SaveError, match="cannot save object at 'the top'"):
+        nncore.save(object(), tmp_path / "x")
     with pytest.raises(nncore.SaveError):
         nncore.save({1: 2}, tmp_path / "x")
     assert not (tmp_path / "x").exists()
@@ -112,7 +110,7 @@ def test_a_saved_dict_refuses_what_is_not_data(tmp_path):
         {"__dict__": {"a": {"__array__": "t9"}}},
         {"__dict__": {"a": {"__scalar__": ["object", 1]}}},
         {"__dict__": {"a": {"__module__": 0}}},
-        [1, 2],
+        {"__dict__": {"a": {"__scalar__": ["int8", 1000]}}},
         {"__dict__": {"a": {"__dtype__": "str"}}},
     ],
 )
