@@ -3,7 +3,6 @@ across the whole tree, classes a script defines loaded only when trusted, old fi
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import math
 import struct
@@ -22,11 +21,8 @@ from nncore.errors import InputError, InputTypeError
 sys.path.insert(0, str(Path(__file__).parent))
 from loadfuzz import format1_files, tampered  # noqa: E402
 
-_spec = importlib.util.spec_from_file_location(
-    "char_rnn", Path(__file__).parents[1] / "examples" / "char_rnn.py"
-)
-char_rnn = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(char_rnn)
+sys.path.insert(0, str(Path(__file__).parents[1] / "examples"))
+from char_rnn.model import lstm  # noqa: E402
 
 
 def roundtrip(obj, tmp_path, **load_options):
@@ -54,9 +50,9 @@ def same(a, b) -> bool:
 # ----------------------------------------------------------------------------- char-rnn
 def test_a_char_rnn_checkpoint_holds_protos_options_vocabulary_and_losses(tmp_path):
     nncore.manual_seed(3)
-    model = char_rnn.CharRNN(vocab=5, rnn_size=4, layers=2, steps=3)
+    rnn = lstm(5, 4, 2)  # examples/char_rnn's two-layer LSTM graph
     checkpoint = {
-        "protos": {"rnn": model.rnn, "criterion": model.criterion},
+        "protos": {"rnn": rnn, "criterion": nn.ClassNLLCriterion(), "one_hot": OneHot(5)},
         "opt": {"rnn_size": 4, "num_layers": 2, "learning_rate": 2e-3, "init_from": None},
         "vocab": {"a": 0, "b": 1, "c": 2, " ": 3, "\n": 4},
         "train_losses": [1.61, 1.52, float("nan")],
@@ -64,23 +60,21 @@ def test_a_char_rnn_checkpoint_holds_protos_options_vocabulary_and_losses(tmp_pa
         "i": 60,
         "epoch": 1.25,
     }
-    loaded = roundtrip(checkpoint, tmp_path, classes=[char_rnn.OneHot])
+    loaded = roundtrip(checkpoint, tmp_path, classes=[OneHot])  # a class the script defines
     assert list(loaded) == list(checkpoint)
     for key in ("opt", "vocab", "train_losses", "val_loss", "i", "epoch"):
         assert same(loaded[key], checkpoint[key]), key
-    rnn = loaded["protos"]["rnn"]
-    assert (
-        type(rnn) is type(model.rnn) and type(loaded["protos"]["criterion"]) is nn.ClassNLLCriterion
-    )
-    assert any(type(m) is char_rnn.OneHot for m in rnn.list_modules())
-    inputs = [np.array([0, 4]), *[np.linspace(-1, 1, 8).reshape(2, 4)] * 4]
-    for got, expected in zip(rnn.forward(inputs), model.rnn.forward(inputs), strict=True):
+    protos = loaded["protos"]
+    assert type(protos["rnn"]) is type(rnn) and type(protos["criterion"]) is nn.ClassNLLCriterion
+    assert type(protos["one_hot"]) is OneHot and protos["one_hot"].size == 5
+    rng = np.random.default_rng(0)
+    inputs = [np.array([0, 4]), *rng.standard_normal((4, 2, 4))]
+    for got, expected in zip(protos["rnn"].forward(inputs), rnn.forward(inputs), strict=True):
         np.testing.assert_array_equal(got, expected)
-    # the prototype's parameters are as many distinct arrays as before, flattened to the same
-    params, _ = rnn.parameters()
-    assert len({id(p) for p in params}) == len({id(p) for p in model.rnn.parameters()[0]})
-    flat, _ = rnn.get_parameters()
-    np.testing.assert_array_equal(flat, model.params)
+    # as many distinct parameter arrays as before, flattened to the same vector
+    params, _ = protos["rnn"].parameters()
+    assert len({id(p) for p in params}) == len({id(p) for p in rnn.parameters()[0]})
+    np.testing.assert_array_equal(protos["rnn"].get_parameters()[0], rnn.get_parameters()[0])
 
 
 # ----------------------------------------------------------------------------- sharing

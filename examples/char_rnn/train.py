@@ -247,7 +247,8 @@ def train(opt: argparse.Namespace) -> dict[str, Any]:
                 "opt": vars(opt),
                 "train_losses": train_losses,
                 "val_loss": val_loss,
-                "val_losses": val_losses,
+                # a saved dict's keys are strings (Lua's table had the iterations as keys)
+                "val_losses": {str(k): v for k, v in val_losses.items()},
                 "i": i,
                 "epoch": epoch,
                 "vocab": vocab,
