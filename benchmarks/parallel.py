@@ -41,7 +41,7 @@ OVERLAP_BUCKETS = [1 << 20, 25 << 20]
 
 # ------------------------------------------------------------------------------------ ranks
 def _lenet():
-    from nncore.cli.demo import lenet
+    from nncore.cli.demo_models import lenet
 
     return lenet(64)
 

@@ -26,60 +26,8 @@ from .._registry import registry
 from ..errors import ArgumentError
 from ..random import manual_seed
 from ._arguments import plot_destination, positive_float, positive_int
-
-N_FEATURES = 64  # 8x8 pixels
-N_CLASSES = 10
-
-
-def default_plot(model: str) -> str:
-    """The plot's file name in the ``--out`` directory: one per model, so runs do not collide."""
-    return f"nncore-demo-{model}.png"
-
-
-def mlp(hidden: int) -> Module:
-    """``Linear(64, hidden) - Tanh - Linear(hidden, 10) - LogSoftMax``."""
-    from .._namespace import nn
-
-    return (
-        nn.Sequential()
-        .add(nn.Linear(N_FEATURES, hidden))
-        .add(nn.Tanh())
-        .add(nn.Linear(hidden, N_CLASSES))
-        .add(nn.LogSoftMax())
-    )
-
-
-def lenet(hidden: int) -> Module:
-    """A LeNet for 8x8 digits: two (3x3 convolution, padded - ReLU - 2x2 max pooling) stages,
-    then ``Linear(64, hidden) - ReLU - Linear(hidden, 10) - LogSoftMax``."""
-    from .._namespace import nn
-
-    net = (
-        nn.Sequential()
-        .add(nn.View(-1, 1, 8, 8))
-        .add(nn.SpatialConvolution(1, 8, 3, 3, 1, 1, 1, 1))
-        .add(nn.ReLU())
-        .add(nn.SpatialMaxPooling(2, 2, 2, 2))
-        .add(nn.SpatialConvolution(8, 16, 3, 3, 1, 1, 1, 1))
-        .add(nn.ReLU())
-        .add(nn.SpatialMaxPooling(2, 2, 2, 2))
-        .add(nn.View(-1, 16 * 2 * 2))
-        .add(nn.Linear(16 * 2 * 2, hidden))
-        .add(nn.ReLU())
-        .add(nn.Linear(hidden, N_CLASSES))
-        .add(nn.LogSoftMax())
-    )
-    for layer in net.modules[:2]:  # the pixels need no gradient: skip the first layers' own
-        layer.needs_grad_input = False
-    return net
-
-
-#: ``{name: builder(hidden) -> Module}``; every network takes ``(batch, 64)`` pixels in [0, 1]
-#: and returns ``(batch, 10)`` log-probabilities.
-MODELS: dict[str, Callable[[int], Module]] = {
-    "lenet": lenet,
-    "mlp": mlp,
-}
+from .demo_models import MODELS
+from .demo_plot import plot_curves, plot_path
 
 
 @dataclass
@@ -237,53 +185,6 @@ def train(
     return losses
 
 
-def plot_path(out: str | Path, model: str = "lenet") -> Path:
-    """``out`` itself if it names a ``.png`` file, else ``out/nncore-demo-<model>.png``; its
-    folder is made, and the file is checked to be writable, so that a run that cannot save its
-    plot fails before training rather than after."""
-    out = Path(out)
-    if out.suffix.lower() == ".png" and not out.is_dir():
-        out.parent.mkdir(parents=True, exist_ok=True)
-        path = out
-    else:
-        out.mkdir(parents=True, exist_ok=True)
-        path = out / default_plot(model)
-    existed = path.exists()
-    with open(path, "ab"):  # what saving the plot will need (changes nothing in the file)
-        pass
-    if not existed:
-        path.unlink()
-    return path
-
-
-def plot(result: DemoResult, title: str) -> None:
-    """Save the loss and accuracy curves to ``result.plot`` (Agg canvas, no display needed)."""
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
-    from matplotlib.ticker import MaxNLocator
-
-    figure = Figure(figsize=(9, 3.6), layout="constrained")
-    FigureCanvasAgg(figure)
-    epochs = np.arange(1, len(result.losses) + 1)
-    left, right = figure.subplots(1, 2)
-    left.plot(epochs, result.losses, marker="o")
-    left.set(xlabel="epoch", ylabel="ClassNLLCriterion", title="training loss")
-    right.plot(epochs, result.train_accuracies, marker="o", label="train")
-    right.plot(epochs, result.test_accuracies, marker="o", label="test")
-    right.set(
-        xlabel="epoch",
-        ylabel="accuracy",
-        ylim=(0, 1.02),
-        title=f"accuracy (test {result.accuracy:.3f})",
-    )
-    right.legend(loc="lower right")
-    for axes in (left, right):
-        axes.grid(alpha=0.3)
-        axes.xaxis.set_major_locator(MaxNLocator(integer=True))
-    figure.suptitle(title)
-    figure.savefig(result.plot, dpi=100)
-
-
 def run(
     model: str = "lenet",
     epochs: int = 20,
@@ -371,9 +272,9 @@ def _run(
     result.accuracy = result.test_accuracies[-1]
     if rank == 0:
         ranks = "" if parallel is None else f", {parallel.size} ranks"
-        plot(
-            result,
-            f"nncore demo: {model} on digits ({len(x_train)} train / {len(x_test)} test{ranks})",
+        title = f"nncore demo: {model} on digits ({len(x_train)} train / {len(x_test)} test{ranks})"
+        plot_curves(
+            result.plot, result.losses, result.train_accuracies, result.test_accuracies, title
         )
     return result
 
