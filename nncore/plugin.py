@@ -21,6 +21,7 @@ from ._module import Module
 from ._namespace import nn
 from ._parameters import update_rate
 from ._registry import registry
+from ._threads import available_cores, default_threads
 from ._validation import (
     describe,
     dimension,
@@ -82,6 +83,8 @@ __all__ = [
     "UnknownNameError",
     "add_note",
     "as_dtype",
+    "available_cores",
+    "default_threads",
     "describe",
     "dimension",
     "expect_array",

@@ -236,3 +236,15 @@ def test_the_data_parallel_wrapper_comes_from_the_one_plugin_that_provides_it(
     registry = nncore.reload(disabled=["nn-parallel", "one-wrapper", "two-wrapper"])
     with pytest.raises(RegistryError, match="install nn-parallel"):
         registry.data_parallel()
+
+
+def test_default_threads_reads_its_variable_and_falls_back_to_the_cores(monkeypatch):
+    from nncore.plugin import available_cores, default_threads
+
+    cores = available_cores()
+    assert cores >= 1
+    for value, expected in [("4", 4), ("0", 1), ("", cores), ("many", cores)]:
+        monkeypatch.setenv("MY_LAYERS_NUM_THREADS", value)
+        assert default_threads("MY_LAYERS_NUM_THREADS") == expected, value
+    monkeypatch.delenv("MY_LAYERS_NUM_THREADS")
+    assert default_threads("MY_LAYERS_NUM_THREADS") == cores

@@ -37,6 +37,8 @@ import threading
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
+from nncore.plugin import default_threads
+
 from . import _backend
 
 #: below this many elements of work per part, a call is not split: a hand-off between threads
@@ -47,21 +49,7 @@ MIN_PART_WORK = 1 << 16
 SPIN_SECONDS = 0.005
 
 
-def _cores() -> int:
-    try:
-        return len(os.sched_getaffinity(0))
-    except (AttributeError, OSError):
-        return os.cpu_count() or 1
-
-
-def _default_threads() -> int:
-    try:
-        return max(1, int(os.environ.get("NNCONV_NUM_THREADS") or _cores()))
-    except ValueError:
-        return _cores()
-
-
-_threads = _default_threads()
+_threads = default_threads("NNCONV_NUM_THREADS")
 _lock = threading.Lock()
 _blas: Any = None  # threadpoolctl's controller of the BLAS libraries, found on first use
 _blas_users = 0  # shared calls running now (they may overlap, from several caller threads)

@@ -21,6 +21,8 @@ import queue
 import threading
 from collections.abc import Callable, Sequence
 
+from nncore.plugin import default_threads
+
 #: elements of the smallest part worth a thread of its own (16 blocks of 65,536 at first)
 MIN_PART = 1 << 20
 
@@ -30,21 +32,7 @@ Done = queue.SimpleQueue[tuple[int, BaseException | None]]  # (part, its error o
 Job = tuple[contextvars.Context, Body, Part, int, Done]
 
 
-def _cores() -> int:
-    try:
-        return len(os.sched_getaffinity(0))
-    except (AttributeError, OSError):
-        return os.cpu_count() or 1
-
-
-def _default_threads() -> int:
-    try:
-        return max(1, int(os.environ.get("NNOPTIM_NUM_THREADS") or _cores()))
-    except ValueError:
-        return _cores()
-
-
-_threads = _default_threads()
+_threads = default_threads("NNOPTIM_NUM_THREADS")
 _lock = threading.Lock()
 _workers: list[queue.SimpleQueue[Job | None]] = []  # each worker's queue of jobs
 _local = threading.local()  # ``_local.worker`` is True in the pool's own threads
