@@ -1,11 +1,12 @@
 """A char-rnn training iteration against PyTorch on CPU, in the same process.
 
-One iteration of karpathy/char-rnn's ``train.lua`` (``examples/char_rnn.py``): a 2-layer LSTM over
-one-hot characters, forward through ``steps`` clones sharing the flattened parameters, the
-ClassNLL loss of every step, backward through time, the gradient clipped to [-5, 5].  PyTorch
-runs the same network twice: written with torch ops (one cell per step, autograd through
-time) and with ``torch.nn.LSTM``; both zero the gradients, run forward and backward and clip as
-ours does.  The three are timed round-robin (``_harness.medians``) and the ratios ours / PyTorch
+One iteration of karpathy/char-rnn's ``train.lua`` (``feval`` of ``examples/char_rnn``): a
+2-layer LSTM over one-hot characters, forward through ``steps`` clones sharing the flattened
+parameters, the ClassNLL loss of every step, backward through time, the gradient clipped to
+[-5, 5].  PyTorch runs the same network twice: written with torch ops (one cell per step,
+autograd through time) and with ``torch.nn.LSTM``; both zero the gradients, run forward and
+backward and clip as ours does.  The three are timed round-robin (``_harness.medians``) and the
+ratios ours / PyTorch
 reported (lower is better for us): process CPU time on one thread, wall time otherwise.
 
     python benchmarks/rnn.py                       # every case, printed
@@ -21,12 +22,13 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import importlib.util
+import io
 import subprocess
 import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any, cast
 
 import numpy as np
 import torch
@@ -39,21 +41,30 @@ VOCAB, BATCH, LAYERS, CLIP = 65, 50, 2, 5.0
 #: target ratio ours / PyTorch (torch ops) for the 64-unit case on one thread
 TARGET = 0.6
 
-_spec = importlib.util.spec_from_file_location(
-    "char_rnn", Path(__file__).parents[1] / "examples" / "char_rnn.py"
-)
-assert _spec is not None and _spec.loader is not None
-char_rnn = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(char_rnn)
+sys.path.insert(0, str(Path(__file__).parents[1] / "examples"))
+from char_rnn import train as char_rnn  # noqa: E402
+
+
+class OneBatch:
+    """A loader that hands ``feval`` the same batch every time."""
+
+    def __init__(self, x: np.ndarray, y: np.ndarray) -> None:
+        self.vocab_size, self.x, self.y = VOCAB, x, y
+
+    def next_batch(self, split_index: int) -> tuple[np.ndarray, np.ndarray]:
+        return self.x, self.y
 
 
 def ours(units: int, steps: int, dtype: type, x: np.ndarray, y: np.ndarray) -> Step:
     nncore.manual_seed(0)
-    model = char_rnn.CharRNN(VOCAB, units, LAYERS, steps, dtype)
+    options = ["--rnn_size", str(units), "--num_layers", str(LAYERS), "--seq_length", str(steps)]
+    options += ["--batch_size", str(BATCH), "--grad_clip", str(CLIP)]
+    options += ["--float"] if dtype == np.float32 else []
+    with contextlib.redirect_stdout(io.StringIO()):  # its progress lines
+        model = char_rnn.CharRNN(char_rnn.parse_options(options), cast(Any, OneBatch(x, y)))
 
     def step() -> None:
-        model.loss_and_gradient(x, y)
-        np.clip(model.grads, -CLIP, CLIP, out=model.grads)
+        model.feval(model.params)  # forward, backward through time, clipped gradient
 
     return step
 
