@@ -6,8 +6,10 @@ parameters, the ClassNLL loss of every step, backward through time, the gradient
 [-5, 5].  PyTorch runs the same network twice: written with torch ops (one cell per step,
 autograd through time) and with ``torch.nn.LSTM``; both zero the gradients, run forward and
 backward and clip as ours does.  The three are timed round-robin (``_harness.medians``) and the
-ratios ours / PyTorch
-reported (lower is better for us): process CPU time on one thread, wall time otherwise.
+ratios ours / PyTorch reported (lower is better for us): process CPU time on one thread, wall
+time otherwise.  A fourth column times the same iteration in bare numpy (``_numpy_lstm``, checked
+against PyTorch's gradients): the floor of any numpy implementation of this per-step
+computation.
 
     python benchmarks/rnn.py                       # every case, printed
     python benchmarks/rnn.py --units 64 --steps 16 --threads 1
@@ -33,6 +35,7 @@ from typing import Any, cast
 import numpy as np
 import torch
 from _harness import Step, environment, medians, record, thread_budget
+from _numpy_lstm import NumpyLSTM
 
 import nncore
 
@@ -144,22 +147,45 @@ def competitor(enabled: bool) -> Iterator[None]:
         process.wait()
 
 
+def numpy_floor(ops: TorchOps, dtype: type, x: np.ndarray, y: np.ndarray) -> Step:
+    """The same iteration in bare numpy (``_numpy_lstm``), checked once against PyTorch's
+    gradients of ``ops`` (whose parameters it starts from)."""
+    floor = NumpyLSTM(ops, VOCAB, dtype)
+    loss = floor.step(x, y, CLIP)
+    ops.zero_grad()
+    expected = ops(torch.from_numpy(x), torch.from_numpy(y))
+    expected.backward()
+    torch.nn.utils.clip_grad_value_(list(ops.parameters()), CLIP)
+    tolerance = 1e-4 if dtype == np.float32 else 1e-10
+    theirs = [
+        [i2h.weight, i2h.bias, h2h.weight, h2h.bias]
+        for i2h, h2h in zip(ops.i2h, ops.h2h, strict=True)
+    ] + [[ops.decoder.weight, ops.decoder.bias]]
+    assert abs(loss - float(expected.detach())) <= tolerance * x.shape[1], "numpy floor: loss"
+    for group, reference in zip(floor.grads, theirs, strict=True):
+        for got, want in zip(group, reference, strict=True):
+            np.testing.assert_allclose(got, want.grad.numpy(), rtol=tolerance, atol=tolerance)
+    return lambda: floor.step(x, y, CLIP)
+
+
 def run_case(
     units: int, steps: int, dtype: type, threads: int, repeats: int
-) -> tuple[float, float, float]:
+) -> tuple[float, float, float, float]:
     rng = np.random.default_rng(0)
     x, y = rng.integers(0, VOCAB, (BATCH, steps)), rng.integers(0, VOCAB, (BATCH, steps))
     torch.manual_seed(0)
+    ops = TorchOps(units)
     timed = [
         ours(units, steps, dtype, x, y),
-        pytorch(TorchOps(units), dtype, x, y),
+        pytorch(ops, dtype, x, y),
         pytorch(TorchLSTM(units), dtype, x, y),
+        numpy_floor(ops, dtype, x, y),
     ]
     with thread_budget(threads, torch):
         # one thread: process CPU time, which other processes on the machine disturb less
         clock = time.process_time if threads == 1 else time.perf_counter
-        ours_s, ops_s, lstm_s = medians(timed, repeats, budget=0.05, clock=clock)
-    return ours_s, ops_s, lstm_s
+        ours_s, ops_s, lstm_s, floor_s = medians(timed, repeats, budget=0.05, clock=clock)
+    return ours_s, ops_s, lstm_s, floor_s
 
 
 def main() -> None:
@@ -176,8 +202,11 @@ def main() -> None:
     command = "python benchmarks/rnn.py " + " ".join(sys.argv[1:])
     lines = [f"`{command.strip()}` (medians of {args.repeats} round-robin loops, ms)", ""]
     lines += [f"- {line}" for line in environment(f"torch {torch.__version__}")]
-    header = "| case | nncore | torch ops | torch.nn.LSTM | ours / torch ops | ours / LSTM |"
-    lines += ["", header, "|---|---:|---:|---:|---:|---:|"]
+    header = (
+        "| case | nncore | torch ops | torch.nn.LSTM | numpy floor | ours / torch ops "
+        "| ours / LSTM | floor / torch ops |"
+    )
+    lines += ["", header, "|---|---:|---:|---:|---:|---:|---:|---:|"]
     print("\n".join(lines), flush=True)
     modes = [False, True] if args.contended else [False]
     for units in args.units:
@@ -197,20 +226,22 @@ def main() -> None:
                             f"{threads or 'default'} thread{'s' if threads != 1 else ''}"
                             + (", contended" if contended else "")
                         )
-                        ours_s, ops_s, lstm_s = times[-1]
+                        ours_s, ops_s, lstm_s, floor_s = times[-1]
                         row = (
                             f"| {label} | {ours_s * 1e3:.1f} | {ops_s * 1e3:.1f} | "
-                            f"{lstm_s * 1e3:.1f} | {ours_s / ops_s:.2f} | {ours_s / lstm_s:.2f} |"
+                            f"{lstm_s * 1e3:.1f} | {floor_s * 1e3:.1f} | {ours_s / ops_s:.2f} | "
+                            f"{ours_s / lstm_s:.2f} | {floor_s / ops_s:.2f} |"
                         )
                         lines.append(row)
                         print(row, flush=True)
                     if args.contended:
-                        (o0, p0, l0), (o1, p1, l1) = times
+                        (o0, p0, l0, f0), (o1, p1, l1, f1) = times
                         row = (
                             f"| {units} units, {steps} steps, {dtype_name}, "
                             f"{threads or 'default'} thread{'s' if threads != 1 else ''}: "
                             "slowdown when contended | "
-                            f"{o1 / o0:.2f}x | {p1 / p0:.2f}x | {l1 / l0:.2f}x | | |"
+                            f"{o1 / o0:.2f}x | {p1 / p0:.2f}x | {l1 / l0:.2f}x | {f1 / f0:.2f}x "
+                            "| | | |"
                         )
                         lines.append(row)
                         print(row, flush=True)

@@ -10,6 +10,7 @@ ClassSpec(name='Swish', ref='my_layers.swish:Swish', kind='module')
 
 from __future__ import annotations
 
+from ._blas import blas_on_one_thread, matmul
 from ._construction import NON_NEGATIVE, POSITIVE, Range
 from ._container import Container, format_branches, format_chain, indent
 from ._criterion import Criterion
@@ -84,6 +85,7 @@ __all__ = [
     "add_note",
     "as_dtype",
     "available_cores",
+    "blas_on_one_thread",
     "default_threads",
     "describe",
     "dimension",
@@ -98,6 +100,7 @@ __all__ = [
     "format_chain",
     "generator",
     "hookimpl",
+    "matmul",
     "nn",
     "indent",
     "register_call_hook",

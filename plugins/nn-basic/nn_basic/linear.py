@@ -6,7 +6,16 @@ import math
 
 import numpy as np
 
-from nncore.plugin import POSITIVE, Case, Module, expect_float, expect_ndim, expect_size, generator
+from nncore.plugin import (
+    POSITIVE,
+    Case,
+    Module,
+    expect_float,
+    expect_ndim,
+    expect_size,
+    generator,
+    matmul,
+)
 
 
 class Linear(Module):
@@ -43,14 +52,14 @@ class Linear(Module):
     def update_output(self, input: np.ndarray) -> np.ndarray:
         expect_ndim(expect_float(input), (1, 2))
         expect_size(input, -1, self.weight.shape[1])
-        # one example: a matrix-vector product, cheaper per call than matmul with a transpose
-        output = np.dot(self.weight, input) if input.ndim == 1 else input @ self.weight.T
+        # one example: a matrix-vector product, cheaper per call than with a transpose
+        output = matmul(self.weight, input) if input.ndim == 1 else matmul(input, self.weight.T)
         if self.bias is not None:
             output += self.bias
         return output
 
     def update_grad_input(self, input: np.ndarray, grad_output: np.ndarray) -> np.ndarray:
-        return grad_output @ self.weight
+        return matmul(grad_output, self.weight)
 
     def acc_grad_parameters(
         self, input: np.ndarray, grad_output: np.ndarray, scale: float = 1.0
@@ -58,7 +67,7 @@ class Linear(Module):
         if input.ndim == 1:
             update, bias_update = np.multiply.outer(grad_output, input), grad_output
         else:
-            update, bias_update = grad_output.T @ input, grad_output.sum(axis=0)
+            update, bias_update = matmul(grad_output.T, input), grad_output.sum(axis=0)
         if scale != 1:
             update *= scale  # in place: the product is a fresh temporary
             bias_update = scale * bias_update

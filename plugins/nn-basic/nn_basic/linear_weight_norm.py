@@ -6,7 +6,7 @@ import math
 
 import numpy as np
 
-from nncore.plugin import Case, Module
+from nncore.plugin import Case, Module, matmul
 
 from ._rows import reset_uniform
 from .linear import Linear
@@ -60,7 +60,7 @@ class LinearWeightNorm(Linear):
         self, input: np.ndarray, grad_output: np.ndarray, scale: float = 1.0
     ) -> None:
         inputs, grads = np.atleast_2d(input), np.atleast_2d(grad_output)
-        weight_grad = grads.T @ inputs
+        weight_grad = matmul(grads.T, inputs)
         norm = self._norm()
         along = np.sum(weight_grad * self.v, axis=1, keepdims=True) / norm
         self.grad_g += scale * along

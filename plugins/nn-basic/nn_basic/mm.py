@@ -6,7 +6,7 @@ from typing import Any
 
 import numpy as np
 
-from nncore.plugin import Case, Module, ShapeError, expect_ndim
+from nncore.plugin import Case, Module, ShapeError, expect_ndim, matmul
 
 from ._cases import normal_pair
 from ._rows import matrix_table
@@ -46,13 +46,13 @@ class MM(Module):
 
     def update_output(self, input: Any) -> np.ndarray:
         left, right = self._operands(input)
-        return left @ right
+        return matmul(left, right)
 
     def update_grad_input(self, input: Any, grad_output: np.ndarray) -> list[np.ndarray]:
         left, right = self._operands(input)
         expect_ndim(grad_output, left.ndim, "grad_output")
-        grad_left = grad_output @ _t(right, True)
-        grad_right = _t(left, True) @ grad_output
+        grad_left = matmul(grad_output, _t(right, True))
+        grad_right = matmul(_t(left, True), grad_output)
         return [_t(grad_left, self.trans_a), _t(grad_right, self.trans_b)]
 
     def extra_repr(self) -> str:

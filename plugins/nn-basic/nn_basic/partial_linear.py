@@ -6,7 +6,7 @@ from typing import Any
 
 import numpy as np
 
-from nncore.plugin import POSITIVE, Case, Module, expect_indices, generator
+from nncore.plugin import POSITIVE, Case, Module, expect_indices, generator, matmul
 
 from ._rows import as_rows, grad_rows
 
@@ -68,7 +68,7 @@ class PartialLinear(Module):
 
     def update_output(self, input: np.ndarray) -> np.ndarray:
         x, partition = as_rows(input, self.weight.shape[1]), self.partition
-        output = x @ self.weight[partition].T
+        output = matmul(x, self.weight[partition].T)
         if self.bias is not None:
             output += self.bias[0, partition]
         return output.reshape(input.shape[:-1] + partition.shape)
@@ -76,14 +76,14 @@ class PartialLinear(Module):
     def update_grad_input(self, input: np.ndarray, grad_output: np.ndarray) -> np.ndarray:
         partition = self.partition
         dy = grad_rows(grad_output, input.shape[:-1] + partition.shape)
-        return (dy @ self.weight[partition]).reshape(input.shape)
+        return matmul(dy, self.weight[partition]).reshape(input.shape)
 
     def acc_grad_parameters(
         self, input: np.ndarray, grad_output: np.ndarray, scale: float = 1.0
     ) -> None:
         x, partition = as_rows(input, self.weight.shape[1]), self.partition
         dy = grad_rows(grad_output, input.shape[:-1] + partition.shape)
-        self.grad_weight[partition] += scale * (dy.T @ x)
+        self.grad_weight[partition] += scale * matmul(dy.T, x)
         if self.grad_bias is not None:  # with a bias
             self.grad_bias[0, partition] += scale * dy.sum(axis=0)
 

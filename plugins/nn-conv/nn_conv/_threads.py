@@ -35,9 +35,8 @@ import contextlib
 import os
 import threading
 from collections.abc import Callable, Iterator, Sequence
-from typing import Any
 
-from nncore.plugin import default_threads
+from nncore.plugin import blas_on_one_thread, default_threads
 
 from . import _backend
 
@@ -51,9 +50,6 @@ SPIN_SECONDS = 0.005
 
 _threads = default_threads("NNCONV_NUM_THREADS")
 _lock = threading.Lock()
-_blas: Any = None  # threadpoolctl's controller of the BLAS libraries, found on first use
-_blas_users = 0  # shared calls running now (they may overlap, from several caller threads)
-_blas_threads: list[int] = []  # the BLAS libraries' thread counts before the first of them
 _team_workers: list[threading.Thread] = []  # worker k serves slot k + 1 (slot 0: the caller)
 _team_wakers: list[threading.Semaphore] = []
 _team_asleep: set[int] = set()  # slots whose worker waits on its semaphore
@@ -170,9 +166,8 @@ def _stop_team() -> None:
 
 def _forget_threads_after_fork() -> None:
     """A child process has only the thread that forked: start afresh."""
-    global _lock, _blas_users
+    global _lock
     _lock = threading.Lock()
-    _blas_users = 0
     _team_workers.clear()
     _team_wakers.clear()
     _team_asleep.clear()
@@ -184,37 +179,6 @@ os.register_at_fork(after_in_child=_forget_threads_after_fork)
 atexit.register(_stop_team)
 
 
-@contextlib.contextmanager
-def _blas_on_one_thread() -> Iterator[None]:
+def _blas_on_one_thread() -> contextlib.AbstractContextManager[None]:
     """BLAS on one thread while any call runs, unless nn-conv itself runs on one thread."""
-    global _blas, _blas_users, _blas_threads
-    if _threads == 1:
-        yield
-        return
-    with _lock:
-        if _blas is None:
-            _blas = _blas_controller()
-        if _blas_users == 0 and _blas is not False:
-            _blas_threads = [lib.num_threads for lib in _blas.lib_controllers]
-            for lib in _blas.lib_controllers:
-                lib.set_num_threads(1)
-        _blas_users += 1
-    try:
-        yield
-    finally:
-        with _lock:
-            _blas_users -= 1
-            if _blas_users == 0 and _blas is not False:
-                for lib, count in zip(_blas.lib_controllers, _blas_threads, strict=True):
-                    lib.set_num_threads(count)
-
-
-def _blas_controller() -> Any:
-    """threadpoolctl's handle on the loaded BLAS libraries, or False without threadpoolctl."""
-    try:
-        from threadpoolctl import ThreadpoolController
-    except ImportError:
-        return False
-    import numpy  # noqa: F401  (its BLAS must be loaded to be found)
-
-    return ThreadpoolController().select(user_api="blas")
+    return contextlib.nullcontext() if _threads == 1 else blas_on_one_thread()
