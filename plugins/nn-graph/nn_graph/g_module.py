@@ -188,16 +188,19 @@ class gModule(Module):  # noqa: N801 -- torch/nn's name
             grads[k] = _tables.add(grads[k], g)
         input_grads: list[Any] = [None] * self.n_inputs
         calls: list[tuple[int, Any, Any]] = []  # (step, its input, its gradient) for acc
-        for k in reversed(range(len(self.steps))):
-            step = self.steps[k]
-            grad = _tables.fill(grads[k], values[k])
+        add, modules, steps = _tables.add, self.modules, self.steps
+        for k in range(len(steps) - 1, -1, -1):
+            step = steps[k]
+            grad = grads[k]
+            if type(grad) is not np.ndarray:  # missing, or a table that may miss parts
+                grad = _tables.fill(grad, values[k])
             if step.module is None:
                 assert step.select is not None  # a step without a module selects (see _graph)
                 table: list[Any] = [None] * len(values[step.inputs[0]])
                 table[step.select] = grad
-                grads[step.inputs[0]] = _tables.add(grads[step.inputs[0]], table)
+                grads[step.inputs[0]] = add(grads[step.inputs[0]], table)
                 continue
-            module = self.modules[step.module]
+            module = modules[step.module]
             x = self._node_input(step, values, graph_inputs)
             try:
                 if mode == "grad_input":
@@ -210,12 +213,13 @@ class gModule(Module):  # noqa: N801 -- torch/nn's name
                 self._failed(error, k)
                 raise
             if step.input is not None:
-                input_grads[step.input] = _tables.add(input_grads[step.input], grad_x)
+                input_grads[step.input] = add(input_grads[step.input], grad_x)
             elif step.table:
                 for j, g in zip(step.inputs, grad_x, strict=True):
-                    grads[j] = _tables.add(grads[j], g)
+                    grads[j] = g if grads[j] is None else add(grads[j], g)
             elif step.inputs:
-                grads[step.inputs[0]] = _tables.add(grads[step.inputs[0]], grad_x)
+                j = step.inputs[0]
+                grads[j] = grad_x if grads[j] is None else add(grads[j], grad_x)
         filled = [_tables.fill(g, x) for g, x in zip(input_grads, graph_inputs, strict=True)]
         if mode == "grad_input":
             self._pending = (input, grad_output, calls)
