@@ -66,8 +66,8 @@ def ours(units: int, steps: int, dtype: type, x: np.ndarray, y: np.ndarray) -> S
     with contextlib.redirect_stdout(io.StringIO()):  # its progress lines
         model = char_rnn.CharRNN(char_rnn.parse_options(options), cast(Any, OneBatch(x, y)))
 
-    def step() -> None:
-        model.feval(model.params)  # forward, backward through time, clipped gradient
+    def step() -> float:
+        return model.feval(model.params)[0]  # forward, backward through time, clipped gradient
 
     return step
 
