@@ -109,13 +109,30 @@ def expect_indices(
         raise InputTypeError(f"expected an integer array for {what}, got {describe(value)}")
     if low is None or high is None:
         return array
-    if array.size and (array.min() < low or array.max() >= high):  # two cheap reductions
+    if array.size and _outside(array, low, high):
         bad = array[(array < low) | (array >= high)]
         if bad.size:
             raise IndexOutOfRangeError(
                 f"{what} {bad.flat[0]} is out of range: expected {low} <= {what} < {high}"
             )
     return array
+
+
+#: the unsigned integer type of each native signed one (same size)
+_UNSIGNED = {np.dtype(f"i{n}"): np.dtype(f"u{n}") for n in (1, 2, 4, 8)}
+
+
+def _outside(array: np.ndarray, low: int, high: int) -> bool:
+    """Whether some integer of ``array`` lies outside ``low <= value < high``.
+
+    The ufuncs' own reductions: ``array.max()`` adds a Python wrapper costing as much again.
+    """
+    unsigned = _UNSIGNED.get(array.dtype) if low == 0 and high > 0 else None
+    if unsigned is not None:  # one reduction instead of two: seen unsigned, negatives are huge
+        return bool(np.maximum.reduce(array.view(unsigned), axis=None) >= high)
+    return bool(
+        np.minimum.reduce(array, axis=None) < low or np.maximum.reduce(array, axis=None) >= high
+    )
 
 
 def expect_index(index: Any, size: int, what: str) -> int:
