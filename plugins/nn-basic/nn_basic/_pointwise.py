@@ -84,6 +84,10 @@ class Pointwise(Module):
         """``f'(x)``, given ``x`` and ``y = f(x)``."""
         raise NotImplementedError
 
+    def gradient(self, x: np.ndarray, y: np.ndarray, grad_output: np.ndarray) -> np.ndarray:
+        """``dy * f'(x)`` as a new array; a subclass may form it in fewer passes."""
+        return grad_output * self.derivative(x, y)
+
     def _output_for(self, x: np.ndarray) -> np.ndarray:
         """The stored ``y`` of a forward on ``x`` (recomputed if allowed and missing)."""
         if self.needs_forward or self.inplace:
@@ -105,11 +109,10 @@ class Pointwise(Module):
         expect_same_shape(grad_output, expect_float(input), "grad_output", "input")
         x = floating(input, self.dtype)
         y = self._output_for(x)
-        slope = self.derivative(x, y)
         if self.inplace and grad_output.dtype.kind == "f":
-            grad_output *= slope
+            grad_output *= self.derivative(x, y)
             return grad_output
-        return (grad_output * slope).astype(y.dtype, copy=False)
+        return self.gradient(x, y, grad_output).astype(y.dtype, copy=False)
 
     def extra_repr(self) -> str:
         return inplace_repr(self)

@@ -53,9 +53,11 @@ class SelectTable(Module):
 
     def update_grad_input(self, input: Any, grad_output: Any) -> list[Any]:
         picked = self._picked(input)
-        selected = self.update_output(input)
-        grads = expect_like(grad_output, selected)
-        return scatter(input, picked, grads if isinstance(self.index, slice) else [grads])
+        if isinstance(self.index, slice):
+            grads = expect_like(grad_output, [input[i] for i in picked])
+        else:
+            grads = [expect_like(grad_output, input[picked[0]])]
+        return scatter(input, picked, grads)
 
     def extra_repr(self) -> str:
         if isinstance(self.index, slice):
