@@ -134,3 +134,21 @@ def test_select_table_backward_checks_the_selected_element_only(pair):
     assert out[1][0] is pair[1]
     np.testing.assert_array_equal(grads[2], np.zeros(3))
     assert grads[2].dtype == np.float64  # an integer element's gradient is real-valued
+
+
+def test_select_table_index_outside_the_table_or_input_not_a_list(pair):
+    from nncore.errors import IndexOutOfRangeError
+
+    for index in (2, -3):
+        net = _inside(nn.SelectTable(index))
+        with pytest.raises(IndexOutOfRangeError, match=rf"at '1' in Sequential: index {index} "):
+            net.forward(pair)
+        with pytest.raises(IndexOutOfRangeError, match=rf"index {index} is out of range"):
+            net.get(1).update_grad_input(pair, np.ones((4, 3)))
+    with pytest.raises(InputTypeError, match="expected input to be a table"):
+        nn.SelectTable(0).forward(pair[0])
+    last = nn.SelectTable(-1)
+    assert last.forward(tuple(pair)) is pair[1]  # a tuple is a table too (the full path)
+    grads = last.backward(tuple(pair), np.ones((4, 3)))
+    np.testing.assert_array_equal(grads[0], np.zeros((4, 3)))
+    np.testing.assert_array_equal(grads[1], np.ones((4, 3)))
