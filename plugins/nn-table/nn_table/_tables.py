@@ -242,15 +242,15 @@ def winner_grads(input: Any, grad_output: np.ndarray, pick: np.ufunc) -> list[np
     zero = grad_output.dtype.type(0)
     grads = []
     taken: np.ndarray | None = None  # elements already given to an earlier input
-    for i, array in enumerate(arrays):
-        if i == len(arrays) - 1:  # whatever is left is the last input's
-            wins = np.ones(array.shape, bool) if taken is None else ~taken
-        else:
-            wins = (array == output) | np.isnan(array)
-            if taken is not None:
-                wins &= ~taken
-            taken = wins if taken is None else taken | wins
+    for array in arrays[:-1]:
+        wins = array == output
+        wins |= np.isnan(array)
+        if taken is not None:
+            wins &= ~taken
+        taken = wins if taken is None else taken | wins
         grads.append(np.where(wins, grad_output, zero))
+    # whatever is left is the last input's
+    grads.append(grad_output.copy() if taken is None else np.where(taken, zero, grad_output))
     return grads
 
 
