@@ -176,8 +176,8 @@ def reduce_to(
 ) -> np.ndarray:
     """``scale`` times the sum of ``grad`` (input-shaped) over the dimensions ``expanded`` was
     broadcast along, as a new array of ``shape``."""
-    pairs = enumerate(zip(expanded.shape, grad.shape, strict=True))
-    axes = tuple(d for d, (e, g) in pairs if e == 1 != g)
+    broadcast, full = expanded.shape, grad.shape  # (indexing: half the cost of zip/enumerate)
+    axes = tuple([d for d in range(len(full)) if broadcast[d] == 1 != full[d]])
     # the ufunc's own reduction (grad.sum() adds a Python wrapper); it always makes a new array
     total = np.add.reduce(grad, axis=axes, keepdims=True).reshape(shape)
     if scale != 1:
