@@ -120,8 +120,9 @@ def expect_indices(
     return array
 
 
-#: the unsigned integer type of each native signed one (same size)
-_UNSIGNED = {np.dtype(f"i{n}"): np.dtype(f"u{n}") for n in (1, 2, 4, 8)}
+#: the unsigned integer type of each native signed one (same size), and the bound below which
+#: every negative value, seen unsigned, is at least as large as any ``high`` (2**(bits - 1))
+_UNSIGNED = {np.dtype(f"i{n}"): (np.dtype(f"u{n}"), 2 ** (8 * n - 1)) for n in (1, 2, 4, 8)}
 
 
 def _outside(array: np.ndarray, low: int, high: int) -> bool:
@@ -129,8 +130,9 @@ def _outside(array: np.ndarray, low: int, high: int) -> bool:
 
     The ufuncs' own reductions: ``array.max()`` adds a Python wrapper costing as much again.
     """
-    unsigned = _UNSIGNED.get(array.dtype) if low == 0 and high > 0 else None
-    if unsigned is not None:  # one reduction instead of two: seen unsigned, negatives are huge
+    unsigned, bound = _UNSIGNED.get(array.dtype, (None, 0))
+    if low == 0 and 0 < high <= bound:
+        # one reduction instead of two: seen unsigned, negatives are >= bound >= high
         return bool(np.maximum.reduce(array.view(unsigned), axis=None) >= high)
     return bool(
         np.minimum.reduce(array, axis=None) < low or np.maximum.reduce(array, axis=None) >= high
