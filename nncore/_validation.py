@@ -130,7 +130,7 @@ def _outside(array: np.ndarray, low: int, high: int) -> bool:
 
     The ufuncs' own reductions: ``array.max()`` adds a Python wrapper costing as much again.
     """
-    unsigned, bound = _UNSIGNED.get(array.dtype, (None, 0))
+    unsigned, bound = _UNSIGNED.get(array.dtype, (array.dtype, 0))
     if low == 0 and 0 < high <= bound:
         # one reduction instead of two: seen unsigned, negatives are >= bound >= high
         return bool(np.maximum.reduce(array.view(unsigned), axis=None) >= high)
