@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import builtins
 from collections.abc import Callable, Iterator, Mapping
-from typing import TYPE_CHECKING, Any, ClassVar, Generic
+from typing import Any, ClassVar, Generic
 
 import numpy as np
 
@@ -30,7 +30,7 @@ from ._construction import Range, check_arguments
 from ._dtypes import Dtype, Policy, accept, as_dtype, convert, explain_cast
 from ._gradients import NO_OUTPUT, MissingGradient, accept_backward
 from ._location import locate, register
-from ._names import missing_attribute
+from ._names import TorchName, add_torch_names
 from ._tree import FoundModules
 from ._typing import Inputs
 
@@ -73,6 +73,10 @@ class Module(Generic[Inputs]):
     _init_args: tuple[tuple[Any, ...], dict[str, Any]]
     _flat_parameters: tuple[np.ndarray, np.ndarray] | None = None
 
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        add_torch_names(cls, _field_names(cls))
+
     def __new__(cls, *args: Any, **kwargs: Any) -> Module:
         if args or kwargs:  # a copy (deepcopy, loading's bare instances) passes none
             check_arguments(cls, args, kwargs)
@@ -111,7 +115,16 @@ class Module(Generic[Inputs]):
         ``None`` is returned.
         """
         try:
-            input, grad_output = accept_backward(self, input, grad_output)
+            output, dtype = self.output, self._dtype
+            if (  # the per-call case, as accept_backward sees it, without the call
+                type(grad_output) is not np.ndarray
+                or type(input) is not np.ndarray
+                or type(output) is not np.ndarray
+                or grad_output.dtype is not dtype
+                or input.dtype is not dtype
+                or grad_output.shape != output.shape
+            ):
+                input, grad_output = accept_backward(self, input, grad_output)
             if self.needs_grad_input:
                 grad_input = self.update_grad_input(input, grad_output)
             else:
@@ -310,11 +323,6 @@ class Module(Generic[Inputs]):
         """
         return sharing.clone(self, names)
 
-    if not TYPE_CHECKING:  # (checkers keep flagging missing attributes)
-
-        def __getattr__(self, name: str) -> Any:  # only for attributes a module lacks
-            raise missing_attribute(self, name)
-
     def __getstate__(self) -> dict[str, Any]:
         # a copy must not carry the flat vectors: they belong to the original's parameters
         state = dict(self.__dict__)
@@ -413,6 +421,29 @@ class Module(Generic[Inputs]):
         extra = self.extra_repr()
         return f"nn.{type(self).__name__}" + (f"({extra})" if extra else "")
 
+
+def _field_names(cls: type) -> list[str]:
+    """The names a class adds that Torch may spell in camelCase: its methods and class
+    attributes, its constructor's arguments (which modules keep under the same names) and its
+    declared arrays and their gradients."""
+    names = [name for name in vars(cls) if not name.startswith("_")]
+    code = getattr(cls.__dict__.get("__init__"), "__code__", None)
+    if code is not None:
+        names += code.co_varnames[1 : code.co_argcount + code.co_kwonlyargcount]
+    for declared in ("parameter_names", "buffer_names"):
+        arrays = cls.__dict__.get(declared, ())
+        if isinstance(arrays, tuple):
+            names += arrays
+            if declared == "parameter_names":
+                names += ["grad_" + name for name in arrays]
+    return names
+
+
+# Torch's spellings of the base class's own names (``getParameters``, ``gradInput``); any
+# other name a module lacks raises Python's own AttributeError, from C and without a hook
+add_torch_names(Module, [*_field_names(Module), "grad_input", "output"])
+for _name in ("cuda", "cl", "cudnn"):
+    setattr(Module, _name, TorchName(_name))
 
 register(
     Module,

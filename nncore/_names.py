@@ -17,6 +17,7 @@ import difflib
 import os
 import re
 import sys
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -271,3 +272,40 @@ def missing_attribute(instance: object, name: str) -> AttributeError:
     if name in ("cuda", "cl", "cudnn"):
         return AttributeError(f"{message}: nncore computes with numpy, on the CPU")
     return AttributeError(message)
+
+
+class TorchName:
+    """Torch's spelling of an nncore attribute, as a class attribute: reading it raises
+    :func:`missing_attribute`'s error, which names nncore's spelling.
+
+    Modules declare these instead of a ``__getattr__``: CPython before 3.12 does not specialise
+    attribute reads on a class that defines one, which slowed every ``self.x`` of every layer
+    (a third of a small layer's call).  An instance attribute of the same name still wins (this
+    is a non-data descriptor).
+    """
+
+    __slots__ = ("name",)
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __get__(self, instance: object, owner: type | None = None) -> Any:
+        if instance is None:
+            owner_name = getattr(owner, "__name__", "?")
+            raise AttributeError(f"type object {owner_name!r} has no attribute {self.name!r}")
+        raise missing_attribute(instance, self.name)
+
+
+def add_torch_names(cls: type, names: Iterable[str]) -> None:
+    """Give ``cls`` a :class:`TorchName` for Torch's camelCase spelling of each snake_case name
+    in ``names`` (``grad_input`` -> ``gradInput``) that no class of its MRO defines."""
+    for name in names:
+        head, *rest = name.split("_")
+        lua = head + "".join(part[:1].upper() + part[1:] for part in rest)
+        if (
+            head
+            and lua != name
+            and python_name(lua) == name
+            and not any(lua in vars(klass) for klass in cls.__mro__)
+        ):
+            setattr(cls, lua, TorchName(lua))

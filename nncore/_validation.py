@@ -83,6 +83,8 @@ def expect_same_shape(
     value: Any, reference: np.ndarray, what: str, reference_what: str
 ) -> np.ndarray:
     """Check ``value`` is an array with ``reference``'s shape."""
+    if type(value) is np.ndarray and value.shape == reference.shape:  # the per-call case
+        return value
     expect_array(value, what)
     if value.shape != reference.shape:
         raise ShapeError(
@@ -109,13 +111,32 @@ def expect_indices(
         raise InputTypeError(f"expected an integer array for {what}, got {describe(value)}")
     if low is None or high is None:
         return array
-    if array.size and (array.min() < low or array.max() >= high):  # two cheap reductions
+    if array.size and _outside(array, low, high):
         bad = array[(array < low) | (array >= high)]
         if bad.size:
             raise IndexOutOfRangeError(
                 f"{what} {bad.flat[0]} is out of range: expected {low} <= {what} < {high}"
             )
     return array
+
+
+#: the unsigned integer type of each native signed one (same size), and the bound below which
+#: every negative value, seen unsigned, is at least as large as any ``high`` (2**(bits - 1))
+_UNSIGNED = {np.dtype(f"i{n}"): (np.dtype(f"u{n}"), 2 ** (8 * n - 1)) for n in (1, 2, 4, 8)}
+
+
+def _outside(array: np.ndarray, low: int, high: int) -> bool:
+    """Whether some integer of ``array`` lies outside ``low <= value < high``.
+
+    The ufuncs' own reductions: ``array.max()`` adds a Python wrapper costing as much again.
+    """
+    unsigned, bound = _UNSIGNED.get(array.dtype, (array.dtype, 0))
+    if low == 0 and 0 < high <= bound:
+        # one reduction instead of two: seen unsigned, negatives are >= bound >= high
+        return bool(np.maximum.reduce(array.view(unsigned), axis=None) >= high)
+    return bool(
+        np.minimum.reduce(array, axis=None) < low or np.maximum.reduce(array, axis=None) >= high
+    )
 
 
 def expect_index(index: Any, size: int, what: str) -> int:

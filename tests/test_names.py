@@ -141,3 +141,40 @@ def test_lua_names_say_their_python_name(module, lua, python):
     with pytest.raises(AttributeError, match=f"Torch's {lua} is {python} in nncore"):
         getattr(module, lua)
     assert hasattr(module, python)
+
+
+def test_a_third_party_module_gets_torch_spellings_without_a_getattr_hook():
+    class Scaled(nncore.Module):
+        parameter_names = ("gain_vector",)
+
+        def __init__(self, n_features: int, size_average: bool = True) -> None:
+            super().__init__()
+            self.n_features, self.size_average = n_features, size_average
+            self.gain_vector = np.ones(n_features)
+            self.grad_gain_vector = np.zeros(n_features)
+            self.kept_state = 1  # not declared anywhere: no hint, Python's own error
+
+        def scale_by(self, factor: float) -> None:
+            self.gain_vector *= factor
+
+    m = Scaled(3)
+    for lua, python in [
+        ("nFeatures", "n_features"),
+        ("sizeAverage", "size_average"),
+        ("gainVector", "gain_vector"),
+        ("gradGainVector", "grad_gain_vector"),
+        ("scaleBy", "scale_by"),
+        ("gradInput", "grad_input"),
+    ]:
+        with pytest.raises(AttributeError, match=f"Torch's {lua} is {python} in nncore"):
+            getattr(m, lua)
+    with pytest.raises(AttributeError, match="'Scaled' object has no attribute 'keptState'$"):
+        m.keptState  # noqa: B018
+    with pytest.raises(AttributeError, match="type object 'Scaled' has no attribute 'scaleBy'"):
+        Scaled.scaleBy  # noqa: B018
+    with pytest.raises(AttributeError, match="on the CPU"):
+        m.cuda  # noqa: B018
+    m.scaleBy = "an instance's own attribute"  # a Torch spelling an instance sets still wins
+    assert m.scaleBy == "an instance's own attribute"
+    # a __getattr__ on Module would make CPython (< 3.12) look up every attribute the slow way
+    assert not any("__getattr__" in vars(klass) for klass in type(m).__mro__)

@@ -4,6 +4,7 @@ negative log-likelihood terms, and the weighted sum of criteria behind Multi/Par
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 from typing import Any, Protocol, cast
 
@@ -11,6 +12,7 @@ import numpy as np
 
 from nncore.plugin import (
     Criterion,
+    IndexOutOfRangeError,
     InputError,
     InputTypeError,
     Module,
@@ -73,11 +75,25 @@ def class_targets(target: Any, input: np.ndarray, ignore_index: int | None = Non
     One example takes an int (or a one-element array), a batch one index per row.  Float arrays
     holding whole numbers are accepted.  ``ignore_index`` is allowed besides ``0 <= t < classes``.
     """
+    return _class_targets(target, input, ignore_index)[0]
+
+
+def _class_targets(
+    target: Any, input: np.ndarray, ignore_index: int | None
+) -> tuple[np.ndarray, bool]:
+    """:func:`class_targets`, and whether every target is a class (none is ``ignore_index``
+    outside ``0 <= t < classes``)."""
+    expected = 1 if input.ndim == 1 else input.shape[0]
+    if type(target) is np.ndarray and target.shape == (expected,) and target.dtype.kind in "iu":
+        # the per-call case: one range check, which is all a batch of integer classes needs
+        try:
+            return expect_indices(target, 0, input.shape[-1], "target"), True
+        except IndexOutOfRangeError:
+            pass  # perhaps ignore_index: decided below
     classes = expect_indices(target, None, None, what="target")
-    expected = (1,) if input.ndim == 1 else input.shape[:1]
-    if classes.size != expected[0] or classes.ndim > 1:
+    if classes.size != expected or classes.ndim > 1:
         raise ShapeError(
-            f"expected target of shape {expected} (one class per example), got shape "
+            f"expected target of shape {(expected,)} (one class per example), got shape "
             f"{classes.shape}"
         )
     classes = classes.reshape(-1)
@@ -85,12 +101,8 @@ def class_targets(target: Any, input: np.ndarray, ignore_index: int | None = Non
         # something is out of range: fine only if it is ignore_index
         kept = classes if ignore_index is None else classes[classes != ignore_index]
         expect_indices(kept, 0, input.shape[-1], "target")
-    return classes
-
-
-def ignored(classes: np.ndarray, ignore_index: int | None) -> np.ndarray:
-    """Which targets equal ``ignore_index`` (none when it is None)."""
-    return np.zeros(classes.shape, bool) if ignore_index is None else classes == ignore_index
+        return classes, False
+    return classes, True
 
 
 # ----------------------------------------------------------------------------- weights
@@ -164,19 +176,31 @@ def norm(criterion: SizeAveraged, count: int) -> float:
 
 
 def nll_terms(
-    criterion: ClassWeightedCriterion, scores: np.ndarray, classes: np.ndarray
+    criterion: ClassWeightedCriterion,
+    scores: np.ndarray,
+    classes: np.ndarray,
+    in_range: bool = False,
 ) -> tuple[Any, np.ndarray]:
     """``(picked, w)`` of the weighted NLL ``-sum(w * scores[picked])`` over ``scores`` rows.
 
     ``picked`` indexes each row's target class; ``w`` holds the class weights (1 without
     weights, 0 for ``ignore_index`` targets), divided by their sum under ``size_average``.
+    ``in_range`` says that every class is known to be in ``0 <= t < classes``, so that an
+    ``ignore_index`` outside that range cannot be among them.
     """
     weights = criterion.weights
     expect_weights(weights, scores.shape[-1])
-    kept = ~ignored(classes, getattr(criterion, "ignore_index", None))
-    if weights is None and len(classes) and kept.all():  # the common case: equal weights
-        share = 1 / len(classes) if criterion.size_average else 1.0
-        return (np.arange(len(classes)), classes), np.full(len(classes), share, scores.dtype)
+    ignore_index = getattr(criterion, "ignore_index", None)
+    if ignore_index is None or (in_range and not 0 <= ignore_index < scores.shape[-1]):
+        kept = None  # no target is ignore_index
+    else:
+        kept = classes != ignore_index
+    if weights is None and len(classes) and (kept is None or kept.all()):
+        # the common case: equal weights
+        rows, w = _equal_terms(len(classes), scores.dtype, criterion.size_average)
+        return (rows, classes), w
+    if kept is None:
+        kept = np.ones(len(classes), bool)
     safe = np.where(kept, classes, 0)
     w = (np.ones(len(safe), scores.dtype) if weights is None else weights[safe]) * kept
     total = float(w.sum())
@@ -185,15 +209,25 @@ def nll_terms(
     return (np.arange(len(safe)), safe), w.astype(scores.dtype, copy=False)
 
 
+@functools.lru_cache(maxsize=32)
+def _equal_terms(count: int, dtype: np.dtype, size_average: bool) -> tuple[np.ndarray, np.ndarray]:
+    """The row numbers and the equal weights of ``count`` targets, made once per batch size
+    (read-only: every call shares them)."""
+    rows = np.arange(count)
+    w = np.full(count, 1 / count if size_average else 1.0, dtype)
+    rows.flags.writeable = w.flags.writeable = False
+    return rows, w
+
+
 def class_rows(
     criterion: ClassWeightedCriterion, input: Any, target: Any
 ) -> tuple[np.ndarray, Any, np.ndarray]:
     """Validate a 1-D/2-D class-score input and its targets: ``(rows, picked, w)`` for ``rows``
     the input as ``(batch, classes)`` (see :func:`nll_terms`)."""
     expect_ndim(expect_float(input), (1, 2))
-    classes = class_targets(target, input, getattr(criterion, "ignore_index", None))
+    classes, in_range = _class_targets(target, input, getattr(criterion, "ignore_index", None))
     rows = input.reshape(-1, input.shape[-1])
-    return (rows, *nll_terms(criterion, rows, classes))
+    return (rows, *nll_terms(criterion, rows, classes, in_range))
 
 
 # ----------------------------------------------------------------------------- tables

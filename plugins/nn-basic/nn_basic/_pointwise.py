@@ -84,6 +84,10 @@ class Pointwise(Module):
         """``f'(x)``, given ``x`` and ``y = f(x)``."""
         raise NotImplementedError
 
+    def gradient(self, x: np.ndarray, y: np.ndarray, grad_output: np.ndarray) -> np.ndarray:
+        """``dy * f'(x)`` as a new array; a subclass may form it in fewer passes."""
+        return grad_output * self.derivative(x, y)
+
     def _output_for(self, x: np.ndarray) -> np.ndarray:
         """The stored ``y`` of a forward on ``x`` (recomputed if allowed and missing)."""
         if self.needs_forward or self.inplace:
@@ -93,23 +97,41 @@ class Pointwise(Module):
             return output
         return self.function(x).astype(x.dtype, copy=False)
 
+    # The checks below start with the per-call case (float arrays, the gradient shaped like the
+    # input, the output of a forward on this shape), tested inline: for a map over a few
+    # thousand elements the helpers' calls cost as much as the arithmetic.
+
     def update_output(self, input: np.ndarray) -> np.ndarray:
-        x = floating(expect_float(input), self.dtype)
+        if type(input) is np.ndarray and input.dtype.kind == "f":
+            x = input
+        else:
+            x = floating(expect_float(input), self.dtype)
         y = self.function(x)
         if self.inplace:
             x[...] = y
             return x
-        return y.astype(x.dtype, copy=False)
+        return y if y.dtype is x.dtype else y.astype(x.dtype, copy=False)
 
     def update_grad_input(self, input: np.ndarray, grad_output: np.ndarray) -> np.ndarray:
-        expect_same_shape(grad_output, expect_float(input), "grad_output", "input")
-        x = floating(input, self.dtype)
-        y = self._output_for(x)
-        slope = self.derivative(x, y)
+        if (
+            type(input) is np.ndarray
+            and type(grad_output) is np.ndarray
+            and input.dtype.kind == "f"
+            and grad_output.shape == input.shape
+        ):
+            x = input
+        else:
+            expect_same_shape(grad_output, expect_float(input), "grad_output", "input")
+            x = floating(input, self.dtype)
+        output = self.output
+        y = output if type(output) is np.ndarray and output.shape == x.shape else None
+        if y is None or self.inplace:  # (in place, forward_output says what is wrong)
+            y = self._output_for(x)
         if self.inplace and grad_output.dtype.kind == "f":
-            grad_output *= slope
+            grad_output *= self.derivative(x, y)
             return grad_output
-        return (grad_output * slope).astype(y.dtype, copy=False)
+        grad = self.gradient(x, y, grad_output)
+        return grad if grad.dtype is y.dtype else grad.astype(y.dtype, copy=False)
 
     def extra_repr(self) -> str:
         return inplace_repr(self)
@@ -149,11 +171,18 @@ def expand_to(param: np.ndarray, input: np.ndarray) -> np.ndarray:
     )
 
 
-def reduce_to(grad: np.ndarray, expanded: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
-    """Sum ``grad`` (input-shaped) over the dimensions ``expanded`` was broadcast along."""
-    pairs = enumerate(zip(expanded.shape, grad.shape, strict=True))
-    axes = tuple(d for d, (e, g) in pairs if e == 1 != g)
-    return grad.sum(axis=axes, keepdims=True).reshape(shape)
+def reduce_to(
+    grad: np.ndarray, expanded: np.ndarray, shape: tuple[int, ...], scale: float = 1.0
+) -> np.ndarray:
+    """``scale`` times the sum of ``grad`` (input-shaped) over the dimensions ``expanded`` was
+    broadcast along, as a new array of ``shape``."""
+    broadcast, full = expanded.shape, grad.shape  # (indexing: half the cost of zip/enumerate)
+    axes = tuple([d for d in range(len(full)) if broadcast[d] == 1 != full[d]])
+    # the ufunc's own reduction (grad.sum() adds a Python wrapper); it always makes a new array
+    total = np.add.reduce(grad, axis=axes, keepdims=True).reshape(shape)
+    if scale != 1:
+        total *= scale
+    return total
 
 
 def shape_from_args(owner: str, size: tuple[Any, ...]) -> tuple[int, ...]:

@@ -54,7 +54,7 @@ class CAdd(Module):
         self, input: np.ndarray, grad_output: np.ndarray, scale: float = 1.0
     ) -> None:
         expanded = expand_to(self.bias, input)
-        self.grad_bias += scale * reduce_to(grad_output, expanded, self.bias.shape)
+        self.grad_bias += reduce_to(grad_output, expanded, self.bias.shape, scale)
 
     def extra_repr(self) -> str:
         return "x".join(str(s) for s in self.bias.shape)

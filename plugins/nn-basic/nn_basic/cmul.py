@@ -59,7 +59,7 @@ class CMul(Module):
         self, input: np.ndarray, grad_output: np.ndarray, scale: float = 1.0
     ) -> None:
         expanded = expand_to(self.weight, input)
-        self.grad_weight += scale * reduce_to(input * grad_output, expanded, self.weight.shape)
+        self.grad_weight += reduce_to(input * grad_output, expanded, self.weight.shape, scale)
 
     def extra_repr(self) -> str:
         return "x".join(str(s) for s in self.weight.shape)

@@ -36,7 +36,7 @@ class SpatialClassNLLCriterion(ClassWeightedCriterion):
                 f"got shape {classes.shape}"
             )
         rows = input.transpose(0, 2, 3, 1).reshape(-1, c)
-        return (rows, *nll_terms(self, rows, classes.reshape(-1)))
+        return (rows, *nll_terms(self, rows, classes.reshape(-1), in_range=True))
 
     def update_output(self, input: np.ndarray, target: Any) -> float:
         rows, picked, w = self._pixels(input, target)

@@ -30,8 +30,15 @@ class Sqrt(Pointwise):
         return np.sqrt(x + self.eps) if self.eps else np.sqrt(x)
 
     def derivative(self, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+        if y.size and np.minimum.reduce(y, axis=None) > 0:  # no zero (nor NaN): plain 0.5 / y
+            return 0.5 / y
         slope = np.zeros_like(y)
         return np.divide(0.5, y, out=slope, where=y != 0)  # one division, none by zero
+
+    def gradient(self, x: np.ndarray, y: np.ndarray, grad_output: np.ndarray) -> np.ndarray:
+        slope = self.derivative(x, y)
+        slope *= grad_output  # a fresh array: multiplied in place
+        return slope
 
     def extra_repr(self) -> str:
         return f"b={self.eps}" if self.eps else ""

@@ -172,3 +172,37 @@ def test_class_simplex_criterion():
     assert crit.forward(x, np.array([1, 3])) == pytest.approx(expected, rel=1e-12)
     np.testing.assert_allclose(crit.backward(x, np.array([1, 3])), 2 * (x - s[[1, 3]]) / 8)
     np.testing.assert_array_equal(crit.get_top_prediction(s[[2, 0, 3]]), [2, 0, 3])
+
+
+@pytest.mark.parametrize("dtype", [np.int8, np.int16, np.int32, np.int64, np.uint8, ">i4"])
+def test_class_nll_range_check_in_one_reduction(dtype):
+    # signed targets are checked as unsigned (negatives become huge): every integer type, either
+    # byte order, forward and backward alike
+    crit = ClassNLLCriterion()
+    for bad in ([0, 3], [2, -1] if np.dtype(dtype).kind == "i" else [2, 255]):
+        target = np.array(bad).astype(dtype)
+        for call in (crit.forward, crit.backward):
+            with pytest.raises(IndexOutOfRangeError, match=r"target (3|-1|255) is out of range"):
+                call(X23, target)
+    target = np.array([2, 0]).astype(dtype)
+    assert crit.forward(X23, target) == pytest.approx((3 + 0.5) / 2, rel=1e-15)
+    np.testing.assert_array_equal(crit.backward(X23, target), [[0, 0, -0.5], [-0.5, 0, 0]])
+
+
+def test_class_nll_equal_weights_are_shared_but_gradients_are_not():
+    crit = ClassNLLCriterion()
+    first = crit.backward(X23, np.array([2, 0]))
+    first[0, 0] = 7.0  # the caller owns its gradient
+    again = crit.backward(X23, np.array([2, 0]))
+    np.testing.assert_array_equal(again, [[0, 0, -0.5], [-0.5, 0, 0]])
+    x = np.log(np.full((3, 4), 0.25))
+    for size_average, expected in ((True, 1 / 3), (False, 1.0)):  # other batch sizes, options
+        crit = ClassNLLCriterion(size_average=size_average)
+        assert crit.forward(x, np.array([0, 1, 3])) == pytest.approx(3 * expected * math.log(4))
+        np.testing.assert_array_equal(
+            crit.backward(x, np.array([0, 1, 3]))[:, 0], [-expected, 0, 0]
+        )
+    # ignore_index inside the class range still drops its targets; outside, it still may appear
+    crit = ClassNLLCriterion(ignore_index=0)
+    assert crit.forward(X23, np.array([0, 2])) == pytest.approx(2.5)
+    assert ClassNLLCriterion().forward(X23, np.array([2, -100])) == pytest.approx(3.0)

@@ -111,3 +111,78 @@ def test_clamp_is_a_hard_tanh():
     np.testing.assert_array_equal(clamp.forward(x), hard.forward(x))
     np.testing.assert_array_equal(clamp.backward(x, go), [0.0, 2.0, 3.0, 0.0])
     assert repr(clamp) == "nn.Clamp(-0.5, 2)"
+
+
+# ---------------------------------------------------------------------- faster forms, same bits
+SPECIAL = [0.0, -0.0, np.nan, np.inf, -np.inf, 1e-300, -1e-300, 2.5, -2.5]
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("size", [len(SPECIAL), 1000])  # numpy's scalar loop and its SIMD one
+def test_relu_abs_sqrt_square_give_the_bits_of_their_plain_formulas(dtype, size):
+    from nn_basic.relu import ReLU
+    from nn_basic.threshold import Threshold
+
+    rng = np.random.default_rng(3)
+    x = np.resize(np.array(SPECIAL), size).astype(dtype)
+    rng.shuffle(x)
+    g = rng.standard_normal(size).astype(dtype)
+    with np.errstate(all="ignore"):
+        one = dtype(1)
+        cases = [
+            # (module, input, output by the plain formula, input gradient by the plain formula)
+            (ReLU(), x, np.where(x > 0, x, dtype(0)), g * (x > 0)),
+            (Threshold(0.5, 0.5), x, np.where(x > 0.5, x, dtype(0.5)), g * (x > 0.5)),
+            (Abs(), x, np.abs(x), g * np.where(x >= 0, one, -one)),
+            (Square(), x, np.square(x), g * (2 * x)),
+            (Sqrt(), np.abs(x), np.sqrt(np.abs(x)), None),
+        ]
+        for module, input, value, slope in cases:
+            module.type(dtype)
+            y = module.forward(input)
+            grad = module.backward(input, g)
+            if slope is None:  # Sqrt: 0.5 / y, and 0 where y is 0
+                safe = np.where(value == 0, one, value)
+                slope = g * np.where(value == 0, dtype(0), dtype(0.5) / safe)
+            # bit for bit: the signs of zeros and NaNs' places included
+            assert y.dtype == grad.dtype == dtype, repr(module)
+            np.testing.assert_array_equal(np.signbit(y), np.signbit(value), err_msg=repr(module))
+            np.testing.assert_array_equal(y, value, err_msg=repr(module))
+            np.testing.assert_array_equal(grad, slope, err_msg=repr(module))
+
+
+def test_elementwise_per_call_checks_leave_the_full_checks_in_place():
+    from nn_basic.relu import ReLU
+
+    for module in (ReLU(), Exp(), Abs()):
+        module.forward(np.ones((2, 2)))
+        x = np.array([0.5, -1.0, 2.0])
+        if module.needs_forward:  # an input of another shape than the last forward's
+            with pytest.raises(StateError, match=r"input of shape \(3,\) before backward"):
+                module.update_grad_input(x, np.ones(3))
+        else:  # recomputed from the input: what a forward on it then a backward give
+            fresh = type(module)()
+            fresh.forward(x)
+            expected = fresh.backward(x, np.ones(3))
+            np.testing.assert_array_equal(module.update_grad_input(x, np.ones(3)), expected)
+        with pytest.raises(ShapeError, match=r"grad_output of the same shape as input \(3,\)"):
+            module.update_grad_input(x, np.ones(2))
+        with pytest.raises(InputTypeError, match="numpy.ndarray"):
+            module.update_grad_input(x, [1.0, 1.0, 1.0])
+        module.forward(np.array([1, -2, 3]))  # integers are cast; the module stays usable
+        assert module.backward(np.array([1, -2, 3]), np.ones(3)).dtype == np.float64
+
+
+def test_cmul_and_cadd_scale_their_parameter_gradients():
+    from nn_basic.cadd import CAdd
+    from nn_basic.cmul import CMul
+
+    x, g = np.arange(6.0).reshape(2, 3), np.array([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]])
+    cmul, cadd = CMul(3), CAdd(3)
+    for module, grad_of_one in ((cmul, (x * g).sum(axis=0)), (cadd, g.sum(axis=0))):
+        module.zero_grad_parameters()
+        module.forward(x)
+        module.backward(x, g, scale=0.5)
+        module.backward(x, g)
+        np.testing.assert_array_equal(module.parameters()[1][0], 1.5 * grad_of_one)
+    np.testing.assert_array_equal(g, [[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]])  # left as it was

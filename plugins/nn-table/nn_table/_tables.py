@@ -62,11 +62,20 @@ def expect_arrays(
     """
     if (
         type(value) is list
-        and max(min_length, 1) <= len(value)
+        and value
+        and len(value) >= min_length
         and (length is None or len(value) == length)
-        and _plain_arrays(value, same_shape)
-    ):
-        return value
+    ):  # the per-call case, checked in one loop (cheaper than all() over a generator)
+        shape = value[0].shape if type(value[0]) is np.ndarray else None
+        for array in value:
+            if (
+                type(array) is not np.ndarray
+                or array.dtype.kind != "f"
+                or (same_shape and array.shape != shape)
+            ):
+                break
+        else:
+            return value
     arrays = expect_table(value, what, length, min_length)
     for i, array in enumerate(arrays):
         expect_float(array, f"{what}[{i}]")
@@ -80,20 +89,10 @@ def expect_arrays(
     return arrays
 
 
-def _plain_arrays(values: list[Any], same_shape: bool) -> bool:
-    """Whether ``values`` (not empty) holds float arrays only, of one shape if asked: the
-    per-call case, checked in one loop (cheaper than ``all()`` over a generator)."""
-    shape = values[0].shape if type(values[0]) is np.ndarray else None
-    for array in values:
-        if type(array) is not np.ndarray or array.dtype.kind != "f":
-            return False
-        if same_shape and array.shape != shape:
-            return False
-    return True
-
-
 def expect_like(value: Any, template: Any, what: str = "grad_output") -> Any:
     """Check that ``value`` has the nesting of ``template`` and arrays of its shapes."""
+    if type(template) is np.ndarray:  # the per-call case
+        return expect_shape(value, template.shape, what)
     if is_table(template):
         items = expect_table(value, what, len(template))
         for i, (item, reference) in enumerate(zip(items, template, strict=True)):
@@ -103,8 +102,24 @@ def expect_like(value: Any, template: Any, what: str = "grad_output") -> Any:
     return expect_shape(value, shape, what)
 
 
+def expect_shapes(value: Any, shape: tuple[int, ...], length: int, what: str) -> list[Any]:
+    """Check that ``value`` is a table of ``length`` arrays of shape ``shape``; return it."""
+    if type(value) is list and len(value) == length:
+        for item in value:  # the per-call case first, in one loop
+            if type(item) is not np.ndarray or item.shape != shape:
+                break
+        else:
+            return value
+    items = expect_table(value, what, length)
+    for i, item in enumerate(items):
+        expect_shape(item, shape, f"{what}[{i}]")
+    return items
+
+
 def expect_shape(value: Any, shape: tuple[int, ...], what: str = "grad_output") -> np.ndarray:
     """Check that ``value`` is an array of shape ``shape`` (a plain number passes for ``()``)."""
+    if type(value) is np.ndarray and value.shape == shape:  # the per-call case
+        return value
     if tuple(shape) == () and isinstance(value, (float, int, np.generic)):
         return np.asarray(value)
     expect_array(value, what)
@@ -131,8 +146,9 @@ def zeros_like(value: Any, fallback: Any = np.float64) -> Any:
     """
     if is_table(value):
         return [zeros_like(item, fallback) for item in value]
-    floating = isinstance(value, np.ndarray) and value.dtype.kind == "f"
-    return np.zeros(np.shape(value), dtype=value.dtype if floating else fallback)
+    if isinstance(value, np.ndarray):  # (np.shape and np.zeros_like cost a Python call more)
+        return np.zeros(value.shape, value.dtype if value.dtype.kind == "f" else fallback)
+    return np.zeros(np.shape(value), dtype=fallback)
 
 
 def add(a: Any, b: Any) -> Any:
@@ -177,11 +193,10 @@ def transpose(tables: Sequence[Any], what: str = "input") -> list[list[Any]]:
 
 
 def scatter(template: Any, picked: Sequence[int], values: Sequence[Any]) -> list[Any]:
-    """Zeros shaped like the table ``template`` with ``values`` placed at positions ``picked``."""
-    grads = zeros_like(template)
-    for i, value in zip(picked, values, strict=True):
-        grads[i] = value
-    return grads
+    """Zeros shaped like the table ``template`` with ``values`` placed at positions ``picked``
+    (no zeros are made for those)."""
+    placed = dict(zip(picked, values, strict=True))
+    return [placed[i] if i in placed else zeros_like(item) for i, item in enumerate(template)]
 
 
 def pair(input: Any) -> tuple[np.ndarray, np.ndarray, bool]:
@@ -227,15 +242,15 @@ def winner_grads(input: Any, grad_output: np.ndarray, pick: np.ufunc) -> list[np
     zero = grad_output.dtype.type(0)
     grads = []
     taken: np.ndarray | None = None  # elements already given to an earlier input
-    for i, array in enumerate(arrays):
-        if i == len(arrays) - 1:  # whatever is left is the last input's
-            wins = np.ones(array.shape, bool) if taken is None else ~taken
-        else:
-            wins = (array == output) | np.isnan(array)
-            if taken is not None:
-                wins &= ~taken
-            taken = wins if taken is None else taken | wins
+    for array in arrays[:-1]:
+        wins = array == output
+        wins |= np.isnan(array)
+        if taken is not None:
+            wins &= ~taken
+        taken = wins if taken is None else taken | wins
         grads.append(np.where(wins, grad_output, zero))
+    # whatever is left is the last input's
+    grads.append(grad_output.copy() if taken is None else np.where(taken, zero, grad_output))
     return grads
 
 

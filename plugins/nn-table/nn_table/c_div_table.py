@@ -28,7 +28,9 @@ class CDivTable(Module):
     def update_grad_input(self, input: Any, grad_output: np.ndarray) -> list[np.ndarray]:
         x, y = expect_arrays(input, length=2)
         grad_x = expect_like(grad_output, x) / y
-        return [grad_x, -grad_x * x / y]
+        grad_y = grad_x * x
+        grad_y /= y  # in place in one new array: -(dy / y) * x / y, negation being exact
+        return [grad_x, np.negative(grad_y, out=grad_y)]
 
 
 def _numerator_and_denominator(rng: np.random.Generator) -> list[np.ndarray]:

@@ -39,7 +39,9 @@ class JoinTable(Module):
         first = arrays[0].shape
         for i, array in enumerate(arrays[1:], 1):
             size = array.shape[axis] if array.ndim == len(first) else first[axis]
-            expect_shape(array, _with_size(first, axis, size), f"input[{i}]")
+            expected = _with_size(first, axis, size)
+            if array.shape != expected:  # (the message is only formatted for an error)
+                expect_shape(array, expected, f"input[{i}]")
         return arrays, axis
 
     def update_output(self, input: Any) -> np.ndarray:

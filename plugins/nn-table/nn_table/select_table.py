@@ -42,10 +42,13 @@ class SelectTable(Module):
         return super().config()
 
     def _picked(self, input: Any) -> list[int]:
+        index = self.index
+        if type(index) is int and type(input) is list and -len(input) <= index < len(input):
+            return [index % len(input)]  # the per-call case, tested inline
         items = expect_table(input)
-        if isinstance(self.index, slice):
-            return list(range(len(items)))[self.index]
-        return [position(self.index, len(items))]
+        if isinstance(index, slice):
+            return list(range(len(items)))[index]
+        return [position(index, len(items))]
 
     def update_output(self, input: Any) -> Any:
         picked = self._picked(input)
@@ -53,9 +56,11 @@ class SelectTable(Module):
 
     def update_grad_input(self, input: Any, grad_output: Any) -> list[Any]:
         picked = self._picked(input)
-        selected = self.update_output(input)
-        grads = expect_like(grad_output, selected)
-        return scatter(input, picked, grads if isinstance(self.index, slice) else [grads])
+        if isinstance(self.index, slice):
+            grads = expect_like(grad_output, [input[i] for i in picked])
+        else:
+            grads = [expect_like(grad_output, input[picked[0]])]
+        return scatter(input, picked, grads)
 
     def extra_repr(self) -> str:
         if isinstance(self.index, slice):

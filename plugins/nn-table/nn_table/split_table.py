@@ -8,7 +8,7 @@ import numpy as np
 
 from nncore.plugin import Case, Module, expect_float
 
-from ._tables import batch_dimension, expect_shape, expect_table
+from ._tables import batch_dimension, expect_shapes
 
 
 class SplitTable(Module):
@@ -40,10 +40,8 @@ class SplitTable(Module):
 
     def update_grad_input(self, input: np.ndarray, grad_output: Any) -> np.ndarray:
         axis = batch_dimension(self.dimension, self.n_input_dims, input.ndim)
-        grads = expect_table(grad_output, "grad_output", input.shape[axis])
         shape = input.shape[:axis] + input.shape[axis + 1 :]
-        for i, grad in enumerate(grads):
-            expect_shape(grad, shape, f"grad_output[{i}]")
+        grads = expect_shapes(grad_output, shape, input.shape[axis], "grad_output")
         return np.stack(grads, axis=axis)
 
     def extra_repr(self) -> str:
