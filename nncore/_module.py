@@ -30,7 +30,7 @@ from ._construction import Range, check_arguments
 from ._dtypes import Dtype, Policy, accept, as_dtype, convert, explain_cast
 from ._gradients import NO_OUTPUT, MissingGradient, accept_backward
 from ._location import locate, register
-from ._names import TorchName, add_torch_names
+from ._names import TorchName, add_torch_names, field_names
 from ._tree import FoundModules
 from ._typing import Inputs
 
@@ -75,7 +75,7 @@ class Module(Generic[Inputs]):
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
-        add_torch_names(cls, _field_names(cls))
+        add_torch_names(cls, field_names(cls))
 
     def __new__(cls, *args: Any, **kwargs: Any) -> Module:
         if args or kwargs:  # a copy (deepcopy, loading's bare instances) passes none
@@ -323,6 +323,11 @@ class Module(Generic[Inputs]):
         """
         return sharing.clone(self, names)
 
+    def __dir__(self) -> list[str]:
+        # Torch's spellings are there only to raise a hint: completion should not offer them
+        hints = {n for k in type(self).__mro__ for n, v in vars(k).items() if type(v) is TorchName}
+        return [name for name in super().__dir__() if name not in hints]
+
     def __getstate__(self) -> dict[str, Any]:
         # a copy must not carry the flat vectors: they belong to the original's parameters
         state = dict(self.__dict__)
@@ -422,26 +427,9 @@ class Module(Generic[Inputs]):
         return f"nn.{type(self).__name__}" + (f"({extra})" if extra else "")
 
 
-def _field_names(cls: type) -> list[str]:
-    """The names a class adds that Torch may spell in camelCase: its methods and class
-    attributes, its constructor's arguments (which modules keep under the same names) and its
-    declared arrays and their gradients."""
-    names = [name for name in vars(cls) if not name.startswith("_")]
-    code = getattr(cls.__dict__.get("__init__"), "__code__", None)
-    if code is not None:
-        names += code.co_varnames[1 : code.co_argcount + code.co_kwonlyargcount]
-    for declared in ("parameter_names", "buffer_names"):
-        arrays = cls.__dict__.get(declared, ())
-        if isinstance(arrays, tuple):
-            names += arrays
-            if declared == "parameter_names":
-                names += ["grad_" + name for name in arrays]
-    return names
-
-
 # Torch's spellings of the base class's own names (``getParameters``, ``gradInput``); any
 # other name a module lacks raises Python's own AttributeError, from C and without a hook
-add_torch_names(Module, [*_field_names(Module), "grad_input", "output"])
+add_torch_names(Module, [*field_names(Module), "grad_input", "output"])
 for _name in ("cuda", "cl", "cudnn"):
     setattr(Module, _name, TorchName(_name))
 

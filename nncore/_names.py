@@ -309,3 +309,20 @@ def add_torch_names(cls: type, names: Iterable[str]) -> None:
             and not any(lua in vars(klass) for klass in cls.__mro__)
         ):
             setattr(cls, lua, TorchName(lua))
+
+
+def field_names(cls: type) -> list[str]:
+    """The names a class adds that Torch may spell in camelCase: its methods and class
+    attributes, its constructor's arguments (which modules keep under the same names) and its
+    declared arrays and their gradients."""
+    names = [name for name in vars(cls) if not name.startswith("_")]
+    code = getattr(cls.__dict__.get("__init__"), "__code__", None)
+    if code is not None:
+        names += code.co_varnames[1 : code.co_argcount + code.co_kwonlyargcount]
+    for declared in ("parameter_names", "buffer_names"):
+        arrays = cls.__dict__.get(declared, ())
+        if isinstance(arrays, tuple):
+            names += arrays
+            if declared == "parameter_names":
+                names += ["grad_" + name for name in arrays]
+    return names

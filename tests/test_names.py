@@ -178,3 +178,9 @@ def test_a_third_party_module_gets_torch_spellings_without_a_getattr_hook():
     assert m.scaleBy == "an instance's own attribute"
     # a __getattr__ on Module would make CPython (< 3.12) look up every attribute the slow way
     assert not any("__getattr__" in vars(klass) for klass in type(m).__mro__)
+
+
+def test_torch_spellings_are_not_offered_for_completion():
+    names = dir(nn.Linear(2, 2))
+    assert "get_parameters" in names and "grad_weight" in names and "weight" in names
+    assert not {"getParameters", "gradWeight", "gradInput", "cuda"} & set(names)
