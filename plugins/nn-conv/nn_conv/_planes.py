@@ -99,5 +99,14 @@ class LocalAverage:
         return conv_grad_input(g, self.weight.astype(g.dtype), sizes, (1, 1), self.pad)
 
     def coef(self, x: np.ndarray) -> np.ndarray:
-        ones = np.full((1, 1) + x.shape[2:], self.planes, dtype=x.dtype)
-        return conv(ones, self.weight.astype(x.dtype), (1, 1), self.pad)
+        """``M(1)`` for ``x``'s plane size, ``(1, 1, H, W)``: made once per size and dtype
+        (forward and backward both divide by it), read-only."""
+        key = (x.shape[2:], x.dtype)
+        cached = self.__dict__.setdefault("_coefs", {})
+        if key not in cached:
+            ones = np.full((1, 1) + x.shape[2:], self.planes, dtype=x.dtype)
+            coef = conv(ones, self.weight.astype(x.dtype), (1, 1), self.pad)
+            coef.flags.writeable = False
+            cached.clear()  # one size at a time is what a network sees
+            cached[key] = coef
+        return cached[key]

@@ -176,8 +176,21 @@ def conv_grad_input(
     dilation: Ints | None = None,
 ) -> np.ndarray:
     """Gradient of :func:`conv` with respect to its input (trailing sizes ``sizes``)."""
+    kernel = weight.shape[2:]
+    if all(s == 1 for s in stride) and all(d == 1 for d in dilation or ()):
+        # with stride 1 the adjoint is a correlation too, of g padded by k - 1 - before in
+        # front (and what makes the sizes up behind) with the flipped kernel: one product
+        # instead of an add per kernel offset
+        pairs = _pairs(pad or (0,) * len(kernel))
+        padding = [
+            (k - 1 - before, size + before - out)
+            for k, (before, _), size, out in zip(kernel, pairs, sizes, g.shape[2:], strict=True)
+        ]
+        if all(front >= 0 and back >= 0 for front, back in padding):
+            flipped = np.flip(weight, axis=tuple(range(2, weight.ndim))).swapaxes(0, 1)
+            return conv(g, flipped, stride, padding)
     cols = np.moveaxis(np.tensordot(g, weight, axes=([1], [0])), 1 + (g.ndim - 2), 1)
-    return unwindows(cols, sizes, weight.shape[2:], stride, dilation, pad)
+    return unwindows(cols, sizes, kernel, stride, dilation, pad)
 
 
 def conv_grad_weight(

@@ -144,3 +144,24 @@ def test_temporal_row_convolution(feat_first):
     check_gradients(m, frames[:1])
     check_batch(m, frames)
     check_rejects(m, np.zeros((2, 2)))
+
+
+@pytest.mark.parametrize("stride", [1, 2])
+@pytest.mark.parametrize("dims", [1, 2, 3])
+def test_conv_grad_input_is_the_adjoint_of_conv(stride, dims):
+    """<conv(x, w), g> == <x, conv_grad_input(g, w)> for any pads up to the kernel's size
+    minus one, before and after (stride 1 computes it as a flipped correlation, stride 2 by
+    adding the windows back)."""
+    from nn_conv._spatial import conv, conv_grad_input
+
+    rng = np.random.default_rng(dims * 10 + stride)
+    for _ in range(20):
+        kernel = tuple(int(k) for k in rng.integers(1, 5, dims))
+        sizes = tuple(int(k + s) for k, s in zip(kernel, rng.integers(0, 6, dims), strict=True))
+        pads = [(int(rng.integers(0, k)), int(rng.integers(0, k))) for k in kernel]
+        x, w = rng.standard_normal((2, 3, *sizes)), rng.standard_normal((4, 3, *kernel))
+        y = conv(x, w, (stride,) * dims, pads)
+        g = rng.standard_normal(y.shape)
+        grad = conv_grad_input(g, w, sizes, (stride,) * dims, pads)
+        assert grad.shape == x.shape
+        np.testing.assert_allclose(np.vdot(y, g), np.vdot(x, grad), rtol=1e-10)
