@@ -13,6 +13,7 @@ import os
 import platform
 import re
 import statistics
+import sys
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -124,6 +125,14 @@ def environment(libraries: str) -> list[str]:
         f"thread pools: {pools}",
         f"load average at start (1, 5, 15 min): {', '.join(f'{v:.2f}' for v in os.getloadavg())}",
     ]
+
+
+def preamble(repeats: int, unit: str, libraries: str) -> list[str]:
+    """A results section's first lines: the command as run, how it was timed (``repeats``
+    round-robin loops, in ``unit``) and the :func:`environment` as a list."""
+    command = " ".join(["python", f"benchmarks/{Path(sys.argv[0]).name}", *sys.argv[1:]])
+    lines = [f"`{command}` (medians of {repeats} round-robin loops, {unit})", ""]
+    return lines + [f"- {line}" for line in environment(libraries)]
 
 
 def record(section: str, lines: list[str]) -> None:

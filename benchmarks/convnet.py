@@ -18,12 +18,11 @@ Needs ``pip install torch==2.13.0`` (the CPU wheel).
 from __future__ import annotations
 
 import argparse
-import sys
 import time
 
 import numpy as np
 import torch
-from _harness import Step, environment, medians, record, thread_budget
+from _harness import Step, medians, preamble, record, thread_budget
 
 import nncore
 from nncore import nn
@@ -113,9 +112,7 @@ def main() -> None:
     args = parser.parse_args()
     import nn_conv  # after torch: its OpenMP runtime starts with its own settings
 
-    command = "python benchmarks/convnet.py " + " ".join(sys.argv[1:])
-    lines = [f"`{command.strip()}` (medians of {args.repeats} round-robin loops, float32)", ""]
-    lines += [f"- {line}" for line in environment(f"torch {torch.__version__}")]
+    lines = preamble(args.repeats, "float32", f"torch {torch.__version__}")
     lines += [
         "",
         "| case | nncore | PyTorch | ours / PyTorch | target |",

@@ -34,7 +34,7 @@ from typing import Any, cast
 
 import numpy as np
 import torch
-from _harness import Step, environment, medians, record, thread_budget
+from _harness import Step, medians, preamble, record, thread_budget
 from _numpy_lstm import NumpyLSTM
 
 import nncore
@@ -199,9 +199,7 @@ def main() -> None:
     parser.add_argument("--record", action="store_true", help="rewrite RESULTS.md's section")
     args = parser.parse_args()
 
-    command = "python benchmarks/rnn.py " + " ".join(sys.argv[1:])
-    lines = [f"`{command.strip()}` (medians of {args.repeats} round-robin loops, ms)", ""]
-    lines += [f"- {line}" for line in environment(f"torch {torch.__version__}")]
+    lines = preamble(args.repeats, "ms", f"torch {torch.__version__}")
     header = (
         "| case | nncore | torch ops | torch.nn.LSTM | numpy floor | ours / torch ops "
         "| ours / LSTM | floor / torch ops |"
