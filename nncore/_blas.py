@@ -117,7 +117,7 @@ def matmul(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     >>> matmul(np.ones((2, 3)), np.ones((3, 4))).shape
     (2, 4)
     """
-    vector = a.ndim == 1 or b.ndim == 1
+    vector = a.ndim < 2 or b.ndim < 2  # (numpy itself refuses a 0-d operand)
     # multiply-adds: either operand's size times the other's free dimension (the larger when
     # one operand is broadcast over the other's batch)
     work = a.size if vector else max(a.size * b.shape[-1], b.size * a.shape[-2])
