@@ -16,6 +16,7 @@ between calls keep the count the user chose.
 from __future__ import annotations
 
 import contextlib
+import itertools
 import os
 import sys
 import threading
@@ -65,12 +66,13 @@ def _blas_libraries() -> list[tuple[Callable[[], int], Callable[[int], Any]]]:
 
 def _functions(controller: Any) -> tuple[Callable[[], int], Callable[[int], Any]]:
     if controller.internal_api == "openblas" and controller.threading_layer == "pthreads":
-        prefix, suffix = controller._find_affixes()
-        dynlib = controller.dynlib
-        return (
-            getattr(dynlib, f"{prefix}openblas_get_num_threads{suffix}"),
-            getattr(dynlib, f"{prefix}openblas_set_num_threads{suffix}"),
-        )
+        # OpenBLAS's own symbols, under the names its builds export (scipy's wheels prefix
+        # them, 64-bit-integer builds add a suffix)
+        for prefix, suffix in itertools.product(("", "scipy_"), ("", "64_", "_64")):
+            get = getattr(controller.dynlib, f"{prefix}openblas_get_num_threads{suffix}", None)
+            put = getattr(controller.dynlib, f"{prefix}openblas_set_num_threads{suffix}", None)
+            if get is not None and put is not None:
+                return get, put
     return controller.get_num_threads, controller.set_num_threads
 
 
