@@ -39,6 +39,7 @@ _TORCH_TYPE_NAMES = {
     "float": np.float32,
     "double": np.float64,
 }
+_ndarray = np.ndarray  # (one global lookup instead of two in per-call loops over tables)
 #: the dtypes modules compute in
 FLOATING = (np.dtype(np.float32), np.dtype(np.float64))
 
@@ -71,7 +72,7 @@ def accept(value: Any, policy: Policy, dtype: np.dtype, what: str = "input") -> 
         return _floating(value, dtype, what)
     if isinstance(value, list):
         for item in value:  # (a loop: cheaper than all() over a generator for short tables)
-            if type(item) is not np.ndarray or item.dtype is not dtype:
+            if type(item) is not _ndarray or item.dtype is not dtype:
                 return [accept(item, policy, dtype, f"{what}[{k}]") for k, item in enumerate(value)]
         return value  # the per-call case of a table layer: nothing to cast
     return value

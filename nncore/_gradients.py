@@ -32,6 +32,8 @@ class _NoOutput(np.ndarray):
         return "NO_OUTPUT"  # pickled by reference to this module's constant
 
 
+_ndarray = np.ndarray  # (one global lookup instead of two in the per-call loop below)
+
 #: ``output`` and ``grad_input`` of a module that has not run forward (an empty, read-only array)
 NO_OUTPUT: np.ndarray = np.empty(0).view(_NoOutput)
 NO_OUTPUT.flags.writeable = False
@@ -117,10 +119,12 @@ def _arrays_like(output: list[Any], grad: Any, dtype: np.dtype) -> bool:
     cost)."""
     if type(grad) is not list or len(grad) != len(output):
         return False
-    for out, g in zip(output, grad, strict=True):  # (a loop: cheaper than all())
+    # a loop is cheaper than all(); the lengths are equal, and zip's strict=True alone would
+    # double the cost of the loop for a table of two
+    for out, g in zip(output, grad):  # noqa: B905
         if (
-            type(g) is not np.ndarray
-            or type(out) is not np.ndarray
+            type(g) is not _ndarray
+            or type(out) is not _ndarray
             or g.dtype is not dtype
             or g.shape != out.shape
         ):

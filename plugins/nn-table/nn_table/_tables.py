@@ -21,6 +21,8 @@ from nncore.plugin import (
     expect_float,
 )
 
+_ndarray = np.ndarray  # (one global lookup instead of two in the per-call loops below)
+
 
 def is_table(value: Any) -> bool:
     """True for a Torch table, i.e. a list or a tuple."""
@@ -69,7 +71,7 @@ def expect_arrays(
         shape = value[0].shape if type(value[0]) is np.ndarray else None
         for array in value:
             if (
-                type(array) is not np.ndarray
+                type(array) is not _ndarray
                 or array.dtype.kind != "f"
                 or (same_shape and array.shape != shape)
             ):
@@ -106,7 +108,7 @@ def expect_shapes(value: Any, shape: tuple[int, ...], length: int, what: str) ->
     """Check that ``value`` is a table of ``length`` arrays of shape ``shape``; return it."""
     if type(value) is list and len(value) == length:
         for item in value:  # the per-call case first, in one loop
-            if type(item) is not np.ndarray or item.shape != shape:
+            if type(item) is not _ndarray or item.shape != shape:
                 break
         else:
             return value
@@ -195,8 +197,13 @@ def transpose(tables: Sequence[Any], what: str = "input") -> list[list[Any]]:
 def scatter(template: Any, picked: Sequence[int], values: Sequence[Any]) -> list[Any]:
     """Zeros shaped like the table ``template`` with ``values`` placed at positions ``picked``
     (no zeros are made for those)."""
-    placed = dict(zip(picked, values, strict=True))
-    return [placed[i] if i in placed else zeros_like(item) for i, item in enumerate(template)]
+    grads: list[Any] = [None] * len(template)
+    for i, value in zip(picked, values, strict=True):
+        grads[i] = value
+    for i, grad in enumerate(grads):  # (a loop: half the cost of a dict and a comprehension)
+        if grad is None:
+            grads[i] = zeros_like(template[i])
+    return grads
 
 
 def pair(input: Any) -> tuple[np.ndarray, np.ndarray, bool]:
