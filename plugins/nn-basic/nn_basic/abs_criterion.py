@@ -25,7 +25,8 @@ class AbsCriterion(AveragedCriterion):
 
     def update_grad_input(self, input: np.ndarray, target: np.ndarray) -> np.ndarray:
         float_pair(input, target)
-        return np.where(input >= target, 1.0, -1.0).astype(input.dtype) * norm(self, input.size)
+        step = input.dtype.type(norm(self, input.size))  # +-step picked in the input's dtype
+        return np.where(input >= target, step, -step)
 
 
 def _regression(crit_class: type, **kwargs: object) -> list[Case]:

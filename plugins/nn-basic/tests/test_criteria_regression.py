@@ -48,6 +48,17 @@ def test_abs_criterion():
     np.testing.assert_array_equal(AbsCriterion(False).backward(np.ones(2), np.ones(2)), [1, 1])
 
 
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_abs_criterion_gradient_is_made_in_the_input_dtype(dtype):
+    # torch/nn: +1 where x >= t, -1 elsewhere (so where either is NaN), times 1/n
+    x = np.array([1.0, -1.0, 0.0, -0.0, np.nan, 2.0], dtype)
+    t = np.array([0.0, 2.0, 0.0, 0.0, 0.0, np.nan], dtype)
+    grad = AbsCriterion().type(dtype).backward(x, t)
+    assert grad.dtype == dtype
+    expected = np.array([1, -1, 1, 1, -1, -1], dtype) * dtype(1 / 6)
+    np.testing.assert_array_equal(grad, expected)
+
+
 def test_smooth_l1_criterion():
     # d = 0.5, -2, -0.5, 2, -0.5, -0.5 -> 0.125 + 1.5 + 0.125 + 1.5 + 0.125 + 0.125
     assert SmoothL1Criterion(size_average=False).forward(X, T) == pytest.approx(3.5)
