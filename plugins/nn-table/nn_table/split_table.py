@@ -44,7 +44,7 @@ class SplitTable(Module):
         grads = expect_shapes(grad_output, shape, input.shape[axis], "grad_output")
         # one slab assignment per element: np.stack's own Python costs 2-3x as much at char-rnn's
         # sizes (it views every element as an expanded array, then concatenates)
-        stacked = np.empty(input.shape, np.result_type(*grads))
+        stacked = np.empty(input.shape, np.result_type(*grads) if grads else self.dtype)
         before: tuple[Any, ...] = (slice(None),) * axis
         for i, grad in enumerate(grads):
             stacked[before + (i, Ellipsis)] = grad

@@ -93,6 +93,23 @@ def test_split_table_gradients_must_match_each_slice():
     np.testing.assert_array_equal(net.backward(x, good), np.tile([0.0, 1.0, 2.0], (4, 1)))
 
 
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_split_table_stacks_its_gradient_along_any_axis_and_of_an_empty_split(dtype):
+    x = np.arange(24, dtype=dtype).reshape(2, 3, 4)
+    for axis in (0, 1, 2, -1):
+        split = nn.SplitTable(axis).type(dtype)
+        grads = [2 * y + 1 for y in split.forward(x)]
+        expected = np.stack(grads, axis=axis)  # the definition, by numpy
+        got = split.backward(x, grads)
+        assert got.dtype == dtype
+        np.testing.assert_array_equal(got, expected)
+    empty = np.zeros((3, 0), dtype)  # splitting along an axis of size 0 gives an empty table
+    split = nn.SplitTable(1).type(dtype)
+    assert split.forward(empty) == []
+    grad = split.backward(empty, [])
+    assert grad.shape == (3, 0) and grad.dtype == dtype
+
+
 def test_a_float32_gradient_in_a_float64_table_output_is_refused():
     # a module whose output is a table and whose inputs are floats applies its dtype policy to
     # each gradient of the table: the per-call test must not let a float32 one through
