@@ -67,6 +67,18 @@ def test_plugins_classes_option_names_the_classes(capsys):
     assert "Sequential" in classes_line.split("classes: ")[1].split(", ")
 
 
+def test_check_of_a_plugin_of_hooks_only_says_there_is_nothing_to_check(capsys):
+    registry = nncore.reload()
+    if "nn-parallel" not in registry.plugins:
+        pytest.skip("nn-parallel (a plugin of hooks only) is not installed")
+    assert not any(e.distribution == "nn-parallel" for e in registry.entries.values())
+    assert main(["check", "nn-parallel"]) == 0
+    assert capsys.readouterr().out.strip() == (
+        f"nn-parallel {registry.plugins['nn-parallel'].version} registers no module classes or "
+        "optimizers: nothing to check"
+    )
+
+
 def test_broken_plugin_is_listed_as_failed_and_others_keep_working(broken_site, capsys):
     assert main(["plugins"]) == 1  # listed, and the status says something is wrong
     out = capsys.readouterr().out

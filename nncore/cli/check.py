@@ -64,10 +64,12 @@ def run(args: argparse.Namespace) -> int:
             f"plugin {distribution} is {record.status}"
             + (f": {record.errors[0]}" if record.errors else "")
         )
+    registered = registered_cases(distribution)
+    if not registered:  # a plugin of hooks only (nn-parallel): there is nothing to run
+        print(f"{distribution} {record.version} registers no module classes or optimizers: nothing to check")
+        return 0
     cases = [
-        (q, c)
-        for q, c in registered_cases(distribution)
-        if fnmatch.fnmatchcase(q.partition(":")[2], args.classes)
+        (q, c) for q, c in registered if fnmatch.fnmatchcase(q.partition(":")[2], args.classes)
     ]
     if not cases:
         raise CommandError(f"{distribution} registers no class matching {args.classes!r}")
