@@ -105,6 +105,18 @@ class RefusesNaNRawly(Scale):
         return super().update_output(input)
 
 
+class NeedsAFeature(Module):
+    """Takes any number of features but none: the maximum of nothing is a raw numpy error."""
+
+    def update_output(self, input):
+        return input - np.max(expect_float(input), axis=-1, keepdims=True)
+
+    def update_grad_input(self, input, grad_output):
+        return grad_output - grad_output.sum(axis=-1, keepdims=True) * (
+            input == input.max(axis=-1, keepdims=True)
+        )
+
+
 class OwnForward(Scale):
     """Calls its own update_output, skipping the dtype policy."""
 
@@ -172,6 +184,7 @@ def test_a_correct_module_passes_every_check():
         (AddsInItsInputDtype(4), "check_input_dtypes"),
         (DividesByTheBatch(4), "check_empty_batch"),
         (RefusesNaNRawly(4), "check_non_finite"),
+        (NeedsAFeature(), "check_wrong_shapes"),
         (OwnForward(4), "check_mixed_float"),
         (OwnBackward(4), "check_backward_before_forward"),
         (OwnBackward(4), "check_grad_output_shape"),

@@ -272,8 +272,9 @@ def _assert_computed_or_refused(
         assert_clear_error(error, trial, what)
 
 
-def _reshaped(input: Any) -> dict[str, Any]:
-    """Inputs of shapes a module may not take: one more dimension, one less, a longer last one."""
+def _reshaped(input: Any, batched: bool) -> dict[str, Any]:
+    """Inputs of shapes a module may not take: one more dimension, one less, a longer last one,
+    and each dimension but the batch's of size 0 (in every array that has it)."""
     first = next((leaf for leaf in leaves(input) if is_differentiable(leaf) and leaf.ndim), None)
     if first is None:
         return {}
@@ -291,6 +292,15 @@ def _reshaped(input: Any) -> dict[str, Any]:
     }
     if first.ndim > 1:
         shapes["one dimension less"] = change(lambda x: x[0])
+    for axis in range(1 if batched else 0, first.ndim):  # (an empty batch: check_empty_batch)
+        shapes[f"dimension {axis} of size 0"] = map_leaves(
+            lambda leaf, axis=axis: (
+                leaf[(slice(None),) * axis + (slice(0, 0),)]
+                if is_differentiable(leaf) and leaf.ndim > axis
+                else leaf
+            ),
+            input,
+        )
     return shapes
 
 
@@ -298,7 +308,7 @@ def check_wrong_shapes(case: Case) -> None:
     """Inputs of other shapes are computed or refused with a clear error, never a raw one
     (forward, then backward with a gradient shaped like the output)."""
     module, input, target = _prepared(case)
-    for what, odd in _reshaped(input).items():
+    for what, odd in _reshaped(input, case.batched).items():
         _assert_computed_or_refused(case, module, odd, target, f"an input with {what}")
 
 

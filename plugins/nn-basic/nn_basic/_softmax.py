@@ -40,6 +40,8 @@ class Normalizer(Module):
         x = floating(expect_ndim(expect_float(input), (1, 2, 3, 4)), self.dtype)
         axis = feature_axis(x.ndim)
         z = self.sign * x
+        if z.shape[axis] == 0:  # no features: an empty distribution (max of nothing raises)
+            return z
         if self.log:
             return log_softmax(z, axis)
         exp = np.exp(z - z.max(axis=axis, keepdims=True))

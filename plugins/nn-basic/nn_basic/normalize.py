@@ -31,8 +31,8 @@ class Normalize(Module):
 
     def _norm(self, x: np.ndarray) -> np.ndarray:
         """The (batch, 1) norms of the rows of ``x``."""
-        if math.isinf(self.p):
-            return np.abs(x).max(axis=1, keepdims=True) + self.eps
+        if math.isinf(self.p):  # (the max of no elements is 0: a vector of none has norm eps)
+            return np.maximum.reduce(np.abs(x), axis=1, keepdims=True, initial=0) + self.eps
         return (np.sum(np.abs(x) ** self.p, axis=1, keepdims=True) + self.eps) ** (1 / self.p)
 
     def update_output(self, input: np.ndarray) -> np.ndarray:
@@ -45,6 +45,8 @@ class Normalize(Module):
         x, dy = np.atleast_2d(input), np.atleast_2d(grad_output)
         norm = self._norm(x)
         cross = np.sum(x * dy, axis=1, keepdims=True)
+        if not x.shape[1]:  # a vector of no elements: its gradient has none either
+            return grad_output.copy()
         if math.isinf(self.p):
             peak = np.abs(x).argmax(axis=1)[:, None]
             direction = np.zeros_like(x)

@@ -115,6 +115,16 @@ def test_normalize_gives_unit_norm_rows(p):
     check_gradients(Normalize(p), x[0], atol=1e-5)
 
 
+@pytest.mark.parametrize("p", [1, 2, 3, np.inf])
+def test_normalize_of_vectors_of_no_elements_is_empty(p):
+    module = Normalize(p)
+    x = np.zeros((2, 0))
+    assert module.forward(x).shape == (2, 0)
+    assert module.backward(x, np.ones((2, 0))).shape == (2, 0)
+    # the inf-norm of a vector is still its largest magnitude
+    np.testing.assert_allclose(Normalize(np.inf).forward(np.array([[3.0, -4.0]])), [[0.75, -1.0]])
+
+
 def test_normalize_rejects_bad_input():
     with pytest.raises(ShapeError):
         Normalize(2).forward(np.ones((2, 2, 2)))

@@ -407,3 +407,28 @@ def test_sigmoid_is_accurate_in_its_tails_and_quiet_at_extremes(dtype):
     rtol = 1e-15 if dtype == np.float64 else 1e-6
     np.testing.assert_allclose(y, np.array(expected).astype(dtype), rtol=rtol, atol=tiny)
     assert np.all(np.isfinite(dx)) and np.all(dx >= 0)
+
+
+@pytest.mark.parametrize(
+    "module, shape, features",
+    [
+        (SoftMax(), (3, 0), (3, 4)),
+        (LogSoftMax(), (3, 0), (3, 4)),
+        (SoftMin(), (0,), (4,)),
+        (SpatialSoftMax(), (2, 0, 4, 4), (2, 4, 3, 3)),
+        (SpatialLogSoftMax(), (0, 2, 2), (4, 2, 2)),
+    ],
+    ids=lambda v: type(v).__name__ if isinstance(v, nncore.Module) else str(v),
+)
+def test_a_distribution_over_no_features_is_empty(module, shape, features):
+    # softmax over zero classes: every row is an empty distribution (the maximum subtracted for
+    # stability does not exist, and must not be asked for)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        x = np.zeros(shape)
+        assert module.forward(x).shape == shape
+        assert module.backward(x, np.ones(shape)).shape == shape
+    # and the module stays usable: four equal scores give probabilities of 1/4
+    y = module.forward(np.zeros(features))
+    probabilities = np.exp(y) if "Log" in type(module).__name__ else y
+    np.testing.assert_allclose(probabilities, np.full(features, 0.25))

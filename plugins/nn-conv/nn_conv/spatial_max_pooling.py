@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from nncore.plugin import Case
+from nncore.plugin import Case, ShapeError
 
 from ._batches import batched, expect_fits, expect_grad
 from ._cases import distinct_input
@@ -55,6 +55,10 @@ class SpatialMaxPooling(CeilMode):
         geometry = Geometry(self.kh, self.kw, self.dh, self.dw, self.pad_h, self.pad_w)
         out_h, out_w = geometry.out_size(x.shape[2], x.shape[3], ceil=self.ceil_mode)
         expect_fits(x, out_h, out_w, geometry)
+        if 0 in x.shape[2:]:  # (in ceil mode a window of nothing but padding still "fits")
+            raise ShapeError(
+                f"expected every pooling window to overlap the input, got planes {x.shape[2:]}"
+            )
         out, self.indices = max_pool(x, geometry, out_h, out_w, self.indices)
         self.input_size = x.shape[2:]  # SpatialMaxUnpooling restores planes of this size
         return out[0] if single else out
