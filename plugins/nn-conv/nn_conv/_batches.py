@@ -42,3 +42,12 @@ def expect_fits(x: np.ndarray, out_h: int, out_w: int, geometry: Geometry) -> No
             f"expected an input whose padded size fits the {(g.dh * (g.kh - 1) + 1)}x"
             f"{(g.dw * (g.kw - 1) + 1)} window, got shape {x.shape}"
         )
+
+
+def expect_windows_overlap(x: np.ndarray) -> None:
+    """Raise for planes of no elements: a pooling window of nothing but padding has no maximum
+    and no average (with padding, or in ceil mode, such a window still fits)."""
+    if 0 in x.shape[2:]:
+        raise ShapeError(
+            f"expected every pooling window to overlap the input, got planes {x.shape[2:]}"
+        )

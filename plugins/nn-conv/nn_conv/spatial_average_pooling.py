@@ -9,7 +9,7 @@ import numpy as np
 from nncore.plugin import Case
 
 from . import _backend
-from ._batches import batched, expect_fits, expect_grad
+from ._batches import batched, expect_fits, expect_grad, expect_windows_overlap
 from ._geometry import CeilMode, Geometry
 
 
@@ -77,6 +77,7 @@ class SpatialAveragePooling(CeilMode):
         geometry = Geometry(self.kh, self.kw, self.dh, self.dw, self.pad_h, self.pad_w)
         out_h, out_w = geometry.out_size(x.shape[2], x.shape[3], ceil=self.ceil_mode)
         expect_fits(x, out_h, out_w, geometry)
+        expect_windows_overlap(x)
         out = np.empty((*x.shape[:2], out_h, out_w), x.dtype)
         planes = x.shape[0] * x.shape[1]
         _backend.avg_pool2d(

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from nncore.plugin import Case, ShapeError
+from nncore.plugin import Case
 
-from ._batches import batched, expect_fits, expect_grad
+from ._batches import batched, expect_fits, expect_grad, expect_windows_overlap
 from ._cases import distinct_input
 from ._geometry import CeilMode, Geometry
 from ._max_pool import max_pool, max_pool_backward
@@ -55,10 +55,7 @@ class SpatialMaxPooling(CeilMode):
         geometry = Geometry(self.kh, self.kw, self.dh, self.dw, self.pad_h, self.pad_w)
         out_h, out_w = geometry.out_size(x.shape[2], x.shape[3], ceil=self.ceil_mode)
         expect_fits(x, out_h, out_w, geometry)
-        if 0 in x.shape[2:]:  # (in ceil mode a window of nothing but padding still "fits")
-            raise ShapeError(
-                f"expected every pooling window to overlap the input, got planes {x.shape[2:]}"
-            )
+        expect_windows_overlap(x)
         out, self.indices = max_pool(x, geometry, out_h, out_w, self.indices)
         self.input_size = x.shape[2:]  # SpatialMaxUnpooling restores planes of this size
         return out[0] if single else out

@@ -68,13 +68,14 @@ def test_max_pooling_hand_computed():
 
 
 @pytest.mark.parametrize("shape", [(1, 2, 0, 5), (1, 2, 5, 0), (2, 0, 0)])
-def test_max_pooling_refuses_empty_planes_also_in_ceil_mode(shape):
+@pytest.mark.parametrize("pooling", [SpatialMaxPooling, SpatialAveragePooling])
+def test_pooling_refuses_empty_planes_also_in_ceil_mode(pooling, shape):
     # in ceil mode with padding, a plane of height 0 still gives one window (all padding): it
-    # has no maximum, and computing it returned uninitialised memory
-    module = SpatialMaxPooling(3, 2, 2, 1, 1, 1).ceil()
+    # has no maximum (computing one returned uninitialised memory) and no average
+    module = pooling(3, 2, 2, 1, 1, 1).ceil()
     with pytest.raises(ShapeError, match="expected every pooling window to overlap the input"):
         module.forward(np.zeros(shape))
-    assert module.forward(np.ones((1, 2, 2, 5))).shape == (1, 2, 3, 3)  # still usable
+    np.testing.assert_allclose(module.forward(np.ones((1, 2, 2, 5)))[0, :, 1, 1], 1.0)  # usable
 
 
 def test_max_pooling_backward_needs_its_forward():
