@@ -11,6 +11,7 @@ import copy
 import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -293,15 +294,15 @@ def _reshaped(input: Any, batched: bool) -> dict[str, Any]:
     if first.ndim > 1:
         shapes["one dimension less"] = change(lambda x: x[0])
     for axis in range(1 if batched else 0, first.ndim):  # (an empty batch: check_empty_batch)
-        shapes[f"dimension {axis} of size 0"] = map_leaves(
-            lambda leaf, axis=axis: (
-                leaf[(slice(None),) * axis + (slice(0, 0),)]
-                if is_differentiable(leaf) and leaf.ndim > axis
-                else leaf
-            ),
-            input,
-        )
+        shapes[f"dimension {axis} of size 0"] = map_leaves(partial(_emptied, axis=axis), input)
     return shapes
+
+
+def _emptied(leaf: Any, axis: int) -> Any:
+    """``leaf`` cut to size 0 along ``axis`` when it is an array of values that has it."""
+    if is_differentiable(leaf) and leaf.ndim > axis:
+        return leaf[(slice(None),) * axis + (slice(0, 0),)]
+    return leaf
 
 
 def check_wrong_shapes(case: Case) -> None:
