@@ -110,9 +110,12 @@ class Op(Module):
         op = self.operation
         names = self.names(len(params))
         saved = {n: getattr(op, n, None) for n in op.array_names()}
-        grads = [np.zeros_like(p) for p in params]
+        # the wrapped module's parameters are C-ordered arrays of its own (compiled kernels read
+        # them so): a transposed or strided parameter given to the op is copied, and the
+        # gradients are made in C order whatever the layout of what was given
+        grads = [np.zeros(p.shape, p.dtype) for p in params]
         for name, param, grad in zip(names, params, grads, strict=True):
-            setattr(op, name, param)
+            setattr(op, name, np.ascontiguousarray(param))
             setattr(op, "grad_" + name, grad)
         for name in self.buffer_names:
             setattr(op, name, getattr(self, name))

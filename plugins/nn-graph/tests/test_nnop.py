@@ -76,6 +76,37 @@ def test_op_convolution_matches_the_module(rng):
     np.testing.assert_allclose(gb, conv.grad_bias, rtol=1e-12)
 
 
+@pytest.mark.parametrize("layout", ["fortran", "strided"])
+def test_op_parameters_of_any_memory_layout(rng, layout):
+    # parameters arrive as data: a transposed or strided array is a parameter like any other,
+    # also for the compiled convolution and lookup kernels, which read C-ordered memory
+    def laid_out(a):
+        if layout == "fortran":
+            return np.asfortranarray(a)
+        wide = np.zeros(a.shape[:-1] + (2 * a.shape[-1],))
+        wide[..., ::2] = a
+        return wide[..., ::2]
+
+    conv = nn.SpatialConvolution(2, 3, 3, 3, 1, 1, 1)
+    lookup = nn.LookupTable(5, 3)
+    cases = [
+        (conv, nnop["SpatialConvolution"](2, 3, 3, 3, 1, 1, 1), rng.standard_normal((2, 2, 5, 5))),
+        (lookup, nnop["LookupTable"](5, 3), np.array([[0, 4], [2, 2]])),
+    ]
+    for module, op, x in cases:
+        params = [getattr(module, n) for n in module.parameter_names]
+        given = [laid_out(p) for p in params]
+        assert not all(p.flags.c_contiguous for p in given)
+        y = module.forward(x)
+        np.testing.assert_allclose(op.forward([x, *given]), y, rtol=1e-12)
+        module.zero_grad_parameters()
+        g = rng.standard_normal(y.shape)
+        module.backward(x, g)
+        grads = op.backward([x, *given], g)[1:]
+        for got, name in zip(grads, module.parameter_names, strict=True):
+            np.testing.assert_allclose(got, getattr(module, "grad_" + name), rtol=1e-12)
+
+
 def test_op_keeps_the_wrapped_module_buffers(rng, tmp_path):
     op = nnop.BatchNormalization(3)
     assert op.buffer_names == ("running_mean", "running_var")
