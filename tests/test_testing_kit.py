@@ -117,6 +117,15 @@ class NeedsAFeature(Module):
         )
 
 
+class ReadsMemoryInOrder(Scale):
+    """Reads its input's memory as if it were C-ordered, as a careless compiled kernel would."""
+
+    def update_output(self, input):
+        x = expect_float(input)
+        in_memory_order = np.frombuffer(x.tobytes(order="A"), x.dtype)
+        return in_memory_order.reshape(x.shape) * self.weight
+
+
 class OwnForward(Scale):
     """Calls its own update_output, skipping the dtype policy."""
 
@@ -185,6 +194,7 @@ def test_a_correct_module_passes_every_check():
         (DividesByTheBatch(4), "check_empty_batch"),
         (RefusesNaNRawly(4), "check_non_finite"),
         (NeedsAFeature(), "check_wrong_shapes"),
+        (ReadsMemoryInOrder(4), "check_memory_layouts"),
         (OwnForward(4), "check_mixed_float"),
         (OwnBackward(4), "check_backward_before_forward"),
         (OwnBackward(4), "check_grad_output_shape"),

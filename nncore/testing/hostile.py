@@ -165,6 +165,63 @@ def _compare_cast(
             _same(got, want, f"grad_input for {what} vs the same values cast")
 
 
+def _strided(array: np.ndarray) -> np.ndarray:
+    """The same values in every other element of a wider array (a slice such as ``x[:, ::2]``)."""
+    if not array.ndim:
+        return array
+    wide = np.zeros(array.shape[:-1] + (2 * array.shape[-1],), array.dtype)
+    wide[..., ::2] = array
+    return wide[..., ::2]
+
+
+#: memory layouts numpy programs hand over all the time, by how the checks name them
+LAYOUTS: dict[str, Callable[[np.ndarray], np.ndarray]] = {
+    "a Fortran-ordered": np.asfortranarray,
+    "a strided": _strided,
+}
+
+
+def check_memory_layouts(case: Case) -> None:
+    """Fortran-ordered and strided inputs (numpy's transposes and slices), with a gradient laid
+    out alike, give the results of the same values in C order: output, input gradient and
+    parameter gradients.  A compiled kernel that reads memory as if it were contiguous fails."""
+    module, input, target = _prepared(case)
+    if not any(is_differentiable(leaf) and leaf.ndim for leaf in leaves(input)):
+        return
+    reference = copy.deepcopy(module)
+    try:
+        with _quiet():
+            expected = copy.deepcopy(_forward(reference, input, target, case))
+            grad_output = None if case.is_criterion else _grad_like(expected, module.dtype)
+            expected_grad = copy.deepcopy(_backward(reference, input, target, grad_output, case))
+    except Exception:
+        return  # the case itself does not compute: check_forward says why
+    for layout, lay in LAYOUTS.items():
+        what = f"{layout} input"
+        trial = copy.deepcopy(module)
+        # (no deep copies here: a copy of a strided array is contiguous again)
+        odd, odd_target = _with_floats(input, lay), _with_floats(target, lay)
+        nnrandom.manual_seed(SEED)
+        with _quiet():
+            if case.is_criterion:
+                actual = trial.forward(odd, odd_target)  # type: ignore[call-arg]
+            else:
+                actual = trial.forward(odd)
+            _same(actual, expected, f"output for {what}")
+            if case.is_criterion:
+                actual_grad = trial.backward(_with_floats(input, lay), odd_target)
+            else:
+                actual_grad = trial.backward(
+                    _with_floats(input, lay), _with_floats(grad_output, lay)
+                )
+        pairs = zip(leaves(actual_grad), leaves(expected_grad), leaves(input), strict=False)
+        for got, want, original in pairs:
+            if is_differentiable(original):
+                _same(got, want, f"grad_input for {what}")
+        for got, want in zip(trial.parameters()[1], reference.parameters()[1], strict=True):
+            _same(got, want, f"parameter gradient for {what}")
+
+
 def _with_floats(value: Any, make: Callable[[np.ndarray], np.ndarray]) -> Any:
     """``value`` with ``make`` applied to every floating leaf."""
     return map_leaves(lambda leaf: make(leaf) if is_differentiable(leaf) else leaf, value)
