@@ -1,0 +1,145 @@
+"""nn-conv's layers given an input with an empty spatial or plane axis: an empty (or bias-only)
+answer where the math gives one, a ShapeError saying what was expected otherwise, and a module
+that still works on a normal input afterwards."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from nncore import nn
+from nncore.errors import ShapeError
+
+rng0 = np.random.default_rng(0)
+
+
+def _still_works(module, x, before):
+    """The module gives the output it gave on ``x`` before the empty input."""
+    np.testing.assert_allclose(module.forward(x), before, atol=1e-12)
+
+
+# ----------------------------------------------------------------------- local normalizations
+@pytest.mark.parametrize(
+    "name", ["SpatialSubtractiveNormalization", "SpatialDivisiveNormalization",
+             "SpatialContrastiveNormalization"]
+)  # fmt: skip
+@pytest.mark.parametrize("shape", [(2, 2, 0, 4), (2, 2, 3, 0), (2, 0, 4), (2, 3, 0)])
+def test_local_normalization_of_empty_planes_is_empty(name, shape):
+    m = getattr(nn, name)(2, np.ones((3, 3)))
+    x = rng0.standard_normal((2, 2, 4, 5))
+    before = m.forward(x).copy()
+    empty = np.zeros(shape)
+    y = m.forward(empty)
+    assert y.shape == shape
+    grad = m.backward(empty, np.zeros(shape))
+    assert grad.shape == shape
+    _still_works(m, x, before)
+    # and the border correction cached for the normal size is not the empty one
+    np.testing.assert_allclose(getattr(nn, name)(2, np.ones((3, 3))).forward(x), before)
+
+
+# ----------------------------------------------------------------------- fractional max pooling
+@pytest.mark.parametrize(
+    "make, shape, out, planes",
+    [
+        (lambda: nn.SpatialFractionalMaxPooling(2, 3, 3, 2), (2, 0, 5, 6), (2, 0, 2, 3), 1),
+        (lambda: nn.SpatialFractionalMaxPooling(2, 3, 3, 2), (0, 5, 6), (0, 2, 3), 0),
+        (lambda: nn.SpatialFractionalMaxPooling(2, 2, 0.5, 0.5), (3, 0, 8, 6), (3, 0, 4, 3), 1),
+        (
+            lambda: nn.VolumetricFractionalMaxPooling(2, 3, 2, 2, 3, 2),
+            (2, 0, 4, 5, 3),
+            (2, 0, 2, 3, 2),
+            1,
+        ),
+    ],
+)
+def test_fractional_max_pooling_of_no_planes_has_no_planes(make, shape, out, planes):
+    m = make()
+    y = m.forward(np.zeros(shape))
+    assert y.shape == out
+    assert m.indices.shape == out
+    grad = m.backward(np.zeros(shape), np.zeros(out))
+    assert grad.shape == shape
+    # then 3 planes: each output is the input at its recorded index, and the gradient of every
+    # output lands on one input element
+    x = rng0.standard_normal(shape[:planes] + (3,) + shape[planes + 1 :])
+    y = m.forward(x)
+    assert y.shape == out[:planes] + (3,) + out[planes + 1 :]
+    spatial = len(out) - planes - 1  # the pooled axes
+    flat_x = x.reshape(x.shape[: x.ndim - spatial] + (-1,))
+    flat_i = m.indices.reshape(y.shape[: y.ndim - spatial] + (-1,))
+    np.testing.assert_array_equal(y.reshape(flat_i.shape), np.take_along_axis(flat_x, flat_i, -1))
+    g = rng0.standard_normal(y.shape)
+    np.testing.assert_allclose(m.backward(x, g).sum(), g.sum(), atol=1e-12)
+
+
+# ----------------------------------------------------------------------- transposed convolutions
+def _map(kw, kh, dw=1, dh=1):
+    return nn.SpatialFullConvolutionMap(nn.SpatialFullConvolutionMap.full(3, 2), kw, kh, dw, dh)
+
+
+@pytest.mark.parametrize(
+    "make, shape, out, spatial",
+    [
+        (lambda: nn.SpatialFullConvolution(3, 2, 3, 2), (2, 3, 0, 4), (2, 2, 1, 6), 2),
+        (lambda: _map(3, 2), (2, 3, 0, 4), (2, 2, 1, 6), 2),
+        (lambda: _map(3, 2, 2, 1), (3, 2, 0), (2, 3, 1), 2),
+        (
+            lambda: nn.VolumetricFullConvolution(2, 3, 2, 3, 2, 1, 2, 1),
+            (2, 2, 0, 3, 4),
+            (2, 3, 1, 4, 9),
+            3,
+        ),
+        (
+            lambda: nn.VolumetricFullConvolution(2, 3, 2, 3, 2, 1, 2, 1),
+            (2, 3, 4, 0),
+            (3, 4, 5, 1),
+            3,
+        ),
+    ],
+)
+def test_transposed_convolution_of_an_empty_axis_is_the_bias(make, shape, out, spatial):
+    """No input element scatters anything: the output sizes' formula still holds and every
+    output is its plane's bias; the input gradient is empty and the weight's is zero."""
+    m = make()
+    normal = rng0.standard_normal(tuple(s or 2 for s in shape))
+    before = m.forward(normal).copy()
+    x = rng0.standard_normal(shape)
+    y = m.forward(x)
+    assert y.shape == out
+    np.testing.assert_array_equal(y, np.broadcast_to(m.bias.reshape((-1,) + (1,) * spatial), out))
+    m.zero_grad_parameters()
+    g = rng0.standard_normal(out)
+    assert m.backward(x, g).shape == shape
+    assert not m.grad_weight.any()
+    planes = len(out) - spatial - 1
+    np.testing.assert_allclose(
+        m.grad_bias, g.sum(axis=tuple(a for a in range(len(out)) if a != planes)), atol=1e-12
+    )
+    _still_works(m, normal, before)
+
+
+@pytest.mark.parametrize(
+    "make, shape, got",
+    [
+        (
+            lambda: nn.SpatialFullConvolution(3, 2, 2, 2, 2, 2),
+            (3, 0, 4),
+            "(1, 3, 0, 4) (output 0x8)",
+        ),
+        (lambda: _map(2, 2, 2, 2), (2, 3, 4, 0), "(2, 3, 4, 0) (output 8x0)"),
+        (
+            lambda: nn.VolumetricFullConvolution(2, 3, 1, 3, 2),
+            (2, 0, 3, 4),
+            "(1, 2, 0, 3, 4) (output 0x4x6)",
+        ),
+    ],
+)
+def test_transposed_convolution_without_output_is_refused(make, shape, got):
+    m = make()
+    normal = rng0.standard_normal(tuple(s or 2 for s in shape))
+    before = m.forward(normal).copy()
+    with pytest.raises(ShapeError, match="expected an input giving a positive output size") as e:
+        m.forward(np.zeros(shape))
+    assert f"got shape {got}" in str(e.value)
+    _still_works(m, normal, before)
