@@ -143,3 +143,76 @@ def test_transposed_convolution_without_output_is_refused(make, shape, got):
         m.forward(np.zeros(shape))
     assert f"got shape {got}" in str(e.value)
     _still_works(m, normal, before)
+
+
+# ----------------------------------------------------------------------- adaptive pooling, resizing
+_ADAPTIVE = [nn.SpatialAdaptiveMaxPooling, nn.SpatialAdaptiveAveragePooling]
+
+
+def _refuses(m, shape, normal_shape, got):
+    normal = rng0.standard_normal(normal_shape)
+    before = m.forward(normal).copy()
+    with pytest.raises(ShapeError, match="expected nonzero spatial sizes for output size") as e:
+        m.forward(np.zeros(shape))
+    assert f"got input of shape {got}" in str(e.value)
+    _still_works(m, normal, before)
+
+
+@pytest.mark.parametrize("cls", _ADAPTIVE)
+@pytest.mark.parametrize(
+    "shape, got",
+    [((2, 2, 0, 4), (2, 2, 0, 4)), ((2, 2, 5, 0), (2, 2, 5, 0)), ((2, 0, 4), (1, 2, 0, 4))],
+)
+def test_adaptive_pooling_of_an_empty_plane_is_refused(cls, shape, got):
+    """An empty window has neither a max nor a mean (it gave zeros, or numpy's argmax error)."""
+    _refuses(cls(2, 3), shape, (2, 2, 5, 4), got)
+
+
+@pytest.mark.parametrize("cls", _ADAPTIVE)
+def test_adaptive_pooling_of_no_planes_has_no_planes(cls):
+    m = cls(2, 3)
+    x = np.zeros((2, 0, 5, 4))
+    y = m.forward(x)
+    assert y.shape == (2, 0, 3, 2)
+    assert m.backward(x, np.zeros(y.shape)).shape == x.shape
+
+
+@pytest.mark.parametrize(
+    "make, shape, got",
+    [
+        (
+            lambda: nn.SpatialUpSamplingBilinear({"oheight": 4, "owidth": 2}),
+            (1, 0, 3),
+            (1, 1, 0, 3),
+        ),
+        (lambda: nn.SpatialUpSamplingBilinear((4, 2)), (2, 1, 3, 0), (2, 1, 3, 0)),
+        (lambda: nn.UpSampling({"oheight": 4, "owidth": 3}, "linear"), (2, 1, 0, 2), (2, 1, 0, 2)),
+        (
+            lambda: nn.UpSampling({"odepth": 3, "oheight": 1, "owidth": 4}, "trilinear"),
+            (1, 2, 2, 0, 2),
+            (1, 2, 2, 0, 2),
+        ),
+    ],
+)
+def test_interpolating_an_empty_axis_to_a_given_size_is_refused(make, shape, got):
+    """Linear interpolation to a positive size needs positions to interpolate between (it was
+    numpy's IndexError)."""
+    _refuses(make(), shape, tuple(s or 2 for s in shape), got)
+
+
+@pytest.mark.parametrize(
+    "make, shape, out",
+    [
+        (lambda: nn.SpatialUpSamplingBilinear(2), (2, 2, 0, 3), (2, 2, 0, 6)),
+        (lambda: nn.SpatialUpSamplingBilinear(2), (2, 3, 0), (2, 6, 0)),
+        (lambda: nn.UpSampling(2, "linear"), (1, 2, 0, 3), (1, 2, 0, 6)),
+        (lambda: nn.UpSampling(3, "trilinear"), (1, 2, 2, 1, 0), (1, 2, 6, 3, 0)),
+        (lambda: nn.UpSampling({"oheight": 4, "owidth": 3}, "linear"), (2, 0, 2, 2), (2, 0, 4, 3)),
+    ],
+)
+def test_resizing_empty_to_empty_is_empty(make, shape, out):
+    """A scale factor takes an empty axis to an empty one, and no planes to no planes."""
+    m = make()
+    x = np.zeros(shape)
+    assert m.forward(x).shape == out
+    assert m.backward(x, np.zeros(out)).shape == shape
