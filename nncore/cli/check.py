@@ -66,7 +66,10 @@ def run(args: argparse.Namespace) -> int:
         )
     registered = registered_cases(distribution)
     if not registered:  # a plugin of hooks only (nn-parallel): there is nothing to run
-        print(f"{distribution} {record.version} registers no module classes or optimizers: nothing to check")
+        print(
+            f"{distribution} {record.version} registers no module classes or optimizers: "
+            "nothing to check"
+        )
         return 0
     cases = [
         (q, c) for q, c in registered if fnmatch.fnmatchcase(q.partition(":")[2], args.classes)
