@@ -54,6 +54,8 @@ def pad_index(size: int, before: int, after: int, mode: str) -> np.ndarray:
     if mode == "zero":
         return np.where((p >= 0) & (p < size), p, -1)
     if mode == "replicate":
+        if size == 0:  # there is no border element to repeat (it gave zeros)
+            raise ShapeError(f"expected a nonzero size to replicate its border, got {size}")
         return np.clip(p, 0, size - 1)
     if mode == "reflect":
         if max(before, after) >= size:

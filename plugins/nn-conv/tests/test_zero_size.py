@@ -4,6 +4,8 @@ that still works on a normal input afterwards."""
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 
@@ -216,3 +218,43 @@ def test_resizing_empty_to_empty_is_empty(make, shape, out):
     x = np.zeros(shape)
     assert m.forward(x).shape == out
     assert m.backward(x, np.zeros(out)).shape == shape
+
+
+# ----------------------------------------------------------------------- windows over nothing
+@pytest.mark.parametrize("shape, got", [((2, 0, 6), "(0, 6)"), ((2, 3, 5, 0), "(5, 0)")])
+def test_max_pooling_of_an_empty_plane_is_refused(backend, shape, got):
+    """With padding the window fits an empty plane, but holds no element to take the max of
+    (the compiled kernel left the output unwritten, the numpy one gave 0 at index -1)."""
+    m = nn.SpatialMaxPooling(3, 2, 2, 1, 1, 1).ceil()
+    normal = rng0.standard_normal(tuple(s or 4 for s in shape))
+    before = m.forward(normal).copy()
+    with pytest.raises(ShapeError, match="expected every pooling window to overlap the input"):
+        m.forward(np.zeros(shape))
+    with pytest.raises(ShapeError, match=f"got planes {re.escape(got)}"):
+        m.forward(np.zeros(shape))
+    _still_works(m, normal, before)
+
+
+@pytest.mark.parametrize(
+    "make, shape",
+    [
+        (lambda: nn.SpatialReplicationPadding(1, 2, 2, 0), (2, 2, 0, 3)),
+        (lambda: nn.SpatialReplicationPadding(1, 2, 2, 0), (2, 4, 0)),
+        (lambda: nn.VolumetricReplicationPadding(1, 0, 0, 1, 2, 1), (2, 2, 2, 0, 3)),
+    ],
+)
+def test_replication_padding_of_an_empty_axis_is_refused(make, shape):
+    """There is no border element to repeat (it gave zeros)."""
+    m = make()
+    normal = rng0.standard_normal(tuple(s or 3 for s in shape))
+    before = m.forward(normal).copy()
+    with pytest.raises(ShapeError, match="expected a nonzero size to replicate its border, got 0"):
+        m.forward(np.zeros(shape))
+    _still_works(m, normal, before)
+
+
+def test_replication_padding_of_no_planes_has_no_planes():
+    m = nn.SpatialReplicationPadding(1, 2, 2, 0)
+    x = np.zeros((2, 0, 3, 4))
+    assert m.forward(x).shape == (2, 0, 5, 7)
+    assert m.backward(x, np.zeros((2, 0, 5, 7))).shape == x.shape
