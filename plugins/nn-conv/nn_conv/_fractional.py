@@ -3,6 +3,7 @@ Spatial and VolumetricFractionalMaxPooling share."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 import numpy as np
@@ -40,7 +41,8 @@ def max_pool_at(
     ]
     pick = (np.arange(n).reshape((n,) + (1,) * (k + 1)), np.arange(c).reshape((1, c) + (1,) * k))
     chosen = cols[pick + tuple(placed)]  # (N, C, *out, *kernel)
-    flat = chosen.reshape(chosen.shape[: 2 + k] + (-1,))
+    # the window size, not -1: numpy cannot infer it when there are no planes (C = 0)
+    flat = chosen.reshape(chosen.shape[: 2 + k] + (math.prod(kernel),))
     arg = flat.argmax(axis=-1)
     values = np.take_along_axis(flat, arg[..., None], axis=-1)[..., 0]
     offsets = np.unravel_index(arg, tuple(kernel))

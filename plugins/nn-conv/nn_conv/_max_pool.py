@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from nncore.plugin import StateError
+from nncore.plugin import ShapeError, StateError
 
 from . import _backend
 from ._geometry import Geometry
@@ -20,6 +20,12 @@ def max_pool(
     module's state, as in torch/nn; a fresh array would cost page faults on every call).
     """
     batch, channels, height, width = x.shape
+    if height == 0 or width == 0:
+        # a padded window over an empty plane holds no element (the kernels would leave its
+        # output and argmax unwritten)
+        raise ShapeError(
+            f"expected every pooling window to overlap the input, got planes {(height, width)}"
+        )
     out = np.empty((batch, channels, out_h, out_w), x.dtype)
     if indices.shape != out.shape:
         indices = np.empty(out.shape, np.int64)

@@ -6,7 +6,7 @@ import numpy as np
 
 from nncore.plugin import Module, StateError, generator
 
-from ._spatial import Ints, conv, conv_grad_input, demote, expect_grad_shape, promote, promote_pair
+from ._spatial import conv, demote, expect_grad_shape, promote, promote_pair
 
 
 class FeatureDropout(Module):
@@ -87,16 +87,27 @@ class LocalAverage:
 
     def __init__(self, kernel: np.ndarray, planes: int) -> None:
         self.weight = kernel[None, None]  # every plane has the same kernel: sum planes first
+        # M keeps the plane size (odd kernel, half of it padded on each side), so its adjoint
+        # is the same correlation with the flipped kernel
+        self.flipped = np.flip(self.weight, axis=(2, 3))
         self.planes = planes
         self.pad = tuple(s // 2 for s in kernel.shape)
 
+    def _same(self, x: np.ndarray, weight: np.ndarray) -> np.ndarray:
+        """Correlate ``(N, 1, H, W)`` with ``weight``, keeping ``(H, W)``.  An empty plane has
+        no pixel to average and stays empty (numpy's windows refuse a plane smaller than the
+        kernel)."""
+        if x.size == 0:
+            return np.zeros_like(x)
+        return conv(x, weight.astype(x.dtype), (1, 1), self.pad)
+
     def __call__(self, x: np.ndarray) -> np.ndarray:
         """``(N, 1, H, W)``."""
-        return conv(x.sum(axis=1, keepdims=True), self.weight.astype(x.dtype), (1, 1), self.pad)
+        return self._same(x.sum(axis=1, keepdims=True), self.weight)
 
-    def adjoint(self, g: np.ndarray, sizes: Ints) -> np.ndarray:
-        """``(N, 1, H, W)``, the same for every plane (it broadcasts over them)."""
-        return conv_grad_input(g, self.weight.astype(g.dtype), sizes, (1, 1), self.pad)
+    def adjoint(self, g: np.ndarray) -> np.ndarray:
+        """``M^T`` of ``g (N, 1, H, W)``, the same for every plane (it broadcasts over them)."""
+        return self._same(g, self.flipped)
 
     def coef(self, x: np.ndarray) -> np.ndarray:
         """``M(1)`` for ``x``'s plane size, ``(1, 1, H, W)``: made once per size and dtype
@@ -105,7 +116,7 @@ class LocalAverage:
         cached = self.__dict__.setdefault("_coefs", {})
         if key not in cached:
             ones = np.full((1, 1) + x.shape[2:], self.planes, dtype=x.dtype)
-            coef = conv(ones, self.weight.astype(x.dtype), (1, 1), self.pad)
+            coef = self._same(ones, self.weight)
             coef.flags.writeable = False
             cached.clear()  # one size at a time is what a network sees
             cached[key] = coef

@@ -54,6 +54,8 @@ def pad_index(size: int, before: int, after: int, mode: str) -> np.ndarray:
     if mode == "zero":
         return np.where((p >= 0) & (p < size), p, -1)
     if mode == "replicate":
+        if size == 0:  # there is no border element to repeat (it gave zeros)
+            raise ShapeError(f"expected a nonzero size to replicate its border, got {size}")
         return np.clip(p, 0, size - 1)
     if mode == "reflect":
         if max(before, after) >= size:
@@ -77,6 +79,24 @@ def bilinear_matrix(size: int, out: int) -> np.ndarray:
     return m
 
 
+def expect_sources(shape: tuple[int, ...], outs: Sequence[int]) -> None:
+    """Check no trailing axis of ``shape`` is empty where its output ``outs`` is not: an output
+    position is interpolated, averaged or maxed from input positions, and there would be none."""
+    sizes = shape[len(shape) - len(outs) :]
+    if any(n == 0 < o for n, o in zip(sizes, outs, strict=True)):
+        raise ShapeError(
+            f"expected nonzero spatial sizes for output size {tuple(outs)}, "
+            f"got input of shape {shape}"
+        )
+
+
+def bilinear_matrices(shape: tuple[int, ...], outs: Sequence[int]) -> list[np.ndarray]:
+    """:func:`bilinear_matrix` for each trailing axis of ``shape``, to the sizes ``outs``."""
+    expect_sources(shape, outs)
+    sizes = shape[len(shape) - len(outs) :]
+    return [bilinear_matrix(n, o) for n, o in zip(sizes, outs, strict=True)]
+
+
 def adaptive_ranges(size: int, out: int) -> tuple[np.ndarray, np.ndarray]:
     """Window ``i`` covers ``[floor(i*size/out), ceil((i+1)*size/out))`` (adaptive pools)."""
     i = np.arange(out)
@@ -88,6 +108,13 @@ def adaptive_mask(size: int, out: int) -> np.ndarray:
     start, end = adaptive_ranges(size, out)
     p = np.arange(size)
     return (p >= start[:, None]) & (p < end[:, None])
+
+
+def adaptive_masks(shape: tuple[int, ...], outs: Sequence[int]) -> list[np.ndarray]:
+    """:func:`adaptive_mask` for each trailing axis of ``shape``, pooled to the sizes ``outs``."""
+    expect_sources(shape, outs)
+    sizes = shape[len(shape) - len(outs) :]
+    return [adaptive_mask(n, o) for n, o in zip(sizes, outs, strict=True)]
 
 
 class SeparableMap(Module):

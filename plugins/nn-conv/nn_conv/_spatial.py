@@ -69,6 +69,16 @@ def expect_min_size(x: np.ndarray, minimum: Ints) -> None:
         )
 
 
+def expect_positive_output(x: np.ndarray, sizes: Ints) -> None:
+    """Check the output ``sizes`` a transposed convolution computes for ``x`` are positive (an
+    input with an empty axis gives the bias alone where they are)."""
+    if min(sizes) < 1:
+        raise ShapeError(
+            f"expected an input giving a positive output size, got shape {x.shape} "
+            f"(output {'x'.join(map(str, sizes))})"
+        )
+
+
 def expect_grad_shape(grad_output: object, output_shape: tuple[int, ...]) -> np.ndarray:
     expect_float(grad_output, "grad_output")
     return expect_same_shape(
@@ -101,6 +111,11 @@ def windows(
     if any(a or b for a, b in pairs):
         x = np.pad(x, [(0, 0)] * (x.ndim - k) + pairs, constant_values=fill)
     span = [d * (kk - 1) + 1 for kk, d in zip(kernel, dilation, strict=True)]
+    outs = [(n - sp) // st + 1 for n, sp, st in zip(x.shape[-k:], span, stride, strict=True)]
+    if min(outs) == 0:
+        # no window starts inside (the gradient of a transposed convolution whose input has an
+        # empty axis): numpy refuses a window larger than the array, the answer is no window
+        return np.zeros(x.shape[:-k] + tuple(outs) + tuple(kernel), x.dtype)
     axes = tuple(range(x.ndim - k, x.ndim))
     view = sliding_window_view(x, span, axis=axes)
     picks = tuple(slice(None, None, s) for s in stride) + tuple(

@@ -9,7 +9,7 @@ from nncore.plugin import Case
 from ._cases import BAD_INPUTS, batch_cases
 from ._separable import (
     SeparableMap,
-    adaptive_mask,
+    adaptive_masks,
 )
 
 
@@ -32,10 +32,7 @@ class SpatialAdaptiveAveragePooling(SeparableMap):
         self.w, self.h = w, h
 
     def matrices(self, shape: tuple[int, ...]) -> list[np.ndarray]:
-        masks = [
-            adaptive_mask(n, o).astype(float)
-            for n, o in zip(shape[-2:], (self.h, self.w), strict=True)
-        ]
+        masks = adaptive_masks(shape, (self.h, self.w))
         return [m / m.sum(axis=1, keepdims=True) for m in masks]
 
     def extra_repr(self) -> str:

@@ -7,9 +7,7 @@ import numpy as np
 from nncore.plugin import Case, Module
 
 from ._cases import BAD_INPUTS, batch_cases
-from ._separable import (
-    adaptive_mask,
-)
+from ._separable import adaptive_masks
 from ._spatial import (
     demote,
     expect_grad_shape,
@@ -39,13 +37,12 @@ class SpatialAdaptiveMaxPooling(Module):
         self.w, self.h = w, h
 
     def _indices(self, x: np.ndarray) -> np.ndarray:
-        height, width = x.shape[-2:]
-        by_col = np.where(adaptive_mask(width, self.w), x[..., None, :], -np.inf)
+        width = x.shape[-1]
+        row_mask, col_mask = adaptive_masks(x.shape, (self.h, self.w))
+        by_col = np.where(col_mask, x[..., None, :], -np.inf)
         cols = by_col.argmax(axis=-1)  # (N, C, H, w): best column of each row and column window
         best = np.take_along_axis(by_col, cols[..., None], axis=-1)[..., 0]
-        by_row = np.where(
-            adaptive_mask(height, self.h), np.swapaxes(best, -1, -2)[..., None, :], -np.inf
-        )
+        by_row = np.where(row_mask, np.swapaxes(best, -1, -2)[..., None, :], -np.inf)
         rows = by_row.argmax(axis=-1)  # (N, C, w, h)
         cols = np.take_along_axis(np.swapaxes(cols, -1, -2), rows, axis=-1)
         return np.swapaxes(rows * width + cols, -1, -2)

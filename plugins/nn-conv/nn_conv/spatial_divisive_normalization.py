@@ -65,7 +65,7 @@ class SpatialDivisiveNormalization(Module):
         active = root / coef > self.threshold
         d_stds = -(g * x).sum(axis=1, keepdims=True) / stds**2
         d_square = np.divide(d_stds, coef * 2 * root, out=np.zeros_like(root), where=active)
-        return demote(g / stds + 2 * x * self.average.adjoint(d_square, x.shape[2:]), single)
+        return demote(g / stds + 2 * x * self.average.adjoint(d_square), single)
 
     def extra_repr(self) -> str:
         return normalization_text(self.n_input_plane, self.kernel)

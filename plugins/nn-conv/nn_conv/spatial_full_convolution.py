@@ -11,6 +11,7 @@ from nncore.plugin import Case, ShapeError, describe, expect_array, expect_size
 from ._batches import batched, expect_grad
 from ._convolution import TransposedConvolution
 from ._gemm_conv import conv2d_backward_input, conv2d_backward_weight, conv2d_forward
+from ._spatial import expect_positive_output
 from ._workspace import Workspace
 
 
@@ -128,11 +129,7 @@ class SpatialFullConvolution(TransposedConvolution):
         """The output size for ``adj`` (checked against the target's size, if any)."""
         base_h, base_w = self.output_size(x.shape[2:], adj=(0, 0))
         out_h, out_w = base_h + adj[0], base_w + adj[1]
-        if out_h < 1 or out_w < 1:
-            raise ShapeError(
-                f"expected an input giving a positive output size, got shape {x.shape} "
-                f"(output {out_h}x{out_w})"
-            )
+        expect_positive_output(x, (out_h, out_w))
         if target_size is not None and (out_h, out_w) != target_size:
             raise ShapeError(
                 f"expected a target size between {base_h}x{base_w} and "

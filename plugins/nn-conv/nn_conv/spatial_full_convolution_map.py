@@ -17,6 +17,7 @@ from ._spatial import (
     demote,
     expect_grad_shape,
     expect_planes,
+    expect_positive_output,
     promote,
     promote_pair,
 )
@@ -54,16 +55,22 @@ class SpatialFullConvolutionMap(ConnectionMap):
         expect_planes(x, self.n_input_plane)
         return self.dense(x.dtype).transpose(1, 0, 2, 3)
 
+    def _sizes_of(self, x: np.ndarray) -> list[int]:
+        """The output sizes for the batch ``x`` (an empty input axis may leave none)."""
+        sizes = self.output_size(x.shape[2:])
+        expect_positive_output(x, sizes)
+        return sizes
+
     def update_output(self, input: np.ndarray) -> np.ndarray:
         x, single = promote(input, 2)
-        sizes = self.output_size(x.shape[2:])
-        y = conv_grad_input(x, self._planes(x), sizes, self.stride()) + self.bias[:, None, None]
+        planes, sizes = self._planes(x), self._sizes_of(x)
+        y = conv_grad_input(x, planes, sizes, self.stride()) + self.bias[:, None, None]
         return demote(y, single)
 
     def update_grad_input(self, input: np.ndarray, grad_output: np.ndarray) -> np.ndarray:
         x, g, single = promote_pair(input, grad_output, 2)
         planes = self._planes(x)
-        expect_grad_shape(g, (x.shape[0], self.n_output_plane, *self.output_size(x.shape[2:])))
+        expect_grad_shape(g, (x.shape[0], self.n_output_plane, *self._sizes_of(x)))
         return demote(conv(g, planes, self.stride()), single)
 
     def acc_grad_parameters(

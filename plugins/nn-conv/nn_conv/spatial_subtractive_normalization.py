@@ -49,7 +49,7 @@ class SpatialSubtractiveNormalization(Module):
         expect_planes(x, self.n_input_plane)
         expect_grad_shape(g, x.shape)
         through_mean = g.sum(axis=1, keepdims=True) / self.average.coef(x)
-        return demote(g - self.average.adjoint(through_mean, x.shape[2:]), single)
+        return demote(g - self.average.adjoint(through_mean), single)
 
     def extra_repr(self) -> str:
         return normalization_text(self.n_input_plane, self.kernel)

@@ -11,7 +11,7 @@ from nncore.plugin import Case
 from ._cases import BAD_INPUTS, batch_cases
 from ._separable import (
     SeparableMap,
-    bilinear_matrix,
+    bilinear_matrices,
 )
 
 
@@ -49,7 +49,7 @@ class SpatialUpSamplingBilinear(SeparableMap):
         else:
             assert self.oheight is not None and self.owidth is not None  # built with a size
             outs = [self.oheight, self.owidth]
-        return [bilinear_matrix(n, o) for n, o in zip(shape[-2:], outs, strict=True)]
+        return bilinear_matrices(shape, outs)
 
     def extra_repr(self) -> str:
         if self.scale_factor is not None:

@@ -8,7 +8,7 @@ import numpy as np
 
 from nncore.plugin import Case, Module, ShapeError, expect_float, expect_ndim
 
-from ._separable import along, bilinear_matrix, selection
+from ._separable import along, bilinear_matrices, selection
 from ._spatial import expect_grad_shape
 
 #: torch/nn's names of the two modes
@@ -70,13 +70,13 @@ class UpSampling(Module):
             s = self.scale_factor
             if self.mode == "nearest":
                 return [selection(np.arange(n * s) // s, n) for n in sizes]
-            return [bilinear_matrix(n, n * s) for n in sizes]
+            return bilinear_matrices(shape, [n * s for n in sizes])
         if len(sizes) == 3 and self.odepth is None:
             raise ShapeError(
                 f"expected planes (4 dimensions) for a module without odepth, got shape {shape}"
             )
         outs = [self.odepth, self.oheight, self.owidth][3 - len(sizes) :]
-        return [bilinear_matrix(n, int(o or 0)) for n, o in zip(sizes, outs, strict=True)]
+        return bilinear_matrices(shape, [int(o or 0) for o in outs])
 
     def update_output(self, input: np.ndarray) -> np.ndarray:
         x = expect_ndim(expect_float(input), (4, 5))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from nncore.plugin import Case, ShapeError
+from nncore.plugin import Case
 
 from ._cases import BAD_INPUTS, batch_cases
 from ._convolution import TransposedConvolution
@@ -15,6 +15,7 @@ from ._spatial import (
     demote,
     expect_grad_shape,
     expect_planes,
+    expect_positive_output,
     promote,
     promote_pair,
 )
@@ -95,10 +96,7 @@ class VolumetricFullConvolution(TransposedConvolution):
         """The output sizes for the batch ``x``, after checking its planes."""
         expect_planes(x, self.n_input_plane)
         sizes = self.output_size(x.shape[2:])
-        if min(sizes) < 1:
-            raise ShapeError(
-                f"expected an input giving a positive output size, got shape {x.shape}"
-            )
+        expect_positive_output(x, sizes)
         return sizes
 
 
