@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from nncore.plugin import ShapeError, StateError
+from nncore.plugin import StateError
 
 from . import _backend
+from ._batches import expect_windows_overlap
 from ._geometry import Geometry
 
 
@@ -19,13 +20,9 @@ def max_pool(
     The previous ``indices`` array is overwritten when it has the right shape (it is the
     module's state, as in torch/nn; a fresh array would cost page faults on every call).
     """
+    # (the kernels would leave the output and argmax of a window of padding only unwritten)
+    expect_windows_overlap(x)
     batch, channels, height, width = x.shape
-    if height == 0 or width == 0:
-        # a padded window over an empty plane holds no element (the kernels would leave its
-        # output and argmax unwritten)
-        raise ShapeError(
-            f"expected every pooling window to overlap the input, got planes {(height, width)}"
-        )
     out = np.empty((batch, channels, out_h, out_w), x.dtype)
     if indices.shape != out.shape:
         indices = np.empty(out.shape, np.int64)

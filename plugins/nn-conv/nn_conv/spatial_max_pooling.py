@@ -6,7 +6,7 @@ import numpy as np
 
 from nncore.plugin import Case
 
-from ._batches import batched, expect_fits, expect_grad, expect_windows_overlap
+from ._batches import batched, expect_fits, expect_grad
 from ._cases import distinct_input
 from ._geometry import CeilMode, Geometry
 from ._max_pool import max_pool, max_pool_backward
@@ -55,7 +55,6 @@ class SpatialMaxPooling(CeilMode):
         geometry = Geometry(self.kh, self.kw, self.dh, self.dw, self.pad_h, self.pad_w)
         out_h, out_w = geometry.out_size(x.shape[2], x.shape[3], ceil=self.ceil_mode)
         expect_fits(x, out_h, out_w, geometry)
-        expect_windows_overlap(x)
         out, self.indices = max_pool(x, geometry, out_h, out_w, self.indices)
         self.input_size = x.shape[2:]  # SpatialMaxUnpooling restores planes of this size
         return out[0] if single else out
