@@ -126,6 +126,14 @@ class ReadsMemoryInOrder(Scale):
         return in_memory_order.reshape(x.shape) * self.weight
 
 
+class ReadsWeightAsContiguous(Scale):
+    """Reads its weight's memory as if it were contiguous."""
+
+    def update_output(self, input):
+        weight = np.lib.stride_tricks.as_strided(self.weight, strides=(self.weight.itemsize,))
+        return expect_float(input) * weight
+
+
 class OwnForward(Scale):
     """Calls its own update_output, skipping the dtype policy."""
 
@@ -195,6 +203,7 @@ def test_a_correct_module_passes_every_check():
         (RefusesNaNRawly(4), "check_non_finite"),
         (NeedsAFeature(), "check_wrong_shapes"),
         (ReadsMemoryInOrder(4), "check_memory_layouts"),
+        (ReadsWeightAsContiguous(4), "check_memory_layouts"),
         (OwnForward(4), "check_mixed_float"),
         (OwnBackward(4), "check_backward_before_forward"),
         (OwnBackward(4), "check_grad_output_shape"),

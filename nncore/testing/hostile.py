@@ -183,8 +183,9 @@ LAYOUTS: dict[str, Callable[[np.ndarray], np.ndarray]] = {
 
 def check_memory_layouts(case: Case) -> None:
     """Fortran-ordered and strided inputs (numpy's transposes and slices), with a gradient laid
-    out alike, give the results of the same values in C order: output, input gradient and
-    parameter gradients.  A compiled kernel that reads memory as if it were contiguous fails."""
+    out alike and parameters rebound to arrays laid out alike (``m.weight = w.T``), give the
+    results of the same values in C order: output, input gradient and parameter gradients.  A
+    compiled kernel that reads memory as if it were contiguous fails."""
     module, input, target = _prepared(case)
     if not any(is_differentiable(leaf) and leaf.ndim for leaf in leaves(input)):
         return
@@ -197,8 +198,11 @@ def check_memory_layouts(case: Case) -> None:
     except Exception:
         return  # the case itself does not compute: check_forward says why
     for layout, lay in LAYOUTS.items():
-        what = f"{layout} input"
+        what = f"{layout} input and parameters"
         trial = copy.deepcopy(module)
+        for part in trial.list_modules():
+            for name, param, _ in list(part.own_parameters()):
+                setattr(part, name, lay(param))
         # (no deep copies here: a copy of a strided array is contiguous again)
         odd, odd_target = _with_floats(input, lay), _with_floats(target, lay)
         nnrandom.manual_seed(SEED)

@@ -18,8 +18,11 @@ from __future__ import annotations
 
 import importlib
 import os
+from collections.abc import Callable
 from types import ModuleType
 from typing import TYPE_CHECKING
+
+import numpy as np
 
 from ._plugin import FAMILIES
 
@@ -67,6 +70,15 @@ def _load() -> tuple[str, str | None, ModuleType | None]:
     except ImportError as error:
         return REFERENCE, f"extension failed to import: {error}", None
     return COMPILED, None, team
+
+
+def in_c_order(array: np.ndarray, write: Callable[[np.ndarray], None]) -> None:
+    """``write(array)`` in place, through a C-ordered copy copied back when ``array`` is laid
+    out otherwise (a transposed or strided parameter): the compiled kernels write C order."""
+    target = np.ascontiguousarray(array)
+    write(target)
+    if target is not array:
+        array[...] = target
 
 
 def activate(description: str) -> None:

@@ -50,6 +50,7 @@ def conv2d_forward(
     batch = x.shape[0]
     n_out, rows = weight2d.shape
     positions = out_h * out_w
+    bias = None if bias is None else np.ascontiguousarray(bias)  # (the kernels read C order)
     out = np.empty((batch, n_out, out_h, out_w), x.dtype)
     shape = (rows, batch, positions)
     kept = workspace.kept("cols", shape, x.dtype, key)

@@ -50,6 +50,7 @@ def winograd_conv(
     """
     batch, channels, height, width = x.shape
     n_out = weight.shape[0]
+    bias = None if bias is None else np.ascontiguousarray(bias)  # (the kernels read C order)
     out_h, out_w = height + 2 * ph - 2, width + 2 * pw - 2
     tiles_h, tiles_w = _tile_counts(out_h, out_w)
     count = tiles_h * tiles_w

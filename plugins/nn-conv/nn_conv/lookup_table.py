@@ -76,9 +76,14 @@ class LookupTable(Module):
     def update_output(self, input: np.ndarray) -> np.ndarray:
         ids = self._ids(input)
         if self.max_norm is not None:
-            _backend.embedding_renorm(ids, self.weight, self.max_norm, self.norm_type)
+            _backend.in_c_order(
+                self.weight,
+                lambda weight: _backend.embedding_renorm(
+                    ids, weight, self.max_norm, self.norm_type
+                ),
+            )
         out = np.empty((ids.size, self.n_output), self.weight.dtype)
-        _backend.embedding_forward(ids, self.weight, out)
+        _backend.embedding_forward(ids, np.ascontiguousarray(self.weight), out)
         return out.reshape(*np.shape(input), self.n_output)
 
     def update_grad_input(self, input: np.ndarray, grad_output: np.ndarray) -> np.ndarray:
@@ -129,8 +134,12 @@ class LookupTable(Module):
         ids = self._ids(input)
         grad = expect_grad(grad_output, (*np.shape(input), self.n_output), self.weight.dtype)
         padding = -1 if self.padding_value is None else self.padding_value
-        _backend.embedding_backward(
-            ids, grad.reshape(-1, self.n_output), target, scale, padding, self.scale_grad_by_freq
+        rows = grad.reshape(-1, self.n_output)
+        _backend.in_c_order(
+            target,
+            lambda written: _backend.embedding_backward(
+                ids, rows, written, scale, padding, self.scale_grad_by_freq
+            ),
         )
 
     def _ids(self, input: np.ndarray) -> np.ndarray:

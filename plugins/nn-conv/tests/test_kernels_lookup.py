@@ -87,3 +87,26 @@ def test_lookup_table_accepts_non_contiguous_and_float_ids():
     np.testing.assert_array_equal(
         module.grad_weight.sum(axis=1), 4 * np.bincount(ids.ravel(), minlength=10)
     )
+
+
+@pytest.mark.parametrize("layout", ["fortran", "strided"])
+def test_lookup_table_writes_through_a_weight_of_any_layout(layout):
+    # a weight rebound to a transposed or strided array (m.weight = w.T) is read and written as
+    # the array it is: renormalised rows and acc-update steps land in the user's memory
+    values = np.array([[3.0, 4.0], [0.3, 0.4], [6.0, 8.0]])
+    if layout == "fortran":
+        weight = np.asfortranarray(values.copy())
+    else:
+        wide = np.zeros((3, 4))
+        wide[:, ::2] = values
+        weight = wide[:, ::2]
+    assert not weight.flags.c_contiguous
+    module = LookupTable(3, 2, max_norm=1.0)
+    module.weight = weight
+    ids = np.array([0, 1, 0])
+    np.testing.assert_allclose(module.forward(ids), [[0.6, 0.8], [0.3, 0.4], [0.6, 0.8]], rtol=1e-6)
+    np.testing.assert_allclose(weight, [[0.6, 0.8], [0.3, 0.4], [6.0, 8.0]], rtol=1e-6)
+    module.acc_update_grad_parameters(ids, np.ones((3, 2)), 0.1)  # rows 0 (twice) and 1
+    np.testing.assert_allclose(weight, [[0.4, 0.6], [0.2, 0.3], [6.0, 8.0]], rtol=1e-6)
+    if layout == "strided":
+        np.testing.assert_array_equal(wide[:, 1::2], 0.0)  # nothing written between the rows
