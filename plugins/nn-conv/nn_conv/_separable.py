@@ -54,11 +54,11 @@ def pad_index(size: int, before: int, after: int, mode: str) -> np.ndarray:
     if mode == "zero":
         return np.where((p >= 0) & (p < size), p, -1)
     if mode == "replicate":
-        if size == 0:  # there is no border element to repeat (it gave zeros)
+        if size == 0 < max(before, after):  # no border element to repeat (it gave zeros)
             raise ShapeError(f"expected a nonzero size to replicate its border, got {size}")
         return np.clip(p, 0, size - 1)
     if mode == "reflect":
-        if max(before, after) >= size:
+        if max(before, after) >= size and max(before, after) > 0:
             raise ShapeError(
                 f"expected a size above the reflection padding {max(before, after)}, got {size}"
             )
@@ -152,7 +152,9 @@ class Padding(SeparableMap):
     def matrices(self, shape: tuple[int, ...]) -> list[np.ndarray]:
         sizes = shape[-self.spatial :]
         out = [s + a + b for s, (a, b) in zip(sizes, self.pads(), strict=True)]
-        if min(out) < 1:
+        # cropping may not take away more than there is, nor everything; an axis that is
+        # empty to begin with and is not padded stays empty
+        if any(o < 0 or (o == 0 < s) for s, o in zip(sizes, out, strict=True)):
             raise ShapeError(
                 f"expected an input larger than the cropping {self.pads()}, got shape {shape}"
             )

@@ -258,3 +258,25 @@ def test_replication_padding_of_no_planes_has_no_planes():
     x = np.zeros((2, 0, 3, 4))
     assert m.forward(x).shape == (2, 0, 5, 7)
     assert m.backward(x, np.zeros((2, 0, 5, 7))).shape == x.shape
+
+
+@pytest.mark.parametrize(
+    "cls", [nn.SpatialZeroPadding, nn.SpatialReflectionPadding, nn.SpatialReplicationPadding]
+)
+def test_padding_leaves_an_empty_axis_it_does_not_pad_empty(cls):
+    m = cls(1, 2, 0, 0)  # left 1, right 2; nothing above or below
+    x = rng0.standard_normal((2, 3, 4))
+    before = m.forward(x).copy()
+    empty = np.zeros((2, 0, 4))
+    assert m.forward(empty).shape == (2, 0, 7)
+    assert m.backward(empty, np.ones((2, 0, 7))).shape == (2, 0, 4)
+    _still_works(m, x, before)
+
+
+def test_zero_padding_of_an_empty_axis_is_zeros_and_cropping_it_all_is_refused():
+    y = nn.SpatialZeroPadding(0, 0, 1, 1).forward(np.zeros((2, 0, 3)))
+    np.testing.assert_array_equal(y, np.zeros((2, 2, 3)))
+    with pytest.raises(ShapeError, match="expected an input larger than the cropping"):
+        nn.SpatialZeroPadding(-1, -1, 0, 0).forward(np.ones((2, 3, 2)))  # width 2 - 2 = 0
+    with pytest.raises(ShapeError, match="expected a size above the reflection padding 1"):
+        nn.SpatialReflectionPadding(0, 0, 1, 1).forward(np.zeros((2, 0, 3)))
