@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from nncore.plugin import Case
+from nncore.plugin import POSITIVE, Case
 
 from ._cases import BAD_INPUTS, batch_cases
 from ._separable import (
@@ -26,6 +26,8 @@ class SpatialAdaptiveAveragePooling(SeparableMap):
     array([[[1.5],
             [3.5]]])
     """
+
+    argument_ranges = {"w": POSITIVE, "h": POSITIVE}
 
     def __init__(self, w: int, h: int) -> None:
         super().__init__()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from nncore.plugin import Case, Module
+from nncore.plugin import POSITIVE, Case, Module
 
 from ._cases import BAD_INPUTS, batch_cases
 from ._separable import adaptive_masks
@@ -31,6 +31,8 @@ class SpatialAdaptiveMaxPooling(Module):
     array([[[3.],
             [5.]]])
     """
+
+    argument_ranges = {"w": POSITIVE, "h": POSITIVE}
 
     def __init__(self, w: int, h: int) -> None:
         super().__init__()

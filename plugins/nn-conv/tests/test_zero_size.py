@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from nncore import nn
-from nncore.errors import ShapeError
+from nncore.errors import ArgumentError, ShapeError
 
 rng0 = np.random.default_rng(0)
 
@@ -280,3 +280,10 @@ def test_zero_padding_of_an_empty_axis_is_zeros_and_cropping_it_all_is_refused()
         nn.SpatialZeroPadding(-1, -1, 0, 0).forward(np.ones((2, 3, 2)))  # width 2 - 2 = 0
     with pytest.raises(ShapeError, match="expected a size above the reflection padding 1"):
         nn.SpatialReflectionPadding(0, 0, 1, 1).forward(np.zeros((2, 0, 3)))
+
+
+@pytest.mark.parametrize("cls", [nn.SpatialAdaptiveMaxPooling, nn.SpatialAdaptiveAveragePooling])
+@pytest.mark.parametrize("size", [(0, 3), (2, 0), (-1, 1)])
+def test_adaptive_pooling_to_no_output_is_refused_at_construction(cls, size):
+    with pytest.raises(ArgumentError, match=r"expected [wh] > 0"):
+        cls(*size)
