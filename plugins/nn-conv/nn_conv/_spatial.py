@@ -65,7 +65,9 @@ def expect_min_size(x: np.ndarray, minimum: Ints) -> None:
     sizes = x.shape[x.ndim - len(minimum) :]
     if any(s < m for s, m in zip(sizes, minimum, strict=True)):
         raise ShapeError(
-            f"expected spatial size at least {tuple(minimum)}, got input of shape {x.shape}"
+            # (padding wider than the window makes a minimum negative: any size, 0 too, fits)
+            f"expected spatial size at least {tuple(max(m, 0) for m in minimum)}, got input of "
+            f"shape {x.shape}"
         )
 
 

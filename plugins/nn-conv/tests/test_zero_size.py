@@ -287,3 +287,10 @@ def test_zero_padding_of_an_empty_axis_is_zeros_and_cropping_it_all_is_refused()
 def test_adaptive_pooling_to_no_output_is_refused_at_construction(cls, size):
     with pytest.raises(ArgumentError, match=r"expected [wh] > 0"):
         cls(*size)
+
+
+def test_a_size_error_names_no_negative_minimum():
+    # 3x3 window, stride 2x1, padding 1 left/right and 2 top/bottom: any height fits
+    m = nn.SpatialDepthWiseConvolution(2, 3, 3, 3, 2, 1, 1, 2)
+    with pytest.raises(ShapeError, match=re.escape("at least (0, 1), got input of shape")):
+        m.forward(np.zeros((2, 2, 6, 0)))
