@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from nncore import Criterion, Module
+from nncore import Criterion, Module, nn
 from nncore.plugin import expect_float, expect_ndim, expect_same_shape, expect_size
 from nncore.random import generator
 from nncore.testing import Case, check_case, parametrize_with_checks, run_checks
@@ -250,3 +250,13 @@ def test_case_requires_a_module_and_an_input():
         Case(object(), input_shape=(2,))
     with pytest.raises(TypeError, match="input"):
         Case(Scale(2))
+
+
+def test_the_layout_check_keeps_shared_parameters_shared():
+    # the check rebinds parameters to strided arrays of the same values: a parameter shared by
+    # two modules must stay one array, or the network's parameters are no longer the same
+    from nncore.testing.checks import check_memory_layouts
+
+    first = Scale(4)
+    tied = nn.Sequential().add(first).add(first.clone("weight", "grad_weight"))
+    check_memory_layouts(Case(tied, input_shape=(3, 4), batched=True))

@@ -200,9 +200,10 @@ def check_memory_layouts(case: Case) -> None:
     for layout, lay in LAYOUTS.items():
         what = f"{layout} input and parameters"
         trial = copy.deepcopy(module)
+        laid: dict[int, np.ndarray] = {}  # one new array per parameter: sharing is kept
         for part in trial.list_modules():
             for name, param, _ in list(part.own_parameters()):
-                setattr(part, name, lay(param))
+                setattr(part, name, laid.setdefault(id(param), lay(param)))
         # (no deep copies here: a copy of a strided array is contiguous again)
         odd, odd_target = _with_floats(input, lay), _with_floats(target, lay)
         nnrandom.manual_seed(SEED)
