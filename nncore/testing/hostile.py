@@ -159,10 +159,7 @@ def _compare_cast(
         return
     with _quiet():
         actual_grad = _backward(trial, odd[0], odd[1], grad_output, case)
-    pairs = zip(leaves(actual_grad), leaves(expected_grad), leaves(cast[0]), strict=False)
-    for got, want, original in pairs:
-        if is_differentiable(original):
-            _same(got, want, f"grad_input for {what} vs the same values cast")
+    _same_grad_input(actual_grad, expected_grad, cast[0], f"{what} vs the same values cast")
 
 
 def _strided(array: np.ndarray) -> np.ndarray:
@@ -219,12 +216,17 @@ def check_memory_layouts(case: Case) -> None:
                 actual_grad = trial.backward(
                     _with_floats(input, lay), _with_floats(grad_output, lay)
                 )
-        pairs = zip(leaves(actual_grad), leaves(expected_grad), leaves(input), strict=False)
-        for got, want, original in pairs:
-            if is_differentiable(original):
-                _same(got, want, f"grad_input for {what}")
+        _same_grad_input(actual_grad, expected_grad, input, what)
         for got, want in zip(trial.parameters()[1], reference.parameters()[1], strict=True):
             _same(got, want, f"parameter gradient for {what}")
+
+
+def _same_grad_input(actual: Any, expected: Any, input: Any, what: str) -> None:
+    """The input gradients agree for every element of ``input`` that has values (not ids)."""
+    pairs = zip(leaves(actual), leaves(expected), leaves(input), strict=False)
+    for got, want, original in pairs:
+        if is_differentiable(original):
+            _same(got, want, f"grad_input for {what}")
 
 
 def _with_floats(value: Any, make: Callable[[np.ndarray], np.ndarray]) -> Any:
